@@ -1,0 +1,235 @@
+package dev.tether.azure;
+
+import com.azure.core.util.Context;
+import com.azure.resourcemanager.appservice.fluent.WebAppsClient;
+import com.azure.resourcemanager.appservice.fluent.models.SiteConfigInner;
+import com.azure.resourcemanager.appservice.fluent.models.SiteInner;
+import com.azure.resourcemanager.appservice.fluent.models.SitePatchResourceInner;
+import com.azure.resourcemanager.appservice.fluent.models.StringDictionaryInner;
+import com.azure.resourcemanager.appservice.models.OutboundVnetRouting;
+import com.azure.resourcemanager.containerservice.fluent.models.ManagedClusterInner;
+import com.azure.resourcemanager.containerservice.models.Format;
+import com.azure.resourcemanager.containerservice.models.ManagedClusterAgentPoolProfile;
+import com.azure.resourcemanager.network.fluent.models.SubnetInner;
+import com.azure.resourcemanager.network.fluent.models.VirtualNetworkInner;
+import com.azure.resourcemanager.network.models.Delegation;
+import com.azure.resourcemanager.resources.fluent.models.GenericResourceExpandedInner;
+import dev.tether.plan.ClusterState;
+import dev.tether.plan.Conventions;
+import dev.tether.plan.PlanState;
+import dev.tether.plan.ResourceId;
+import dev.tether.plan.SiteState;
+import dev.tether.plan.SubnetDecision;
+import dev.tether.plan.SubnetState;
+import dev.tether.plan.VnetState;
+import dev.tether.errors.RejectedException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The ARM calls Tether makes, and nothing else (each is listed in {@link ArmOperation}). Reads return Tether's own
+ * records; writes are sparse (a PATCH sends only the fields Tether sets).
+ */
+public final class ArmGateway {
+    private final AzureClients clients;
+
+    public ArmGateway(AzureClients clients) {
+        this.clients = clients;
+    }
+
+    private AzureClients.Managers in(ResourceId id) {
+        return clients.forSubscription(id.subscriptionId());
+    }
+
+    private WebAppsClient webApps(ResourceId id) {
+        return in(id).appService().serviceClient().getWebApps();
+    }
+
+    // ---- sites and slots ----
+
+    public Optional<SiteState> site(ResourceId id) {
+        if (id.isType(Conventions.TYPE_SLOT)) {
+            ResourceId site = id.parent();
+            return ArmErrors.find(ArmOperation.GET_SLOT, id.toString(),
+                    () -> webApps(id).getSlot(id.resourceGroup(), site.name(), id.name())).map(ArmGateway::toSite);
+        }
+        return ArmErrors.find(ArmOperation.GET_SITE, id.toString(),
+                () -> webApps(id).getByResourceGroup(id.resourceGroup(), id.name())).map(ArmGateway::toSite);
+    }
+
+    /** One sparse PATCH: join the subnet and turn route-all on, in the same write. Never the swift networkConfig resource. */
+    public void joinSubnet(ResourceId id, String subnetId) {
+        SitePatchResourceInner patch = new SitePatchResourceInner()
+                .withVirtualNetworkSubnetId(subnetId)
+                .withSiteConfig(new SiteConfigInner().withVnetRouteAllEnabled(true));
+        if (id.isType(Conventions.TYPE_SLOT)) {
+            ArmErrors.call(ArmOperation.PATCH_SLOT, id.toString(),
+                    () -> webApps(id).updateSlot(id.resourceGroup(), id.parent().name(), id.name(), patch));
+        } else {
+            ArmErrors.call(ArmOperation.PATCH_SITE, id.toString(), () -> webApps(id).update(id.resourceGroup(), id.name(), patch));
+        }
+    }
+
+    public Map<String, String> appSettings(ResourceId id) {
+        StringDictionaryInner settings = id.isType(Conventions.TYPE_SLOT)
+                ? ArmErrors.call(ArmOperation.LIST_SLOT_APP_SETTINGS, id.toString(),
+                        () -> webApps(id).listApplicationSettingsSlot(id.resourceGroup(), id.parent().name(), id.name()))
+                : ArmErrors.call(ArmOperation.LIST_APP_SETTINGS, id.toString(),
+                        () -> webApps(id).listApplicationSettings(id.resourceGroup(), id.name()));
+        return settings.properties() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(settings.properties());
+    }
+
+    /** PUT of the whole dictionary: App Service replaces it, so {@code all} must already hold every setting to keep. */
+    public void replaceAppSettings(ResourceId id, Map<String, String> all) {
+        StringDictionaryInner body = new StringDictionaryInner().withProperties(all);
+        if (id.isType(Conventions.TYPE_SLOT)) {
+            ArmErrors.call(ArmOperation.PUT_SLOT_APP_SETTINGS, id.toString(),
+                    () -> webApps(id).updateApplicationSettingsSlot(id.resourceGroup(), id.parent().name(), id.name(), body));
+        } else {
+            ArmErrors.call(ArmOperation.PUT_APP_SETTINGS, id.toString(),
+                    () -> webApps(id).updateApplicationSettings(id.resourceGroup(), id.name(), body));
+        }
+    }
+
+    public Optional<PlanState> plan(String planId) {
+        ResourceId id = ResourceId.parse(planId);
+        return ArmErrors.find(ArmOperation.GET_PLAN, planId,
+                () -> in(id).appService().serviceClient().getAppServicePlans().getByResourceGroup(id.resourceGroup(), id.name()))
+                .map(p -> new PlanState(p.id(), p.name(), p.location(),
+                        p.sku() == null ? null : p.sku().name(), p.sku() == null ? null : p.sku().tier()));
+    }
+
+    // ---- clusters ----
+
+    public Optional<ClusterState> cluster(ResourceId id) {
+        return ArmErrors.find(ArmOperation.GET_CLUSTER, id.toString(),
+                () -> in(id).containers().serviceClient().getManagedClusters().getByResourceGroup(id.resourceGroup(), id.name()))
+                .map(ArmGateway::toCluster);
+    }
+
+    /** The cluster user kubeconfig (exec format: Entra clusters name kubelogin, which Tether replaces with its own token). */
+    public String userKubeconfig(ResourceId id) {
+        var result = ArmErrors.call(ArmOperation.LIST_CLUSTER_USER_CREDENTIAL, id.toString(),
+                () -> in(id).containers().serviceClient().getManagedClusters()
+                        .listClusterUserCredentialsWithResponse(id.resourceGroup(), id.name(), null, Format.EXEC, Context.NONE).getValue());
+        if (result == null || result.kubeconfigs() == null || result.kubeconfigs().isEmpty() || result.kubeconfigs().get(0).value() == null) {
+            throw new RejectedException("NO_KUBECONFIG", "cluster " + id + " returned no user kubeconfig");
+        }
+        return new String(result.kubeconfigs().get(0).value(), StandardCharsets.UTF_8);
+    }
+
+    // ---- discovery ----
+
+    /** Ids of resources of {@code type} in the subscription whose tag {@code name} equals {@code value}: one paged list call. */
+    public List<String> taggedResources(String subscriptionId, String type, String name, String value) {
+        String filter = "tagName eq '" + name + "' and tagValue eq '" + value.replace("'", "''") + "'";
+        return ArmErrors.call(ArmOperation.LIST_RESOURCES_BY_TAG, "/subscriptions/" + subscriptionId, () -> {
+            List<String> ids = new ArrayList<>();
+            for (GenericResourceExpandedInner r : clients.forSubscription(subscriptionId).resources().serviceClient()
+                    .getResources().list(filter, null, null, Context.NONE)) {
+                if (type.equalsIgnoreCase(r.type())) {
+                    ids.add(r.id());
+                }
+            }
+            return ids;
+        });
+    }
+
+    // ---- network ----
+
+    public Optional<VnetState> vnet(String vnetId) {
+        ResourceId id = ResourceId.parse(vnetId);
+        return ArmErrors.find(ArmOperation.GET_VNET, vnetId,
+                () -> in(id).network().serviceClient().getVirtualNetworks().getByResourceGroup(id.resourceGroup(), id.name()))
+                .map(ArmGateway::toVnet);
+    }
+
+    public Optional<SubnetState> subnet(String subnetId) {
+        ResourceId id = ResourceId.parse(subnetId);
+        return ArmErrors.find(ArmOperation.GET_SUBNET, subnetId,
+                () -> in(id).network().serviceClient().getSubnets().get(id.resourceGroup(), id.parent().name(), id.name()))
+                .map(ArmGateway::toSubnet);
+    }
+
+    /** Creates a new subnet delegated to Microsoft.Web/serverFarms (a long-running PUT). */
+    public SubnetState createDelegatedSubnet(String subnetId, String addressPrefix) {
+        return putSubnet(subnetId, withWebDelegation(new SubnetInner().withAddressPrefix(addressPrefix)));
+    }
+
+    /**
+     * Adds the Microsoft.Web/serverFarms delegation to an existing subnet. It is read in full and written back with
+     * everything it had (NSG, route table, endpoints), since a subnet PUT replaces.
+     */
+    public SubnetState addWebDelegation(String subnetId) {
+        ResourceId id = ResourceId.parse(subnetId);
+        SubnetInner current = ArmErrors.call(ArmOperation.GET_SUBNET, subnetId,
+                () -> in(id).network().serviceClient().getSubnets().get(id.resourceGroup(), id.parent().name(), id.name()));
+        return putSubnet(subnetId, withWebDelegation(current));
+    }
+
+    private SubnetState putSubnet(String subnetId, SubnetInner body) {
+        ResourceId id = ResourceId.parse(subnetId);
+        SubnetInner written = ArmErrors.call(ArmOperation.PUT_SUBNET, subnetId,
+                () -> in(id).network().serviceClient().getSubnets().createOrUpdate(id.resourceGroup(), id.parent().name(), id.name(), body));
+        return toSubnet(written);
+    }
+
+    private static SubnetInner withWebDelegation(SubnetInner subnet) {
+        List<Delegation> delegations = new ArrayList<>(subnet.delegations() == null ? List.of() : subnet.delegations());
+        if (delegations.stream().noneMatch(d -> Conventions.WEB_DELEGATION.equalsIgnoreCase(d.serviceName()))) {
+            delegations.add(new Delegation().withName("tether-serverfarms").withServiceName(Conventions.WEB_DELEGATION));
+        }
+        return subnet.withDelegations(delegations);
+    }
+
+    // ---- mapping ----
+
+    static SiteState toSite(SiteInner s) {
+        boolean routeAll = Boolean.TRUE.equals(s.siteConfig() == null ? null : s.siteConfig().vnetRouteAllEnabled());
+        OutboundVnetRouting routing = s.outboundVnetRouting();
+        if (routing != null) {
+            routeAll = routeAll || Boolean.TRUE.equals(routing.applicationTraffic()) || Boolean.TRUE.equals(routing.allTraffic());
+        }
+        String subnet = s.virtualNetworkSubnetId();
+        return new SiteState(s.id(), s.name(), s.location(), s.serverFarmId(), subnet == null || subnet.isBlank() ? null : subnet,
+                routeAll, s.tags());
+    }
+
+    static ClusterState toCluster(ManagedClusterInner c) {
+        List<String> subnets = c.agentPoolProfiles() == null ? List.of() : c.agentPoolProfiles().stream()
+                .map(ManagedClusterAgentPoolProfile::vnetSubnetId).filter(Objects::nonNull).distinct().toList();
+        boolean entra = c.aadProfile() != null && !Boolean.FALSE.equals(c.aadProfile().managed());
+        var net = c.networkProfile();
+        return new ClusterState(c.id(), c.name(), c.location(), c.tags(), subnets, c.nodeResourceGroup(), entra,
+                Boolean.TRUE.equals(c.disableLocalAccounts()),
+                net == null || net.networkPlugin() == null ? null : net.networkPlugin().toString(),
+                net == null ? null : net.dnsServiceIp());
+    }
+
+    static VnetState toVnet(VirtualNetworkInner v) {
+        List<String> space = v.addressSpace() == null || v.addressSpace().addressPrefixes() == null
+                ? List.of() : v.addressSpace().addressPrefixes();
+        List<SubnetState> subnets = v.subnets() == null ? List.of() : v.subnets().stream().map(ArmGateway::toSubnet).toList();
+        return new VnetState(v.id(), v.name(), v.location(), space, subnets);
+    }
+
+    static SubnetState toSubnet(SubnetInner s) {
+        List<String> prefixes = Stream.concat(Stream.ofNullable(s.addressPrefix()),
+                s.addressPrefixes() == null ? Stream.empty() : s.addressPrefixes().stream()).distinct().toList();
+        List<String> delegations = s.delegations() == null ? List.of()
+                : s.delegations().stream().map(Delegation::serviceName).filter(Objects::nonNull).toList();
+        List<String> plans = s.serviceAssociationLinks() == null ? List.of()
+                : s.serviceAssociationLinks().stream()
+                .filter(l -> l.linkedResourceType() == null || l.linkedResourceType().equalsIgnoreCase(Conventions.TYPE_PLAN))
+                .map(l -> l.link()).filter(Objects::nonNull).toList();
+        int ipConfigs = s.ipConfigurations() == null ? 0 : s.ipConfigurations().size();
+        return new SubnetState(s.id(), s.name(), prefixes, delegations, plans, ipConfigs);
+    }
+}

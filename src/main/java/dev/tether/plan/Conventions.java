@@ -1,0 +1,42 @@
+package dev.tether.plan;
+
+/** The names users and tests rely on (DESIGN.md section 2). Fixed names must not change. */
+public final class Conventions {
+    private Conventions() {
+    }
+
+    /** Tag naming the link, on sites, slots and managed clusters (fixed). */
+    public static final String TAG_LINK = "private-link";
+    /** Optional cluster tag: the DNS zone served by k8s_external. Default {@code <link>.internal}. */
+    public static final String TAG_DOMAIN = "private-link-domain";
+    /** Optional site tag: the name of the integration subnet to use or create. */
+    public static final String TAG_SUBNET = "private-link-subnet";
+
+    public static final String TYPE_SITE = "Microsoft.Web/sites";
+    public static final String TYPE_SLOT = "Microsoft.Web/sites/slots";
+    public static final String TYPE_CLUSTER = "Microsoft.ContainerService/managedClusters";
+    public static final String TYPE_PLAN = "Microsoft.Web/serverfarms";
+    public static final String TYPE_SUBNET = "Microsoft.Network/virtualNetworks/subnets";
+    public static final String WEB_DELEGATION = "Microsoft.Web/serverFarms";
+
+    public static final String SETTING_DNS_SERVER = "WEBSITE_DNS_SERVER";
+    public static final String SETTING_DNS_ALT_SERVER = "WEBSITE_DNS_ALT_SERVER";
+
+    public static final String KUBE_SYSTEM = "kube-system";
+    public static final String DNS_SERVICE = "tether-dns";
+    public static final String COREDNS_CUSTOM = "coredns-custom";
+    public static final String COREDNS_DEPLOYMENT = "coredns";
+    public static final String OVERRIDE_KEY = "tether.override";
+
+    public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY_TETHER = "tether";
+    public static final String ANNOTATION_PRIVATE = "tether.dev/private";
+    public static final String ANNOTATION_INTERNAL_LB = "service.beta.kubernetes.io/azure-load-balancer-internal";
+    public static final String ANNOTATION_LB_IPV4 = "service.beta.kubernetes.io/azure-load-balancer-ipv4";
+    public static final String ANNOTATION_RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
+    /** On the CoreDNS pod template: hash of the override CoreDNS was last restarted for. Makes the restart level-triggered. */
+    public static final String ANNOTATION_OVERRIDE_HASH = "tether.dev/coredns-override-sha256";
+
+    /** The AKS Entra ID server application; tokens for this scope authenticate to Entra-enabled clusters. */
+    public static final String AKS_SERVER_SCOPE = "6dae42f8-4368-4678-94ff-3960e28e3630/.default";
+}

@@ -1,0 +1,13 @@
+package dev.tether.plan;
+
+/** What a step did (java-operator-sdk style "ensure" result). */
+public enum Outcome {
+    CREATED, UPDATED, UNCHANGED;
+
+    public Outcome and(Outcome other) {
+        if (this == CREATED || other == CREATED) {
+            return CREATED;
+        }
+        return this == UPDATED || other == UPDATED ? UPDATED : UNCHANGED;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.tether.plan;
+
+import java.util.List;
+
+/**
+ * The dry-run result for one site or slot: where it stands, what would change and why, and the pre-flight findings.
+ * {@code subnet} and {@code clusterId} are set only when the status is READY.
+ */
+public record SiteLinkPlan(String siteId, String link, Status status, String message, String clusterId, String domain,
+                           SubnetDecision subnet, List<Change> changes, List<Finding> findings) {
+
+    public enum Status {
+        /** Everything checked: the changes can be applied. */
+        READY,
+        /** No cluster carries the link name yet; nothing to do until one does. */
+        WAITING,
+        /** A pre-flight error: nothing is written until the user fixes it. */
+        REJECTED,
+        /** The resource no longer exists. */
+        GONE,
+        /** The resource does not carry the private-link tag. */
+        NOT_TAGGED
+    }
+
+    public SiteLinkPlan {
+        changes = changes == null ? List.of() : List.copyOf(changes);
+        findings = findings == null ? List.of() : List.copyOf(findings);
+    }
+
+    public static SiteLinkPlan without(String siteId, String link, Status status, String message, List<Finding> findings) {
+        return new SiteLinkPlan(siteId, link, status, message, null, null, null, List.of(), findings);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.tether.plan;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** Finds the lowest free, aligned block of a given size in a VNet's address space that overlaps no existing subnet. */
+public final class SubnetAllocator {
+    private SubnetAllocator() {
+    }
+
+    public static Optional<Cidr> findFree(List<String> addressSpace, List<String> usedPrefixes, int prefixLength) {
+        List<Cidr> used = new ArrayList<>();
+        for (String p : usedPrefixes) {
+            used.add(Cidr.parse(p));
+        }
+        used.sort(Comparator.comparingLong(Cidr::base));
+        long size = 1L << (32 - prefixLength);
+        for (String spaceText : addressSpace) {
+            Cidr space = Cidr.parse(spaceText);
+            if (space.prefixLength() > prefixLength) {
+                continue;
+            }
+            long candidate = space.base();
+            while (candidate + size - 1 <= space.last()) {
+                Cidr block = new Cidr(candidate, prefixLength);
+                Optional<Cidr> clash = used.stream().filter(block::overlaps).findFirst();
+                if (clash.isEmpty()) {
+                    return Optional.of(block);
+                }
+                long next = clash.get().last() + 1;
+                candidate = ((next + size - 1) / size) * size;
+            }
+        }
+        return Optional.empty();
+    }
+}
