@@ -127,14 +127,14 @@ public final class ArmGateway {
 
     // ---- discovery ----
 
-    /** Ids of resources of {@code type} in the subscription whose tag {@code name} equals {@code value}: one paged list call. */
-    public List<String> taggedResources(String subscriptionId, String type, String name, String value) {
+    /** Ids of resources of the given types in the subscription whose tag {@code name} equals {@code value}: one paged list call. */
+    public List<String> taggedResources(String subscriptionId, List<String> types, String name, String value) {
         String filter = "tagName eq '" + name + "' and tagValue eq '" + value.replace("'", "''") + "'";
         return ArmErrors.call(ArmOperation.LIST_RESOURCES_BY_TAG, "/subscriptions/" + subscriptionId, () -> {
             List<String> ids = new ArrayList<>();
             for (GenericResourceExpandedInner r : clients.forSubscription(subscriptionId).resources().serviceClient()
                     .getResources().list(filter, null, null, Context.NONE)) {
-                if (type.equalsIgnoreCase(r.type())) {
+                if (types.stream().anyMatch(t -> t.equalsIgnoreCase(r.type()))) {
                     ids.add(r.id());
                 }
             }

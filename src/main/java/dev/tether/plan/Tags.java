@@ -25,15 +25,17 @@ public final class Tags {
                 .findFirst();
     }
 
-    /** The link name, lower-cased. Link names compare case-insensitively and must be DNS labels (they form the default domain). */
+    /**
+     * The link name. It must be a lowercase DNS label: it forms the default domain, and ARM's tag-value filter, which
+     * Tether uses to find the other side of a link, compares values exactly.
+     */
     public static Optional<String> link(Map<String, String> tags) {
         return get(tags, Conventions.TAG_LINK).map(v -> {
-            String link = v.toLowerCase(Locale.ROOT);
-            if (!DNS_LABEL.matcher(link).matches()) {
+            if (!DNS_LABEL.matcher(v).matches()) {
                 throw new InvalidInputException("tag " + Conventions.TAG_LINK + "='" + ResourceId.abbreviate(v)
-                        + "' is not a valid link name: use 1-63 letters, digits or '-', starting and ending with a letter or digit");
+                        + "' is not a valid link name: use 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit");
             }
-            return link;
+            return v;
         });
     }
 

@@ -1,0 +1,335 @@
+package dev.tether.activities;
+
+import dev.tether.azure.ArmGateway;
+import dev.tether.config.TetherConfig;
+import dev.tether.durable.InstanceIds;
+import dev.tether.durable.Json;
+import dev.tether.durable.LinkStarter;
+import dev.tether.errors.RejectedException;
+import dev.tether.kubernetes.ClusterConnector;
+import dev.tether.kubernetes.KubeGateway;
+import dev.tether.kubernetes.ServiceView;
+import dev.tether.orchestration.ClusterLinkPlan;
+import dev.tether.orchestration.DnsIp;
+import dev.tether.orchestration.LinkRequest;
+import dev.tether.orchestration.Messages;
+import dev.tether.orchestration.StepResult;
+import dev.tether.orchestration.Steps;
+import dev.tether.plan.AppSettingsPlan;
+import dev.tether.plan.ClusterChecks;
+import dev.tether.plan.ClusterState;
+import dev.tether.plan.Conventions;
+import dev.tether.plan.CorednsPlan;
+import dev.tether.plan.DnsServicePlan;
+import dev.tether.plan.Finding;
+import dev.tether.plan.InvalidInputException;
+import dev.tether.plan.Outcome;
+import dev.tether.plan.PlanState;
+import dev.tether.plan.ResourceId;
+import dev.tether.plan.SiteLinkPlan;
+import dev.tether.plan.SiteLinkPlanner;
+import dev.tether.plan.SiteState;
+import dev.tether.plan.SubnetDecision;
+import dev.tether.plan.SubnetState;
+import dev.tether.plan.Tags;
+import dev.tether.plan.VnetState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One small method per step. Each observes, asks plan/ what differs, and writes only that, so running it again (after
+ * a crash, a duplicate event or a retry) writes nothing more. Input and output are JSON text.
+ */
+public final class LinkActivities {
+    private final ArmGateway arm;
+    private final ClusterConnector clusters;
+    private final TetherConfig config;
+
+    public LinkActivities(ArmGateway arm, ClusterConnector clusters, TetherConfig config) {
+        this.arm = arm;
+        this.clusters = clusters;
+        this.config = config;
+    }
+
+    // ---- observe and plan ----
+
+    public String planSiteLink(String input) {
+        String id = Json.read(input, LinkRequest.class).resourceId();
+        try {
+            return Json.write(observeSite(id));
+        } catch (RejectedException | InvalidInputException e) {
+            Finding f = Finding.error(e instanceof RejectedException r ? r.code() : "INVALID_INPUT", e.getMessage(), null);
+            return Json.write(SiteLinkPlan.without(id, null, SiteLinkPlan.Status.REJECTED, f.describe(), List.of(f)));
+        }
+    }
+
+    /** Observes a site and everything its link depends on, then plans. Reads only; used by the link and by dry runs. */
+    public SiteLinkPlan observeSite(String resourceId) {
+        ResourceId id = ResourceId.parse(resourceId);
+        Optional<SiteState> site = arm.site(id);
+        if (site.isEmpty()) {
+            return SiteLinkPlanner.plan(resourceId, null, null, List.of(), null, config.linkSettings());
+        }
+        Optional<String> link;
+        try {
+            link = Tags.link(site.get().tags());
+        } catch (InvalidInputException e) {
+            link = Optional.empty();
+        }
+        if (link.isEmpty()) {
+            return SiteLinkPlanner.plan(resourceId, site.get(), null, List.of(), null, config.linkSettings());
+        }
+        List<String> clusterIds = arm.taggedResources(id.subscriptionId(), List.of(Conventions.TYPE_CLUSTER), Conventions.TAG_LINK, link.get());
+        List<ClusterState> tagged = new ArrayList<>();
+        VnetState vnet = null;
+        PlanState plan = null;
+        if (clusterIds.size() == 1) {
+            Optional<ClusterState> cluster = arm.cluster(ResourceId.parse(clusterIds.get(0)));
+            if (cluster.isPresent()) {
+                tagged.add(cluster.get());
+                if (!cluster.get().nodeSubnetIds().isEmpty()) {
+                    String vnetId = ResourceId.parse(cluster.get().nodeSubnetIds().get(0)).parent().toString();
+                    vnet = arm.vnet(vnetId).orElse(null);
+                }
+                plan = planOf(site.get());
+            }
+        } else {
+            clusterIds.forEach(cid -> tagged.add(new ClusterState(cid, ResourceId.parse(cid).name(), null, Map.of(), List.of(), null, false, false, null, null)));
+        }
+        return SiteLinkPlanner.plan(resourceId, site.get(), plan, tagged, vnet, config.linkSettings());
+    }
+
+    private PlanState planOf(SiteState site) {
+        if (site.serverFarmId() == null) {
+            throw new RejectedException("NO_PLAN", "site " + site.id() + " names no App Service plan (serverFarmId)");
+        }
+        return arm.plan(site.serverFarmId()).orElseThrow(() -> new RejectedException("PLAN_NOT_FOUND",
+                "App Service plan " + site.serverFarmId() + " of site " + site.id() + " was not found"));
+    }
+
+    public String planClusterLink(String input) {
+        String id = Json.read(input, LinkRequest.class).resourceId();
+        try {
+            return Json.write(observeCluster(id));
+        } catch (RejectedException | InvalidInputException e) {
+            Finding f = Finding.error(e instanceof RejectedException r ? r.code() : "INVALID_INPUT", e.getMessage(), null);
+            return Json.write(rejectedCluster(id, null, List.of(f)));
+        }
+    }
+
+    public ClusterLinkPlan observeCluster(String resourceId) {
+        ResourceId id = ResourceId.parse(resourceId);
+        Optional<ClusterState> cluster = arm.cluster(id);
+        if (cluster.isEmpty()) {
+            return new ClusterLinkPlan(resourceId, null, null, ClusterLinkPlan.Status.GONE, "cluster " + resourceId + " no longer exists", List.of());
+        }
+        String link;
+        try {
+            Optional<String> tag = Tags.link(cluster.get().tags());
+            if (tag.isEmpty()) {
+                return new ClusterLinkPlan(resourceId, null, null, ClusterLinkPlan.Status.NOT_TAGGED,
+                        resourceId + " has no " + Conventions.TAG_LINK + " tag; Tether leaves it alone", List.of());
+            }
+            link = tag.get();
+        } catch (InvalidInputException e) {
+            return rejectedCluster(resourceId, null, List.of(Finding.error("INVALID_LINK_TAG", e.getMessage(), "fix the tag on " + resourceId)));
+        }
+        List<Finding> findings = new ArrayList<>(ClusterChecks.duplicates(resourceId, link,
+                arm.taggedResources(id.subscriptionId(), List.of(Conventions.TYPE_CLUSTER), Conventions.TAG_LINK, link)));
+        String domain = null;
+        try {
+            domain = Tags.domain(cluster.get().tags(), link);
+        } catch (InvalidInputException e) {
+            findings.add(Finding.error("INVALID_DOMAIN", e.getMessage(), "fix tag " + Conventions.TAG_DOMAIN + " on " + resourceId));
+        }
+        if ("kubenet".equalsIgnoreCase(cluster.get().networkPlugin())) {
+            findings.add(Finding.warning("KUBENET", "cluster uses kubenet; internal load balancers still take IPs from the node subnet, so the link works", null));
+        }
+        if (findings.stream().anyMatch(Finding::isError)) {
+            return rejectedCluster(resourceId, link, findings);
+        }
+        return new ClusterLinkPlan(resourceId, link, domain, ClusterLinkPlan.Status.READY, "cluster DNS zone " + domain, findings);
+    }
+
+    private static ClusterLinkPlan rejectedCluster(String id, String link, List<Finding> findings) {
+        String message = findings.stream().filter(Finding::isError).map(Finding::describe).reduce((a, b) -> a + " | " + b).orElse("rejected");
+        return new ClusterLinkPlan(id, link, null, ClusterLinkPlan.Status.REJECTED, message, findings);
+    }
+
+    // ---- App Service side ----
+
+    public String ensureSubnet(String input) {
+        Messages.EnsureSubnet request = Json.read(input, Messages.EnsureSubnet.class);
+        return step("subnet", () -> {
+            SubnetDecision d = request.decision();
+            Optional<SubnetState> current = arm.subnet(d.subnetId());
+            if (current.isEmpty()) {
+                arm.createDelegatedSubnet(d.subnetId(), d.addressPrefix());
+                return StepResult.done("subnet", Outcome.CREATED, "created " + d.name() + " " + d.addressPrefix() + " delegated to " + Conventions.WEB_DELEGATION);
+            }
+            if (current.get().delegatedTo(Conventions.WEB_DELEGATION)) {
+                return StepResult.done("subnet", Outcome.UNCHANGED, d.name() + " is delegated to " + Conventions.WEB_DELEGATION);
+            }
+            if (current.get().ipConfigurations() > 0 || !current.get().delegations().isEmpty()) {
+                return StepResult.refused("subnet", "subnet " + d.name() + " is in use or delegated to "
+                        + current.get().delegations() + " and cannot be delegated to " + Conventions.WEB_DELEGATION);
+            }
+            arm.addWebDelegation(d.subnetId());
+            return StepResult.done("subnet", Outcome.UPDATED, "delegated " + d.name() + " to " + Conventions.WEB_DELEGATION);
+        });
+    }
+
+    public String joinSubnet(String input) {
+        Messages.JoinSubnet request = Json.read(input, Messages.JoinSubnet.class);
+        return step("site", () -> {
+            ResourceId id = ResourceId.parse(request.siteId());
+            SiteState site = arm.site(id).orElseThrow(() -> new RejectedException("GONE", request.siteId() + " no longer exists"));
+            if (site.subnetId() != null && !ResourceId.same(site.subnetId(), request.subnetId())) {
+                return StepResult.refused("site", "app " + site.name() + " was integrated with " + site.subnetId()
+                        + " meanwhile; Tether will not move it silently. Remove that integration or the " + Conventions.TAG_LINK + " tag");
+            }
+            if (site.subnetId() != null && site.routeAll()) {
+                return StepResult.done("site", Outcome.UNCHANGED, "joined to " + request.subnetId() + " with route-all on");
+            }
+            arm.joinSubnet(id, request.subnetId());
+            return StepResult.done("site", Outcome.UPDATED, "set virtualNetworkSubnetId and vnetRouteAllEnabled in one PATCH");
+        });
+    }
+
+    public String ensureDnsSetting(String input) {
+        Messages.DnsSetting request = Json.read(input, Messages.DnsSetting.class);
+        return step("app-settings", () -> {
+            ResourceId id = ResourceId.parse(request.siteId());
+            Map<String, String> current = arm.appSettings(id);
+            Optional<Map<String, String>> merged = AppSettingsPlan.merge(current, AppSettingsPlan.desired(request.dnsIp(), config.altDnsServer()));
+            if (merged.isEmpty()) {
+                return StepResult.done("app-settings", Outcome.UNCHANGED, Conventions.SETTING_DNS_SERVER + " is " + request.dnsIp());
+            }
+            arm.replaceAppSettings(id, merged.get());
+            Outcome outcome = current.containsKey(Conventions.SETTING_DNS_SERVER) ? Outcome.UPDATED : Outcome.CREATED;
+            return StepResult.done("app-settings", outcome, Conventions.SETTING_DNS_SERVER + "=" + request.dnsIp() + "; kept "
+                    + (merged.get().size() - AppSettingsPlan.desired(request.dnsIp(), config.altDnsServer()).size()) + " other settings");
+        });
+    }
+
+    // ---- cluster side ----
+
+    public String ensureDnsService(String input) {
+        String clusterId = Json.read(input, String.class);
+        return step("dns-service", () -> {
+            KubeGateway kube = clusters.gateway(clusterId);
+            Optional<ServiceView> current = kube.service(Conventions.KUBE_SYSTEM, Conventions.DNS_SERVICE);
+            if (current.isEmpty()) {
+                kube.createService(Conventions.KUBE_SYSTEM, Conventions.DNS_SERVICE, DnsServicePlan.desired(null));
+                return StepResult.done("dns-service", Outcome.CREATED, "created internal LoadBalancer kube-system/" + Conventions.DNS_SERVICE);
+            }
+            Optional<Map<String, Object>> patch = DnsServicePlan.patch(current.get().shape(), DnsServicePlan.desired(null));
+            if (patch.isEmpty()) {
+                return StepResult.done("dns-service", Outcome.UNCHANGED, "kube-system/" + Conventions.DNS_SERVICE + " is as desired");
+            }
+            kube.patchService(Conventions.KUBE_SYSTEM, Conventions.DNS_SERVICE, patch.get());
+            return StepResult.done("dns-service", Outcome.UPDATED, "patched " + String.join(", ", patch.get().keySet()));
+        });
+    }
+
+    public String ensureCorednsOverride(String input) {
+        Messages.ClusterDns request = Json.read(input, Messages.ClusterDns.class);
+        return step("coredns-override", () -> {
+            KubeGateway kube = clusters.gateway(request.clusterId());
+            String desired = CorednsPlan.overrideFor(request.domain());
+            Optional<Map<String, String>> data = kube.configMapData(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM);
+            if (data.isEmpty()) {
+                kube.createConfigMap(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM,
+                        Map.of(Conventions.LABEL_MANAGED_BY, Conventions.MANAGED_BY_TETHER), Map.of(Conventions.OVERRIDE_KEY, desired));
+                return StepResult.done("coredns-override", Outcome.CREATED, "created " + Conventions.COREDNS_CUSTOM + " with " + Conventions.OVERRIDE_KEY);
+            }
+            List<Finding> conflicts = ClusterChecks.corednsConflicts(data.get());
+            if (!conflicts.isEmpty()) {
+                return StepResult.refused("coredns-override", conflicts.get(0).describe());
+            }
+            if (CorednsPlan.merge(data.get(), desired).isEmpty()) {
+                return StepResult.done("coredns-override", Outcome.UNCHANGED, Conventions.OVERRIDE_KEY + " holds k8s_external " + request.domain());
+            }
+            Outcome outcome = data.get().containsKey(Conventions.OVERRIDE_KEY) ? Outcome.UPDATED : Outcome.CREATED;
+            kube.patchConfigMapData(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM, Map.of(Conventions.OVERRIDE_KEY, desired));
+            return StepResult.done("coredns-override", outcome, "set " + Conventions.OVERRIDE_KEY + " = k8s_external " + request.domain()
+                    + "; kept " + (data.get().size() - (outcome == Outcome.UPDATED ? 1 : 0)) + " other keys");
+        });
+    }
+
+    public String restartCorednsIfStale(String input) {
+        Messages.RestartCoredns request = Json.read(input, Messages.RestartCoredns.class);
+        return step("coredns-restart", () -> {
+            KubeGateway kube = clusters.gateway(request.clusterId());
+            String hash = CorednsPlan.hash(CorednsPlan.overrideFor(request.domain()));
+            Optional<Map<String, String>> annotations = kube.podTemplateAnnotations(Conventions.KUBE_SYSTEM, Conventions.COREDNS_DEPLOYMENT);
+            if (annotations.isEmpty()) {
+                return StepResult.refused("coredns-restart", "deployment kube-system/" + Conventions.COREDNS_DEPLOYMENT
+                        + " was not found; is this an AKS cluster with its CoreDNS add-on?");
+            }
+            if (hash.equals(annotations.get().get(Conventions.ANNOTATION_OVERRIDE_HASH))) {
+                return StepResult.done("coredns-restart", Outcome.UNCHANGED, "CoreDNS already runs this override");
+            }
+            kube.patchPodTemplateAnnotations(Conventions.KUBE_SYSTEM, Conventions.COREDNS_DEPLOYMENT,
+                    Map.of(Conventions.ANNOTATION_RESTARTED_AT, request.at(), Conventions.ANNOTATION_OVERRIDE_HASH, hash));
+            return StepResult.done("coredns-restart", Outcome.UPDATED, "rolling restart of CoreDNS to load the override");
+        });
+    }
+
+    public String observeDnsIp(String input) {
+        String clusterId = Json.read(input, String.class);
+        try {
+            KubeGateway kube = clusters.gateway(clusterId);
+            Optional<ServiceView> svc = kube.service(Conventions.KUBE_SYSTEM, Conventions.DNS_SERVICE);
+            if (svc.isEmpty()) {
+                return Json.write(new DnsIp(null, false, null, "kube-system/" + Conventions.DNS_SERVICE
+                        + " was deleted while Tether waited for its IP; rerun the link to recreate it"));
+            }
+            String ip = svc.get().ingressIp();
+            String pinned = svc.get().shape().annotations().get(Conventions.ANNOTATION_LB_IPV4);
+            if (ip == null) {
+                return Json.write(new DnsIp(null, false, "the load balancer IP is still pending", null));
+            }
+            if (pinned != null && !pinned.equals(ip)) {
+                return Json.write(new DnsIp(null, false, "the IP " + ip + " differs from the pinned " + pinned + "; the load balancer is being updated", null));
+            }
+            if (pinned == null) {
+                kube.patchService(Conventions.KUBE_SYSTEM, Conventions.DNS_SERVICE,
+                        Map.of("metadata", Map.of("annotations", Map.of(Conventions.ANNOTATION_LB_IPV4, ip))));
+                return Json.write(new DnsIp(ip, true, null, null));
+            }
+            return Json.write(new DnsIp(ip, false, null, null));
+        } catch (RejectedException e) {
+            return Json.write(new DnsIp(null, false, null, e.getMessage()));
+        }
+    }
+
+    // ---- fan-out ----
+
+    /** Starts or signals the link of every site and slot carrying the link name (one list call), through the Durable client. */
+    public String signalLinkedSites(String input, LinkStarter starter) {
+        Messages.SignalSites request = Json.read(input, Messages.SignalSites.class);
+        ResourceId cluster = ResourceId.parse(request.clusterId());
+        List<String> out = new ArrayList<>();
+        for (String siteId : arm.taggedResources(cluster.subscriptionId(), List.of(Conventions.TYPE_SITE, Conventions.TYPE_SLOT),
+                Conventions.TAG_LINK, request.link())) {
+            ResourceId site = ResourceId.parse(siteId);
+            LinkStarter.Started how = starter.startOrSignal(Steps.LINK_SITE_ORCHESTRATION, InstanceIds.forSite(site),
+                    new LinkRequest(site.toString(), "cluster " + cluster.name() + " linked", request.options()), "cluster linked");
+            out.add(how.name().toLowerCase(java.util.Locale.ROOT) + " " + site);
+        }
+        return Json.write(out);
+    }
+
+    /** Runs a step; a refusal becomes a StepResult with the message, a transient failure is thrown for the retry policy. */
+    private static String step(String name, java.util.function.Supplier<StepResult> body) {
+        try {
+            return Json.write(body.get());
+        } catch (RejectedException | InvalidInputException e) {
+            return Json.write(StepResult.refused(name, e.getMessage()));
+        }
+    }
+}

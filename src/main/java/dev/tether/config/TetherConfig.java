@@ -1,0 +1,114 @@
+package dev.tether.config;
+
+import dev.tether.plan.InvalidInputException;
+import dev.tether.plan.LinkSettings;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Tether's settings, read once from the environment (app settings in Azure, local.settings.json locally).
+ * Every setting and its default is listed in {@link #SETTINGS}; README and local.settings.json.example list the same.
+ */
+public record TetherConfig(Set<String> subscriptions, String tenantId, int subnetPrefixLength, String subnetNamePrefix,
+                           Duration dnsWaitTimeout, Duration dnsPollInterval, String altDnsServer,
+                           int retryMaxAttempts, Duration retryFirstInterval, Duration clusterClientTtl) {
+
+    /** A documented setting. */
+    public record Setting(String name, String defaultValue, String description) {
+    }
+
+    public static final List<Setting> SETTINGS = List.of(
+            new Setting("TETHER_SUBSCRIPTIONS", "", "Comma-separated subscription ids Tether may read and change. Events, reruns and discovery outside them are refused. Required."),
+            new Setting("TETHER_TENANT_ID", "", "Entra tenant of those subscriptions; empty lets azure-identity pick the managed identity's tenant."),
+            new Setting("AZURE_CLIENT_ID", "", "Client id of the user-assigned managed identity (read by azure-identity's DefaultAzureCredential)."),
+            new Setting("TETHER_SUBNET_PREFIX_LENGTH", "27", "Size of the integration subnets Tether creates (/27 default; /28 is the smallest App Service accepts)."),
+            new Setting("TETHER_SUBNET_NAME_PREFIX", "tether-", "Prefix of the integration subnet Tether creates for a plan: <prefix><plan name>."),
+            new Setting("TETHER_DNS_WAIT_TIMEOUT", "PT10M", "How long a link waits (durable timers) for tether-dns to get its load balancer IP."),
+            new Setting("TETHER_DNS_POLL_INTERVAL", "PT15S", "How often a link checks for that IP while waiting."),
+            new Setting("TETHER_DNS_ALT_SERVER", "", "Optional WEBSITE_DNS_ALT_SERVER value, e.g. 168.63.129.16 (Azure DNS) as a fallback resolver."),
+            new Setting("TETHER_RETRY_MAX_ATTEMPTS", "5", "Durable retries of a step that failed transiently (429, 5xx, 409, connection errors)."),
+            new Setting("TETHER_RETRY_FIRST_INTERVAL", "PT5S", "First durable retry delay; it doubles on each attempt, up to 5 minutes."),
+            new Setting("TETHER_CLUSTER_CLIENT_TTL", "PT10M", "How long a cluster's Kubernetes client (from its user credentials) is reused before it is fetched again."));
+
+    private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}");
+
+    public TetherConfig {
+        subscriptions = Set.copyOf(subscriptions);
+        new LinkSettings(subnetPrefixLength, subnetNamePrefix);
+    }
+
+    public static TetherConfig fromEnvironment(Map<String, String> env) {
+        Set<String> subs = new LinkedHashSet<>();
+        for (String s : value(env, "TETHER_SUBSCRIPTIONS").split(",")) {
+            String t = s.trim();
+            if (t.isEmpty()) {
+                continue;
+            }
+            if (!GUID.matcher(t).matches()) {
+                throw new InvalidInputException("TETHER_SUBSCRIPTIONS: '" + t + "' is not a subscription id (GUID)");
+            }
+            subs.add(t.toLowerCase(Locale.ROOT));
+        }
+        return new TetherConfig(subs, value(env, "TETHER_TENANT_ID"),
+                integer(env, "TETHER_SUBNET_PREFIX_LENGTH"), value(env, "TETHER_SUBNET_NAME_PREFIX"),
+                duration(env, "TETHER_DNS_WAIT_TIMEOUT"), duration(env, "TETHER_DNS_POLL_INTERVAL"),
+                value(env, "TETHER_DNS_ALT_SERVER"), integer(env, "TETHER_RETRY_MAX_ATTEMPTS"),
+                duration(env, "TETHER_RETRY_FIRST_INTERVAL"), duration(env, "TETHER_CLUSTER_CLIENT_TTL"));
+    }
+
+    public static TetherConfig defaults(Set<String> subscriptions) {
+        return fromEnvironment(Map.of("TETHER_SUBSCRIPTIONS", String.join(",", subscriptions)));
+    }
+
+    public boolean inScope(String subscriptionId) {
+        return subscriptionId != null && subscriptions.contains(subscriptionId.toLowerCase(Locale.ROOT));
+    }
+
+    public LinkSettings linkSettings() {
+        return new LinkSettings(subnetPrefixLength, subnetNamePrefix);
+    }
+
+    private static String value(Map<String, String> env, String name) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return SETTINGS.stream().filter(s -> s.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("undocumented setting " + name)).defaultValue();
+        }
+        return v.trim();
+    }
+
+    private static int integer(Map<String, String> env, String name) {
+        String v = value(env, name);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(name + ": '" + v + "' is not a whole number");
+        }
+    }
+
+    /** ISO-8601 (PT10M) or whole seconds. */
+    private static Duration duration(Map<String, String> env, String name) {
+        String v = value(env, name);
+        try {
+            Duration d = v.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(v)) : Duration.parse(v);
+            if (d.isNegative() || d.isZero()) {
+                throw new InvalidInputException(name + ": '" + v + "' must be positive");
+            }
+            return d;
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new InvalidInputException(name + ": '" + v + "' is not a duration (use ISO-8601 like PT10M, or seconds)");
+        }
+    }
+
+    static List<String> names() {
+        return Arrays.asList(SETTINGS.stream().map(Setting::name).toArray(String[]::new));
+    }
+}

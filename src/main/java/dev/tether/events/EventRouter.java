@@ -1,0 +1,59 @@
+package dev.tether.events;
+
+import dev.tether.plan.Conventions;
+import dev.tether.plan.InvalidInputException;
+import dev.tether.plan.ResourceId;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Decides what an ARM notification means for Tether. Pure. Only successful writes of sites, slots and managed
+ * clusters, and tag writes on them, lead anywhere; deletes, actions and failures never cause a write.
+ */
+public final class EventRouter {
+    public static final String WRITE_SUCCESS = "Microsoft.Resources.ResourceWriteSuccess";
+    private static final String TAGS_SUFFIX = "/providers/microsoft.resources/tags/default";
+
+    /** The ARM operations Tether handles. The Event Grid subscription's filter is built from this same list. */
+    public static final List<String> HANDLED_OPERATIONS = List.of(
+            "Microsoft.Web/sites/write",
+            "Microsoft.Web/sites/slots/write",
+            "Microsoft.ContainerService/managedClusters/write",
+            "Microsoft.Resources/tags/write");
+
+    private EventRouter() {
+    }
+
+    public static Route route(ResourceEvent event) {
+        if (!WRITE_SUCCESS.equalsIgnoreCase(event.eventType())) {
+            return Route.ignore("event type " + event.eventType() + " is not " + WRITE_SUCCESS);
+        }
+        String op = event.operationName();
+        if (op != null && HANDLED_OPERATIONS.stream().noneMatch(op::equalsIgnoreCase)) {
+            return Route.ignore("operation " + op + " is not one Tether handles");
+        }
+        String uri = event.resourceUri();
+        if (uri == null || uri.isBlank()) {
+            throw new InvalidInputException("event " + event.id() + " has no data.resourceUri");
+        }
+        boolean tagWrite = uri.toLowerCase(Locale.ROOT).endsWith(TAGS_SUFFIX);
+        if (tagWrite) {
+            uri = uri.substring(0, uri.length() - TAGS_SUFFIX.length());
+        } else if ("Microsoft.Resources/tags/write".equalsIgnoreCase(op)) {
+            throw new InvalidInputException("event " + event.id() + " is a tags write but its resourceUri does not end in "
+                    + "/providers/Microsoft.Resources/tags/default");
+        }
+        if (uri.toLowerCase(Locale.ROOT).matches("/subscriptions/[^/]+(/resourcegroups/[^/]+)?")) {
+            return Route.ignore("tags of a subscription or resource group are not Tether's concern");
+        }
+        ResourceId target = ResourceId.parse(uri);
+        if (target.isType(Conventions.TYPE_SITE) || target.isType(Conventions.TYPE_SLOT)) {
+            return new Route(Route.Kind.SITE, target, tagWrite ? "tags written" : "resource written");
+        }
+        if (target.isType(Conventions.TYPE_CLUSTER)) {
+            return new Route(Route.Kind.CLUSTER, target, tagWrite ? "tags written" : "resource written");
+        }
+        return Route.ignore("resource type " + target.type() + " is not one Tether links");
+    }
+}

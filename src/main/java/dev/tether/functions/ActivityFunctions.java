@@ -1,0 +1,66 @@
+package dev.tether.functions;
+
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.durabletask.DurableTaskClient;
+import com.microsoft.durabletask.azurefunctions.DurableActivityTrigger;
+import com.microsoft.durabletask.azurefunctions.DurableClientContext;
+import com.microsoft.durabletask.azurefunctions.DurableClientInput;
+import dev.tether.durable.LinkStarter;
+import dev.tether.orchestration.Steps;
+
+/** The activity functions: JSON text in, JSON text out, each delegating to one method of LinkActivities. */
+public final class ActivityFunctions {
+
+    @FunctionName(Steps.PLAN_SITE_LINK)
+    public String planSiteLink(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().activities().planSiteLink(input);
+    }
+
+    @FunctionName(Steps.PLAN_CLUSTER_LINK)
+    public String planClusterLink(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().activities().planClusterLink(input);
+    }
+
+    @FunctionName(Steps.ENSURE_SUBNET)
+    public String ensureSubnet(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().activities().ensureSubnet(input);
+    }
+
+    @FunctionName(Steps.JOIN_SUBNET)
+    public String joinSubnet(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().activities().joinSubnet(input);
+    }
+
+    @FunctionName(Steps.ENSURE_DNS_SERVICE)
+    public String ensureDnsService(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().activities().ensureDnsService(input);
+    }
+
+    @FunctionName(Steps.ENSURE_COREDNS_OVERRIDE)
+    public String ensureCorednsOverride(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().activities().ensureCorednsOverride(input);
+    }
+
+    @FunctionName(Steps.RESTART_COREDNS)
+    public String restartCorednsIfStale(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().activities().restartCorednsIfStale(input);
+    }
+
+    @FunctionName(Steps.OBSERVE_DNS_IP)
+    public String observeDnsIp(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().activities().observeDnsIp(input);
+    }
+
+    @FunctionName(Steps.ENSURE_DNS_SETTING)
+    public String ensureDnsSetting(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().activities().ensureDnsSetting(input);
+    }
+
+    @FunctionName(Steps.SIGNAL_LINKED_SITES)
+    public String signalLinkedSites(@DurableActivityTrigger(name = "input") String input,
+                                    @DurableClientInput(name = "durableContext") DurableClientContext durable) {
+        try (DurableTaskClient client = durable.getClient()) {
+            return Tether.get().activities().signalLinkedSites(input, new LinkStarter(client));
+        }
+    }
+}

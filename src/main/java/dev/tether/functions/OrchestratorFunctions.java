@@ -1,0 +1,23 @@
+package dev.tether.functions;
+
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.durabletask.TaskOrchestrationContext;
+import com.microsoft.durabletask.azurefunctions.DurableOrchestrationTrigger;
+import dev.tether.orchestration.LinkClusterOrchestration;
+import dev.tether.orchestration.LinkResult;
+import dev.tether.orchestration.LinkSiteOrchestration;
+import dev.tether.orchestration.Steps;
+
+/** The orchestrator functions. The durable middleware runs them through the replay engine; they only sequence. */
+public final class OrchestratorFunctions {
+
+    @FunctionName(Steps.LINK_SITE_ORCHESTRATION)
+    public LinkResult linkSite(@DurableOrchestrationTrigger(name = "ctx") TaskOrchestrationContext ctx) {
+        return new LinkSiteOrchestration().apply(ctx);
+    }
+
+    @FunctionName(Steps.LINK_CLUSTER_ORCHESTRATION)
+    public LinkResult linkCluster(@DurableOrchestrationTrigger(name = "ctx") TaskOrchestrationContext ctx) {
+        return new LinkClusterOrchestration().apply(ctx);
+    }
+}

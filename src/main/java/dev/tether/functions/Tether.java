@@ -1,0 +1,72 @@
+package dev.tether.functions;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.core.management.AzureEnvironment;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import dev.tether.activities.LinkActivities;
+import dev.tether.azure.ArmGateway;
+import dev.tether.azure.AzureClients;
+import dev.tether.config.TetherConfig;
+import dev.tether.events.EventIntake;
+import dev.tether.kubernetes.ClusterConnector;
+
+import java.time.Clock;
+
+/**
+ * The composition root: built once per worker process from the environment (the Functions host loads function
+ * classes reflectively, so this is a lazily created singleton). The sandbox installs one wired to its emulators.
+ */
+public final class Tether {
+    private static volatile Tether current;
+
+    private final TetherConfig config;
+    private final ArmGateway arm;
+    private final ClusterConnector clusters;
+    private final LinkActivities activities;
+    private final EventIntake intake;
+
+    public Tether(TetherConfig config, TokenCredential credential, HttpClient armHttpClient, Clock clock) {
+        this.config = config;
+        String tenant = config.tenantId().isBlank() ? null : config.tenantId();
+        this.arm = new ArmGateway(new AzureClients(credential, tenant, armHttpClient, AzureEnvironment.AZURE));
+        this.clusters = new ClusterConnector(arm, credential, config.clusterClientTtl(), clock);
+        this.activities = new LinkActivities(arm, clusters, config);
+        this.intake = new EventIntake(arm, config);
+    }
+
+    public static Tether get() {
+        Tether t = current;
+        if (t == null) {
+            synchronized (Tether.class) {
+                if (current == null) {
+                    current = new Tether(TetherConfig.fromEnvironment(System.getenv()),
+                            new DefaultAzureCredentialBuilder().build(), null, Clock.systemUTC());
+                }
+                t = current;
+            }
+        }
+        return t;
+    }
+
+    /** Replaces the process-wide instance (the sandbox uses this to wire Tether to its emulators). */
+    public static void install(Tether tether) {
+        current = tether;
+    }
+
+    public TetherConfig config() {
+        return config;
+    }
+
+    public ArmGateway arm() {
+        return arm;
+    }
+
+    public LinkActivities activities() {
+        return activities;
+    }
+
+    public EventIntake intake() {
+        return intake;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.tether.orchestration;
+
+import com.microsoft.durabletask.OrchestratorFunction;
+import com.microsoft.durabletask.TaskOrchestrationContext;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A cluster was tagged (or rerun): ensure its DNS, then start or signal the link orchestration of every App Service
+ * and slot carrying the same link name. Each of those runs as its resource's one instance.
+ */
+public final class LinkClusterOrchestration implements OrchestratorFunction<LinkResult> {
+
+    @Override
+    public LinkResult apply(TaskOrchestrationContext ctx) {
+        LinkRequest request = ctx.getInput(LinkRequest.class);
+        Steps steps = new Steps(ctx, request.options());
+        List<StepResult> report = new ArrayList<>();
+
+        ctx.setCustomStatus(Map.of("step", "planning"));
+        ClusterLinkPlan plan = steps.call(Steps.PLAN_CLUSTER_LINK, request, ClusterLinkPlan.class);
+        switch (plan.status()) {
+            case REJECTED -> throw new LinkFailedException(plan.message());
+            case GONE, NOT_TAGGED -> {
+                return LinkSiteOrchestration.finish(ctx, request,
+                        new LinkResult(plan.clusterId(), plan.status().name(), plan.message(), plan.clusterId(), null, report, null));
+            }
+            case READY -> {
+            }
+        }
+        ctx.setCustomStatus(Map.of("step", "cluster-dns", "clusterId", plan.clusterId()));
+        String ip = ClusterDnsSteps.ensure(ctx, steps, request.options(), plan.clusterId(), plan.domain(), report);
+
+        ctx.setCustomStatus(Map.of("step", "linking-apps", "link", plan.link()));
+        String[] signaled = steps.call(Steps.SIGNAL_LINKED_SITES,
+                new Messages.SignalSites(plan.clusterId(), plan.link(), request.options()), String[].class);
+        return LinkSiteOrchestration.finish(ctx, request, new LinkResult(plan.clusterId(), "LINKED",
+                "cluster DNS ready on " + ip + " (zone " + plan.domain() + "); " + signaled.length + " app(s) started or signaled",
+                plan.clusterId(), ip, report, Arrays.asList(signaled)));
+    }
+}

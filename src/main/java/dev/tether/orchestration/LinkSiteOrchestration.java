@@ -1,0 +1,65 @@
+package dev.tether.orchestration;
+
+import com.microsoft.durabletask.Task;
+import com.microsoft.durabletask.OrchestratorFunction;
+import com.microsoft.durabletask.TaskOrchestrationContext;
+import dev.tether.durable.LinkStarter;
+import dev.tether.plan.SiteLinkPlan;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Links one App Service or slot to the cluster carrying its link name. Sequencing only: every step is an idempotent
+ * activity that observes before it writes. Order matters for safety: the app's DNS setting is written only after the
+ * cluster's DNS answers on a known IP.
+ */
+public final class LinkSiteOrchestration implements OrchestratorFunction<LinkResult> {
+
+    @Override
+    public LinkResult apply(TaskOrchestrationContext ctx) {
+        LinkRequest request = ctx.getInput(LinkRequest.class);
+        Steps steps = new Steps(ctx, request.options());
+        List<StepResult> report = new ArrayList<>();
+
+        ctx.setCustomStatus(Map.of("step", "planning"));
+        SiteLinkPlan plan = steps.call(Steps.PLAN_SITE_LINK, request, SiteLinkPlan.class);
+        switch (plan.status()) {
+            case REJECTED -> throw new LinkFailedException(plan.message());
+            case GONE, NOT_TAGGED, WAITING -> {
+                return finish(ctx, request, new LinkResult(plan.siteId(), plan.status().name(), plan.message(), null, null, report, null));
+            }
+            case READY -> {
+            }
+        }
+
+        ctx.setCustomStatus(Map.of("step", "integrating", "subnet", plan.subnet().subnetId()));
+        report.add(steps.ensure(Steps.ENSURE_SUBNET, new Messages.EnsureSubnet(plan.subnet(), null)));
+        report.add(steps.ensure(Steps.JOIN_SUBNET, new Messages.JoinSubnet(plan.siteId(), plan.subnet().subnetId())));
+
+        ctx.setCustomStatus(Map.of("step", "cluster-dns", "clusterId", plan.clusterId()));
+        String ip = ClusterDnsSteps.ensure(ctx, steps, request.options(), plan.clusterId(), plan.domain(), report);
+
+        ctx.setCustomStatus(Map.of("step", "app-settings", "dnsIp", ip));
+        report.add(steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip)));
+
+        return finish(ctx, request, new LinkResult(plan.siteId(), "LINKED", "linked to " + plan.clusterId() + " via DNS " + ip
+                + " (zone " + plan.domain() + ")", plan.clusterId(), ip, report, null));
+    }
+
+    /**
+     * The output, unless a newer event arrived while this pass ran: then the instance continues as new (which ends
+     * this execution by throwing the engine's interruption) and checks the world once more.
+     */
+    static LinkResult finish(TaskOrchestrationContext ctx, LinkRequest request, LinkResult result) {
+        Task<String> recheck = ctx.waitForExternalEvent(LinkStarter.RECHECK_EVENT, Duration.ZERO, String.class);
+        if (recheck.isDone() && !recheck.isCancelled()) {
+            ctx.setCustomStatus(Map.of("step", "re-checking", "reason", "a newer event arrived during the last pass"));
+            ctx.continueAsNew(request, false);
+        }
+        ctx.setCustomStatus(Map.of("step", "done", "status", result.status()));
+        return result;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.tether.orchestration;
+
+import dev.tether.plan.SubnetDecision;
+
+/** The small inputs of single steps. */
+public final class Messages {
+    private Messages() {
+    }
+
+    public record EnsureSubnet(SubnetDecision decision, String planId) {
+    }
+
+    public record JoinSubnet(String siteId, String subnetId) {
+    }
+
+    public record ClusterDns(String clusterId, String domain) {
+    }
+
+    public record RestartCoredns(String clusterId, String domain, String at) {
+    }
+
+    public record DnsSetting(String siteId, String dnsIp) {
+    }
+
+    public record SignalSites(String clusterId, String link, LinkOptions options) {
+    }
+}

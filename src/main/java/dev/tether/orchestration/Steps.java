@@ -1,0 +1,52 @@
+package dev.tether.orchestration;
+
+import com.microsoft.durabletask.RetryPolicy;
+import com.microsoft.durabletask.TaskOptions;
+import com.microsoft.durabletask.TaskOrchestrationContext;
+import dev.tether.durable.Json;
+
+import java.time.Duration;
+
+/** Activity names and the one way orchestrators call them: JSON text in and out, with the durable retry policy. */
+public final class Steps {
+    public static final String PLAN_SITE_LINK = "PlanSiteLink";
+    public static final String ENSURE_SUBNET = "EnsureSubnet";
+    public static final String JOIN_SUBNET = "JoinSubnet";
+    public static final String PLAN_CLUSTER_LINK = "PlanClusterLink";
+    public static final String ENSURE_DNS_SERVICE = "EnsureDnsService";
+    public static final String ENSURE_COREDNS_OVERRIDE = "EnsureCorednsOverride";
+    public static final String RESTART_COREDNS = "RestartCorednsIfStale";
+    public static final String OBSERVE_DNS_IP = "ObserveDnsIp";
+    public static final String ENSURE_DNS_SETTING = "EnsureDnsSetting";
+    public static final String SIGNAL_LINKED_SITES = "SignalLinkedSites";
+
+    public static final String LINK_SITE_ORCHESTRATION = "LinkSite";
+    public static final String LINK_CLUSTER_ORCHESTRATION = "LinkCluster";
+
+    private static final Duration MAX_RETRY_INTERVAL = Duration.ofMinutes(5);
+
+    private final TaskOrchestrationContext ctx;
+    private final TaskOptions retry;
+
+    public Steps(TaskOrchestrationContext ctx, LinkOptions options) {
+        this.ctx = ctx;
+        RetryPolicy policy = new RetryPolicy(Math.max(1, options.retryMaxAttempts()), Duration.ofSeconds(Math.max(1, options.retryFirstSeconds())));
+        policy.setBackoffCoefficient(2.0);
+        policy.setMaxRetryInterval(MAX_RETRY_INTERVAL);
+        this.retry = new TaskOptions(policy);
+    }
+
+    public <T> T call(String activity, Object input, Class<T> resultType) {
+        String json = ctx.callActivity(activity, Json.write(input), retry, String.class).await();
+        return Json.read(json, resultType);
+    }
+
+    /** Calls a step that reports a {@link StepResult}; a refused step ends the orchestration with its message. */
+    public StepResult ensure(String activity, Object input) {
+        StepResult r = call(activity, input, StepResult.class);
+        if (r.error() != null) {
+            throw new LinkFailedException(r.step() + ": " + r.error());
+        }
+        return r;
+    }
+}
