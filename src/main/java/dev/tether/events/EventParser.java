@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.plan.InvalidInputException;
 
-import java.util.List;
 
 /**
  * Parses one Event Grid delivery, in the Event Grid schema or CloudEvents 1.0, into a {@link ResourceEvent}.
@@ -73,7 +72,8 @@ public final class EventParser {
         if (type == null || type.isBlank()) {
             throw new InvalidInputException("event " + id + " has no type");
         }
-        if (!type.startsWith("Microsoft.Resources.Resource")) {
+        if (!EventRouter.WRITE_SUCCESS.equals(type)) {
+            // Deletes, actions and failures never lead to a write; their data is not read.
             return new ResourceEvent(id, type, null, null, null, null);
         }
         if (data == null) {
@@ -86,9 +86,5 @@ public final class EventParser {
             throw new InvalidInputException("event " + id + " has data Tether cannot read: " + e.getMessage());
         }
         return new ResourceEvent(id, type, d.getResourceUri(), d.getOperationName(), d.getStatus(), d.getSubscriptionId());
-    }
-
-    static List<String> schemas() {
-        return List.of("EventGridEvent", "CloudEvent 1.0");
     }
 }
