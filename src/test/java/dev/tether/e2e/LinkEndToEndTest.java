@@ -1,0 +1,146 @@
+package dev.tether.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.plan.Cidr;
+import dev.tether.sandbox.CallLog;
+import dev.tether.sandbox.DemoWorld;
+import dev.tether.sandbox.Sandbox;
+import dev.tether.sandbox.WorldFile;
+import dev.tether.sandbox.durable.DurableDriver;
+import org.junit.jupiter.api.Test;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** A tagged app and a tagged cluster, linked end to end through the real SDKs and the real replay engine. */
+class LinkEndToEndTest {
+
+    static Sandbox linked() {
+        Sandbox s = new Sandbox(WorldFile.parse(DemoWorld.build(), "demo"));
+        s.deliverAll(DemoWorld.events());
+        s.runUntilIdle();
+        return s;
+    }
+
+    @Test
+    void freshLinkProducesTheWholeManualRecipe() {
+        ObjectNode before = DemoWorld.build();
+        try (Sandbox s = linked()) {
+            List<DurableDriver.InstanceView> runs = s.durable().instances();
+            assertEquals(1, runs.size());
+            assertEquals("Completed", runs.get(0).status(), runs.get(0).failure());
+            WorldView w = new WorldView(s);
+
+            // 1. A delegated /27 in the cluster's VNet, overlapping nothing.
+            JsonNode subnet = w.subnets(DemoWorld.VNET_ID).stream().filter(n -> n.path("name").asText().equals("tether-DefaultAsp"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no integration subnet in " + w.subnets(DemoWorld.VNET_ID)));
+            Cidr cidr = Cidr.parse(subnet.path("properties").path("addressPrefix").asText());
+            assertEquals(27, cidr.prefixLength());
+            assertFalse(cidr.overlaps(Cidr.parse("10.0.1.0/24")));
+            assertEquals("Microsoft.Web/serverFarms", subnet.path("properties").path("delegations").get(0).path("properties").path("serviceName").asText());
+
+            // 2. The site joined with route-all on.
+            JsonNode site = w.resource(DemoWorld.SITE_ID).orElseThrow();
+            assertTrue(site.path("properties").path("virtualNetworkSubnetId").asText().equalsIgnoreCase(subnet.path("id").asText()));
+            assertTrue(site.path("properties").path("siteConfig").path("vnetRouteAllEnabled").asBoolean());
+
+            // 3. tether-dns: internal LB for kube-dns with its IP pinned.
+            JsonNode dns = w.kube(DemoWorld.CLUSTER_ID, "Service", "kube-system", "tether-dns").orElseThrow();
+            String ip = dns.path("status").path("loadBalancer").path("ingress").get(0).path("ip").asText();
+            assertTrue(Cidr.parse("10.0.1.0/24").contains(Cidr.parseAddress(ip)), ip);
+            assertEquals(ip, dns.path("metadata").path("annotations").path("service.beta.kubernetes.io/azure-load-balancer-ipv4").asText());
+            assertEquals("true", dns.path("metadata").path("annotations").path("service.beta.kubernetes.io/azure-load-balancer-internal").asText());
+            assertEquals("tether", dns.path("metadata").path("labels").path("app.kubernetes.io/managed-by").asText());
+            assertEquals("kube-dns", dns.path("spec").path("selector").path("k8s-app").asText());
+
+            // 4. coredns-custom carries tether.override, every other key byte for byte.
+            JsonNode cm = w.kube(DemoWorld.CLUSTER_ID, "ConfigMap", "kube-system", "coredns-custom").orElseThrow();
+            assertEquals("k8s_external shop.internal\n", cm.path("data").path("tether.override").asText());
+            Map<String, String> original = DemoWorld.corednsCustomExamples();
+            assertTrue(original.size() >= 5);
+            original.forEach((k, v) -> assertEquals(v, cm.path("data").path(k).asText(), "coredns-custom key " + k));
+            assertEquals(original.size() + 1, cm.path("data").size());
+
+            // 5. WEBSITE_DNS_SERVER is that IP; all 50+ other settings kept.
+            JsonNode settings = w.appSettings(DemoWorld.SITE_ID);
+            assertEquals(ip, settings.path("WEBSITE_DNS_SERVER").asText());
+            JsonNode seeded = before.path("appSettings").path(DemoWorld.SITE_ID);
+            assertTrue(seeded.size() >= 52);
+            for (Iterator<Map.Entry<String, JsonNode>> it = seeded.fields(); it.hasNext(); ) {
+                var e = it.next();
+                assertEquals(e.getValue().asText(), settings.path(e.getKey()).asText(), "setting " + e.getKey());
+            }
+            assertEquals(seeded.size() + 1, settings.size());
+
+            // The result reports each step's outcome.
+            JsonNode out = w.result().path("orchestrations").get(0).path("output");
+            assertEquals("LINKED", out.path("status").asText());
+            assertEquals("CREATED", stepOutcome(out, "subnet"));
+            assertEquals("UPDATED", stepOutcome(out, "site"));
+            assertEquals("CREATED", stepOutcome(out, "dns-service"));
+            assertEquals("CREATED", stepOutcome(out, "app-settings"));
+        }
+    }
+
+    static String stepOutcome(JsonNode output, String step) {
+        for (JsonNode s : output.path("steps")) {
+            if (s.path("step").asText().equals(step)) {
+                return s.path("outcome").asText();
+            }
+        }
+        throw new AssertionError("no step " + step + " in " + output);
+    }
+
+    @Test
+    void freshLinkWritesNoMoreThanTheMinimum() {
+        try (Sandbox s = linked()) {
+            List<CallLog.Call> writes = s.calls().writes();
+            assertEquals(1, count(writes, "arm", "PUT", "/subnets/"), writes.toString());
+            assertEquals(1, count(writes, "arm", "PATCH", "/sites/sitef6141"), writes.toString());
+            assertEquals(1, count(writes, "arm", "PUT", "/config/appsettings"), writes.toString());
+            assertEquals(1, count(writes, "kubernetes", "POST", "/services"), writes.toString());
+            assertEquals(1, count(writes, "kubernetes", "PATCH", "/services/tether-dns"), "the IP pin: " + writes);
+            assertEquals(1, count(writes, "kubernetes", "PATCH", "/configmaps/coredns-custom"), writes.toString());
+            assertEquals(1, count(writes, "kubernetes", "PATCH", "/deployments/coredns"), writes.toString());
+            assertEquals(7, writes.size(), "no other write: " + writes);
+        }
+    }
+
+    static long count(List<CallLog.Call> calls, String target, String method, String pathPart) {
+        return calls.stream().filter(c -> c.target().equals(target) && c.method().equals(method) && c.path().contains(pathPart)).count();
+    }
+
+    @Test
+    void aSecondIdenticalEventWritesNothing() {
+        try (Sandbox s = linked()) {
+            int mark = s.calls().size();
+            s.deliverAll(DemoWorld.events());
+            s.runUntilIdle();
+            List<CallLog.Call> again = s.calls().since(mark);
+            assertFalse(again.isEmpty(), "the second pass observes");
+            assertEquals(List.of(), again.stream().filter(CallLog.Call::isWrite).toList());
+            assertEquals("Completed", s.durable().instances().get(0).status());
+        }
+    }
+
+    @Test
+    void fiveDuplicateEventsGiveOneOrchestration() {
+        try (Sandbox s = new Sandbox(WorldFile.parse(DemoWorld.build(), "demo"))) {
+            ArrayNode five = DemoWorld.events();
+            for (int i = 0; i < 4; i++) {
+                five.add(five.get(0).deepCopy());
+            }
+            List<String> actions = s.deliverAll(five);
+            assertEquals(List.of("started", "signaled", "signaled", "signaled", "signaled"), actions);
+            s.runUntilIdle();
+            assertEquals(1, s.durable().instances().size());
+            assertEquals("Completed", s.durable().instances().get(0).status());
+            assertEquals(7, s.calls().writes().size(), "duplicates add no writes: " + s.calls().writes());
+        }
+    }
+}

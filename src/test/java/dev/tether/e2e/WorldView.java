@@ -1,0 +1,80 @@
+package dev.tether.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.sandbox.Sandbox;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Small readers over a sandbox's RESULT.json world, for assertions. */
+final class WorldView {
+    private final ObjectNode result;
+
+    WorldView(Sandbox sandbox) {
+        this.result = sandbox.result();
+    }
+
+    ObjectNode result() {
+        return result;
+    }
+
+    Optional<JsonNode> resource(String id) {
+        for (JsonNode r : result.path("world").path("resources")) {
+            if (r.path("id").asText().equalsIgnoreCase(id)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    List<JsonNode> subnets(String vnetId) {
+        List<JsonNode> out = new ArrayList<>();
+        resource(vnetId).ifPresent(v -> v.path("properties").path("subnets").forEach(out::add));
+        return out;
+    }
+
+    JsonNode appSettings(String siteId) {
+        var it = result.path("world").path("appSettings").fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (e.getKey().equalsIgnoreCase(siteId)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    Optional<JsonNode> kube(String clusterId, String kind, String namespace, String name) {
+        var it = result.path("world").path("kubernetes").fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (!e.getKey().equalsIgnoreCase(clusterId)) {
+                continue;
+            }
+            for (JsonNode o : e.getValue()) {
+                if (o.path("kind").asText().equals(kind) && o.path("metadata").path("name").asText().equals(name)
+                        && o.path("metadata").path("namespace").asText().equals(namespace)) {
+                    return Optional.of(o);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The world with fields that legitimately differ between equal runs (server-assigned versions, restart stamps) removed. */
+    ObjectNode comparableWorld() {
+        ObjectNode w = result.path("world").deepCopy();
+        w.path("kubernetes").forEach(objects -> objects.forEach(o -> {
+            if (o.path("metadata") instanceof ObjectNode m) {
+                m.remove(List.of("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields"));
+            }
+            JsonNode ann = o.path("spec").path("template").path("metadata").path("annotations");
+            if (ann instanceof ObjectNode a) {
+                a.remove("kubectl.kubernetes.io/restartedAt");
+            }
+        }));
+        return w;
+    }
+}

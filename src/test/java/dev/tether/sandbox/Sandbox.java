@@ -1,0 +1,228 @@
+package dev.tether.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.azure.resourcemanager.resources.fluentcore.utils.ResourceManagerUtils;
+import dev.tether.config.TetherConfig;
+import dev.tether.functions.ActivityFunctions;
+import dev.tether.functions.EventGridFunction;
+import dev.tether.functions.OrchestratorFunctions;
+import dev.tether.functions.Tether;
+import dev.tether.sandbox.arm.ArmEmulator;
+import dev.tether.sandbox.durable.DurableDriver;
+import dev.tether.sandbox.kubernetes.KubernetesSandbox;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * The faithful local world, wired together: the ARM emulator behind the real Azure SDK pipeline, one fabric8 CRUD API
+ * server per cluster with a simulated AKS load-balancer controller, the real durabletask replay engine driven on a
+ * virtual clock, and Tether's own function classes discovered by annotation. Test scope only.
+ */
+public final class Sandbox implements AutoCloseable {
+    public static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
+    private static final ObjectMapper M = new ObjectMapper();
+
+    private final VirtualClock clock = new VirtualClock(EPOCH);
+    private final CallLog calls = new CallLog();
+    private final ArmEmulator arm;
+    private final KubernetesSandbox kubernetes;
+    private final DurableDriver durable;
+    private final FunctionHost host;
+    private final Tether tether;
+    private final Logger logger;
+    private final List<String> logLines = new ArrayList<>();
+
+    public record Options(Duration lbDelay, TetherConfig config) {
+    }
+
+    public Sandbox(WorldFile world) {
+        this(world, new Options(Duration.ofSeconds(30), TetherConfig.defaults(new java.util.LinkedHashSet<>(world.subscriptions()))));
+    }
+
+    public Sandbox(WorldFile world, Options options) {
+        ResourceManagerUtils.InternalRuntimeContext.setDelayProvider(d -> Duration.ofMillis(1));
+        this.arm = new ArmEmulator(calls);
+        world.resources().forEach(arm::putResource);
+        world.appSettings().forEach(arm::putAppSettings);
+        this.kubernetes = new KubernetesSandbox(calls, clock, options.lbDelay());
+        Map<String, Boolean> entra = new HashMap<>();
+        for (ObjectNode r : world.resources()) {
+            if ("Microsoft.ContainerService/managedClusters".equalsIgnoreCase(r.path("type").asText())) {
+                String id = r.get("id").asText();
+                JsonNode props = r.path("properties");
+                entra.put(id.toLowerCase(), props.has("aadProfile"));
+                kubernetes.addCluster(id, nodeSubnetCidr(props), props.path("networkProfile").path("dnsServiceIP").asText(null),
+                        world.kubernetes().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(id))
+                                .findFirst().map(Map.Entry::getValue).orElse(List.of()));
+            }
+        }
+        arm.setKubeconfigSource(id -> kubernetes.kubeconfig(id, entra.getOrDefault(id.toLowerCase(), false)));
+        this.logger = Logger.getAnonymousLogger();
+        logger.setUseParentHandlers(false);
+        logger.setLevel(Level.ALL);
+        logger.addHandler(new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                synchronized (logLines) {
+                    logLines.add(r.getLevel() + " " + r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        Clock virtual = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return clock.now();
+            }
+        };
+        this.tether = new Tether(options.config(), ArmEmulator.fakeCredential(), arm, virtual);
+        Tether.install(tether);
+        this.durable = new DurableDriver(clock);
+        this.host = new FunctionHost(durable, logger, List.of(EventGridFunction.class, OrchestratorFunctions.class, ActivityFunctions.class));
+    }
+
+    /** The CIDR of the cluster's node subnet, from the world, or null when AKS manages its VNet. */
+    private String nodeSubnetCidr(JsonNode clusterProps) {
+        for (JsonNode pool : clusterProps.path("agentPoolProfiles")) {
+            String subnetId = pool.path("vnetSubnetID").asText(null);
+            if (subnetId != null) {
+                return arm.resource(subnetId).map(s -> s.path("properties").path("addressPrefix").asText(null)).orElse(null);
+            }
+        }
+        return null;
+    }
+
+    /** Hands one event to the Event Grid-triggered function, as the Functions host does. Returns its action. */
+    public String deliver(String eventJson) {
+        return (String) host.invoke("OnResourceEvent", eventJson);
+    }
+
+    /** Delivers every event of an EVENTS.json payload (an array, or one CloudEvent or event), one invocation each. */
+    public List<String> deliverAll(JsonNode events) {
+        List<String> actions = new ArrayList<>();
+        if (events.isArray()) {
+            events.forEach(e -> actions.add(deliver(e.toString())));
+        } else {
+            actions.add(deliver(events.toString()));
+        }
+        return actions;
+    }
+
+    public void runUntilIdle() {
+        durable.runUntilIdle();
+    }
+
+    public CallLog calls() {
+        return calls;
+    }
+
+    public ArmEmulator arm() {
+        return arm;
+    }
+
+    public KubernetesSandbox kubernetes() {
+        return kubernetes;
+    }
+
+    public DurableDriver durable() {
+        return durable;
+    }
+
+    public VirtualClock clock() {
+        return clock;
+    }
+
+    public FunctionHost host() {
+        return host;
+    }
+
+    public Tether tether() {
+        return tether;
+    }
+
+    public List<String> logLines() {
+        synchronized (logLines) {
+            return List.copyOf(logLines);
+        }
+    }
+
+    /** RESULT.json: the world after the run, every orchestration, and every call that reached the emulators. */
+    public ObjectNode result() {
+        ObjectNode out = M.createObjectNode();
+        ObjectNode world = out.putObject("world");
+        ArrayNode res = world.putArray("resources");
+        arm.resources().forEach(res::add);
+        ObjectNode settings = world.putObject("appSettings");
+        arm.appSettings().forEach((id, s) -> {
+            ObjectNode o = settings.putObject(id);
+            s.forEach(o::put);
+        });
+        ObjectNode kube = world.putObject("kubernetes");
+        kubernetes.dump().forEach((id, objects) -> {
+            ArrayNode a = kube.putArray(id);
+            objects.forEach(a::add);
+        });
+        ArrayNode orchestrations = out.putArray("orchestrations");
+        for (DurableDriver.InstanceView v : durable.instances()) {
+            ObjectNode o = orchestrations.addObject();
+            o.put("instanceId", v.instanceId());
+            o.put("name", v.name());
+            o.put("status", v.status());
+            o.set("output", parseOrText(v.output()));
+            o.put("failure", v.failure());
+            o.put("executions", v.executions());
+        }
+        ArrayNode callArray = out.putArray("calls");
+        for (CallLog.Call c : calls.calls()) {
+            callArray.addObject().put("target", c.target()).put("method", c.method()).put("path", c.path()).put("status", c.status());
+        }
+        return out;
+    }
+
+    private static JsonNode parseOrText(String json) {
+        if (json == null || json.isEmpty()) {
+            return M.nullNode();
+        }
+        try {
+            return M.readTree(json);
+        } catch (java.io.IOException e) {
+            return M.getNodeFactory().textNode(json);
+        }
+    }
+
+    @Override
+    public void close() {
+        kubernetes.close();
+    }
+}

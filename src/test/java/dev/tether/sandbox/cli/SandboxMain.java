@@ -1,0 +1,144 @@
+package dev.tether.sandbox.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.config.TetherConfig;
+import dev.tether.sandbox.Sandbox;
+import dev.tether.sandbox.WorldFile;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * {@code simulate} (DESIGN.md section 4, fixed interface) and {@code demo}. Test scope only; run with
+ * {@code mvn -q -B test-compile exec:java -Dexec.args="..."}.
+ */
+public final class SandboxMain {
+    private static final ObjectMapper M = new ObjectMapper();
+
+    /** Input the user must fix: printed as one line, exit code 2. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(args, System.out);
+        } catch (UsageException | IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            code = 2;
+        }
+        System.out.flush();
+        // exec:java keeps the JVM for Maven; mock servers and SDK threads are daemon-less, so leave explicitly.
+        Runtime.getRuntime().halt(code);
+    }
+
+    static int run(String[] args, PrintStream out) {
+        if (args.length == 0) {
+            throw new UsageException("usage: simulate --world WORLD.json --events EVENTS.json --out RESULT.json [--timer] [--http \"METHOD /api/path\"]... [--lb-delay SECONDS] | demo");
+        }
+        return switch (args[0]) {
+            case "simulate" -> simulate(Options.parse(args), out);
+            case "demo" -> Demo.run(out);
+            default -> throw new UsageException("unknown command '" + args[0] + "'; use simulate or demo");
+        };
+    }
+
+    record Options(Path world, Path events, Path out, boolean timer, List<String> http, Duration lbDelay) {
+        static Options parse(String[] args) {
+            Path world = null;
+            Path events = null;
+            Path out = null;
+            boolean timer = false;
+            List<String> http = new ArrayList<>();
+            Duration lbDelay = Duration.ofSeconds(30);
+            for (int i = 1; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--world" -> world = Path.of(value(args, ++i, a));
+                    case "--events" -> events = Path.of(value(args, ++i, a));
+                    case "--out" -> out = Path.of(value(args, ++i, a));
+                    case "--timer" -> timer = true;
+                    case "--http" -> http.add(value(args, ++i, a));
+                    case "--lb-delay" -> {
+                        String v = value(args, ++i, a);
+                        try {
+                            lbDelay = Duration.ofSeconds(Long.parseLong(v));
+                        } catch (NumberFormatException e) {
+                            throw new UsageException("--lb-delay takes whole seconds, not '" + v + "'");
+                        }
+                        if (lbDelay.isNegative()) {
+                            throw new UsageException("--lb-delay must not be negative");
+                        }
+                    }
+                    default -> throw new UsageException("unknown option '" + a + "'");
+                }
+            }
+            if (world == null || events == null || out == null) {
+                throw new UsageException("simulate needs --world, --events and --out");
+            }
+            if (timer) {
+                throw new UsageException("--timer needs the drift timer function, which this build does not have yet (issue 4)");
+            }
+            if (!http.isEmpty()) {
+                throw new UsageException("--http needs the HTTP functions, which this build does not have yet (issue 4)");
+            }
+            return new Options(world, events, out, timer, http, lbDelay);
+        }
+
+        private static String value(String[] args, int i, String flag) {
+            if (i >= args.length) {
+                throw new UsageException(flag + " needs a value");
+            }
+            return args[i];
+        }
+    }
+
+    static int simulate(Options o, PrintStream out) {
+        WorldFile world = WorldFile.read(o.world());
+        JsonNode events = readJson(o.events(), "events file");
+        if (!events.isArray() && !events.isObject()) {
+            throw new UsageException("events file " + o.events() + " must hold an event or an array of events");
+        }
+        ObjectNode result = runWorld(world, events, o.lbDelay());
+        try {
+            Path parent = o.out().toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            M.writerWithDefaultPrettyPrinter().writeValue(o.out().toFile(), result);
+        } catch (IOException e) {
+            throw new UsageException("cannot write " + o.out() + ": " + e.getMessage());
+        }
+        out.println("simulate: " + result.path("orchestrations").size() + " orchestration(s), " + result.path("calls").size()
+                + " call(s); result in " + o.out());
+        return 0;
+    }
+
+    static ObjectNode runWorld(WorldFile world, JsonNode events, Duration lbDelay) {
+        TetherConfig config = TetherConfig.defaults(new LinkedHashSet<>(world.subscriptions()));
+        try (Sandbox sandbox = new Sandbox(world, new Sandbox.Options(lbDelay, config))) {
+            sandbox.deliverAll(events);
+            sandbox.runUntilIdle();
+            return sandbox.result();
+        }
+    }
+
+    static JsonNode readJson(Path p, String what) {
+        try {
+            return M.readTree(Files.readString(p));
+        } catch (IOException e) {
+            throw new UsageException(what + " " + p + " is unreadable: " + e.getMessage());
+        }
+    }
+}
