@@ -1,0 +1,470 @@
+package dev.tether.sandbox.durable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.microsoft.durabletask.OrchestrationRunner;
+import com.microsoft.durabletask.SandboxMetadata;
+import com.microsoft.durabletask.TaskOrchestration;
+import com.microsoft.durabletask.implementation.protobuf.OrchestratorService;
+import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.HistoryEvent;
+import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.OrchestratorAction;
+import dev.tether.sandbox.VirtualClock;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A durable backend for tests that drives orchestrators through the real durabletask replay engine
+ * ({@link OrchestrationRunner#loadAndRun}). It keeps each instance's history, runs activities in process, fires durable
+ * timers on a virtual clock, supports sub-orchestrations, external events and continue-as-new, and can "crash" right
+ * after any history event: everything not yet committed is lost, and the driver recovers from the saved histories
+ * only, re-dispatching scheduled-but-uncompleted tasks (at-least-once, as the real host does).
+ */
+public final class DurableDriver {
+    private static final ObjectMapper M = new ObjectMapper();
+
+    /** A read-only view of one instance. */
+    public record InstanceView(String instanceId, String name, String status, String input, String output, String customStatus,
+                               String failure, Instant createdAt, Instant lastUpdatedAt, int historySize, int executions) {
+    }
+
+    private record ActivityWork(String instanceId, int generation, int taskId, String name, String input) {
+    }
+
+    private record TimerWork(String instanceId, int generation, int timerId, Instant fireAt) {
+    }
+
+    /** Thrown inside the driver to simulate the process dying right after an event was committed. */
+    private static final class Crash extends RuntimeException {
+        Crash() {
+            super("simulated crash", null, false, false);
+        }
+    }
+
+    final VirtualClock clock;
+    private final Map<String, TaskOrchestration> orchestrators = new HashMap<>();
+    private final Map<String, Function<String, String>> activities = new HashMap<>();
+    final Map<String, Instance> instances = new LinkedHashMap<>();
+    private final Deque<ActivityWork> activityQueue = new ArrayDeque<>();
+    private final List<TimerWork> timers = new ArrayList<>();
+    private final SandboxDurableClient client;
+    private int crashAfter;
+    private int crashes;
+    private int totalEvents;
+    private int maxEpisodes = 10_000;
+    private int episodes;
+    private int activityExecutions;
+
+    public DurableDriver(VirtualClock clock) {
+        this.clock = clock;
+        this.client = new SandboxDurableClient(this);
+    }
+
+    public DurableDriver orchestrator(String name, TaskOrchestration fn) {
+        orchestrators.put(name, fn);
+        return this;
+    }
+
+    public DurableDriver activity(String name, Function<String, String> fn) {
+        activities.put(name, fn);
+        return this;
+    }
+
+    public DurableDriver crashAfterEvent(int n) {
+        this.crashAfter = n;
+        return this;
+    }
+
+    public DurableDriver maxEpisodes(int max) {
+        this.maxEpisodes = max;
+        return this;
+    }
+
+    public SandboxDurableClient client() {
+        return client;
+    }
+
+    public int crashes() {
+        return crashes;
+    }
+
+    public int totalHistoryEvents() {
+        return totalEvents;
+    }
+
+    public int activityExecutions() {
+        return activityExecutions;
+    }
+
+    public synchronized List<InstanceView> instances() {
+        return instances.values().stream().map(Instance::view).toList();
+    }
+
+    public synchronized Optional<InstanceView> instance(String instanceId) {
+        return Optional.ofNullable(instances.get(instanceId)).map(Instance::view);
+    }
+
+    /** Runs orchestrator episodes, activities and timers until nothing is left to do. */
+    public synchronized void runUntilIdle() {
+        while (step()) {
+            if (++episodes > maxEpisodes) {
+                throw new IllegalStateException("the durable driver did more than " + maxEpisodes + " steps; an orchestration loops");
+            }
+        }
+    }
+
+    /** One unit of work: an episode, else an activity, else the earliest timers. False when idle. */
+    synchronized boolean step() {
+        try {
+            for (Instance in : List.copyOf(instances.values())) {
+                if (in.isActive() && (!in.inbox.isEmpty() || in.needsEpisode)) {
+                    runEpisode(in);
+                    return true;
+                }
+            }
+            if (!activityQueue.isEmpty()) {
+                runActivity(activityQueue.poll());
+                return true;
+            }
+            if (!timers.isEmpty()) {
+                fireEarliestTimers();
+                return true;
+            }
+            return false;
+        } catch (Crash crash) {
+            recover();
+            return true;
+        }
+    }
+
+    // ---- instances (used by the client) ----
+
+    synchronized String start(String name, String instanceId, String serializedInput) {
+        Instance existing = instances.get(instanceId);
+        if (existing != null && existing.isActive()) {
+            throw new IllegalStateException("An orchestration with instance ID '" + instanceId + "' already exists and is "
+                    + existing.status.toLowerCase());
+        }
+        instances.remove(instanceId);
+        Instance in = new Instance(instanceId, name, serializedInput, clock.now());
+        in.inbox.add(Protos.executionStarted(instanceId, name, serializedInput, clock.now()));
+        instances.put(instanceId, in);
+        return instanceId;
+    }
+
+    synchronized boolean raise(String instanceId, String eventName, String serializedPayload) {
+        Instance in = instances.get(instanceId);
+        if (in == null || !in.isActive()) {
+            return false;
+        }
+        in.inbox.add(Protos.eventRaised(eventName, serializedPayload, clock.now()));
+        return true;
+    }
+
+    synchronized void terminate(String instanceId, String serializedOutput) {
+        Instance in = instances.get(instanceId);
+        if (in != null && in.isActive()) {
+            in.status = "Terminated";
+            in.output = serializedOutput;
+            in.lastUpdatedAt = clock.now();
+            in.generation++;
+        }
+    }
+
+    synchronized boolean purge(String instanceId) {
+        Instance in = instances.get(instanceId);
+        if (in != null && !in.isActive()) {
+            instances.remove(instanceId);
+            return true;
+        }
+        return false;
+    }
+
+    synchronized Instance raw(String instanceId) {
+        return instances.get(instanceId);
+    }
+
+    // ---- episodes ----
+
+    private void runEpisode(Instance in) {
+        TaskOrchestration fn = orchestrators.get(in.name);
+        Instant now = clock.now();
+        List<HistoryEvent> newEvents = new ArrayList<>();
+        newEvents.add(Protos.orchestratorStarted(now));
+        newEvents.addAll(in.inbox);
+        in.needsEpisode = false;
+        OrchestratorService.OrchestratorResponse response;
+        if (fn == null) {
+            response = OrchestratorService.OrchestratorResponse.newBuilder().setInstanceId(in.id)
+                    .addActions(OrchestratorAction.newBuilder().setId(0).setCompleteOrchestration(
+                            OrchestratorService.CompleteOrchestrationAction.newBuilder()
+                                    .setOrchestrationStatus(OrchestratorService.OrchestrationStatus.ORCHESTRATION_STATUS_FAILED)
+                                    .setFailureDetails(OrchestratorService.TaskFailureDetails.newBuilder().setErrorType("FunctionNotFound")
+                                            .setErrorMessage("no orchestrator function named '" + in.name + "'")))).build();
+        } else {
+            OrchestratorService.OrchestratorRequest request = OrchestratorService.OrchestratorRequest.newBuilder()
+                    .setInstanceId(in.id).addAllPastEvents(in.history).addAllNewEvents(newEvents).build();
+            try {
+                response = OrchestratorService.OrchestratorResponse.parseFrom(OrchestrationRunner.loadAndRun(request.toByteArray(), fn));
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        // Messages leave the inbox only once committed: a crash part-way keeps the rest queued, as a real backend does.
+        commit(in, newEvents.get(0));
+        for (HistoryEvent e : newEvents.subList(1, newEvents.size())) {
+            in.inbox.remove(0);
+            commit(in, e);
+        }
+        if (in.status.equals("Pending")) {
+            in.status = "Running";
+        }
+        in.customStatus = response.hasCustomStatus() ? response.getCustomStatus().getValue() : in.customStatus;
+        in.lastUpdatedAt = now;
+        OrchestratorService.CompleteOrchestrationAction completion = null;
+        for (OrchestratorAction a : response.getActionsList()) {
+            switch (a.getOrchestratorActionTypeCase()) {
+                case SCHEDULETASK -> {
+                    var t = a.getScheduleTask();
+                    commit(in, Protos.event(a.getId(), now).setTaskScheduled(OrchestratorService.TaskScheduledEvent.newBuilder()
+                            .setName(t.getName()).setInput(t.getInput())).build());
+                    activityQueue.add(new ActivityWork(in.id, in.generation, a.getId(), t.getName(), t.getInput().getValue()));
+                }
+                case CREATETIMER -> {
+                    var t = a.getCreateTimer();
+                    commit(in, Protos.event(a.getId(), now).setTimerCreated(OrchestratorService.TimerCreatedEvent.newBuilder()
+                            .setFireAt(t.getFireAt())).build());
+                    timers.add(new TimerWork(in.id, in.generation, a.getId(), Protos.instant(t.getFireAt())));
+                }
+                case CREATESUBORCHESTRATION -> {
+                    var s = a.getCreateSubOrchestration();
+                    commit(in, Protos.event(a.getId(), now).setSubOrchestrationInstanceCreated(
+                            OrchestratorService.SubOrchestrationInstanceCreatedEvent.newBuilder().setInstanceId(s.getInstanceId())
+                                    .setName(s.getName()).setInput(s.getInput())).build());
+                    startChild(in, a.getId(), s.getName(), s.getInstanceId(), s.getInput().getValue());
+                }
+                case SENDEVENT -> {
+                    var s = a.getSendEvent();
+                    commit(in, Protos.event(a.getId(), now).setEventSent(OrchestratorService.EventSentEvent.newBuilder()
+                            .setInstanceId(s.getInstance().getInstanceId()).setName(s.getName()).setInput(s.getData())).build());
+                    raise(s.getInstance().getInstanceId(), s.getName(), s.getData().getValue());
+                }
+                case COMPLETEORCHESTRATION -> completion = a.getCompleteOrchestration();
+                default -> throw new IllegalStateException("unsupported orchestrator action " + a.getOrchestratorActionTypeCase());
+            }
+        }
+        if (completion == null) {
+            commit(in, Protos.orchestratorCompleted(now));
+            return;
+        }
+        switch (completion.getOrchestrationStatus()) {
+            case ORCHESTRATION_STATUS_CONTINUED_AS_NEW -> continueAsNew(in, completion, now);
+            case ORCHESTRATION_STATUS_COMPLETED, ORCHESTRATION_STATUS_FAILED, ORCHESTRATION_STATUS_TERMINATED -> {
+                commit(in, Protos.event(-1, now).setExecutionCompleted(OrchestratorService.ExecutionCompletedEvent.newBuilder()
+                        .setOrchestrationStatus(completion.getOrchestrationStatus()).setResult(completion.getResult())
+                        .setFailureDetails(completion.getFailureDetails())).build());
+                applyCompletion(in);
+                notifyParent(in);
+                commit(in, Protos.orchestratorCompleted(now));
+            }
+            default -> throw new IllegalStateException("unexpected completion status " + completion.getOrchestrationStatus());
+        }
+    }
+
+    private void continueAsNew(Instance in, OrchestratorService.CompleteOrchestrationAction completion, Instant now) {
+        String input = completion.getResult().getValue();
+        in.generation++;
+        in.executions++;
+        in.history.clear();
+        in.inbox.clear();
+        in.input = input;
+        in.inbox.add(Protos.executionStarted(in.id, in.name, input, now));
+        in.inbox.addAll(completion.getCarryoverEventsList());
+        in.status = "Running";
+        countEvent();
+    }
+
+    private void startChild(Instance parent, int taskId, String name, String instanceId, String input) {
+        String id = instanceId == null || instanceId.isEmpty() ? parent.id + ":" + taskId : instanceId;
+        Instance existing = instances.get(id);
+        if (existing != null && existing.isActive()) {
+            parent.inbox.add(Protos.event(-1, clock.now()).setSubOrchestrationInstanceFailed(
+                    OrchestratorService.SubOrchestrationInstanceFailedEvent.newBuilder().setTaskScheduledId(taskId)
+                            .setFailureDetails(OrchestratorService.TaskFailureDetails.newBuilder().setErrorType("InvalidOperationException")
+                                    .setErrorMessage("An orchestration with instance ID '" + id + "' already exists"))).build());
+            return;
+        }
+        start(name, id, input);
+        Instance child = instances.get(id);
+        child.parentId = parent.id;
+        child.parentTaskId = taskId;
+        child.parentGeneration = parent.generation;
+    }
+
+    private void notifyParent(Instance child) {
+        if (child.parentId == null) {
+            return;
+        }
+        Instance parent = instances.get(child.parentId);
+        if (parent == null || !parent.isActive() || parent.generation != child.parentGeneration) {
+            return;
+        }
+        HistoryEvent.Builder e = Protos.event(-1, clock.now());
+        if (child.status.equals("Completed")) {
+            e.setSubOrchestrationInstanceCompleted(OrchestratorService.SubOrchestrationInstanceCompletedEvent.newBuilder()
+                    .setTaskScheduledId(child.parentTaskId).setResult(Protos.str(child.output)));
+        } else {
+            e.setSubOrchestrationInstanceFailed(OrchestratorService.SubOrchestrationInstanceFailedEvent.newBuilder()
+                    .setTaskScheduledId(child.parentTaskId).setFailureDetails(child.failureDetails));
+        }
+        parent.inbox.add(e.build());
+    }
+
+    // ---- activities and timers ----
+
+    private void runActivity(ActivityWork w) {
+        Instance in = instances.get(w.instanceId());
+        if (in == null || !in.isActive() || in.generation != w.generation()) {
+            return;
+        }
+        activityExecutions++;
+        HistoryEvent.Builder result = Protos.event(-1, clock.now());
+        Function<String, String> fn = activities.get(w.name());
+        try {
+            if (fn == null) {
+                throw new IllegalStateException("no activity function named '" + w.name() + "'");
+            }
+            String out = fn.apply(decode(w.input()));
+            result.setTaskCompleted(OrchestratorService.TaskCompletedEvent.newBuilder().setTaskScheduledId(w.taskId())
+                    .setResult(Protos.str(SandboxMetadata.converter().serialize(out))));
+        } catch (RuntimeException e) {
+            result.setTaskFailed(OrchestratorService.TaskFailedEvent.newBuilder().setTaskScheduledId(w.taskId())
+                    .setFailureDetails(Protos.failure(e)));
+        }
+        in.inbox.add(result.build());
+    }
+
+    /** The host hands a String-typed activity parameter the text of a JSON string, or the raw JSON of anything else. */
+    static String decode(String serialized) {
+        if (serialized == null || serialized.isEmpty()) {
+            return null;
+        }
+        try {
+            JsonNode n = M.readTree(serialized);
+            return n.isNull() ? null : n.isTextual() ? n.asText() : n.toString();
+        } catch (IOException e) {
+            return serialized;
+        }
+    }
+
+    private void fireEarliestTimers() {
+        Instant earliest = timers.stream().map(TimerWork::fireAt).min(Comparator.naturalOrder()).orElseThrow();
+        if (!clock.now().isAfter(earliest)) {
+            clock.advanceTo(earliest.plusMillis(1));
+        }
+        Instant now = clock.now();
+        List<TimerWork> due = timers.stream().filter(t -> t.fireAt().isBefore(now)).toList();
+        timers.removeAll(due);
+        for (TimerWork t : due) {
+            Instance in = instances.get(t.instanceId());
+            if (in != null && in.isActive() && in.generation == t.generation()) {
+                in.inbox.add(Protos.event(-1, now).setTimerFired(OrchestratorService.TimerFiredEvent.newBuilder()
+                        .setTimerId(t.timerId()).setFireAt(Protos.ts(t.fireAt()))).build());
+            }
+        }
+    }
+
+    // ---- commit, crash and recovery ----
+
+    private void commit(Instance in, HistoryEvent e) {
+        in.history.add(e);
+        countEvent();
+    }
+
+    private void countEvent() {
+        totalEvents++;
+        if (crashAfter > 0 && totalEvents == crashAfter && crashes == 0) {
+            crashes++;
+            throw new Crash();
+        }
+    }
+
+    /**
+     * The process restarts: only histories (and client messages still queued: starts and raised events) survive.
+     * Activity results and fired timers that were not committed are lost; their work is dispatched again.
+     */
+    private void recover() {
+        activityQueue.clear();
+        timers.clear();
+        for (Instance in : instances.values()) {
+            in.inbox.removeIf(e -> !(e.hasEventRaised() || e.hasExecutionStarted()));
+            in.restoreFromHistory();
+            if (!in.isActive()) {
+                continue;
+            }
+            in.needsEpisode = !in.history.isEmpty();
+            Set<Integer> done = new HashSet<>();
+            Set<Integer> fired = new HashSet<>();
+            for (HistoryEvent e : in.history) {
+                if (e.hasTaskCompleted()) {
+                    done.add(e.getTaskCompleted().getTaskScheduledId());
+                } else if (e.hasTaskFailed()) {
+                    done.add(e.getTaskFailed().getTaskScheduledId());
+                } else if (e.hasTimerFired()) {
+                    fired.add(e.getTimerFired().getTimerId());
+                } else if (e.hasSubOrchestrationInstanceCompleted()) {
+                    done.add(e.getSubOrchestrationInstanceCompleted().getTaskScheduledId());
+                } else if (e.hasSubOrchestrationInstanceFailed()) {
+                    done.add(e.getSubOrchestrationInstanceFailed().getTaskScheduledId());
+                }
+            }
+            for (HistoryEvent e : in.history) {
+                if (e.hasTaskScheduled() && !done.contains(e.getEventId())) {
+                    activityQueue.add(new ActivityWork(in.id, in.generation, e.getEventId(), e.getTaskScheduled().getName(),
+                            e.getTaskScheduled().getInput().getValue()));
+                } else if (e.hasTimerCreated() && !fired.contains(e.getEventId())) {
+                    timers.add(new TimerWork(in.id, in.generation, e.getEventId(), Protos.instant(e.getTimerCreated().getFireAt())));
+                }
+            }
+        }
+        for (Instance child : instances.values()) {
+            if (!child.isActive()) {
+                notifyParentIfWaiting(child);
+            }
+        }
+    }
+
+    private void notifyParentIfWaiting(Instance child) {
+        if (child.parentId == null) {
+            return;
+        }
+        Instance parent = instances.get(child.parentId);
+        if (parent == null || !parent.isActive()) {
+            return;
+        }
+        boolean answered = parent.history.stream().anyMatch(e ->
+                (e.hasSubOrchestrationInstanceCompleted() && e.getSubOrchestrationInstanceCompleted().getTaskScheduledId() == child.parentTaskId)
+                        || (e.hasSubOrchestrationInstanceFailed() && e.getSubOrchestrationInstanceFailed().getTaskScheduledId() == child.parentTaskId));
+        if (!answered) {
+            notifyParent(child);
+        }
+    }
+
+    void applyCompletion(Instance in) {
+        in.restoreFromHistory();
+        in.lastUpdatedAt = clock.now();
+    }
+}
