@@ -108,7 +108,7 @@ class KubernetesSandboxTest {
         ApiException missing = assertThrows(ApiException.class, () -> core.readNamespacedService("nope", "default").execute());
         assertEquals(404, missing.getCode());
         ApiException dup = assertThrows(ApiException.class, () -> core.createNamespacedConfigMap("kube-system",
-                new V1ConfigMap().metadata(new V1ObjectMeta().name("coredns-custom").namespace("kube-system"))).execute());
+                new V1ConfigMap().apiVersion("v1").kind("ConfigMap").metadata(new V1ObjectMeta().name("coredns-custom").namespace("kube-system"))).execute());
         assertEquals(409, dup.getCode());
     }
 
