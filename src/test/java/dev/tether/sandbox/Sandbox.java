@@ -35,6 +35,15 @@ import java.util.logging.Logger;
 public final class Sandbox implements AutoCloseable {
     public static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
     private static final ObjectMapper M = new ObjectMapper();
+    /** Held strongly: JUL forgets configuration of loggers nobody references. */
+    private static final Logger QUIET_MOCK_SERVER = quiet("io.fabric8");
+    private static final Logger QUIET_DURABLE = quiet("com.microsoft.durabletask");
+
+    private static Logger quiet(String name) {
+        Logger l = Logger.getLogger(name);
+        l.setLevel(Level.SEVERE);
+        return l;
+    }
 
     private final VirtualClock clock = new VirtualClock(EPOCH);
     private final CallLog calls = new CallLog();
