@@ -424,7 +424,8 @@ public final class ArmEmulator implements HttpClient {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Azure-AsyncOperation", HOST + "/subscriptions/" + sub + "/providers/Microsoft.Network/locations/" + location
                 + "/operations/" + op + "?api-version=2025-07-01");
-        headers.put("Retry-After", "10");
+        // Azure's network RP also sends Retry-After: 10; the SDK would then wait 10 real seconds per poll. Without it the
+        // SDK's default interval applies, which tests shrink with ResourceManagerUtils' delay provider.
         ObjectNode inProgress = written.deepCopy();
         ((ObjectNode) inProgress.get("properties")).put("provisioningState", "Updating");
         return new Reply(current.isPresent() ? 200 : 201, inProgress, headers);
