@@ -66,6 +66,7 @@ final class WorldView {
     /** The world with fields that legitimately differ between equal runs (server-assigned versions, restart stamps) removed. */
     ObjectNode comparableWorld() {
         ObjectNode w = result.path("world").deepCopy();
+        w.path("resources").forEach(r -> r.path("properties").path("subnets").forEach(sn -> ((ObjectNode) sn).remove("etag")));
         w.path("kubernetes").forEach(objects -> objects.forEach(o -> {
             if (o.path("metadata") instanceof ObjectNode m) {
                 m.remove(List.of("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields"));
@@ -76,5 +77,37 @@ final class WorldView {
             }
         }));
         return w;
+    }
+
+    /** The first JSON path where two documents differ, or null when they are equal. */
+    static String firstDifference(JsonNode a, JsonNode b, String path) {
+        if (a.equals(b)) {
+            return null;
+        }
+        if (a.isObject() && b.isObject()) {
+            var names = new java.util.TreeSet<String>();
+            a.fieldNames().forEachRemaining(names::add);
+            b.fieldNames().forEachRemaining(names::add);
+            for (String n : names) {
+                String d = firstDifference(a.path(n), b.path(n), path + "/" + n);
+                if (d != null) {
+                    return d;
+                }
+            }
+        }
+        if (a.isArray() && b.isArray() && a.size() == b.size()) {
+            for (int i = 0; i < a.size(); i++) {
+                String d = firstDifference(a.get(i), b.get(i), path + "/" + i);
+                if (d != null) {
+                    return d;
+                }
+            }
+        }
+        return path + ": " + abbreviate(a) + " != " + abbreviate(b);
+    }
+
+    private static String abbreviate(JsonNode n) {
+        String s = n.toString();
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
     }
 }

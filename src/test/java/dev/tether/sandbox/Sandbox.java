@@ -55,11 +55,23 @@ public final class Sandbox implements AutoCloseable {
     private final Logger logger;
     private final List<String> logLines = new ArrayList<>();
 
-    public record Options(Duration lbDelay, TetherConfig config) {
+    /** @param crashAfterEvent 0 for none, else the durable backend crashes once right after that history event */
+    public record Options(Duration lbDelay, TetherConfig config, int crashAfterEvent) {
+        public Options(Duration lbDelay, TetherConfig config) {
+            this(lbDelay, config, 0);
+        }
+
+        public static Options defaults(WorldFile world) {
+            return new Options(Duration.ofSeconds(30), TetherConfig.defaults(new java.util.LinkedHashSet<>(world.subscriptions())));
+        }
+
+        public Options crashingAfter(int event) {
+            return new Options(lbDelay, config, event);
+        }
     }
 
     public Sandbox(WorldFile world) {
-        this(world, new Options(Duration.ofSeconds(30), TetherConfig.defaults(new java.util.LinkedHashSet<>(world.subscriptions()))));
+        this(world, Options.defaults(world));
     }
 
     public Sandbox(WorldFile world, Options options) {
@@ -117,7 +129,7 @@ public final class Sandbox implements AutoCloseable {
         };
         this.tether = new Tether(options.config(), ArmEmulator.fakeCredential(), arm, virtual);
         Tether.install(tether);
-        this.durable = new DurableDriver(clock);
+        this.durable = new DurableDriver(clock).crashAfterEvent(options.crashAfterEvent());
         this.host = new FunctionHost(durable, logger, List.of(EventGridFunction.class, OrchestratorFunctions.class, ActivityFunctions.class));
     }
 
