@@ -6,6 +6,8 @@ import dev.tether.durable.InstanceIds;
 import dev.tether.durable.Json;
 import dev.tether.durable.LinkStarter;
 import dev.tether.errors.RejectedException;
+import dev.tether.errors.TransientException;
+import dev.tether.logging.StructuredLog;
 import dev.tether.kubernetes.ClusterConnector;
 import dev.tether.kubernetes.KubeGateway;
 import dev.tether.kubernetes.ServiceView;
@@ -38,12 +40,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One small method per step. Each observes, asks plan/ what differs, and writes only that, so running it again (after
  * a crash, a duplicate event or a retry) writes nothing more. Input and output are JSON text.
  */
 public final class LinkActivities {
+    private static final Logger LOG = Logger.getLogger("dev.tether.activities");
     private final ArmGateway arm;
     private final ClusterConnector clusters;
     private final TetherConfig config;
@@ -326,10 +331,20 @@ public final class LinkActivities {
 
     /** Runs a step; a refusal becomes a StepResult with the message, a transient failure is thrown for the retry policy. */
     private static String step(String name, java.util.function.Supplier<StepResult> body) {
+        StepResult result;
         try {
-            return Json.write(body.get());
+            result = body.get();
         } catch (RejectedException | InvalidInputException e) {
-            return Json.write(StepResult.refused(name, e.getMessage()));
+            result = StepResult.refused(name, e.getMessage());
+        } catch (TransientException e) {
+            StructuredLog.log(LOG, Level.WARNING, "step.transient", Map.of("step", name, "error", String.valueOf(e.getMessage())));
+            throw e;
         }
+        if (result.error() != null) {
+            StructuredLog.log(LOG, Level.SEVERE, "step.refused", Map.of("step", name, "error", result.error()));
+        } else {
+            StructuredLog.info(LOG, "step.done", Map.of("step", name, "outcome", String.valueOf(result.outcome()), "detail", result.detail()));
+        }
+        return Json.write(result);
     }
 }

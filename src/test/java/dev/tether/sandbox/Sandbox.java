@@ -38,6 +38,8 @@ public final class Sandbox implements AutoCloseable {
     /** Held strongly: JUL forgets configuration of loggers nobody references. */
     private static final Logger QUIET_MOCK_SERVER = quiet("io.fabric8");
     private static final Logger QUIET_DURABLE = quiet("com.microsoft.durabletask");
+    /** Tether's own loggers (activities); captured with the function logs for inspection. */
+    private static final Logger TETHER_LOGS = Logger.getLogger("dev.tether");
 
     private static Logger quiet(String name) {
         Logger l = Logger.getLogger(name);
@@ -95,7 +97,7 @@ public final class Sandbox implements AutoCloseable {
         this.logger = Logger.getAnonymousLogger();
         logger.setUseParentHandlers(false);
         logger.setLevel(Level.ALL);
-        logger.addHandler(new Handler() {
+        Handler capture = new Handler() {
             @Override
             public void publish(LogRecord r) {
                 synchronized (logLines) {
@@ -110,7 +112,14 @@ public final class Sandbox implements AutoCloseable {
             @Override
             public void close() {
             }
-        });
+        };
+        logger.addHandler(capture);
+        TETHER_LOGS.setUseParentHandlers(false);
+        TETHER_LOGS.setLevel(Level.ALL);
+        for (Handler h : TETHER_LOGS.getHandlers()) {
+            TETHER_LOGS.removeHandler(h);
+        }
+        TETHER_LOGS.addHandler(capture);
         Clock virtual = new Clock() {
             @Override
             public java.time.ZoneId getZone() {
