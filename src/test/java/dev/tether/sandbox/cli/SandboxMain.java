@@ -45,12 +45,13 @@ public final class SandboxMain {
 
     static int run(String[] args, PrintStream out) {
         if (args.length == 0) {
-            throw new UsageException("usage: simulate --world WORLD.json --events EVENTS.json --out RESULT.json [--timer] [--http \"METHOD /api/path\"]... [--lb-delay SECONDS] | demo");
+            throw new UsageException("usage: simulate --world WORLD.json --events EVENTS.json --out RESULT.json [--timer] [--http \"METHOD /api/path\"]... [--lb-delay SECONDS] | demo | bench [ROUNDS]");
         }
         return switch (args[0]) {
             case "simulate" -> simulate(Options.parse(args), out);
             case "demo" -> Demo.run(out);
-            default -> throw new UsageException("unknown command '" + args[0] + "'; use simulate or demo");
+            case "bench" -> Bench.run(out, args.length > 1 ? Integer.parseInt(args[1]) : 5);
+            default -> throw new UsageException("unknown command '" + args[0] + "'; use simulate, demo or bench");
         };
     }
 
