@@ -4,6 +4,7 @@ import com.microsoft.durabletask.Task;
 import com.microsoft.durabletask.OrchestratorFunction;
 import com.microsoft.durabletask.TaskOrchestrationContext;
 import dev.tether.durable.LinkStarter;
+import dev.tether.plan.Outcome;
 import dev.tether.plan.SiteLinkPlan;
 
 import java.time.Duration;
@@ -36,8 +37,13 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
         }
 
         ctx.setCustomStatus(Map.of("step", "integrating", "subnet", plan.subnet().subnetId()));
-        report.add(steps.ensure(Steps.ENSURE_SUBNET, new Messages.EnsureSubnet(plan.subnet(), null)));
-        report.add(steps.ensure(Steps.JOIN_SUBNET, new Messages.JoinSubnet(plan.siteId(), plan.subnet().subnetId())));
+        // What the plan observed as already in place costs no second read; anything to change is re-observed by its step.
+        report.add(plan.subnet().action() == Outcome.UNCHANGED
+                ? StepResult.done("subnet", Outcome.UNCHANGED, plan.subnet().reason())
+                : steps.ensure(Steps.ENSURE_SUBNET, new Messages.EnsureSubnet(plan.subnet())));
+        report.add(plan.actionOf("site") == Outcome.UNCHANGED
+                ? StepResult.done("site", Outcome.UNCHANGED, "joined to " + plan.subnet().name() + " with route-all on")
+                : steps.ensure(Steps.JOIN_SUBNET, new Messages.JoinSubnet(plan.siteId(), plan.subnet().subnetId())));
 
         ctx.setCustomStatus(Map.of("step", "cluster-dns", "clusterId", plan.clusterId()));
         String ip = ClusterDnsSteps.ensure(ctx, steps, request.options(), plan.clusterId(), plan.domain(), report);

@@ -7,7 +7,7 @@ public final class Messages {
     private Messages() {
     }
 
-    public record EnsureSubnet(SubnetDecision decision, String planId) {
+    public record EnsureSubnet(SubnetDecision decision) {
     }
 
     public record JoinSubnet(String siteId, String subnetId) {

@@ -27,6 +27,11 @@ public record SiteLinkPlan(String siteId, String link, Status status, String mes
         findings = findings == null ? List.of() : List.copyOf(findings);
     }
 
+    /** The planned action of a step, or null when the plan does not decide it (it is decided when the step runs). */
+    public Outcome actionOf(String step) {
+        return changes.stream().filter(c -> c.step().equals(step)).map(Change::action).findFirst().orElse(null);
+    }
+
     public static SiteLinkPlan without(String siteId, String link, Status status, String message, List<Finding> findings) {
         return new SiteLinkPlan(siteId, link, status, message, null, null, null, List.of(), findings);
     }
