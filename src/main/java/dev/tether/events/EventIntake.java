@@ -10,10 +10,13 @@ import dev.tether.logging.StructuredLog;
 import dev.tether.orchestration.LinkOptions;
 import dev.tether.orchestration.LinkRequest;
 import dev.tether.orchestration.Steps;
+import dev.tether.plan.Conventions;
 import dev.tether.plan.InvalidInputException;
 import dev.tether.plan.ResourceId;
 import dev.tether.plan.Tags;
 
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -26,8 +29,18 @@ import java.util.logging.Logger;
  */
 public final class EventIntake {
 
-    /** What happened to one event. */
-    public record Result(String action, String instanceId, String message) {
+    /**
+     * What happened to one event: {@code action} is started, signaled, ignored, refused or malformed.
+     * It is logged as one structured line, {@code event.handled}.
+     */
+    public record Result(String action, String eventId, String resourceId, String instanceId, String message) {
+        Level level() {
+            return switch (action) {
+                case "malformed", "refused" -> Level.SEVERE;
+                case "ignored" -> Level.FINE;
+                default -> Level.INFO;
+            };
+        }
     }
 
     private final ArmGateway arm;
@@ -39,54 +52,57 @@ public final class EventIntake {
     }
 
     public Result handle(String body, DurableTaskClient client, Logger log) {
+        Result result = decide(body, client);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("action", result.action());
+        fields.put("eventId", String.valueOf(result.eventId()));
+        fields.put("resourceId", String.valueOf(result.resourceId()));
+        fields.put("instanceId", String.valueOf(result.instanceId()));
+        fields.put("message", result.message());
+        StructuredLog.log(log, result.level(), "event.handled", fields);
+        return result;
+    }
+
+    private Result decide(String body, DurableTaskClient client) {
         ResourceEvent event;
         Route route;
         try {
             event = EventParser.parse(body);
             route = EventRouter.route(event);
         } catch (InvalidInputException e) {
-            StructuredLog.log(log, Level.SEVERE, "event.malformed", Map.of("error", e.getMessage(),
-                    "fix", "send an Event Grid or CloudEvents 1.0 ResourceWriteSuccess notification; this one is dropped, not retried"));
-            return new Result("malformed", null, e.getMessage());
+            return new Result("malformed", null, null, null, e.getMessage()
+                    + ". Send an Event Grid or CloudEvents 1.0 ResourceWriteSuccess notification; this one is dropped, not retried");
         }
         if (route.kind() == Route.Kind.IGNORE) {
-            StructuredLog.log(log, Level.FINE, "event.ignored", Map.of("eventId", String.valueOf(event.id()), "reason", route.reason()));
-            return new Result("ignored", null, route.reason());
+            return new Result("ignored", event.id(), null, null, route.reason());
         }
         ResourceId target = route.target();
+        String id = target.toString();
         if (!config.inScope(target.subscriptionId())) {
-            String msg = "subscription " + target.subscriptionId() + " is outside Tether's scope (TETHER_SUBSCRIPTIONS); "
-                    + target + " is left alone. Add the subscription to TETHER_SUBSCRIPTIONS to manage it";
-            StructuredLog.log(log, Level.WARNING, "event.out-of-scope", Map.of("eventId", String.valueOf(event.id()), "resourceId", target.toString(), "error", msg));
-            return new Result("refused", null, msg);
+            return new Result("refused", event.id(), id, null, "subscription " + target.subscriptionId()
+                    + " is outside Tether's scope (TETHER_SUBSCRIPTIONS); " + id + " is left alone. Add the subscription to TETHER_SUBSCRIPTIONS to manage it");
         }
         Optional<Map<String, String>> tags;
         try {
             tags = route.kind() == Route.Kind.SITE ? arm.site(target).map(s -> s.tags()) : arm.cluster(target).map(c -> c.tags());
         } catch (RejectedException e) {
-            StructuredLog.log(log, Level.SEVERE, "event.unreadable", Map.of("resourceId", target.toString(), "error", e.getMessage()));
-            return new Result("refused", null, e.getMessage());
+            return new Result("refused", event.id(), id, null, e.getMessage());
         }
         if (tags.isEmpty()) {
-            String msg = target + " no longer exists; nothing to do";
-            StructuredLog.info(log, "event.gone", Map.of("resourceId", target.toString()));
-            return new Result("ignored", null, msg);
+            return new Result("ignored", event.id(), id, null, id + " no longer exists; nothing to do");
         }
         try {
             if (Tags.link(tags.get()).isEmpty()) {
-                return new Result("ignored", null, target + " has no " + dev.tether.plan.Conventions.TAG_LINK + " tag");
+                return new Result("ignored", event.id(), id, null, id + " has no " + Conventions.TAG_LINK + " tag");
             }
         } catch (InvalidInputException e) {
-            StructuredLog.log(log, Level.SEVERE, "event.invalid-tag", Map.of("resourceId", target.toString(), "error", e.getMessage()));
-            return new Result("refused", null, e.getMessage());
+            return new Result("refused", event.id(), id, null, e.getMessage());
         }
         boolean site = route.kind() == Route.Kind.SITE;
         String instanceId = site ? InstanceIds.forSite(target) : InstanceIds.forCluster(target);
-        LinkRequest request = new LinkRequest(target.toString(), "event " + event.id() + ": " + route.reason(), LinkOptions.from(config));
+        LinkRequest request = new LinkRequest(id, "event " + event.id() + ": " + route.reason(), LinkOptions.from(config));
         LinkStarter.Started how = new LinkStarter(client).startOrSignal(
                 site ? Steps.LINK_SITE_ORCHESTRATION : Steps.LINK_CLUSTER_ORCHESTRATION, instanceId, request, request.reason());
-        StructuredLog.info(log, "event.accepted", Map.of("eventId", String.valueOf(event.id()), "resourceId", target.toString(),
-                "instanceId", instanceId, "action", how.name()));
-        return new Result(how.name().toLowerCase(java.util.Locale.ROOT), instanceId, route.reason());
+        return new Result(how.name().toLowerCase(Locale.ROOT), event.id(), id, instanceId, route.reason());
     }
 }

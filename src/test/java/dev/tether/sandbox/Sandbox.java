@@ -153,9 +153,26 @@ public final class Sandbox implements AutoCloseable {
         return null;
     }
 
-    /** Hands one event to the Event Grid-triggered function, as the Functions host does. Returns its action. */
+    /**
+     * Hands one event to the Event Grid-triggered function, as the Functions host does. Returns the action the function
+     * logged in its {@code event.handled} line (started, signaled, ignored, refused or malformed).
+     */
     public String deliver(String eventJson) {
-        return (String) host.invoke("OnResourceEvent", eventJson);
+        int before = logLines().size();
+        host.invoke("OnResourceEvent", eventJson);
+        List<String> lines = logLines();
+        for (int i = lines.size() - 1; i >= before; i--) {
+            String line = lines.get(i);
+            int json = line.indexOf('{');
+            if (json >= 0 && line.contains("\"event\":\"event.handled\"")) {
+                try {
+                    return M.readTree(line.substring(json)).path("action").asText();
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("unparseable log line " + line, e);
+                }
+            }
+        }
+        throw new IllegalStateException("the Event Grid function logged no event.handled line");
     }
 
     /** Delivers every event of an EVENTS.json payload (an array, or one CloudEvent or event), one invocation each. */
