@@ -1,0 +1,148 @@
+// Tether: one deployment at subscription scope.
+//   az deployment sub create -l <region> -f infra/main.bicep -p scopeSubscriptionIds='["<sub-1>","<sub-2>"]'
+// or `azd up` (see azure.yaml). The contract (event filter, role actions, settings) is generated from the code.
+targetScope = 'subscription'
+
+@description('Short name used for the resource group and resources (3-12 lowercase letters or digits).')
+@minLength(3)
+@maxLength(12)
+param name string = 'tether'
+
+@description('Azure region for Tether itself.')
+param location string = deployment().location
+
+@description('Subscriptions Tether may read and change (TETHER_SUBSCRIPTIONS). Each gets an Event Grid system topic and the Tether role. The first one also holds the role definition.')
+@minLength(1)
+param scopeSubscriptionIds array
+
+@description('Resource group created in each scoped subscription for its Event Grid system topic.')
+param eventsResourceGroupName string = '${name}-events'
+
+@description('Create the Event Grid subscriptions. They need the OnResourceEvent function to exist, so azd sets this to true after the first code deploy (postdeploy hook).')
+param deployEventSubscriptions bool = false
+
+@description('Entra tenant of the scoped subscriptions; empty lets azure-identity use the managed identity\'s tenant.')
+param tenantId string = ''
+
+@description('TETHER_SUBNET_PREFIX_LENGTH: size of the integration subnets Tether creates (16..28).')
+@minValue(16)
+@maxValue(28)
+param subnetPrefixLength int = 27
+
+@description('TETHER_SUBNET_NAME_PREFIX: prefix of the integration subnet created for a plan.')
+param subnetNamePrefix string = 'tether-'
+
+@description('TETHER_DNS_WAIT_TIMEOUT: how long a link waits for the DNS load balancer IP (ISO-8601).')
+param dnsWaitTimeout string = 'PT10M'
+
+@description('TETHER_DNS_POLL_INTERVAL: how often a link checks for that IP (ISO-8601).')
+param dnsPollInterval string = 'PT15S'
+
+@description('TETHER_DNS_ALT_SERVER: optional WEBSITE_DNS_ALT_SERVER, e.g. 168.63.129.16.')
+param dnsAltServer string = ''
+
+@description('TETHER_RETRY_MAX_ATTEMPTS: durable retries of a transiently failed step.')
+@minValue(1)
+param retryMaxAttempts int = 5
+
+@description('TETHER_RETRY_FIRST_INTERVAL: first durable retry delay (ISO-8601); doubles per attempt, at most 5 minutes.')
+param retryFirstInterval string = 'PT5S'
+
+@description('TETHER_CLUSTER_CLIENT_TTL: how long a cluster\'s Kubernetes client is reused (ISO-8601).')
+param clusterClientTtl string = 'PT10M'
+
+@description('AKS clusters using Azure RBAC for Kubernetes authorization: Tether gets a namespace-scoped data-plane role in kube-system of each. Clusters using Kubernetes RBAC use infra/kubernetes/tether-rbac.yaml instead.')
+param azureRbacClusterIds array = []
+
+@description('Tags for every resource Tether\'s deployment creates.')
+param tags object = {}
+
+var contract = loadJsonContent('generated/tether-contract.json')
+var allTags = union(tags, { 'azd-env-name': name, 'app.kubernetes.io/managed-by': 'tether' })
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: '${name}-rg'
+  location: location
+  tags: allTags
+}
+
+module app 'modules/app.bicep' = {
+  scope: rg
+  name: 'tether-app'
+  params: {
+    name: name
+    location: location
+    tags: allTags
+    tetherSettings: {
+      TETHER_SUBSCRIPTIONS: join(scopeSubscriptionIds, ',')
+      TETHER_TENANT_ID: tenantId
+      TETHER_SUBNET_PREFIX_LENGTH: string(subnetPrefixLength)
+      TETHER_SUBNET_NAME_PREFIX: subnetNamePrefix
+      TETHER_DNS_WAIT_TIMEOUT: dnsWaitTimeout
+      TETHER_DNS_POLL_INTERVAL: dnsPollInterval
+      TETHER_DNS_ALT_SERVER: dnsAltServer
+      TETHER_RETRY_MAX_ATTEMPTS: string(retryMaxAttempts)
+      TETHER_RETRY_FIRST_INTERVAL: retryFirstInterval
+      TETHER_CLUSTER_CLIENT_TTL: clusterClientTtl
+    }
+  }
+}
+
+module role 'modules/tetherRole.bicep' = {
+  scope: subscription(scopeSubscriptionIds[0])
+  name: 'tether-role'
+  params: {
+    roleName: 'Tether link operator (${name})'
+    actions: contract.roleActions
+    assignableScopes: [for s in scopeSubscriptionIds: '/subscriptions/${s}']
+  }
+}
+
+module scoped 'modules/scopedSubscription.bicep' = [for s in scopeSubscriptionIds: {
+  scope: subscription(s)
+  name: 'tether-scope-${uniqueString(s)}'
+  params: {
+    location: location
+    resourceGroupName: eventsResourceGroupName
+    tags: allTags
+    roleDefinitionId: role.outputs.roleDefinitionId
+    principalId: app.outputs.identityPrincipalId
+  }
+}]
+
+module deadLetterAccess 'modules/deadLetterAccess.bicep' = {
+  scope: rg
+  name: 'tether-dead-letter-access'
+  params: {
+    storageAccountName: app.outputs.storageAccountName
+    principalIds: [for (s, i) in scopeSubscriptionIds: scoped[i].outputs.topicPrincipalId]
+  }
+}
+
+module events 'modules/eventSubscription.bicep' = [for (s, i) in scopeSubscriptionIds: if (deployEventSubscriptions) {
+  scope: resourceGroup(s, eventsResourceGroupName)
+  name: 'tether-events-${uniqueString(s)}'
+  dependsOn: [deadLetterAccess]
+  params: {
+    systemTopicName: scoped[i].outputs.topicName
+    functionResourceId: '${app.outputs.functionAppId}/functions/${contract.eventFunctionName}'
+    eventType: contract.eventType
+    operations: contract.handledOperations
+    deadLetterContainerId: app.outputs.deadLetterContainerId
+  }
+}]
+
+module clusterAccess 'modules/aksAzureRbac.bicep' = [for c in azureRbacClusterIds: {
+  scope: resourceGroup(split(c, '/')[2], split(c, '/')[4])
+  name: 'tether-aks-${uniqueString(c)}'
+  params: {
+    clusterName: last(split(c, '/'))
+    principalId: app.outputs.identityPrincipalId
+  }
+}]
+
+output AZURE_FUNCTION_APP_NAME string = app.outputs.functionAppName
+output AZURE_RESOURCE_GROUP string = rg.name
+output TETHER_IDENTITY_CLIENT_ID string = app.outputs.identityClientId
+output TETHER_IDENTITY_PRINCIPAL_ID string = app.outputs.identityPrincipalId
+output TETHER_ROLE_DEFINITION_ID string = role.outputs.roleDefinitionId

@@ -1,0 +1,46 @@
+// For AKS clusters that use Azure RBAC for Kubernetes authorization: a custom data-plane role with only what Tether
+// does in a cluster (Services, ConfigMaps, Deployments: read and write), assigned on the cluster.
+// Clusters with Kubernetes RBAC use infra/kubernetes/tether-rbac.yaml instead, which is narrower (kube-system only).
+
+@description('Name of the AKS cluster in this resource group.')
+param clusterName string
+
+@description('Object id of Tether\'s managed identity.')
+param principalId string
+
+resource cluster 'Microsoft.ContainerService/managedClusters@2024-09-01' existing = {
+  name: clusterName
+}
+
+resource role 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(resourceGroup().id, 'tether-aks-data-plane')
+  properties: {
+    roleName: 'Tether AKS data plane (${resourceGroup().name})'
+    description: 'Tether: Services, the coredns-custom ConfigMap and the coredns Deployment.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: []
+        dataActions: [
+          'Microsoft.ContainerService/managedClusters/services/read'
+          'Microsoft.ContainerService/managedClusters/services/write'
+          'Microsoft.ContainerService/managedClusters/configmaps/read'
+          'Microsoft.ContainerService/managedClusters/configmaps/write'
+          'Microsoft.ContainerService/managedClusters/apps/deployments/read'
+          'Microsoft.ContainerService/managedClusters/apps/deployments/write'
+        ]
+      }
+    ]
+    assignableScopes: [resourceGroup().id]
+  }
+}
+
+resource assignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: cluster
+  name: guid(cluster.id, principalId, role.id)
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: role.id
+  }
+}

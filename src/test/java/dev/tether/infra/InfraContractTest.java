@@ -1,0 +1,188 @@
+package dev.tether.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.azure.functions.annotation.EventGridTrigger;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import dev.tether.azure.ArmOperation;
+import dev.tether.config.TetherConfig;
+import dev.tether.events.EventRouter;
+import dev.tether.functions.EventGridFunction;
+import dev.tether.sandbox.CallLog;
+import dev.tether.sandbox.DemoWorld;
+import dev.tether.sandbox.Sandbox;
+import dev.tether.sandbox.WorldFile;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * What can be proven about the deployment without a Bicep compiler or Azure: the Event Grid filter, the custom role
+ * and the app settings all come from the code's single sources of truth, and nothing the code calls is missing.
+ */
+class InfraContractTest {
+    private static final ObjectMapper M = new ObjectMapper();
+    static final String REGENERATE = "mvn -q -B test-compile exec:java -Dexec.mainClass=dev.tether.infra.ContractGenerator";
+
+    static String read(String path) throws IOException {
+        Path p = Path.of(path);
+        assertTrue(Files.exists(p), path + " is missing");
+        return Files.readString(p);
+    }
+
+    static JsonNode contract() throws IOException {
+        return M.readTree(read(ContractGenerator.CONTRACT.toString()));
+    }
+
+    @Test
+    void theGeneratedContractIsCurrent() throws IOException {
+        assertEquals(ContractGenerator.render(), read(ContractGenerator.CONTRACT.toString()),
+                "infra/generated/tether-contract.json is stale; regenerate it with: " + REGENERATE);
+    }
+
+    @Test
+    void eventFilterIsExactlyWhatTheTriggerHandles() throws IOException {
+        JsonNode c = contract();
+        List<String> ops = M.convertValue(c.get("handledOperations"), M.getTypeFactory().constructCollectionType(List.class, String.class));
+        assertEquals(EventRouter.HANDLED_OPERATIONS, ops);
+        String main = read("infra/main.bicep");
+        String sub = read("infra/modules/eventSubscription.bicep");
+        assertTrue(main.contains("operations: contract.handledOperations"), "main.bicep feeds the filter from the contract");
+        assertTrue(main.contains("eventType: contract.eventType"));
+        assertTrue(sub.contains("key: 'data.operationName'") && sub.contains("values: operations") && sub.contains("operatorType: 'StringIn'"));
+        assertTrue(sub.contains("includedEventTypes: [eventType]"));
+        assertTrue(sub.contains("deadLetterWithResourceIdentity") && sub.contains("retryPolicy"));
+        Method run = Arrays.stream(EventGridFunction.class.getMethods()).filter(m -> m.isAnnotationPresent(FunctionName.class)).findFirst().orElseThrow();
+        assertEquals(c.get("eventFunctionName").asText(), run.getAnnotation(FunctionName.class).value());
+        assertTrue(Arrays.stream(run.getParameters()).anyMatch(p -> p.isAnnotationPresent(EventGridTrigger.class)));
+        assertTrue(main.contains("'${app.outputs.functionAppId}/functions/${contract.eventFunctionName}'"));
+    }
+
+    @Test
+    void customRoleHoldsExactlyTheActionsTheGatewaysCall() throws IOException {
+        Set<String> role = new TreeSet<>();
+        contract().get("roleActions").forEach(a -> role.add(a.asText()));
+        Set<String> code = Arrays.stream(ArmOperation.values()).map(ArmOperation::action).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(code, role);
+        assertTrue(role.stream().noneMatch(a -> a.contains("*")), "no wildcards: " + role);
+        assertTrue(read("infra/main.bicep").contains("actions: contract.roleActions"));
+        String roleBicep = read("infra/modules/tetherRole.bicep");
+        assertTrue(roleBicep.contains("actions: actions") && roleBicep.contains("notActions: []"));
+    }
+
+    @Test
+    void everyArmCallOfALinkIsInTheRole() {
+        WorldFile world = WorldFile.parse(dev.tether.e2e.ClusterLinkAccess.worldWithSlot(), "slot world");
+        try (Sandbox s = new Sandbox(world)) {
+            s.deliverAll(DemoWorld.events());
+            s.deliverAll(dev.tether.e2e.ClusterLinkAccess.clusterTagEvent());
+            s.runUntilIdle();
+            Set<ArmOperation> used = new TreeSet<>();
+            for (CallLog.Call c : s.calls().calls()) {
+                if (!c.target().equals("arm") || ArmCallMapper.isPolling(c.path())) {
+                    continue;
+                }
+                ArmOperation op = ArmCallMapper.map(c.method(), c.path())
+                        .orElseThrow(() -> new AssertionError("an ARM call missing from ArmOperation: " + c.method() + " " + c.path()));
+                used.add(op);
+            }
+            assertTrue(used.containsAll(Set.of(ArmOperation.GET_SITE, ArmOperation.GET_SLOT, ArmOperation.PATCH_SITE, ArmOperation.PATCH_SLOT,
+                    ArmOperation.PUT_SUBNET, ArmOperation.LIST_RESOURCES_BY_TAG, ArmOperation.LIST_CLUSTER_USER_CREDENTIAL)), used.toString());
+        }
+    }
+
+    @Test
+    void mapperKnowsEveryOperation() {
+        String rg = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/";
+        String site = rg + "Microsoft.Web/sites/app";
+        String vnet = rg + "Microsoft.Network/virtualNetworks/v";
+        String aks = rg + "Microsoft.ContainerService/managedClusters/c";
+        Object[][] cases = {
+                {"GET", site + "?api-version=1", ArmOperation.GET_SITE}, {"PATCH", site, ArmOperation.PATCH_SITE},
+                {"GET", site + "/slots/s", ArmOperation.GET_SLOT}, {"PATCH", site + "/slots/s", ArmOperation.PATCH_SLOT},
+                {"POST", site + "/config/appsettings/list", ArmOperation.LIST_APP_SETTINGS},
+                {"POST", site + "/slots/s/config/appsettings/list", ArmOperation.LIST_SLOT_APP_SETTINGS},
+                {"PUT", site + "/config/appsettings", ArmOperation.PUT_APP_SETTINGS},
+                {"PUT", site + "/slots/s/config/appsettings", ArmOperation.PUT_SLOT_APP_SETTINGS},
+                {"GET", rg + "Microsoft.Web/serverfarms/p", ArmOperation.GET_PLAN},
+                {"GET", aks, ArmOperation.GET_CLUSTER}, {"POST", aks + "/listClusterUserCredential?format=exec", ArmOperation.LIST_CLUSTER_USER_CREDENTIAL},
+                {"GET", vnet, ArmOperation.GET_VNET}, {"GET", vnet + "/subnets/s", ArmOperation.GET_SUBNET}, {"PUT", vnet + "/subnets/s", ArmOperation.PUT_SUBNET},
+                {"GET", "/subscriptions/00000000-0000-0000-0000-000000000001/resources?$filter=tagName eq 'x'", ArmOperation.LIST_RESOURCES_BY_TAG},
+        };
+        Set<ArmOperation> covered = new LinkedHashSet<>();
+        for (Object[] c : cases) {
+            assertEquals(c[2], ArmCallMapper.map((String) c[0], (String) c[1]).orElse(null), c[0] + " " + c[1]);
+            covered.add((ArmOperation) c[2]);
+        }
+        covered.add(ArmOperation.JOIN_SUBNET); // implied by PATCH_SITE/PATCH_SLOT setting virtualNetworkSubnetId
+        assertEquals(Set.of(ArmOperation.values()), covered);
+        assertTrue(ArmCallMapper.map("DELETE", site).isEmpty());
+        assertTrue(ArmCallMapper.isPolling("/subscriptions/x/providers/Microsoft.Network/locations/eastus/operations/op-1?api-version=2025-07-01"));
+    }
+
+    @Test
+    void everySettingIsDocumentedConfiguredAndDeployedAndNothingElse() throws IOException {
+        Set<String> code = TetherConfig.SETTINGS.stream().map(TetherConfig.Setting::name).collect(Collectors.toCollection(TreeSet::new));
+        JsonNode example = M.readTree(read("local.settings.json.example")).get("Values");
+        Set<String> exampleNames = new TreeSet<>();
+        example.fieldNames().forEachRemaining(exampleNames::add);
+        Set<String> platform = exampleNames.stream().filter(n -> n.startsWith("AzureWebJobs") || n.startsWith("FUNCTIONS_")
+                || n.startsWith("WEBSITE_") || n.startsWith("APPLICATIONINSIGHTS_")).collect(Collectors.toSet());
+        exampleNames.removeAll(platform);
+        assertEquals(code, exampleNames, "local.settings.json.example lists exactly the settings the code reads");
+        for (TetherConfig.Setting s : TetherConfig.SETTINGS) {
+            assertEquals(s.defaultValue(), example.get(s.name()).asText(), "default of " + s.name() + " in local.settings.json.example");
+        }
+
+        String readme = read("README.md");
+        int start = readme.indexOf("\n## Settings");
+        assertTrue(start >= 0, "README has a Settings section");
+        int end = readme.indexOf("\n## ", start + 5);
+        String table = readme.substring(start, end < 0 ? readme.length() : end);
+        Set<String> readmeNames = names(table, Pattern.compile("(?m)^\\| `([A-Z_]+)` \\|"));
+        assertEquals(code, readmeNames, "README's settings table lists exactly the code's settings");
+
+        String bicep = read("infra/main.bicep") + read("infra/modules/app.bicep");
+        Set<String> bicepNames = names(bicep, Pattern.compile("\\b((?:TETHER_[A-Z_]+|AZURE_CLIENT_ID))\\s*:"));
+        assertEquals(code, bicepNames, "the Function App's app settings are exactly the code's");
+    }
+
+    private static Set<String> names(String text, Pattern p) {
+        Set<String> out = new TreeSet<>();
+        Matcher m = p.matcher(text);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    @Test
+    void bicepParameterDefaultsMatchTheCode() throws IOException {
+        String main = read("infra/main.bicep");
+        Object[][] params = {
+                {"subnetPrefixLength", "TETHER_SUBNET_PREFIX_LENGTH"}, {"subnetNamePrefix", "TETHER_SUBNET_NAME_PREFIX"},
+                {"dnsWaitTimeout", "TETHER_DNS_WAIT_TIMEOUT"}, {"dnsPollInterval", "TETHER_DNS_POLL_INTERVAL"},
+                {"dnsAltServer", "TETHER_DNS_ALT_SERVER"}, {"retryMaxAttempts", "TETHER_RETRY_MAX_ATTEMPTS"},
+                {"retryFirstInterval", "TETHER_RETRY_FIRST_INTERVAL"}, {"clusterClientTtl", "TETHER_CLUSTER_CLIENT_TTL"},
+        };
+        for (Object[] p : params) {
+            Matcher m = Pattern.compile("param " + p[0] + " (?:string|int) = '?([^'\\n]*)'?").matcher(main);
+            assertTrue(m.find(), "param " + p[0]);
+            String def = TetherConfig.SETTINGS.stream().filter(s -> s.name().equals(p[1])).findFirst().orElseThrow().defaultValue();
+            assertEquals(def, m.group(1).trim(), "default of " + p[0]);
+        }
+    }
+}
