@@ -105,7 +105,7 @@ module scoped 'modules/scopedSubscription.bicep' = [for s in scopeSubscriptionId
     location: location
     resourceGroupName: eventsResourceGroupName
     tags: allTags
-    roleDefinitionId: role.outputs.roleDefinitionId
+    roleGuid: role.outputs.roleGuid
     principalId: app.outputs.identityPrincipalId
   }
 }]

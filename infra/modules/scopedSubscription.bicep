@@ -10,8 +10,8 @@ param resourceGroupName string
 @description('Tags for every resource.')
 param tags object
 
-@description('The Tether role definition id.')
-param roleDefinitionId string
+@description('GUID of the Tether custom role (defined once in the first scoped subscription, assignable in all).')
+param roleGuid string
 
 @description('Object id of Tether\'s managed identity.')
 param principalId string
@@ -23,11 +23,11 @@ resource eventsRg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
 }
 
 resource assignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(subscription().id, principalId, roleDefinitionId)
+  name: guid(subscription().id, principalId, roleGuid)
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: roleDefinitionId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleGuid)
   }
 }
 

@@ -26,4 +26,6 @@ resource role 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   }
 }
 
+@description('The role\'s GUID: the same custom role is addressed as /subscriptions/<id>/providers/Microsoft.Authorization/roleDefinitions/<guid> in each assignable subscription.')
+output roleGuid string = role.name
 output roleDefinitionId string = role.id
