@@ -51,6 +51,11 @@ param retryFirstInterval string = 'PT5S'
 @description('TETHER_CLUSTER_CLIENT_TTL: how long a cluster\'s Kubernetes client is reused (ISO-8601).')
 param clusterClientTtl string = 'PT10M'
 
+@description('TETHER_SERVICE_PARALLELISM: Services of one cluster made internal at once (1..50).')
+@minValue(1)
+@maxValue(50)
+param serviceParallelism int = 5
+
 @description('AKS clusters using Azure RBAC for Kubernetes authorization: Tether gets a namespace-scoped data-plane role in kube-system of each. Clusters using Kubernetes RBAC use infra/kubernetes/tether-rbac.yaml instead.')
 param azureRbacClusterIds array = []
 
@@ -84,6 +89,7 @@ module app 'modules/app.bicep' = {
       TETHER_RETRY_MAX_ATTEMPTS: string(retryMaxAttempts)
       TETHER_RETRY_FIRST_INTERVAL: retryFirstInterval
       TETHER_CLUSTER_CLIENT_TTL: clusterClientTtl
+      TETHER_SERVICE_PARALLELISM: string(serviceParallelism)
     }
   }
 }

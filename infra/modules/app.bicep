@@ -49,6 +49,33 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
+// Elastic Premium mounts the app's code from an Azure Files share, and Azure Files as a Functions content share only
+// works with an account key. So a second account keeps shared keys and holds only the deployed package; its key is
+// read here and never output. Durable state and dead letters stay in the keyless account above.
+resource content 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: take('stc${replace(name, '-', '')}${suffix}', 24)
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: { name: 'Standard_LRS' }
+  properties: {
+    allowSharedKeyAccess: true
+    allowBlobPublicAccess: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+  }
+}
+
+resource contentFiles 'Microsoft.Storage/storageAccounts/fileServices@2023-05-01' = {
+  parent: content
+  name: 'default'
+}
+
+resource contentShare 'Microsoft.Storage/storageAccounts/fileServices/shares@2023-05-01' = {
+  parent: contentFiles
+  name: toLower('${name}-content')
+}
+
 resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   parent: storage
   name: 'default'
@@ -125,6 +152,8 @@ var platformSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
   AZURE_CLIENT_ID: identity.properties.clientId
+  WEBSITE_CONTENTAZUREFILECONNECTIONSTRING: 'DefaultEndpointsProtocol=https;AccountName=${content.name};EndpointSuffix=${environment().suffixes.storage};AccountKey=${content.listKeys().keys[0].value}'
+  WEBSITE_CONTENTSHARE: contentShare.name
 }
 
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {

@@ -114,6 +114,23 @@ public final class ArmGateway {
                 .map(ArmGateway::toCluster);
     }
 
+    /** Every cluster of the subscription, with its tags and node resource group: one paged list call. */
+    public List<ClusterState> clusters(String subscriptionId) {
+        return ArmErrors.call(ArmOperation.LIST_CLUSTERS, "/subscriptions/" + subscriptionId, () -> {
+            List<ClusterState> out = new ArrayList<>();
+            clients.forSubscription(subscriptionId).containers().serviceClient().getManagedClusters().list()
+                    .forEach(c -> out.add(toCluster(c)));
+            return out;
+        });
+    }
+
+    /** The tags of a public IP (AKS tags its Service's: k8s-azure-service), or empty when it no longer exists. */
+    public Optional<Map<String, String>> publicIpTags(ResourceId id) {
+        return ArmErrors.find(ArmOperation.GET_PUBLIC_IP, id.toString(),
+                () -> in(id).network().serviceClient().getPublicIpAddresses().getByResourceGroup(id.resourceGroup(), id.name()))
+                .map(ip -> ip.tags() == null ? Map.<String, String>of() : ip.tags());
+    }
+
     /** The cluster user kubeconfig (exec format: Entra clusters name kubelogin, which Tether replaces with its own token). */
     public String userKubeconfig(ResourceId id) {
         var result = ArmErrors.call(ArmOperation.LIST_CLUSTER_USER_CREDENTIAL, id.toString(),

@@ -15,6 +15,8 @@ public enum ArmOperation {
     PUT_SLOT_APP_SETTINGS("Microsoft.Web/sites/slots/config/write"),
     GET_PLAN("Microsoft.Web/serverfarms/read"),
     GET_CLUSTER("Microsoft.ContainerService/managedClusters/read"),
+    LIST_CLUSTERS("Microsoft.ContainerService/managedClusters/read"),
+    GET_PUBLIC_IP("Microsoft.Network/publicIPAddresses/read"),
     LIST_CLUSTER_USER_CREDENTIAL("Microsoft.ContainerService/managedClusters/listClusterUserCredential/action"),
     GET_VNET("Microsoft.Network/virtualNetworks/read"),
     GET_SUBNET("Microsoft.Network/virtualNetworks/subnets/read"),

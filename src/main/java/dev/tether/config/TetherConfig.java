@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 public record TetherConfig(Set<String> subscriptions, String tenantId, int subnetPrefixLength, String subnetNamePrefix,
                            Duration dnsWaitTimeout, Duration dnsPollInterval, String altDnsServer,
-                           int retryMaxAttempts, Duration retryFirstInterval, Duration clusterClientTtl) {
+                           int retryMaxAttempts, Duration retryFirstInterval, Duration clusterClientTtl, int serviceParallelism) {
 
     /** A documented setting. */
     public record Setting(String name, String defaultValue, String description) {
@@ -36,13 +36,17 @@ public record TetherConfig(Set<String> subscriptions, String tenantId, int subne
             new Setting("TETHER_DNS_ALT_SERVER", "", "Optional WEBSITE_DNS_ALT_SERVER value, e.g. 168.63.129.16 (Azure DNS) as a fallback resolver."),
             new Setting("TETHER_RETRY_MAX_ATTEMPTS", "5", "Durable retries of a step that failed transiently (429, 5xx, 409, connection errors)."),
             new Setting("TETHER_RETRY_FIRST_INTERVAL", "PT5S", "First durable retry delay; it doubles on each attempt, up to 5 minutes."),
-            new Setting("TETHER_CLUSTER_CLIENT_TTL", "PT10M", "How long a cluster's Kubernetes client (from its user credentials) is reused before it is fetched again."));
+            new Setting("TETHER_CLUSTER_CLIENT_TTL", "PT10M", "How long a cluster's Kubernetes client (from its user credentials) is reused before it is fetched again."),
+            new Setting("TETHER_SERVICE_PARALLELISM", "5", "How many Services of one cluster are made internal at once during a cluster reconcile."));
 
     private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}");
 
     public TetherConfig {
         subscriptions = Set.copyOf(subscriptions);
         new LinkSettings(subnetPrefixLength, subnetNamePrefix);
+        if (serviceParallelism < 1 || serviceParallelism > 50) {
+            throw new InvalidInputException("TETHER_SERVICE_PARALLELISM: " + serviceParallelism + " is outside 1..50");
+        }
     }
 
     public static TetherConfig fromEnvironment(Map<String, String> env) {
@@ -61,7 +65,8 @@ public record TetherConfig(Set<String> subscriptions, String tenantId, int subne
                 integer(env, "TETHER_SUBNET_PREFIX_LENGTH"), value(env, "TETHER_SUBNET_NAME_PREFIX"),
                 duration(env, "TETHER_DNS_WAIT_TIMEOUT"), duration(env, "TETHER_DNS_POLL_INTERVAL"),
                 value(env, "TETHER_DNS_ALT_SERVER"), integer(env, "TETHER_RETRY_MAX_ATTEMPTS"),
-                duration(env, "TETHER_RETRY_FIRST_INTERVAL"), duration(env, "TETHER_CLUSTER_CLIENT_TTL"));
+                duration(env, "TETHER_RETRY_FIRST_INTERVAL"), duration(env, "TETHER_CLUSTER_CLIENT_TTL"),
+                integer(env, "TETHER_SERVICE_PARALLELISM"));
     }
 
     public static TetherConfig defaults(Set<String> subscriptions) {

@@ -23,6 +23,12 @@ public final class InstanceIds {
         return "tether-cluster-" + readable(id.name()) + "-" + hash(id.normalized());
     }
 
+    /** One instance per cluster and Service (or per cluster, for all its Services, when {@code service} is null). */
+    public static String forServices(ResourceId cluster, String service) {
+        String key = cluster.normalized() + (service == null ? "" : "|" + service.toLowerCase(java.util.Locale.ROOT));
+        return "tether-services-" + readable(cluster.name()) + "-" + hash(key);
+    }
+
     private static String readable(String name) {
         String n = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
         return n.length() > 40 ? n.substring(0, 40) : n;

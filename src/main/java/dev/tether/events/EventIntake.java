@@ -9,6 +9,8 @@ import dev.tether.errors.RejectedException;
 import dev.tether.logging.StructuredLog;
 import dev.tether.orchestration.LinkOptions;
 import dev.tether.orchestration.LinkRequest;
+import dev.tether.orchestration.ServicesRequest;
+import dev.tether.plan.ClusterState;
 import dev.tether.orchestration.Steps;
 import dev.tether.plan.Conventions;
 import dev.tether.plan.InvalidInputException;
@@ -82,6 +84,9 @@ public final class EventIntake {
             return new Result("refused", event.id(), id, null, "subscription " + target.subscriptionId()
                     + " is outside Tether's scope (TETHER_SUBSCRIPTIONS); " + id + " is left alone. Add the subscription to TETHER_SUBSCRIPTIONS to manage it");
         }
+        if (route.kind() == Route.Kind.NODE_NETWORK) {
+            return nodeNetwork(event, target, client);
+        }
         Optional<Map<String, String>> tags;
         try {
             tags = route.kind() == Route.Kind.SITE ? arm.site(target).map(s -> s.tags()) : arm.cluster(target).map(c -> c.tags());
@@ -104,5 +109,51 @@ public final class EventIntake {
         LinkStarter.Started how = new LinkStarter(client).startOrSignal(
                 site ? Steps.LINK_SITE_ORCHESTRATION : Steps.LINK_CLUSTER_ORCHESTRATION, instanceId, request, request.reason());
         return new Result(how.name().toLowerCase(Locale.ROOT), event.id(), id, instanceId, route.reason());
+    }
+
+    /**
+     * A public IP or load balancer was written. If its resource group is the node resource group of a linked cluster,
+     * reconcile the Service AKS wrote it for (the public IP's k8s-azure-service tag), or all Services for a load balancer.
+     * Anything else costs one read (the subscription's cluster list) and is ignored.
+     */
+    private Result nodeNetwork(ResourceEvent event, ResourceId target, DurableTaskClient client) {
+        String id = target.toString();
+        Optional<ClusterState> cluster;
+        try {
+            cluster = arm.clusters(target.subscriptionId()).stream()
+                    .filter(c -> c.nodeResourceGroup() != null && c.nodeResourceGroup().equalsIgnoreCase(target.resourceGroup()))
+                    .findFirst();
+        } catch (RejectedException e) {
+            return new Result("refused", event.id(), id, null, e.getMessage());
+        }
+        if (cluster.isEmpty()) {
+            return new Result("ignored", event.id(), id, null, target.resourceGroup() + " is not the node resource group of an AKS cluster");
+        }
+        try {
+            if (Tags.link(cluster.get().tags()).isEmpty()) {
+                return new Result("ignored", event.id(), id, null, "cluster " + cluster.get().name() + " is not linked");
+            }
+        } catch (InvalidInputException e) {
+            return new Result("refused", event.id(), id, null, e.getMessage());
+        }
+        String service = null;
+        if (target.isType(Conventions.TYPE_PUBLIC_IP)) {
+            Optional<Map<String, String>> ipTags = arm.publicIpTags(target);
+            if (ipTags.isEmpty()) {
+                return new Result("ignored", event.id(), id, null, id + " no longer exists; nothing to do");
+            }
+            service = Tags.get(ipTags.get(), Conventions.TAG_K8S_SERVICE).orElse(null);
+            if (service != null && !service.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+                return new Result("refused", event.id(), id, null, "tag " + Conventions.TAG_K8S_SERVICE + "='" + ResourceId.abbreviate(service)
+                        + "' on " + id + " is not <namespace>/<name>");
+            }
+        }
+        ResourceId clusterId = ResourceId.parse(cluster.get().id());
+        String instanceId = InstanceIds.forServices(clusterId, service);
+        ServicesRequest request = new ServicesRequest(clusterId.toString(), service, "event " + event.id() + ": " + target.type() + " written",
+                LinkOptions.from(config));
+        LinkStarter.Started how = new LinkStarter(client).startOrSignal(Steps.RECONCILE_SERVICES_ORCHESTRATION, instanceId, request, request.reason());
+        return new Result(how.name().toLowerCase(Locale.ROOT), event.id(), id, instanceId,
+                (service == null ? "all Services" : "Service " + service) + " of cluster " + cluster.get().name());
     }
 }

@@ -20,7 +20,9 @@ public final class EventRouter {
             "Microsoft.Web/sites/write",
             "Microsoft.Web/sites/slots/write",
             "Microsoft.ContainerService/managedClusters/write",
-            "Microsoft.Resources/tags/write");
+            "Microsoft.Resources/tags/write",
+            "Microsoft.Network/publicIPAddresses/write",
+            "Microsoft.Network/loadBalancers/write");
 
     private EventRouter() {
     }
@@ -53,6 +55,9 @@ public final class EventRouter {
         }
         if (target.isType(Conventions.TYPE_CLUSTER)) {
             return new Route(Route.Kind.CLUSTER, target, tagWrite ? "tags written" : "resource written");
+        }
+        if (!tagWrite && (target.isType(Conventions.TYPE_PUBLIC_IP) || target.isType(Conventions.TYPE_LOAD_BALANCER))) {
+            return new Route(Route.Kind.NODE_NETWORK, target, target.type() + " written");
         }
         return Route.ignore("resource type " + target.type() + " is not one Tether links");
     }

@@ -56,6 +56,16 @@ public final class ActivityFunctions {
         return Tether.get().activities().ensureDnsSetting(input);
     }
 
+    @FunctionName(Steps.PLAN_SERVICES)
+    public String planServices(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().serviceActivities().planServices(input);
+    }
+
+    @FunctionName(Steps.APPLY_SERVICE)
+    public String applyService(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().serviceActivities().applyService(input);
+    }
+
     @FunctionName(Steps.SIGNAL_LINKED_SITES)
     public String signalLinkedSites(@DurableActivityTrigger(name = "input") String input,
                                     @DurableClientInput(name = "durableContext") DurableClientContext durable) {

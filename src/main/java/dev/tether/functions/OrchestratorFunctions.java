@@ -6,6 +6,7 @@ import com.microsoft.durabletask.azurefunctions.DurableOrchestrationTrigger;
 import dev.tether.orchestration.LinkClusterOrchestration;
 import dev.tether.orchestration.LinkResult;
 import dev.tether.orchestration.LinkSiteOrchestration;
+import dev.tether.orchestration.ReconcileServicesOrchestration;
 import dev.tether.orchestration.Steps;
 
 /** The orchestrator functions. The durable middleware runs them through the replay engine; they only sequence. */
@@ -14,6 +15,11 @@ public final class OrchestratorFunctions {
     @FunctionName(Steps.LINK_SITE_ORCHESTRATION)
     public LinkResult linkSite(@DurableOrchestrationTrigger(name = "ctx") TaskOrchestrationContext ctx) {
         return new LinkSiteOrchestration().apply(ctx);
+    }
+
+    @FunctionName(Steps.RECONCILE_SERVICES_ORCHESTRATION)
+    public LinkResult reconcileServices(@DurableOrchestrationTrigger(name = "ctx") TaskOrchestrationContext ctx) {
+        return new ReconcileServicesOrchestration().apply(ctx);
     }
 
     @FunctionName(Steps.LINK_CLUSTER_ORCHESTRATION)

@@ -5,6 +5,7 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.tether.activities.LinkActivities;
+import dev.tether.activities.ServiceActivities;
 import dev.tether.azure.ArmGateway;
 import dev.tether.azure.AzureClients;
 import dev.tether.config.TetherConfig;
@@ -24,6 +25,7 @@ public final class Tether {
     private final ArmGateway arm;
     private final ClusterConnector clusters;
     private final LinkActivities activities;
+    private final ServiceActivities serviceActivities;
     private final EventIntake intake;
 
     public Tether(TetherConfig config, TokenCredential credential, HttpClient armHttpClient, Clock clock) {
@@ -32,6 +34,7 @@ public final class Tether {
         this.arm = new ArmGateway(new AzureClients(credential, tenant, armHttpClient, AzureEnvironment.AZURE));
         this.clusters = new ClusterConnector(arm, credential, config.clusterClientTtl(), clock);
         this.activities = new LinkActivities(arm, clusters, config);
+        this.serviceActivities = new ServiceActivities(arm, clusters);
         this.intake = new EventIntake(arm, config);
     }
 
@@ -64,6 +67,10 @@ public final class Tether {
 
     public LinkActivities activities() {
         return activities;
+    }
+
+    public ServiceActivities serviceActivities() {
+        return serviceActivities;
     }
 
     public EventIntake intake() {

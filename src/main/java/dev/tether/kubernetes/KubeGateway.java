@@ -53,6 +53,11 @@ public final class KubeGateway {
                 .map(KubeGateway::toView);
     }
 
+    /** Every Service in the cluster (one list call). */
+    public List<ServiceView> services() {
+        return call("list Services", () -> core.listServiceForAllNamespaces().execute()).getItems().stream().map(KubeGateway::toView).toList();
+    }
+
     public void createService(String namespace, String name, ServiceShape shape) {
         V1Service body = new V1Service().apiVersion("v1").kind("Service")
                 .metadata(new V1ObjectMeta().name(name).namespace(namespace).labels(shape.labels()).annotations(shape.annotations()))
@@ -119,7 +124,7 @@ public final class KubeGateway {
             ip = s.getStatus().getLoadBalancer().getIngress().stream().map(V1LoadBalancerIngress::getIp)
                     .filter(v -> v != null && !v.isBlank()).findFirst().orElse(null);
         }
-        return new ServiceView(shape, ip);
+        return new ServiceView(meta.getNamespace(), meta.getName(), spec.getClusterIP(), shape, ip);
     }
 
     private static Map<String, String> nonNull(Map<String, String> m) {

@@ -34,6 +34,9 @@ public final class LinkClusterOrchestration implements OrchestratorFunction<Link
         ctx.setCustomStatus(Map.of("step", "cluster-dns", "clusterId", plan.clusterId()));
         String ip = ClusterDnsSteps.ensure(ctx, steps, request.options(), plan.clusterId(), plan.domain(), report);
 
+        ctx.setCustomStatus(Map.of("step", "services", "clusterId", plan.clusterId()));
+        ServiceSteps.reconcile(ctx, steps, new ServicesRequest(plan.clusterId(), null, request.reason(), request.options()), report);
+
         ctx.setCustomStatus(Map.of("step", "linking-apps", "link", plan.link()));
         String[] signaled = steps.call(Steps.SIGNAL_LINKED_SITES,
                 new Messages.SignalSites(plan.clusterId(), plan.link(), request.options()), String[].class);

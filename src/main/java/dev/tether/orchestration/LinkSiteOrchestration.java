@@ -59,7 +59,7 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
      * The output, unless a newer event arrived while this pass ran: then the instance continues as new (which ends
      * this execution by throwing the engine's interruption) and checks the world once more.
      */
-    static LinkResult finish(TaskOrchestrationContext ctx, LinkRequest request, LinkResult result) {
+    static LinkResult finish(TaskOrchestrationContext ctx, Object request, LinkResult result) {
         Task<String> recheck = ctx.waitForExternalEvent(LinkStarter.RECHECK_EVENT, Duration.ZERO, String.class);
         if (recheck.isDone() && !recheck.isCancelled()) {
             ctx.setCustomStatus(Map.of("step", "re-checking", "reason", "a newer event arrived during the last pass"));

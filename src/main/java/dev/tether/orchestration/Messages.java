@@ -22,6 +22,9 @@ public final class Messages {
     public record DnsSetting(String siteId, String dnsIp) {
     }
 
+    public record ApplyService(String clusterId, String service, dev.tether.plan.ClusterPolicy policy) {
+    }
+
     public record SignalSites(String clusterId, String link, LinkOptions options) {
     }
 }

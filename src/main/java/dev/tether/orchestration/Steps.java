@@ -19,9 +19,12 @@ public final class Steps {
     public static final String OBSERVE_DNS_IP = "ObserveDnsIp";
     public static final String ENSURE_DNS_SETTING = "EnsureDnsSetting";
     public static final String SIGNAL_LINKED_SITES = "SignalLinkedSites";
+    public static final String PLAN_SERVICES = "PlanServices";
+    public static final String APPLY_SERVICE = "ApplyService";
 
     public static final String LINK_SITE_ORCHESTRATION = "LinkSite";
     public static final String LINK_CLUSTER_ORCHESTRATION = "LinkCluster";
+    public static final String RECONCILE_SERVICES_ORCHESTRATION = "ReconcileServices";
 
     private static final Duration MAX_RETRY_INTERVAL = Duration.ofMinutes(5);
 
@@ -39,6 +42,11 @@ public final class Steps {
     public <T> T call(String activity, Object input, Class<T> resultType) {
         String json = ctx.callActivity(activity, Json.write(input), retry, String.class).await();
         return Json.read(json, resultType);
+    }
+
+    /** Schedules an activity without waiting, for bounded fan-out; its result is JSON text. */
+    public com.microsoft.durabletask.Task<String> schedule(String activity, Object input) {
+        return ctx.callActivity(activity, Json.write(input), retry, String.class);
     }
 
     /** Calls a step that reports a {@link StepResult}; a refused step ends the orchestration with its message. */

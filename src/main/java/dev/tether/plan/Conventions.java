@@ -12,6 +12,9 @@ public final class Conventions {
     /** Optional site tag: the name of the integration subnet to use or create. */
     public static final String TAG_SUBNET = "private-link-subnet";
 
+    /** Optional cluster tag: which Services become internal (annotated, all-loadbalancers, audit). */
+    public static final String TAG_POLICY = "private-link-policy";
+
     public static final String TYPE_SITE = "Microsoft.Web/sites";
     public static final String TYPE_SLOT = "Microsoft.Web/sites/slots";
     public static final String TYPE_CLUSTER = "Microsoft.ContainerService/managedClusters";
@@ -32,6 +35,13 @@ public final class Conventions {
     public static final String MANAGED_BY_TETHER = "tether";
     public static final String ANNOTATION_PRIVATE = "tether.dev/private";
     public static final String ANNOTATION_INTERNAL_LB = "service.beta.kubernetes.io/azure-load-balancer-internal";
+    public static final String ANNOTATION_INTERNAL_SUBNET = "service.beta.kubernetes.io/azure-load-balancer-internal-subnet";
+    /** The Service's type before Tether made it a load balancer: what Tether changed, for the record. */
+    public static final String ANNOTATION_PRIOR_TYPE = "tether.dev/prior-type";
+    /** Tag AKS's cloud provider puts on the public IP it creates for a Service: {@code <namespace>/<name>}. */
+    public static final String TAG_K8S_SERVICE = "k8s-azure-service";
+    public static final String TYPE_PUBLIC_IP = "Microsoft.Network/publicIPAddresses";
+    public static final String TYPE_LOAD_BALANCER = "Microsoft.Network/loadBalancers";
     public static final String ANNOTATION_LB_IPV4 = "service.beta.kubernetes.io/azure-load-balancer-ipv4";
     public static final String ANNOTATION_RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
     /** On the CoreDNS pod template: hash of the override CoreDNS was last restarted for. Makes the restart level-triggered. */

@@ -111,7 +111,7 @@ public record ResourceId(String subscriptionId, String resourceGroup, String nam
         return a.equalsIgnoreCase(b);
     }
 
-    static String abbreviate(String s) {
+    public static String abbreviate(String s) {
         return s.length() <= 120 ? s : s.substring(0, 117) + "...";
     }
 }

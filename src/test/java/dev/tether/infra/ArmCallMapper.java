@@ -29,6 +29,8 @@ public final class ArmCallMapper {
         route("GET", RG + "microsoft\\.network/virtualnetworks/[^/]+/subnets/[^/]+", ArmOperation.GET_SUBNET);
         route("PUT", RG + "microsoft\\.network/virtualnetworks/[^/]+/subnets/[^/]+", ArmOperation.PUT_SUBNET);
         route("GET", "/subscriptions/[^/]+/resources", ArmOperation.LIST_RESOURCES_BY_TAG);
+        route("GET", "/subscriptions/[^/]+/providers/microsoft\\.containerservice/managedclusters", ArmOperation.LIST_CLUSTERS);
+        route("GET", RG + "microsoft\\.network/publicipaddresses/[^/]+", ArmOperation.GET_PUBLIC_IP);
     }
 
     private static final Pattern POLLING = Pattern.compile("/subscriptions/[^/]+/providers/[^/]+/locations/[^/]+/(operations|operationresults)/[^/]+");

@@ -121,6 +121,8 @@ class InfraContractTest {
                 {"GET", aks, ArmOperation.GET_CLUSTER}, {"POST", aks + "/listClusterUserCredential?format=exec", ArmOperation.LIST_CLUSTER_USER_CREDENTIAL},
                 {"GET", vnet, ArmOperation.GET_VNET}, {"GET", vnet + "/subnets/s", ArmOperation.GET_SUBNET}, {"PUT", vnet + "/subnets/s", ArmOperation.PUT_SUBNET},
                 {"GET", "/subscriptions/00000000-0000-0000-0000-000000000001/resources?$filter=tagName eq 'x'", ArmOperation.LIST_RESOURCES_BY_TAG},
+                {"GET", "/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.ContainerService/managedClusters", ArmOperation.LIST_CLUSTERS},
+                {"GET", rg + "Microsoft.Network/publicIPAddresses/kubernetes-a1b2", ArmOperation.GET_PUBLIC_IP},
         };
         Set<ArmOperation> covered = new LinkedHashSet<>();
         for (Object[] c : cases) {
@@ -177,6 +179,7 @@ class InfraContractTest {
                 {"dnsWaitTimeout", "TETHER_DNS_WAIT_TIMEOUT"}, {"dnsPollInterval", "TETHER_DNS_POLL_INTERVAL"},
                 {"dnsAltServer", "TETHER_DNS_ALT_SERVER"}, {"retryMaxAttempts", "TETHER_RETRY_MAX_ATTEMPTS"},
                 {"retryFirstInterval", "TETHER_RETRY_FIRST_INTERVAL"}, {"clusterClientTtl", "TETHER_CLUSTER_CLIENT_TTL"},
+                {"serviceParallelism", "TETHER_SERVICE_PARALLELISM"},
         };
         for (Object[] p : params) {
             Matcher m = Pattern.compile("param " + p[0] + " (?:string|int) = '?([^'\\n]*)'?").matcher(main);

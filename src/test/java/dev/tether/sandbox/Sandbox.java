@@ -91,6 +91,7 @@ public final class Sandbox implements AutoCloseable {
                 kubernetes.addCluster(id, nodeSubnetCidr(props), props.path("networkProfile").path("dnsServiceIP").asText(null),
                         world.kubernetes().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(id))
                                 .findFirst().map(Map.Entry::getValue).orElse(List.of()));
+                kubernetes.setVnetSubnets(id, vnetSubnets(props));
             }
         }
         arm.setKubeconfigSource(id -> kubernetes.kubeconfig(id, entra.getOrDefault(id.toLowerCase(), false)));
@@ -140,6 +141,21 @@ public final class Sandbox implements AutoCloseable {
         Tether.install(tether);
         this.durable = new DurableDriver(clock).crashAfterEvent(options.crashAfterEvent());
         this.host = new FunctionHost(durable, logger, List.of(EventGridFunction.class, OrchestratorFunctions.class, ActivityFunctions.class));
+    }
+
+    /** Name to CIDR of every subnet in the VNet of the cluster's node subnet. */
+    private Map<String, String> vnetSubnets(JsonNode clusterProps) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (JsonNode pool : clusterProps.path("agentPoolProfiles")) {
+            String subnetId = pool.path("vnetSubnetID").asText(null);
+            if (subnetId != null) {
+                String vnetId = subnetId.substring(0, subnetId.toLowerCase().lastIndexOf("/subnets/"));
+                arm.resource(vnetId).ifPresent(v -> v.path("properties").path("subnets").forEach(sn ->
+                        out.put(sn.path("name").asText(), sn.path("properties").path("addressPrefix").asText())));
+                break;
+            }
+        }
+        return out;
     }
 
     /** The CIDR of the cluster's node subnet, from the world, or null when AKS manages its VNet. */

@@ -215,6 +215,15 @@ public final class ArmEmulator implements HttpClient {
         if ((m = VNET.matcher(p)).matches()) {
             return m.group(5) == null ? vnet(method, path) : subnet(method, path, body);
         }
+        ObjectNode stored = resources.get(key(path));
+        if (stored != null) {
+            // Any other resource the world holds (public IPs, load balancers...) reads as stored.
+            requireMethod(method, "GET");
+            return Reply.ok(stored);
+        }
+        if (p.matches(RG_PATH + "microsoft\\.network/(publicipaddresses|loadbalancers)/[^/]+")) {
+            throw notFound(path);
+        }
         throw new ArmError(404, "InvalidResourceType", "The resource type could not be found in the namespace for api version "
                 + query.get("api-version") + " (path " + path + ").");
     }

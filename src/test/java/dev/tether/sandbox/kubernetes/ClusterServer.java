@@ -37,6 +37,8 @@ final class ClusterServer implements AutoCloseable {
     /** When each Service was last written by a client other than the sandbox: the controller reacts after the LB delay. */
     final Map<String, Instant> serviceChangedAt = new ConcurrentHashMap<>();
     final Map<String, String> pendingReasons = new ConcurrentHashMap<>();
+    /** Subnets of the cluster's VNet by lower-cased name: where azure-load-balancer-internal-subnet points. */
+    final Map<String, String> vnetSubnets = new ConcurrentHashMap<>();
     private final java.util.function.Supplier<Instant> now;
 
     ClusterServer(String clusterId, String internalCidr, CallLog log, java.util.function.Supplier<Instant> now) {

@@ -111,6 +111,12 @@ public final class KubernetesSandbox implements AutoCloseable {
         return tokens.get(key(clusterId));
     }
 
+    /** The subnets of the cluster's VNet by name, for Services that name one with azure-load-balancer-internal-subnet. */
+    public synchronized void setVnetSubnets(String clusterId, Map<String, String> cidrByName) {
+        server(clusterId).vnetSubnets.clear();
+        cidrByName.forEach((n, c) -> server(clusterId).vnetSubnets.put(n.toLowerCase(Locale.ROOT), c));
+    }
+
     public synchronized void tick() {
         for (ClusterServer s : clusters.values()) {
             controller.reconcile(s, clock.now());

@@ -22,6 +22,7 @@ import java.util.Set;
 final class SimulatedLoadBalancerController {
     static final String INTERNAL = "service.beta.kubernetes.io/azure-load-balancer-internal";
     static final String IPV4 = "service.beta.kubernetes.io/azure-load-balancer-ipv4";
+    static final String INTERNAL_SUBNET = "service.beta.kubernetes.io/azure-load-balancer-internal-subnet";
     static final Ipv4Pool PUBLIC = Ipv4Pool.of("203.0.113.0/24");
 
     private final Duration delay;
@@ -52,6 +53,15 @@ final class SimulatedLoadBalancerController {
             Map<String, String> ann = s.getMetadata().getAnnotations() == null ? Map.of() : s.getMetadata().getAnnotations();
             boolean internal = "true".equalsIgnoreCase(ann.get(INTERNAL));
             Ipv4Pool pool = internal ? internalPool : PUBLIC;
+            String subnetName = internal ? ann.get(INTERNAL_SUBNET) : null;
+            if (subnetName != null) {
+                String cidr = cluster.vnetSubnets.get(subnetName.toLowerCase(java.util.Locale.ROOT));
+                if (cidr == null) {
+                    cluster.pendingReasons.put(key, "subnet " + subnetName + " is not in the cluster's VNet");
+                    continue;
+                }
+                pool = Ipv4Pool.of(cidr);
+            }
             String pinned = internal ? ann.get(IPV4) : null;
             boolean currentOk = current.isPresent() && pool.usable(current.get()) && (pinned == null || pinned.equals(current.get()));
             if (currentOk) {
@@ -66,7 +76,7 @@ final class SimulatedLoadBalancerController {
             Optional<String> ip;
             if (pinned != null) {
                 if (!pool.usable(pinned)) {
-                    cluster.pendingReasons.put(key, "pinned IP " + pinned + " is not usable in subnet " + cluster.internalCidr);
+                    cluster.pendingReasons.put(key, "pinned IP " + pinned + " is not usable in subnet " + pool.cidr());
                     continue;
                 }
                 if (used.contains(pinned)) {

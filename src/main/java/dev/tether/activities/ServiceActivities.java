@@ -1,0 +1,130 @@
+package dev.tether.activities;
+
+import dev.tether.azure.ArmGateway;
+import dev.tether.durable.Json;
+import dev.tether.errors.RejectedException;
+import dev.tether.kubernetes.ClusterConnector;
+import dev.tether.kubernetes.KubeGateway;
+import dev.tether.kubernetes.ServiceView;
+import dev.tether.logging.StructuredLog;
+import dev.tether.orchestration.Messages;
+import dev.tether.orchestration.ServicesPlan;
+import dev.tether.orchestration.ServicesRequest;
+import dev.tether.orchestration.StepResult;
+import dev.tether.plan.ClusterPolicy;
+import dev.tether.plan.ClusterState;
+import dev.tether.plan.Conventions;
+import dev.tether.plan.InvalidInputException;
+import dev.tether.plan.Outcome;
+import dev.tether.plan.ResourceId;
+import dev.tether.plan.ServiceDecision;
+import dev.tether.plan.ServiceExposurePlanner;
+import dev.tether.plan.SubnetState;
+import dev.tether.plan.Tags;
+import dev.tether.plan.VnetState;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/** The Service steps: observe a cluster's Services and plan each (reads only), then make one Service internal. */
+public final class ServiceActivities {
+    private static final Logger LOG = Logger.getLogger("dev.tether.activities");
+
+    private final ArmGateway arm;
+    private final ClusterConnector clusters;
+
+    public ServiceActivities(ArmGateway arm, ClusterConnector clusters) {
+        this.arm = arm;
+        this.clusters = clusters;
+    }
+
+    public String planServices(String input) {
+        ServicesRequest request = Json.read(input, ServicesRequest.class);
+        try {
+            return Json.write(observe(request.clusterId(), request.service()));
+        } catch (RejectedException | InvalidInputException e) {
+            return Json.write(new ServicesPlan(request.clusterId(), ServicesPlan.Status.REJECTED, e.getMessage(), null, List.of()));
+        }
+    }
+
+    /** Reads the cluster and its Services and plans every one Tether manages. Writes nothing: also the dry run. */
+    public ServicesPlan observe(String clusterId, String onlyService) {
+        ResourceId id = ResourceId.parse(clusterId);
+        Optional<ClusterState> cluster = arm.cluster(id);
+        if (cluster.isEmpty()) {
+            return new ServicesPlan(clusterId, ServicesPlan.Status.GONE, "cluster " + clusterId + " no longer exists", null, List.of());
+        }
+        if (Tags.link(cluster.get().tags()).isEmpty()) {
+            return new ServicesPlan(clusterId, ServicesPlan.Status.NOT_LINKED, "cluster " + cluster.get().name() + " has no "
+                    + Conventions.TAG_LINK + " tag; Tether leaves its Services alone", null, List.of());
+        }
+        ClusterPolicy policy = ClusterPolicy.of(cluster.get().tags());
+        KubeGateway kube = clusters.gateway(clusterId);
+        List<ServiceView> services;
+        if (onlyService == null) {
+            services = kube.services();
+        } else {
+            String[] key = onlyService.split("/", 2);
+            Optional<ServiceView> one = key.length == 2 ? kube.service(key[0], key[1]) : Optional.empty();
+            if (one.isEmpty()) {
+                return new ServicesPlan(clusterId, ServicesPlan.Status.READY, "Service " + onlyService
+                        + " no longer exists in cluster " + cluster.get().name() + "; nothing to do", policy, List.of());
+            }
+            services = List.of(one.get());
+        }
+        Set<String> subnets = services.stream().anyMatch(s -> s.shape().annotations().containsKey(Conventions.ANNOTATION_INTERNAL_SUBNET))
+                ? subnetNames(cluster.get()) : null;
+        List<ServiceDecision> decisions = services.stream()
+                .filter(s -> !(Conventions.KUBE_SYSTEM.equals(s.namespace()) && Conventions.DNS_SERVICE.equals(s.name())))
+                .map(s -> ServiceExposurePlanner.plan(s.facts(), policy, subnets))
+                .filter(ServiceDecision::managed).toList();
+        return new ServicesPlan(clusterId, ServicesPlan.Status.READY, decisions.size() + " managed Service(s) under policy "
+                + policy.name().toLowerCase().replace('_', '-'), policy, decisions);
+    }
+
+    private Set<String> subnetNames(ClusterState cluster) {
+        if (cluster.nodeSubnetIds().isEmpty()) {
+            return null;
+        }
+        String vnetId = ResourceId.parse(cluster.nodeSubnetIds().get(0)).parent().toString();
+        return arm.vnet(vnetId).map(VnetState::subnets).map(l -> l.stream().map(SubnetState::name).collect(Collectors.toSet())).orElse(null);
+    }
+
+    /** Re-observes one Service and applies what its plan says, if anything still differs. */
+    public String applyService(String input) {
+        Messages.ApplyService request = Json.read(input, Messages.ApplyService.class);
+        String step = "service " + request.service();
+        StepResult result;
+        try {
+            KubeGateway kube = clusters.gateway(request.clusterId());
+            String[] key = request.service().split("/", 2);
+            Optional<ServiceView> svc = kube.service(key[0], key[1]);
+            if (svc.isEmpty()) {
+                result = StepResult.done(step, Outcome.UNCHANGED, "no longer exists");
+            } else {
+                Set<String> subnets = svc.get().shape().annotations().containsKey(Conventions.ANNOTATION_INTERNAL_SUBNET)
+                        ? arm.cluster(ResourceId.parse(request.clusterId())).map(this::subnetNames).orElse(null) : null;
+                ServiceDecision d = ServiceExposurePlanner.plan(svc.get().facts(), request.policy(), subnets);
+                if (d.error() != null) {
+                    result = StepResult.refused(step, d.error());
+                } else if (d.action() == Outcome.UPDATED) {
+                    kube.patchService(key[0], key[1], d.patch());
+                    result = StepResult.done(step, Outcome.UPDATED, d.reason());
+                } else {
+                    result = StepResult.done(step, Outcome.UNCHANGED, d.reason());
+                }
+            }
+        } catch (RejectedException | InvalidInputException e) {
+            result = StepResult.refused(step, e.getMessage());
+        }
+        StructuredLog.log(LOG, result.error() == null ? Level.INFO : Level.SEVERE, result.error() == null ? "step.done" : "step.refused",
+                result.error() == null ? Map.of("step", step, "outcome", String.valueOf(result.outcome()), "detail", result.detail())
+                        : Map.of("step", step, "error", result.error()));
+        return Json.write(result);
+    }
+}
