@@ -1,0 +1,267 @@
+package dev.tether.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.plan.Cidr;
+import dev.tether.sandbox.CallLog;
+import dev.tether.sandbox.DemoWorld;
+import dev.tether.sandbox.ReferenceEvents;
+import dev.tether.sandbox.Sandbox;
+import dev.tether.sandbox.WorldFile;
+import dev.tether.sandbox.durable.DurableDriver;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Kubernetes Services become private by annotation or cluster policy, and public exposure is caught from Event Grid. */
+class ServicesTest {
+    private static final ObjectMapper M = new ObjectMapper();
+    static final String NODE_RG = "MC_rg1_clustername1_location1";
+    static final String PUBLIC_IP_ID = "/subscriptions/" + DemoWorld.SUB + "/resourceGroups/" + NODE_RG
+            + "/providers/Microsoft.Network/publicIPAddresses/kubernetes-a1b2c3d4e5f6";
+    static final String LB_ID = "/subscriptions/" + DemoWorld.SUB + "/resourceGroups/" + NODE_RG + "/providers/Microsoft.Network/loadBalancers/kubernetes";
+
+    static ObjectNode service(String ns, String name, String type, Map<String, String> annotations, String publicIp) {
+        ObjectNode s = M.createObjectNode();
+        s.put("apiVersion", "v1").put("kind", "Service");
+        ObjectNode meta = s.putObject("metadata");
+        meta.put("name", name).put("namespace", ns);
+        if (!annotations.isEmpty()) {
+            ObjectNode a = meta.putObject("annotations");
+            annotations.forEach(a::put);
+        }
+        ObjectNode spec = s.putObject("spec");
+        spec.put("type", type);
+        if (!type.equals("ExternalName")) {
+            spec.putObject("selector").put("app", name);
+            spec.putArray("ports").addObject().put("port", 80).put("protocol", "TCP").put("targetPort", 8080);
+        } else {
+            spec.put("externalName", "db.example.org");
+        }
+        if (publicIp != null) {
+            s.putObject("status").putObject("loadBalancer").putArray("ingress").addObject().put("ip", publicIp);
+        }
+        return s;
+    }
+
+    static ObjectNode world(String policy, ObjectNode... services) {
+        ObjectNode w = DemoWorld.build();
+        ArrayNode objects = (ArrayNode) w.path("kubernetes").path(DemoWorld.CLUSTER_ID);
+        for (ObjectNode s : services) {
+            objects.add(s);
+        }
+        for (JsonNode r : w.path("resources")) {
+            if (r.path("type").asText().equals("Microsoft.ContainerService/managedClusters") && policy != null) {
+                ((ObjectNode) r.get("tags")).put("private-link-policy", policy);
+            }
+        }
+        ObjectNode ip = ((ArrayNode) w.get("resources")).addObject();
+        ip.put("id", PUBLIC_IP_ID).put("name", "kubernetes-a1b2c3d4e5f6").put("type", "Microsoft.Network/publicIPAddresses").put("location", "eastus");
+        ip.putObject("tags").put("k8s-azure-service", "shop/web").put("k8s-azure-cluster-name", "kubernetes");
+        ip.putObject("sku").put("name", "Standard").put("tier", "Regional");
+        ip.putObject("properties").put("ipAddress", "203.0.113.10").put("publicIPAllocationMethod", "Static").put("provisioningState", "Succeeded");
+        return w;
+    }
+
+    static ArrayNode events(String resourceId, String operation) {
+        ArrayNode a = M.createArrayNode();
+        a.add(ReferenceEvents.writeSuccess(resourceId, operation, "e-" + Math.abs(resourceId.hashCode())));
+        return a;
+    }
+
+    static JsonNode svc(Sandbox s, String ns, String name) {
+        return s.kubernetes().get(DemoWorld.CLUSTER_ID, "Service", ns, name).orElseThrow();
+    }
+
+    static String ip(JsonNode svc) {
+        return svc.path("status").path("loadBalancer").path("ingress").path(0).path("ip").asText(null);
+    }
+
+    static void assertInternalInNodeSubnet(JsonNode svc) {
+        assertEquals("LoadBalancer", svc.path("spec").path("type").asText());
+        assertEquals("true", svc.path("metadata").path("annotations").path("service.beta.kubernetes.io/azure-load-balancer-internal").asText());
+        assertEquals("tether", svc.path("metadata").path("labels").path("app.kubernetes.io/managed-by").asText());
+        String ip = ip(svc);
+        assertNotNull(ip, "an IP: " + svc);
+        assertTrue(Cidr.parse("10.0.1.0/24").contains(Cidr.parseAddress(ip)), ip);
+    }
+
+    static JsonNode output(DurableDriver.InstanceView v) {
+        try {
+            return M.readTree(v.output());
+        } catch (Exception e) {
+            throw new AssertionError(v.output(), e);
+        }
+    }
+
+    static String step(JsonNode output, String name) {
+        for (JsonNode s : output.path("steps")) {
+            if (s.path("step").asText().equals(name)) {
+                return s.path("outcome").asText("") + " " + s.path("detail").asText("") + " " + s.path("error").asText("");
+            }
+        }
+        throw new AssertionError("no step " + name + " in " + output);
+    }
+
+    @Test
+    void optedInClusterIpAndPublicLoadBalancerBecomeInternalAndOthersAreUntouched() {
+        ObjectNode w = world(null,
+                service("default", "api", "ClusterIP", Map.of("tether.dev/private", "true"), null),
+                service("shop", "web", "LoadBalancer", Map.of("tether.dev/private", "true"), "203.0.113.10"),
+                service("shop", "untouched", "LoadBalancer", Map.of(), "203.0.113.11"));
+        try (Sandbox s = new Sandbox(WorldFile.parse(w, "services"))) {
+            JsonNode before = svc(s, "shop", "untouched");
+            s.deliverAll(ClusterLinkTest.clusterTagEvent());
+            s.runUntilIdle();
+            s.clock().advance(Duration.ofSeconds(31));
+            DurableDriver.InstanceView cluster = s.durable().instances().get(0);
+            assertEquals("Completed", cluster.status(), cluster.failure());
+            JsonNode out = output(cluster);
+            assertTrue(step(out, "service default/api").startsWith("UPDATED"), out.toString());
+            String web = step(out, "service shop/web");
+            assertTrue(web.startsWith("UPDATED") && web.contains("public LoadBalancer 203.0.113.10") && web.contains("callers of the public IP break"), web);
+            assertInternalInNodeSubnet(svc(s, "default", "api"));
+            assertInternalInNodeSubnet(svc(s, "shop", "web"));
+            assertEquals("ClusterIP", svc(s, "default", "api").path("metadata").path("annotations").path("tether.dev/prior-type").asText());
+            assertEquals("LoadBalancer", svc(s, "shop", "web").path("metadata").path("annotations").path("tether.dev/prior-type").asText());
+            assertEquals(before, svc(s, "shop", "untouched"), "a Service without the annotation is untouched, byte for byte");
+
+            int mark = s.calls().size();
+            s.deliverAll(ClusterLinkTest.clusterTagEvent());
+            s.runUntilIdle();
+            assertEquals(List.of(), s.calls().since(mark).stream().filter(c -> c.target().equals("kubernetes") && c.isWrite()).toList(),
+                    "a second pass makes no Kubernetes write");
+        }
+    }
+
+    @Test
+    void aPublicIpEventUnderAllLoadBalancersMakesThatServiceInternalInOneOrchestration() {
+        ObjectNode w = world("all-loadbalancers", service("shop", "web", "LoadBalancer", Map.of(), "203.0.113.10"),
+                service("shop", "kept-public", "LoadBalancer", Map.of("tether.dev/private", "false"), "203.0.113.12"));
+        try (Sandbox s = new Sandbox(WorldFile.parse(w, "policy"))) {
+            assertEquals(List.of("started"), s.deliverAll(events(PUBLIC_IP_ID, "Microsoft.Network/publicIPAddresses/write")));
+            s.runUntilIdle();
+            s.clock().advance(Duration.ofSeconds(31));
+            List<DurableDriver.InstanceView> runs = s.durable().instances();
+            assertEquals(1, runs.size());
+            assertEquals("ReconcileServices", runs.get(0).name());
+            assertEquals("Completed", runs.get(0).status(), runs.get(0).failure());
+            assertInternalInNodeSubnet(svc(s, "shop", "web"));
+            assertEquals("203.0.113.12", ip(svc(s, "shop", "kept-public")), "opted out with \"false\"");
+            List<CallLog.Call> writes = s.calls().writes();
+            assertEquals(1, writes.size(), "one patch of shop/web: " + writes);
+            assertTrue(writes.get(0).path().endsWith("/namespaces/shop/services/web"));
+            assertEquals(1, s.calls().calls().stream().filter(c -> c.path().contains("/managedClusters?") || c.path().endsWith("/managedClusters")).count(),
+                    "the event is mapped to its cluster with one list call");
+        }
+    }
+
+    @Test
+    void auditReportsEveryServiceThatWouldChangeAndWritesNothing() {
+        ObjectNode w = world("audit", service("default", "api", "ClusterIP", Map.of("tether.dev/private", "true"), null),
+                service("shop", "web", "LoadBalancer", Map.of(), "203.0.113.10"));
+        try (Sandbox s = new Sandbox(WorldFile.parse(w, "audit"))) {
+            s.deliverAll(events(LB_ID, "Microsoft.Network/loadBalancers/write"));
+            s.runUntilIdle();
+            JsonNode out = output(s.durable().instances().get(0));
+            assertTrue(step(out, "service default/api").contains("audit: would change"), out.toString());
+            assertTrue(step(out, "service shop/web").contains("audit: would change"), out.toString());
+            assertEquals(List.of(), s.calls().writes());
+        }
+    }
+
+    @Test
+    void badInputIsReportedPerServiceWithZeroWrites() {
+        ObjectNode headless = service("default", "headless", "ClusterIP", Map.of("tether.dev/private", "true"), null);
+        ((ObjectNode) headless.get("spec")).put("clusterIP", "None");
+        ObjectNode w = world(null,
+                service("default", "yes", "ClusterIP", Map.of("tether.dev/private", "yes"), null),
+                headless,
+                service("default", "external", "ExternalName", Map.of("tether.dev/private", "true"), null),
+                service("default", "elsewhere", "ClusterIP", Map.of("tether.dev/private", "true",
+                        "service.beta.kubernetes.io/azure-load-balancer-internal-subnet", "not-in-this-vnet"), null));
+        try (Sandbox s = new Sandbox(WorldFile.parse(w, "bad"))) {
+            s.deliverAll(events(LB_ID, "Microsoft.Network/loadBalancers/write"));
+            s.runUntilIdle();
+            DurableDriver.InstanceView run = s.durable().instances().get(0);
+            assertEquals("Completed", run.status(), run.failure());
+            JsonNode out = output(run);
+            assertTrue(step(out, "service default/yes").contains("INVALID_ANNOTATION") && step(out, "service default/yes").contains("Fix:"));
+            assertTrue(step(out, "service default/headless").contains("HEADLESS_SERVICE"));
+            assertTrue(step(out, "service default/external").contains("EXTERNALNAME_SERVICE"));
+            assertTrue(step(out, "service default/elsewhere").contains("SUBNET_OUTSIDE_VNET") && step(out, "service default/elsewhere").contains("subnet1"));
+            assertEquals(List.of(), s.calls().writes());
+        }
+    }
+
+    @Test
+    void aPublicIpEventForAServiceThatIsGoneAndAnUnlinkedClusterWriteNothing() {
+        try (Sandbox s = new Sandbox(WorldFile.parse(world(null), "gone"))) {
+            s.deliverAll(events(PUBLIC_IP_ID, "Microsoft.Network/publicIPAddresses/write"));
+            s.runUntilIdle();
+            JsonNode out = output(s.durable().instances().get(0));
+            assertTrue(out.path("message").asText().contains("shop/web no longer exists"), out.toString());
+            assertEquals(List.of(), s.calls().writes());
+        }
+        ObjectNode unlinked = world(null, service("shop", "web", "LoadBalancer", Map.of("tether.dev/private", "true"), "203.0.113.10"));
+        for (JsonNode r : unlinked.path("resources")) {
+            if (r.path("type").asText().equals("Microsoft.ContainerService/managedClusters")) {
+                ((ObjectNode) r.get("tags")).remove("private-link");
+            }
+        }
+        try (Sandbox s = new Sandbox(WorldFile.parse(unlinked, "unlinked"))) {
+            assertEquals(List.of("ignored"), s.deliverAll(events(PUBLIC_IP_ID, "Microsoft.Network/publicIPAddresses/write")));
+            s.runUntilIdle();
+            assertEquals(List.of(), s.durable().instances());
+            assertEquals(List.of(), s.calls().writes());
+            assertEquals(1, s.calls().size(), "ignored at the cost of a single read");
+        }
+        try (Sandbox s = new Sandbox(WorldFile.parse(world(null), "other rg"))) {
+            String other = PUBLIC_IP_ID.replace(NODE_RG, "some-app-rg");
+            assertEquals(List.of("ignored"), s.deliverAll(events(other, "Microsoft.Network/publicIPAddresses/write")));
+            assertEquals(1, s.calls().size());
+        }
+    }
+
+    @Test
+    void namesResolveThroughWhatTetherConfigured() {
+        ObjectNode w = world(null, service("shop", "api", "ClusterIP", Map.of("tether.dev/private", "true"), null));
+        try (Sandbox s = new Sandbox(WorldFile.parse(w, "names"))) {
+            s.deliverAll(ClusterLinkTest.clusterTagEvent());
+            s.runUntilIdle();
+            s.clock().advance(Duration.ofSeconds(31));
+            WorldView view = new WorldView(s);
+            String answer = K8sExternal.resolve(view, DemoWorld.CLUSTER_ID, "api.shop.shop.internal");
+            assertEquals(ip(svc(s, "shop", "api")), answer);
+            assertTrue(Cidr.parse("10.0.1.0/24").contains(Cidr.parseAddress(answer)));
+            String dnsIp = ip(svc(s, "kube-system", "tether-dns"));
+            assertEquals(dnsIp, view.appSettings(DemoWorld.SITE_ID).path("WEBSITE_DNS_SERVER").asText(), "the app asks tether-dns");
+            assertNull(K8sExternal.resolve(view, DemoWorld.CLUSTER_ID, "api.shop.other.zone"));
+        }
+    }
+
+    /** What CoreDNS's k8s_external answers, computed from the configured world (the plugin's README semantics). */
+    static final class K8sExternal {
+        static String resolve(WorldView view, String clusterId, String name) {
+            String override = view.kube(clusterId, "ConfigMap", "kube-system", "coredns-custom").orElseThrow()
+                    .path("data").path("tether.override").asText();
+            String zone = override.trim().split("\\s+")[1];
+            if (!name.endsWith("." + zone)) {
+                return null;
+            }
+            String[] parts = name.substring(0, name.length() - zone.length() - 1).split("\\.");
+            if (parts.length != 2) {
+                return null;
+            }
+            return view.kube(clusterId, "Service", parts[1], parts[0])
+                    .map(svc -> svc.path("status").path("loadBalancer").path("ingress").path(0).path("ip").asText(null)).orElse(null);
+        }
+    }
+}
