@@ -159,6 +159,37 @@ public final class ArmGateway {
         });
     }
 
+    /** Every tagged site, slot and cluster in the subscriptions, from Resource Graph (paged). */
+    public List<dev.tether.plan.InventoryItem> inventory(List<String> subscriptionIds) {
+        if (subscriptionIds.isEmpty()) {
+            return List.of();
+        }
+        var resources = clients.forSubscription(subscriptionIds.get(0)).resources();
+        return ArmErrors.call(ArmOperation.RESOURCE_GRAPH_QUERY, "Resource Graph",
+                () -> ResourceGraphQuery.run(resources.serviceClient().getHttpPipeline(), resources.serviceClient().getEndpoint(), subscriptionIds));
+    }
+
+    /** App settings, and ARM's x-ms-ratelimit-remaining-subscription-reads after the call (-1 when absent). */
+    public record SettingsRead(Map<String, String> settings, int remainingReads) {
+    }
+
+    public SettingsRead appSettingsMetered(ResourceId id) {
+        var response = id.isType(Conventions.TYPE_SLOT)
+                ? ArmErrors.call(ArmOperation.LIST_SLOT_APP_SETTINGS, id.toString(),
+                        () -> webApps(id).listApplicationSettingsSlotWithResponse(id.resourceGroup(), id.parent().name(), id.name(), Context.NONE))
+                : ArmErrors.call(ArmOperation.LIST_APP_SETTINGS, id.toString(),
+                        () -> webApps(id).listApplicationSettingsWithResponse(id.resourceGroup(), id.name(), Context.NONE));
+        String remaining = response.getHeaders().getValue(com.azure.core.http.HttpHeaderName.fromString("x-ms-ratelimit-remaining-subscription-reads"));
+        Map<String, String> settings = response.getValue().properties() == null ? Map.of() : response.getValue().properties();
+        int r;
+        try {
+            r = remaining == null ? -1 : Integer.parseInt(remaining.trim());
+        } catch (NumberFormatException e) {
+            r = -1;
+        }
+        return new SettingsRead(settings, r);
+    }
+
     // ---- network ----
 
     public Optional<VnetState> vnet(String vnetId) {

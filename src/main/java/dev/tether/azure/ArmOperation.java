@@ -22,7 +22,8 @@ public enum ArmOperation {
     GET_SUBNET("Microsoft.Network/virtualNetworks/subnets/read"),
     PUT_SUBNET("Microsoft.Network/virtualNetworks/subnets/write"),
     JOIN_SUBNET("Microsoft.Network/virtualNetworks/subnets/join/action"),
-    LIST_RESOURCES_BY_TAG("Microsoft.Resources/subscriptions/resources/read");
+    LIST_RESOURCES_BY_TAG("Microsoft.Resources/subscriptions/resources/read"),
+    RESOURCE_GRAPH_QUERY("Microsoft.ResourceGraph/resources/read");
 
     private final String action;
 

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  */
 public record TetherConfig(Set<String> subscriptions, String tenantId, int subnetPrefixLength, String subnetNamePrefix,
                            Duration dnsWaitTimeout, Duration dnsPollInterval, String altDnsServer,
-                           int retryMaxAttempts, Duration retryFirstInterval, Duration clusterClientTtl, int serviceParallelism) {
+                           int retryMaxAttempts, Duration retryFirstInterval, Duration clusterClientTtl, int serviceParallelism,
+                           String driftSchedule, double driftReadShare) {
 
     /** A documented setting. */
     public record Setting(String name, String defaultValue, String description) {
@@ -37,13 +38,21 @@ public record TetherConfig(Set<String> subscriptions, String tenantId, int subne
             new Setting("TETHER_RETRY_MAX_ATTEMPTS", "5", "Durable retries of a step that failed transiently (429, 5xx, 409, connection errors)."),
             new Setting("TETHER_RETRY_FIRST_INTERVAL", "PT5S", "First durable retry delay; it doubles on each attempt, up to 5 minutes."),
             new Setting("TETHER_CLUSTER_CLIENT_TTL", "PT10M", "How long a cluster's Kubernetes client (from its user credentials) is reused before it is fetched again."),
-            new Setting("TETHER_SERVICE_PARALLELISM", "5", "How many Services of one cluster are made internal at once during a cluster reconcile."));
+            new Setting("TETHER_SERVICE_PARALLELISM", "5", "How many Services of one cluster are made internal at once during a cluster reconcile."),
+            new Setting("TETHER_DRIFT_SCHEDULE", "0 */15 * * * *", "NCRONTAB schedule of the drift scan (the timer function reads it as %TETHER_DRIFT_SCHEDULE%)."),
+            new Setting("TETHER_DRIFT_READ_SHARE", "0.5", "Share of ARM's per-subscription read budget (about 250 burst, 25/s) a drift scan may spend, 0.05..1."));
 
     private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}");
 
     public TetherConfig {
         subscriptions = Set.copyOf(subscriptions);
         new LinkSettings(subnetPrefixLength, subnetNamePrefix);
+        if (driftReadShare < 0.05 || driftReadShare > 1) {
+            throw new InvalidInputException("TETHER_DRIFT_READ_SHARE: " + driftReadShare + " is outside 0.05..1");
+        }
+        if (driftSchedule.trim().split("\\s+").length != 6) {
+            throw new InvalidInputException("TETHER_DRIFT_SCHEDULE: '" + driftSchedule + "' is not a six-field NCRONTAB expression like '0 */15 * * * *'");
+        }
         if (serviceParallelism < 1 || serviceParallelism > 50) {
             throw new InvalidInputException("TETHER_SERVICE_PARALLELISM: " + serviceParallelism + " is outside 1..50");
         }
@@ -66,7 +75,7 @@ public record TetherConfig(Set<String> subscriptions, String tenantId, int subne
                 duration(env, "TETHER_DNS_WAIT_TIMEOUT"), duration(env, "TETHER_DNS_POLL_INTERVAL"),
                 value(env, "TETHER_DNS_ALT_SERVER"), integer(env, "TETHER_RETRY_MAX_ATTEMPTS"),
                 duration(env, "TETHER_RETRY_FIRST_INTERVAL"), duration(env, "TETHER_CLUSTER_CLIENT_TTL"),
-                integer(env, "TETHER_SERVICE_PARALLELISM"));
+                integer(env, "TETHER_SERVICE_PARALLELISM"), value(env, "TETHER_DRIFT_SCHEDULE"), share(env, "TETHER_DRIFT_READ_SHARE"));
     }
 
     public static TetherConfig defaults(Set<String> subscriptions) {
@@ -96,6 +105,15 @@ public record TetherConfig(Set<String> subscriptions, String tenantId, int subne
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
             throw new InvalidInputException(name + ": '" + v + "' is not a whole number");
+        }
+    }
+
+    private static double share(Map<String, String> env, String name) {
+        String v = value(env, name);
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(name + ": '" + v + "' is not a number like 0.5");
         }
     }
 

@@ -33,6 +33,15 @@ public final class Json {
         }
     }
 
+    /** Parses JSON text into a tree; malformed text is an IllegalArgumentException. */
+    public static com.fasterxml.jackson.databind.JsonNode tree(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
     public static ObjectMapper mapper() {
         return MAPPER;
     }

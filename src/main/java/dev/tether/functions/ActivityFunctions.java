@@ -66,6 +66,29 @@ public final class ActivityFunctions {
         return Tether.get().serviceActivities().applyService(input);
     }
 
+    @FunctionName(Steps.DRIFT_DISCOVER)
+    public String driftDiscover(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().driftActivities().discover(input);
+    }
+
+    @FunctionName(Steps.DRIFT_CHECK_CLUSTER)
+    public String driftCheckCluster(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().driftActivities().checkCluster(input);
+    }
+
+    @FunctionName(Steps.DRIFT_CHECK_SITES)
+    public String driftCheckSites(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().driftActivities().checkSites(input);
+    }
+
+    @FunctionName(Steps.DRIFT_START_REPAIRS)
+    public String driftStartRepairs(@DurableActivityTrigger(name = "input") String input,
+                                    @DurableClientInput(name = "durableContext") DurableClientContext durable) {
+        try (DurableTaskClient client = durable.getClient()) {
+            return Tether.get().driftActivities().startRepairs(input, new LinkStarter(client));
+        }
+    }
+
     @FunctionName(Steps.SIGNAL_LINKED_SITES)
     public String signalLinkedSites(@DurableActivityTrigger(name = "input") String input,
                                     @DurableClientInput(name = "durableContext") DurableClientContext durable) {

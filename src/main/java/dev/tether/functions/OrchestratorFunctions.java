@@ -3,6 +3,8 @@ package dev.tether.functions;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.durabletask.TaskOrchestrationContext;
 import com.microsoft.durabletask.azurefunctions.DurableOrchestrationTrigger;
+import dev.tether.orchestration.DriftMessages;
+import dev.tether.orchestration.DriftScanOrchestration;
 import dev.tether.orchestration.LinkClusterOrchestration;
 import dev.tether.orchestration.LinkResult;
 import dev.tether.orchestration.LinkSiteOrchestration;
@@ -20,6 +22,11 @@ public final class OrchestratorFunctions {
     @FunctionName(Steps.RECONCILE_SERVICES_ORCHESTRATION)
     public LinkResult reconcileServices(@DurableOrchestrationTrigger(name = "ctx") TaskOrchestrationContext ctx) {
         return new ReconcileServicesOrchestration().apply(ctx);
+    }
+
+    @FunctionName(Steps.DRIFT_SCAN_ORCHESTRATION)
+    public DriftMessages.Report driftScan(@DurableOrchestrationTrigger(name = "ctx") TaskOrchestrationContext ctx) {
+        return new DriftScanOrchestration().apply(ctx);
     }
 
     @FunctionName(Steps.LINK_CLUSTER_ORCHESTRATION)

@@ -4,6 +4,7 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.identity.DefaultAzureCredentialBuilder;
+import dev.tether.activities.DriftActivities;
 import dev.tether.activities.LinkActivities;
 import dev.tether.activities.ServiceActivities;
 import dev.tether.azure.ArmGateway;
@@ -11,6 +12,7 @@ import dev.tether.azure.AzureClients;
 import dev.tether.config.TetherConfig;
 import dev.tether.events.EventIntake;
 import dev.tether.kubernetes.ClusterConnector;
+import dev.tether.operator.OperatorApi;
 
 import java.time.Clock;
 
@@ -26,6 +28,8 @@ public final class Tether {
     private final ClusterConnector clusters;
     private final LinkActivities activities;
     private final ServiceActivities serviceActivities;
+    private final DriftActivities driftActivities;
+    private final OperatorApi operatorApi;
     private final EventIntake intake;
 
     public Tether(TetherConfig config, TokenCredential credential, HttpClient armHttpClient, Clock clock) {
@@ -35,6 +39,8 @@ public final class Tether {
         this.clusters = new ClusterConnector(arm, credential, config.clusterClientTtl(), clock);
         this.activities = new LinkActivities(arm, clusters, config);
         this.serviceActivities = new ServiceActivities(arm, clusters);
+        this.driftActivities = new DriftActivities(arm, clusters, config);
+        this.operatorApi = new OperatorApi(arm, activities, serviceActivities, config);
         this.intake = new EventIntake(arm, config);
     }
 
@@ -71,6 +77,14 @@ public final class Tether {
 
     public ServiceActivities serviceActivities() {
         return serviceActivities;
+    }
+
+    public DriftActivities driftActivities() {
+        return driftActivities;
+    }
+
+    public OperatorApi operatorApi() {
+        return operatorApi;
     }
 
     public EventIntake intake() {

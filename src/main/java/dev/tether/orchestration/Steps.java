@@ -20,6 +20,12 @@ public final class Steps {
     public static final String ENSURE_DNS_SETTING = "EnsureDnsSetting";
     public static final String SIGNAL_LINKED_SITES = "SignalLinkedSites";
     public static final String PLAN_SERVICES = "PlanServices";
+    public static final String DRIFT_DISCOVER = "DriftDiscover";
+    public static final String DRIFT_CHECK_CLUSTER = "DriftCheckCluster";
+    public static final String DRIFT_CHECK_SITES = "DriftCheckSites";
+    public static final String DRIFT_START_REPAIRS = "DriftStartRepairs";
+    public static final String DRIFT_SCAN_ORCHESTRATION = "DriftScan";
+    public static final String DRIFT_SCAN_INSTANCE = "tether-drift-scan";
     public static final String APPLY_SERVICE = "ApplyService";
 
     public static final String LINK_SITE_ORCHESTRATION = "LinkSite";

@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.logging.Logger;
 
+import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.spy;
 import static org.mockito.Mockito.when;
 
 /**
@@ -32,8 +34,12 @@ public final class FunctionHost {
     private final ExecutionContext executionContext;
 
     public FunctionHost(DurableDriver driver, Logger logger, List<Class<?>> functionClasses) {
-        this.durableContext = mock(DurableClientContext.class);
-        when(durableContext.getClient()).thenReturn(driver.client());
+        // The real context (its status URLs and check-status response), with the sandbox's client instead of gRPC.
+        DurableClientContext real = new DurableClientContext();
+        setField(real, "taskHubName", "TetherHub");
+        setField(real, "requiredQueryStringParameters", "taskHub=TetherHub&connection=Storage&code=sandbox-system-key");
+        this.durableContext = spy(real);
+        doReturn(driver.client()).when(durableContext).getClient();
         this.executionContext = mock(ExecutionContext.class);
         when(executionContext.getLogger()).thenReturn(logger);
         when(executionContext.getInvocationId()).thenReturn("sandbox");
@@ -54,6 +60,18 @@ public final class FunctionHost {
                 }
             }
         }
+    }
+
+    /** The HTTP methods an HTTP-triggered function accepts. */
+    public List<String> methodsOf(String functionName) {
+        Method m = functions.get(functionName);
+        for (Parameter p : m.getParameters()) {
+            var t = p.getAnnotation(com.microsoft.azure.functions.annotation.HttpTrigger.class);
+            if (t != null) {
+                return java.util.Arrays.stream(t.methods()).map(Enum::name).toList();
+            }
+        }
+        return List.of();
     }
 
     public List<String> functionNames() {
@@ -90,6 +108,16 @@ public final class FunctionHost {
             throw new IllegalStateException(e.getCause());
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void setField(Object target, String name, Object value) {
+        try {
+            var f = target.getClass().getDeclaredField(name);
+            f.setAccessible(true);
+            f.set(target, value);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("durabletask's DurableClientContext has no field " + name, e);
         }
     }
 

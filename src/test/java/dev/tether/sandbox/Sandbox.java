@@ -78,7 +78,7 @@ public final class Sandbox implements AutoCloseable {
 
     public Sandbox(WorldFile world, Options options) {
         ResourceManagerUtils.InternalRuntimeContext.setDelayProvider(d -> Duration.ofMillis(1));
-        this.arm = new ArmEmulator(calls);
+        this.arm = new ArmEmulator(calls, dev.tether.sandbox.arm.ReadBudget.arm(clock::now));
         world.resources().forEach(arm::putResource);
         world.appSettings().forEach(arm::putAppSettings);
         this.kubernetes = new KubernetesSandbox(calls, clock, options.lbDelay());
@@ -140,7 +140,8 @@ public final class Sandbox implements AutoCloseable {
         this.tether = new Tether(options.config(), ArmEmulator.fakeCredential(), arm, virtual);
         Tether.install(tether);
         this.durable = new DurableDriver(clock).crashAfterEvent(options.crashAfterEvent());
-        this.host = new FunctionHost(durable, logger, List.of(EventGridFunction.class, OrchestratorFunctions.class, ActivityFunctions.class));
+        this.host = new FunctionHost(durable, logger, List.of(EventGridFunction.class, OrchestratorFunctions.class, ActivityFunctions.class,
+                dev.tether.functions.HttpFunctions.class, dev.tether.functions.DriftTimerFunction.class));
     }
 
     /** Name to CIDR of every subnet in the VNet of the cluster's node subnet. */
@@ -200,6 +201,54 @@ public final class Sandbox implements AutoCloseable {
             actions.add(deliver(events.toString()));
         }
         return actions;
+    }
+
+    /** Runs the drift timer function once, as the host does on its schedule. */
+    public void timer() {
+        host.invoke("DriftTimer", "{\"Schedule\":{\"AdjustForDST\":true},\"IsPastDue\":false}");
+    }
+
+    /** One response of the HTTP API, as RESULT.json records it. */
+    public record HttpExchange(String request, int status, Map<String, String> headers, String body) {
+    }
+
+    private final List<HttpExchange> exchanges = new ArrayList<>();
+
+    /** Calls an HTTP-triggered function: {@code spec} is "METHOD /api/path?query"; body may be null. */
+    public HttpExchange http(String spec, String body, Map<String, String> headers) {
+        String[] parts = spec.trim().split("\\s+", 2);
+        if (parts.length != 2 || !parts[1].startsWith("/api/")) {
+            throw new IllegalArgumentException("--http takes \"METHOD /api/path\", not '" + spec + "'");
+        }
+        String path = parts[1].substring("/api/".length());
+        String route = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+        String function = switch (route) {
+            case "links/rerun" -> "LinksRerun";
+            case "links/plan" -> "LinksPlan";
+            case "links/status" -> "LinksStatus";
+            default -> null;
+        };
+        HttpExchange exchange;
+        if (function == null) {
+            exchange = new HttpExchange(spec, 404, Map.of(), "{\"error\":{\"code\":\"NotFound\",\"message\":\"no function is routed at " + route + "\"}}");
+        } else {
+            SandboxHttpRequest request = new SandboxHttpRequest(parts[0], parts[1], headers, body);
+            Object methods = host.methodsOf(function);
+            if (!String.valueOf(methods).contains(parts[0].toUpperCase())) {
+                exchange = new HttpExchange(spec, 405, Map.of(), "{\"error\":{\"code\":\"MethodNotAllowed\",\"message\":\"" + function + " does not take " + parts[0] + "\"}}");
+            } else {
+                SandboxHttpRequest.Response r = (SandboxHttpRequest.Response) host.invoke(function, request);
+                String text;
+                try {
+                    text = r.getBody() instanceof String str ? str : M.writeValueAsString(r.getBody());
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                exchange = new HttpExchange(spec, r.getStatus().value(), r.headers(), text);
+            }
+        }
+        exchanges.add(exchange);
+        return exchange;
     }
 
     public void runUntilIdle() {
@@ -265,6 +314,14 @@ public final class Sandbox implements AutoCloseable {
             o.set("output", parseOrText(v.output()));
             o.put("failure", v.failure());
             o.put("executions", v.executions());
+        }
+        ArrayNode http = out.putArray("http");
+        for (HttpExchange e : exchanges) {
+            ObjectNode o = http.addObject();
+            o.put("request", e.request()).put("status", e.status());
+            ObjectNode h = o.putObject("headers");
+            e.headers().forEach(h::put);
+            o.set("body", parseOrText(e.body()));
         }
         ArrayNode callArray = out.putArray("calls");
         for (CallLog.Call c : calls.calls()) {

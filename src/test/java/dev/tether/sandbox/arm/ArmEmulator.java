@@ -59,12 +59,25 @@ public final class ArmEmulator implements HttpClient {
     private final Map<String, Map<String, String>> appSettings = new LinkedHashMap<>();
     private final Map<String, String> settingsIds = new LinkedHashMap<>();
     private final AtomicInteger operations = new AtomicInteger();
+    private final ReadBudget budget;
+    private int throttled;
     private Function<String, String> kubeconfigs = id -> {
         throw new IllegalStateException("no kubeconfig source for " + id);
     };
 
     public ArmEmulator(CallLog log) {
+        this(log, ReadBudget.unlimited());
+    }
+
+    /** @param budget ARM's per-subscription read throttling (a token bucket), on the sandbox's clock */
+    public ArmEmulator(CallLog log, ReadBudget budget) {
         this.log = log;
+        this.budget = budget;
+    }
+
+    /** How many requests were answered 429 so far. */
+    public synchronized int throttled() {
+        return throttled;
     }
 
     // ---- the world ----
@@ -138,15 +151,46 @@ public final class ArmEmulator implements HttpClient {
         String query = request.getUrl().getQuery() == null ? "" : URLDecoder.decode(request.getUrl().getQuery(), StandardCharsets.UTF_8);
         String logged = URLDecoder.decode(rawPath, StandardCharsets.UTF_8) + (query.isEmpty() ? "" : "?" + query);
         Reply reply;
-        try {
-            reply = route(method, URLDecoder.decode(rawPath, StandardCharsets.UTF_8), queryParams(query), body(request));
-        } catch (ArmError e) {
-            reply = e.reply();
+        String decodedPath = URLDecoder.decode(rawPath, StandardCharsets.UTF_8);
+        String subscription = subscriptionOf(decodedPath);
+        boolean read = method.equals("GET") || (method.equals("POST") && (decodedPath.toLowerCase(Locale.ROOT).contains("/list")
+                || decodedPath.toLowerCase(Locale.ROOT).endsWith("/microsoft.resourcegraph/resources")));
+        long remaining = -1;
+        if (read && subscription != null && !decodedPath.toLowerCase(Locale.ROOT).contains("/operations")
+                && !decodedPath.toLowerCase(Locale.ROOT).contains("/operationresults")) {
+            remaining = budget.take(subscription);
+        }
+        if (remaining == ReadBudget.EMPTY) {
+            throttled++;
+            reply = new ArmError(429, "SubscriptionRequestsThrottled", "Number of 'read' requests for subscription '" + subscription
+                    + "' exceeded. Please try again after '" + budget.retryAfterSeconds(subscription) + "' seconds.").reply();
+            reply = new Reply(429, reply.body(), Map.of("Retry-After", String.valueOf(budget.retryAfterSeconds(subscription)),
+                    "x-ms-ratelimit-remaining-subscription-reads", "0"));
+        } else {
+            try {
+                reply = route(method, decodedPath, queryParams(query), body(request));
+            } catch (ArmError e) {
+                reply = e.reply();
+            }
+            if (remaining >= 0) {
+                Map<String, String> h = new LinkedHashMap<>(reply.headers());
+                h.put("x-ms-ratelimit-remaining-subscription-reads", String.valueOf(remaining));
+                reply = new Reply(reply.status(), reply.body(), h);
+            }
         }
         log.record("arm", method, logged, reply.status);
         HttpHeaders headers = new HttpHeaders();
         reply.headers.forEach((k, v) -> headers.set(HttpHeaderName.fromString(k), v));
         return new ArmResponse(request, reply.status, headers, reply.body == null ? null : reply.body.toString());
+    }
+
+    /** The subscription a request is charged to; Resource Graph queries are charged to their first subscription. */
+    private String subscriptionOf(String path) {
+        String[] parts = path.split("/");
+        if (parts.length > 2 && parts[1].equalsIgnoreCase("subscriptions")) {
+            return parts[2].toLowerCase(Locale.ROOT);
+        }
+        return null;
     }
 
     private static JsonNode body(HttpRequest request) {
@@ -193,6 +237,10 @@ public final class ArmEmulator implements HttpClient {
         Matcher m;
         if ((m = OPERATION.matcher(p)).matches()) {
             return Reply.ok(M.createObjectNode().put("status", "Succeeded").put("name", m.group(2)));
+        }
+        if (p.equals("/providers/microsoft.resourcegraph/resources")) {
+            requireMethod(method, "POST");
+            return ResourceGraph.query(resources.values(), body);
         }
         if ((m = SUB_RESOURCES.matcher(p)).matches()) {
             requireMethod(method, "GET");

@@ -88,11 +88,10 @@ public final class SandboxMain {
             if (world == null || events == null || out == null) {
                 throw new UsageException("simulate needs --world, --events and --out");
             }
-            if (timer) {
-                throw new UsageException("--timer needs the drift timer function, which this build does not have yet (issue 4)");
-            }
-            if (!http.isEmpty()) {
-                throw new UsageException("--http needs the HTTP functions, which this build does not have yet (issue 4)");
+            for (String h : http) {
+                if (!h.trim().matches("(?i)(GET|POST|PUT|PATCH|DELETE)\\s+/api/\\S+")) {
+                    throw new UsageException("--http takes \"METHOD /api/path\", not '" + h + "'");
+                }
             }
             return new Options(world, events, out, timer, http, lbDelay);
         }
@@ -111,7 +110,7 @@ public final class SandboxMain {
         if (!events.isArray() && !events.isObject()) {
             throw new UsageException("events file " + o.events() + " must hold an event or an array of events");
         }
-        ObjectNode result = runWorld(world, events, o.lbDelay());
+        ObjectNode result = runWorld(world, events, o);
         try {
             Path parent = o.out().toAbsolutePath().getParent();
             if (parent != null) {
@@ -126,11 +125,20 @@ public final class SandboxMain {
         return 0;
     }
 
-    static ObjectNode runWorld(WorldFile world, JsonNode events, Duration lbDelay) {
+    /** Events first, then the timer once (--timer), then each HTTP call in order; the world runs to rest after each. */
+    static ObjectNode runWorld(WorldFile world, JsonNode events, Options o) {
         TetherConfig config = TetherConfig.defaults(new LinkedHashSet<>(world.subscriptions()));
-        try (Sandbox sandbox = new Sandbox(world, new Sandbox.Options(lbDelay, config))) {
+        try (Sandbox sandbox = new Sandbox(world, new Sandbox.Options(o.lbDelay(), config))) {
             sandbox.deliverAll(events);
             sandbox.runUntilIdle();
+            if (o.timer()) {
+                sandbox.timer();
+                sandbox.runUntilIdle();
+            }
+            for (String h : o.http()) {
+                sandbox.http(h, null, java.util.Map.of("Accept", "application/json"));
+                sandbox.runUntilIdle();
+            }
             return sandbox.result();
         }
     }

@@ -1,0 +1,91 @@
+package dev.tether.azure;
+
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpMethod;
+import com.azure.core.http.HttpPipeline;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.management.exception.ManagementError;
+import com.azure.core.management.exception.ManagementException;
+import com.azure.core.util.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.durable.Json;
+import dev.tether.plan.Conventions;
+import dev.tether.plan.InventoryItem;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Discovery through Azure Resource Graph: every site, slot and cluster carrying the private-link tag across the scoped
+ * subscriptions, 1,000 rows a page, through the SDK's own pipeline (auth, retry). One query replaces a list call per
+ * resource group and per type, and it carries the properties drift needs.
+ */
+final class ResourceGraphQuery {
+    static final String QUERY = "Resources | where type in~ ('microsoft.web/sites','microsoft.web/sites/slots','microsoft.containerservice/managedclusters')"
+            + " | where isnotempty(tags['" + Conventions.TAG_LINK + "']) | project id, type, tags, properties";
+    private static final String API = "2024-04-01";
+
+    private ResourceGraphQuery() {
+    }
+
+    static List<InventoryItem> run(HttpPipeline pipeline, String endpoint, List<String> subscriptions) {
+        List<InventoryItem> out = new ArrayList<>();
+        String skipToken = null;
+        do {
+            ObjectNode body = Json.mapper().createObjectNode();
+            subscriptions.forEach(body.putArray("subscriptions")::add);
+            body.put("query", QUERY);
+            ObjectNode options = body.putObject("options");
+            options.put("$top", 1000).put("resultFormat", "objectArray");
+            if (skipToken != null) {
+                options.put("$skipToken", skipToken);
+            }
+            HttpRequest request = new HttpRequest(HttpMethod.POST, endpoint + "providers/Microsoft.ResourceGraph/resources?api-version=" + API)
+                    .setHeader(HttpHeaderName.CONTENT_TYPE, "application/json").setBody(body.toString());
+            JsonNode page;
+            try (HttpResponse response = pipeline.sendSync(request, Context.NONE)) {
+                String text = response.getBodyAsBinaryData().toString();
+                if (response.getStatusCode() != 200) {
+                    JsonNode err = Json.mapper().readTree(text).path("error");
+                    throw new ManagementException("Resource Graph query failed: " + err.path("message").asText(text), response,
+                            new ManagementError(err.path("code").asText("HTTP" + response.getStatusCode()), err.path("message").asText(text)));
+                }
+                page = Json.mapper().readTree(text);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            for (JsonNode row : page.path("data")) {
+                out.add(item(row));
+            }
+            skipToken = page.path("$skipToken").isTextual() ? page.path("$skipToken").asText() : null;
+        } while (skipToken != null);
+        return out;
+    }
+
+    static InventoryItem item(JsonNode row) {
+        Map<String, String> tags = new HashMap<>();
+        row.path("tags").fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+        JsonNode p = row.path("properties");
+        String subnet = p.path("virtualNetworkSubnetId").asText(null);
+        boolean routeAll = p.path("outboundVnetRouting").path("applicationTraffic").asBoolean(false)
+                || p.path("outboundVnetRouting").path("allTraffic").asBoolean(false)
+                || p.path("vnetRouteAllEnabled").asBoolean(false)
+                || p.path("siteConfig").path("vnetRouteAllEnabled").asBoolean(false);
+        return new InventoryItem(row.path("id").asText(), canonicalType(row.path("type").asText()), tags,
+                subnet == null || subnet.isBlank() ? null : subnet, routeAll);
+    }
+
+    private static String canonicalType(String type) {
+        for (String t : List.of(Conventions.TYPE_SITE, Conventions.TYPE_SLOT, Conventions.TYPE_CLUSTER)) {
+            if (t.equalsIgnoreCase(type)) {
+                return t;
+            }
+        }
+        return type;
+    }
+}

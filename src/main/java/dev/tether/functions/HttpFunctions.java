@@ -1,0 +1,120 @@
+package dev.tether.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.HttpMethod;
+import com.microsoft.azure.functions.HttpRequestMessage;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.HttpStatus;
+import com.microsoft.azure.functions.annotation.AuthorizationLevel;
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.azure.functions.annotation.HttpTrigger;
+import com.microsoft.durabletask.DurableTaskClient;
+import com.microsoft.durabletask.azurefunctions.DurableClientContext;
+import com.microsoft.durabletask.azurefunctions.DurableClientInput;
+import dev.tether.durable.Json;
+import dev.tether.errors.RejectedException;
+import dev.tether.logging.StructuredLog;
+import dev.tether.operator.OperatorApi;
+import dev.tether.plan.InvalidInputException;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+
+/** The operators' HTTP API (function keys, JSON in and out): rerun, dry-run plan, status. */
+public final class HttpFunctions {
+
+    @FunctionName("LinksRerun")
+    public HttpResponseMessage rerun(
+            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION, route = "links/rerun")
+            HttpRequestMessage<Optional<String>> request,
+            @DurableClientInput(name = "durableContext") DurableClientContext durable,
+            ExecutionContext context) {
+        return handle(request, context, () -> {
+            JsonNode body = request.getBody().filter(b -> !b.isBlank()).map(Json::tree).orElse(Json.mapper().createObjectNode());
+            OperatorApi.Target target = api().target(text(body, "resourceId", request), text(body, "link", request));
+            try (DurableTaskClient client = durable.getClient()) {
+                List<String> ids = api().rerun(target, client);
+                if (ids.size() == 1) {
+                    return durable.createCheckStatusResponse(request, ids.get(0));
+                }
+                ObjectNode out = Json.mapper().createObjectNode();
+                var arr = out.putArray("instances");
+                ids.forEach(id -> arr.add(Json.mapper().valueToTree(durable.createHttpManagementPayload(request, id))));
+                return json(request, HttpStatus.ACCEPTED, out);
+            }
+        });
+    }
+
+    @FunctionName("LinksPlan")
+    public HttpResponseMessage plan(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION, route = "links/plan")
+            HttpRequestMessage<Optional<String>> request,
+            ExecutionContext context) {
+        return handle(request, context, () -> {
+            Map<String, String> q = request.getQueryParameters();
+            ObjectNode plan = api().plan(api().target(q.get("resourceId"), q.get("link")));
+            String accept = header(request, "Accept");
+            if (accept != null && accept.contains("text/plain")) {
+                return request.createResponseBuilder(HttpStatus.OK).header("Content-Type", "text/plain; charset=utf-8")
+                        .body(OperatorApi.planText(plan)).build();
+            }
+            return json(request, HttpStatus.OK, plan);
+        });
+    }
+
+    @FunctionName("LinksStatus")
+    public HttpResponseMessage status(
+            @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION, route = "links/status")
+            HttpRequestMessage<Optional<String>> request,
+            @DurableClientInput(name = "durableContext") DurableClientContext durable,
+            ExecutionContext context) {
+        return handle(request, context, () -> {
+            try (DurableTaskClient client = durable.getClient()) {
+                return json(request, HttpStatus.OK, api().status(request.getQueryParameters().get("link"), client));
+            }
+        });
+    }
+
+    private static OperatorApi api() {
+        return Tether.get().operatorApi();
+    }
+
+    private interface Handler {
+        HttpResponseMessage run();
+    }
+
+    /** Bad input is a 400 with a message; a refusal from Azure is a 409 with its message; nothing else leaks. */
+    private static HttpResponseMessage handle(HttpRequestMessage<Optional<String>> request, ExecutionContext context, Handler handler) {
+        try {
+            return handler.run();
+        } catch (InvalidInputException | IllegalArgumentException e) {
+            StructuredLog.log(context.getLogger(), Level.WARNING, "http.rejected", Map.of("path", request.getUri().getPath(), "error", String.valueOf(e.getMessage())));
+            return json(request, HttpStatus.BAD_REQUEST, error("BadRequest", e.getMessage()));
+        } catch (RejectedException e) {
+            StructuredLog.log(context.getLogger(), Level.WARNING, "http.refused", Map.of("path", request.getUri().getPath(), "error", String.valueOf(e.getMessage())));
+            return json(request, HttpStatus.CONFLICT, error(e.code(), e.getMessage()));
+        }
+    }
+
+    private static ObjectNode error(String code, String message) {
+        ObjectNode e = Json.mapper().createObjectNode();
+        e.putObject("error").put("code", code).put("message", message);
+        return e;
+    }
+
+    private static HttpResponseMessage json(HttpRequestMessage<?> request, HttpStatus status, JsonNode body) {
+        return request.createResponseBuilder(status).header("Content-Type", "application/json").body(body.toString()).build();
+    }
+
+    private static String text(JsonNode body, String field, HttpRequestMessage<?> request) {
+        return body.hasNonNull(field) ? body.get(field).asText() : request.getQueryParameters().get(field);
+    }
+
+    private static String header(HttpRequestMessage<?> request, String name) {
+        return request.getHeaders().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.tether.orchestration;
+
+import dev.tether.plan.InventoryItem;
+
+import java.util.List;
+
+/** The drift scan's messages and report. */
+public final class DriftMessages {
+    private DriftMessages() {
+    }
+
+    public record ScanRequest(double readShare, int batchSize, LinkOptions options) {
+    }
+
+    /** Every link: its clusters (exactly one is healthy) and its sites and slots. */
+    public record LinkGroup(String link, List<InventoryItem> clusters, List<InventoryItem> sites) {
+    }
+
+    public record Inventory(List<LinkGroup> links, int pages) {
+    }
+
+    public record ClusterCheck(String clusterId, String link, String domain) {
+    }
+
+    public record ClusterDrift(String clusterId, String dnsIp, List<String> reasons) {
+    }
+
+    public record SiteCheck(InventoryItem site, String dnsIp) {
+    }
+
+    public record SiteDrift(String resourceId, List<String> reasons) {
+    }
+
+    public record SitesChecked(List<SiteDrift> drifted, int reads, int minRemainingReads) {
+    }
+
+    public record Repair(String resourceId, boolean cluster, String reason) {
+    }
+
+    public record Report(int links, int clusters, int sites, int armReads, List<SiteDrift> drifted, List<String> waiting,
+                         List<String> conflicts, List<String> repairsStarted, long virtualSeconds) {
+    }
+}

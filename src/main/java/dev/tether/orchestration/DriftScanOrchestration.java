@@ -1,0 +1,95 @@
+package dev.tether.orchestration;
+
+import com.microsoft.durabletask.OrchestratorFunction;
+import com.microsoft.durabletask.TaskOrchestrationContext;
+import dev.tether.plan.InventoryItem;
+import dev.tether.plan.Tags;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The drift scan: discover every link with Resource Graph, check each cluster's DNS (Kubernetes reads only) and each
+ * site's settings (one ARM read each), paced with durable timers so that the scan never spends more than its share of
+ * ARM's read budget, then start repairs only for what drifted. Its output is the drift report.
+ */
+public final class DriftScanOrchestration implements OrchestratorFunction<DriftMessages.Report> {
+    /** ARM's documented per-subscription read bucket: about 250 of burst, refilled at about 25 per second. */
+    static final int ARM_READ_BURST = 250;
+    static final double ARM_READ_REFILL = 25;
+
+    @Override
+    public DriftMessages.Report apply(TaskOrchestrationContext ctx) {
+        DriftMessages.ScanRequest request = ctx.getInput(DriftMessages.ScanRequest.class);
+        Steps steps = new Steps(ctx, request.options());
+        Instant started = ctx.getCurrentInstant();
+        DriftMessages.Inventory inventory = steps.call(Steps.DRIFT_DISCOVER, "scan", DriftMessages.Inventory.class);
+
+        List<DriftMessages.SiteDrift> drifted = new ArrayList<>();
+        List<String> waiting = new ArrayList<>();
+        List<String> conflicts = new ArrayList<>();
+        List<DriftMessages.SiteCheck> siteChecks = new ArrayList<>();
+        int clusters = 0;
+        int sites = 0;
+        for (DriftMessages.LinkGroup group : inventory.links()) {
+            sites += group.sites().size();
+            clusters += group.clusters().size();
+            if (group.clusters().isEmpty()) {
+                group.sites().forEach(s -> waiting.add(s.id()));
+                continue;
+            }
+            if (group.clusters().size() > 1) {
+                conflicts.add(group.link() + ": " + group.clusters().stream().map(InventoryItem::id).toList());
+                continue;
+            }
+            InventoryItem cluster = group.clusters().get(0);
+            String link = group.link().substring(group.link().indexOf('/') + 1);
+            String domain;
+            try {
+                domain = Tags.domain(cluster.tags(), link);
+            } catch (RuntimeException e) {
+                conflicts.add(cluster.id() + ": " + e.getMessage());
+                continue;
+            }
+            ctx.setCustomStatus(Map.of("step", "checking-cluster", "clusterId", cluster.id()));
+            DriftMessages.ClusterDrift c = steps.call(Steps.DRIFT_CHECK_CLUSTER, new DriftMessages.ClusterCheck(cluster.id(), link, domain),
+                    DriftMessages.ClusterDrift.class);
+            if (!c.reasons().isEmpty()) {
+                drifted.add(new DriftMessages.SiteDrift(cluster.id(), c.reasons()));
+            }
+            if (c.dnsIp() == null) {
+                // The cluster's repair relinks its apps; their DNS setting cannot be judged without an IP.
+                continue;
+            }
+            group.sites().forEach(s -> siteChecks.add(new DriftMessages.SiteCheck(s, c.dnsIp())));
+        }
+
+        double readsPerSecond = request.readShare() * ARM_READ_REFILL;
+        int floor = (int) Math.round(ARM_READ_BURST * (1 - request.readShare()));
+        int reads = inventory.pages();
+        for (int i = 0; i < siteChecks.size(); i += request.batchSize()) {
+            List<DriftMessages.SiteCheck> batch = siteChecks.subList(i, Math.min(i + request.batchSize(), siteChecks.size()));
+            ctx.setCustomStatus(Map.of("step", "checking-sites", "checked", i, "total", siteChecks.size()));
+            DriftMessages.SitesChecked result = steps.call(Steps.DRIFT_CHECK_SITES, batch, DriftMessages.SitesChecked.class);
+            drifted.addAll(result.drifted());
+            reads += result.reads();
+            if (i + request.batchSize() < siteChecks.size()) {
+                double wait = result.reads() / readsPerSecond;
+                if (result.minRemainingReads() >= 0 && result.minRemainingReads() < floor) {
+                    wait += (floor - result.minRemainingReads()) / ARM_READ_REFILL;
+                }
+                ctx.createTimer(Duration.ofMillis((long) Math.ceil(wait * 1000))).await();
+            }
+        }
+        DriftMessages.Report report = new DriftMessages.Report(inventory.links().size(), clusters, sites, reads, drifted, waiting, conflicts,
+                List.of(), Duration.between(started, ctx.getCurrentInstant()).toSeconds());
+        String[] repairs = steps.call(Steps.DRIFT_START_REPAIRS, report, String[].class);
+        ctx.setCustomStatus(Map.of("step", "done", "drifted", drifted.size()));
+        return new DriftMessages.Report(report.links(), report.clusters(), report.sites(), report.armReads(), drifted, waiting, conflicts,
+                Arrays.asList(repairs), report.virtualSeconds());
+    }
+}

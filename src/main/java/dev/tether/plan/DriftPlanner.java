@@ -1,0 +1,53 @@
+package dev.tether.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Pure drift checks: what differs from a linked state, in words an operator can act on. */
+public final class DriftPlanner {
+    private DriftPlanner() {
+    }
+
+    /** Reasons a site or slot has drifted from its link to a cluster whose DNS answers on {@code dnsIp}. */
+    public static List<String> site(InventoryItem site, Map<String, String> settings, String dnsIp) {
+        List<String> reasons = new ArrayList<>();
+        if (site.subnetId() == null) {
+            reasons.add("not joined to the cluster's VNet (virtualNetworkSubnetId is empty)");
+        }
+        if (!site.routeAll()) {
+            reasons.add("route-all is off");
+        }
+        String current = settings.get(Conventions.SETTING_DNS_SERVER);
+        if (!Objects.equals(current, dnsIp)) {
+            reasons.add(current == null ? Conventions.SETTING_DNS_SERVER + " is missing (expected " + dnsIp + ")"
+                    : Conventions.SETTING_DNS_SERVER + " is " + current + ", expected " + dnsIp);
+        }
+        return reasons;
+    }
+
+    /** Reasons a cluster's DNS has drifted. {@code service} is null when tether-dns is missing. */
+    public static List<String> cluster(ServiceShape service, String ingressIp, Map<String, String> corednsCustom, String domain,
+                                       Map<String, String> corednsTemplateAnnotations) {
+        List<String> reasons = new ArrayList<>();
+        if (service == null) {
+            reasons.add("kube-system/" + Conventions.DNS_SERVICE + " is missing");
+        } else {
+            DnsServicePlan.patch(service, DnsServicePlan.desired(null)).ifPresent(p -> reasons.add(Conventions.DNS_SERVICE + " differs: " + p.keySet()));
+            if (ingressIp == null) {
+                reasons.add(Conventions.DNS_SERVICE + " has no load balancer IP");
+            } else if (!ingressIp.equals(service.annotations().get(Conventions.ANNOTATION_LB_IPV4))) {
+                reasons.add(Conventions.DNS_SERVICE + " IP " + ingressIp + " is not pinned");
+            }
+        }
+        String desired = CorednsPlan.overrideFor(domain);
+        if (corednsCustom == null || !desired.equals(corednsCustom.get(Conventions.OVERRIDE_KEY))) {
+            reasons.add(Conventions.OVERRIDE_KEY + " does not hold k8s_external " + domain);
+        } else if (corednsTemplateAnnotations != null
+                && !CorednsPlan.hash(desired).equals(corednsTemplateAnnotations.get(Conventions.ANNOTATION_OVERRIDE_HASH))) {
+            reasons.add("CoreDNS was not restarted for the current override");
+        }
+        return reasons;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.tether.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.sandbox.CallLog;
+import dev.tether.sandbox.DemoWorld;
+import dev.tether.sandbox.Sandbox;
+import dev.tether.sandbox.WorldFile;
+import dev.tether.sandbox.durable.DurableDriver;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The drift timer: finds drift with Resource Graph and a read per app, repairs only what drifted, writes nothing when converged. */
+class DriftTest {
+    private static final ObjectMapper M = new ObjectMapper();
+
+    static Sandbox linked() {
+        Sandbox s = new Sandbox(WorldFile.parse(DemoWorld.build(), "demo"));
+        s.deliverAll(DemoWorld.events());
+        s.runUntilIdle();
+        assertEquals("Completed", s.durable().instances().get(0).status());
+        return s;
+    }
+
+    static JsonNode report(Sandbox s) throws Exception {
+        DurableDriver.InstanceView scan = s.durable().instance("tether-drift-scan").orElseThrow();
+        assertEquals("Completed", scan.status(), scan.failure());
+        return M.readTree(scan.output());
+    }
+
+    @Test
+    void aConvergedWorldGetsZeroWritesFromATimerRun() throws Exception {
+        try (Sandbox s = linked()) {
+            int mark = s.calls().size();
+            s.timer();
+            s.runUntilIdle();
+            JsonNode r = report(s);
+            assertEquals(0, r.path("drifted").size(), r.toString());
+            assertEquals(1, r.path("sites").asInt());
+            assertEquals(List.of(), s.calls().since(mark).stream().filter(CallLog.Call::isWrite).toList());
+        }
+    }
+
+    @Test
+    void aDriftedWorldIsFullyRepairedByOneTimerRun() throws Exception {
+        try (Sandbox s = linked()) {
+            Map<String, String> settings = new LinkedHashMap<>(s.arm().appSettings().get(DemoWorld.SITE_ID));
+            String ip = settings.remove("WEBSITE_DNS_SERVER");
+            s.arm().putAppSettings(DemoWorld.SITE_ID, settings);
+            ObjectNode site = s.arm().resource(DemoWorld.SITE_ID).orElseThrow();
+            ((ObjectNode) site.path("properties").path("siteConfig")).put("vnetRouteAllEnabled", false);
+            ((ObjectNode) site.path("properties").path("outboundVnetRouting")).put("applicationTraffic", false);
+            s.arm().putResource(site);
+            s.kubernetes().adminClient(DemoWorld.CLUSTER_ID).configMaps().inNamespace("kube-system").withName("coredns-custom")
+                    .edit(cm -> {
+                        cm.getData().put("tether.override", "k8s_external someone.else\n");
+                        return cm;
+                    });
+
+            s.timer();
+            s.runUntilIdle();
+            JsonNode r = report(s);
+            assertEquals(2, r.path("drifted").size(), r.toString());
+            String text = r.path("drifted").toString();
+            assertTrue(text.contains("route-all is off") && text.contains("WEBSITE_DNS_SERVER is missing") && text.contains("tether.override"), text);
+            assertEquals(2, r.path("repairsStarted").size());
+
+            WorldView w = new WorldView(s);
+            assertEquals(ip, w.appSettings(DemoWorld.SITE_ID).path("WEBSITE_DNS_SERVER").asText());
+            assertTrue(w.resource(DemoWorld.SITE_ID).orElseThrow().path("properties").path("siteConfig").path("vnetRouteAllEnabled").asBoolean());
+            assertEquals("k8s_external shop.internal\n", w.kube(DemoWorld.CLUSTER_ID, "ConfigMap", "kube-system", "coredns-custom").orElseThrow()
+                    .path("data").path("tether.override").asText());
+            assertTrue(s.logLines().stream().anyMatch(l -> l.contains("drift.report")), "a structured drift report line");
+
+            int mark = s.calls().size();
+            s.timer();
+            s.runUntilIdle();
+            assertEquals(0, report(s).path("drifted").size());
+            assertEquals(List.of(), s.calls().since(mark).stream().filter(CallLog.Call::isWrite).toList(), "converged again");
+        }
+    }
+}
