@@ -56,6 +56,12 @@ param clusterClientTtl string = 'PT10M'
 @maxValue(50)
 param serviceParallelism int = 5
 
+@description('TETHER_DRIFT_SCHEDULE: NCRONTAB schedule of the drift scan.')
+param driftSchedule string = '0 */15 * * * *'
+
+@description('TETHER_DRIFT_READ_SHARE: share of ARM\'s read budget a drift scan may spend (0.05..1).')
+param driftReadShare string = '0.5'
+
 @description('AKS clusters using Azure RBAC for Kubernetes authorization: Tether gets a namespace-scoped data-plane role in kube-system of each. Clusters using Kubernetes RBAC use infra/kubernetes/tether-rbac.yaml instead.')
 param azureRbacClusterIds array = []
 
@@ -90,6 +96,8 @@ module app 'modules/app.bicep' = {
       TETHER_RETRY_FIRST_INTERVAL: retryFirstInterval
       TETHER_CLUSTER_CLIENT_TTL: clusterClientTtl
       TETHER_SERVICE_PARALLELISM: string(serviceParallelism)
+      TETHER_DRIFT_SCHEDULE: driftSchedule
+      TETHER_DRIFT_READ_SHARE: driftReadShare
     }
   }
 }

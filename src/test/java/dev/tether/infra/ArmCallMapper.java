@@ -31,6 +31,7 @@ public final class ArmCallMapper {
         route("GET", "/subscriptions/[^/]+/resources", ArmOperation.LIST_RESOURCES_BY_TAG);
         route("GET", "/subscriptions/[^/]+/providers/microsoft\\.containerservice/managedclusters", ArmOperation.LIST_CLUSTERS);
         route("GET", RG + "microsoft\\.network/publicipaddresses/[^/]+", ArmOperation.GET_PUBLIC_IP);
+        route("POST", "/providers/microsoft\\.resourcegraph/resources", ArmOperation.RESOURCE_GRAPH_QUERY);
     }
 
     private static final Pattern POLLING = Pattern.compile("/subscriptions/[^/]+/providers/[^/]+/locations/[^/]+/(operations|operationresults)/[^/]+");

@@ -90,6 +90,8 @@ class InfraContractTest {
             s.deliverAll(DemoWorld.events());
             s.deliverAll(dev.tether.e2e.ClusterLinkAccess.clusterTagEvent());
             s.runUntilIdle();
+            s.timer();
+            s.runUntilIdle();
             Set<ArmOperation> used = new TreeSet<>();
             for (CallLog.Call c : s.calls().calls()) {
                 if (!c.target().equals("arm") || ArmCallMapper.isPolling(c.path())) {
@@ -100,7 +102,8 @@ class InfraContractTest {
                 used.add(op);
             }
             assertTrue(used.containsAll(Set.of(ArmOperation.GET_SITE, ArmOperation.GET_SLOT, ArmOperation.PATCH_SITE, ArmOperation.PATCH_SLOT,
-                    ArmOperation.PUT_SUBNET, ArmOperation.LIST_RESOURCES_BY_TAG, ArmOperation.LIST_CLUSTER_USER_CREDENTIAL)), used.toString());
+                    ArmOperation.PUT_SUBNET, ArmOperation.LIST_RESOURCES_BY_TAG, ArmOperation.LIST_CLUSTER_USER_CREDENTIAL,
+                    ArmOperation.RESOURCE_GRAPH_QUERY, ArmOperation.LIST_SLOT_APP_SETTINGS)), used.toString());
         }
     }
 
@@ -123,6 +126,7 @@ class InfraContractTest {
                 {"GET", "/subscriptions/00000000-0000-0000-0000-000000000001/resources?$filter=tagName eq 'x'", ArmOperation.LIST_RESOURCES_BY_TAG},
                 {"GET", "/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.ContainerService/managedClusters", ArmOperation.LIST_CLUSTERS},
                 {"GET", rg + "Microsoft.Network/publicIPAddresses/kubernetes-a1b2", ArmOperation.GET_PUBLIC_IP},
+                {"POST", "/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01", ArmOperation.RESOURCE_GRAPH_QUERY},
         };
         Set<ArmOperation> covered = new LinkedHashSet<>();
         for (Object[] c : cases) {
@@ -179,7 +183,8 @@ class InfraContractTest {
                 {"dnsWaitTimeout", "TETHER_DNS_WAIT_TIMEOUT"}, {"dnsPollInterval", "TETHER_DNS_POLL_INTERVAL"},
                 {"dnsAltServer", "TETHER_DNS_ALT_SERVER"}, {"retryMaxAttempts", "TETHER_RETRY_MAX_ATTEMPTS"},
                 {"retryFirstInterval", "TETHER_RETRY_FIRST_INTERVAL"}, {"clusterClientTtl", "TETHER_CLUSTER_CLIENT_TTL"},
-                {"serviceParallelism", "TETHER_SERVICE_PARALLELISM"},
+                {"serviceParallelism", "TETHER_SERVICE_PARALLELISM"}, {"driftSchedule", "TETHER_DRIFT_SCHEDULE"},
+                {"driftReadShare", "TETHER_DRIFT_READ_SHARE"},
         };
         for (Object[] p : params) {
             Matcher m = Pattern.compile("param " + p[0] + " (?:string|int) = '?([^'\\n]*)'?").matcher(main);
