@@ -45,13 +45,15 @@ public final class SandboxMain {
 
     static int run(String[] args, PrintStream out) {
         if (args.length == 0) {
-            throw new UsageException("usage: simulate --world WORLD.json --events EVENTS.json --out RESULT.json [--timer] [--http \"METHOD /api/path\"]... [--lb-delay SECONDS] | demo | bench [ROUNDS]");
+            throw new UsageException("usage: simulate --world WORLD.json --events EVENTS.json --out RESULT.json [--timer] [--http \"METHOD /api/path\"]... [--lb-delay SECONDS] | demo | bench [ROUNDS] | bench-drift [SIZES]");
         }
         return switch (args[0]) {
             case "simulate" -> simulate(Options.parse(args), out);
             case "demo" -> Demo.run(out);
             case "bench" -> Bench.run(out, args.length > 1 ? Integer.parseInt(args[1]) : 5);
-            default -> throw new UsageException("unknown command '" + args[0] + "'; use simulate, demo or bench");
+            case "bench-drift" -> DriftBench.run(out, args.length > 1
+                    ? java.util.Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray() : new int[]{100, 1000, 10000});
+            default -> throw new UsageException("unknown command '" + args[0] + "'; use simulate, demo, bench or bench-drift");
         };
     }
 

@@ -127,7 +127,7 @@ public final class DurableDriver {
     }
 
     /** One unit of work: an episode, else an activity, else the earliest timers. False when idle. */
-    synchronized boolean step() {
+    public synchronized boolean step() {
         try {
             for (Instance in : List.copyOf(instances.values())) {
                 if (in.isActive() && (!in.inbox.isEmpty() || in.needsEpisode)) {
