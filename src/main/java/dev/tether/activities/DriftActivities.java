@@ -62,7 +62,9 @@ public final class DriftActivities {
         }
         List<DriftMessages.LinkGroup> groups = new ArrayList<>();
         byLinkClusters.forEach((k, cl) -> groups.add(new DriftMessages.LinkGroup(k, cl, byLinkSites.getOrDefault(k, List.of()))));
-        return Json.write(new DriftMessages.Inventory(groups, Math.max(1, (items.size() + 999) / 1000)));
+        List<String> released = arm.released(new ArrayList<>(config.subscriptions()), config.subnetNamePrefix()).stream()
+                .map(InventoryItem::id).filter(id -> config.inScope(ResourceId.parse(id).subscriptionId())).sorted().toList();
+        return Json.write(new DriftMessages.Inventory(groups, released, Math.max(1, (items.size() + 999) / 1000) + 1));
     }
 
     public String checkCluster(String input) {
@@ -119,7 +121,7 @@ public final class DriftActivities {
         }
         StructuredLog.info(LOG, "drift.report", Map.of("links", report.links(), "clusters", report.clusters(), "sites", report.sites(),
                 "armReads", report.armReads(), "drifted", report.drifted().size(), "repairsStarted", started.size(),
-                "waiting", report.waiting().size(), "conflicts", report.conflicts().size()));
+                "waiting", report.waiting().size(), "conflicts", report.conflicts().size(), "released", report.released()));
         return Json.write(started);
     }
 }

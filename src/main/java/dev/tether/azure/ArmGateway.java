@@ -169,6 +169,17 @@ public final class ArmGateway {
                 () -> ResourceGraphQuery.run(resources.serviceClient().getHttpPipeline(), resources.serviceClient().getEndpoint(), subscriptionIds));
     }
 
+    /** Untagged sites and slots still joined to a subnet named with Tether's prefix: what Tether released. */
+    public List<dev.tether.plan.InventoryItem> released(List<String> subscriptionIds, String subnetPrefix) {
+        if (subscriptionIds.isEmpty()) {
+            return List.of();
+        }
+        var resources = clients.forSubscription(subscriptionIds.get(0)).resources();
+        return ArmErrors.call(ArmOperation.RESOURCE_GRAPH_QUERY, "Resource Graph", () -> ResourceGraphQuery.run(
+                resources.serviceClient().getHttpPipeline(), resources.serviceClient().getEndpoint(), subscriptionIds,
+                ResourceGraphQuery.releasedQuery(subnetPrefix)));
+    }
+
     /** App settings, and ARM's x-ms-ratelimit-remaining-subscription-reads after the call (-1 when absent). */
     public record SettingsRead(Map<String, String> settings, int remainingReads) {
     }

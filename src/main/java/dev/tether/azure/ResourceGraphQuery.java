@@ -33,13 +33,28 @@ final class ResourceGraphQuery {
     private ResourceGraphQuery() {
     }
 
+    /**
+     * Sites and slots Tether once joined (their integration subnet carries Tether's name prefix) that no longer carry the
+     * private-link tag: reported as released, never changed.
+     */
+    static String releasedQuery(String subnetPrefix) {
+        return "Resources | where type in~ ('microsoft.web/sites','microsoft.web/sites/slots')"
+                + " | where isempty(tags['" + Conventions.TAG_LINK + "'])"
+                + " | where properties.virtualNetworkSubnetId contains '/subnets/" + subnetPrefix.replace("'", "") + "'"
+                + " | project id, type, tags, properties";
+    }
+
     static List<InventoryItem> run(HttpPipeline pipeline, String endpoint, List<String> subscriptions) {
+        return run(pipeline, endpoint, subscriptions, QUERY);
+    }
+
+    static List<InventoryItem> run(HttpPipeline pipeline, String endpoint, List<String> subscriptions, String query) {
         List<InventoryItem> out = new ArrayList<>();
         String skipToken = null;
         do {
             ObjectNode body = Json.mapper().createObjectNode();
             subscriptions.forEach(body.putArray("subscriptions")::add);
-            body.put("query", QUERY);
+            body.put("query", query);
             ObjectNode options = body.putObject("options");
             options.put("$top", 1000).put("resultFormat", "objectArray");
             if (skipToken != null) {

@@ -16,7 +16,7 @@ public final class DriftMessages {
     public record LinkGroup(String link, List<InventoryItem> clusters, List<InventoryItem> sites) {
     }
 
-    public record Inventory(List<LinkGroup> links, int pages) {
+    public record Inventory(List<LinkGroup> links, List<String> released, int pages) {
     }
 
     public record ClusterCheck(String clusterId, String link, String domain) {
@@ -37,7 +37,8 @@ public final class DriftMessages {
     public record Repair(String resourceId, boolean cluster, String reason) {
     }
 
+    /** {@code released}: untagged apps still joined to a Tether subnet; reported, never changed. */
     public record Report(int links, int clusters, int sites, int armReads, List<SiteDrift> drifted, List<String> waiting,
-                         List<String> conflicts, List<String> repairsStarted, long virtualSeconds) {
+                         List<String> conflicts, List<String> released, List<String> repairsStarted, long virtualSeconds) {
     }
 }

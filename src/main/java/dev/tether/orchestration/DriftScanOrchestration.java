@@ -86,10 +86,10 @@ public final class DriftScanOrchestration implements OrchestratorFunction<DriftM
             }
         }
         DriftMessages.Report report = new DriftMessages.Report(inventory.links().size(), clusters, sites, reads, drifted, waiting, conflicts,
-                List.of(), Duration.between(started, ctx.getCurrentInstant()).toSeconds());
+                inventory.released(), List.of(), Duration.between(started, ctx.getCurrentInstant()).toSeconds());
         String[] repairs = steps.call(Steps.DRIFT_START_REPAIRS, report, String[].class);
         ctx.setCustomStatus(Map.of("step", "done", "drifted", drifted.size()));
         return new DriftMessages.Report(report.links(), report.clusters(), report.sites(), report.armReads(), drifted, waiting, conflicts,
-                Arrays.asList(repairs), report.virtualSeconds());
+                inventory.released(), Arrays.asList(repairs), report.virtualSeconds());
     }
 }

@@ -48,6 +48,23 @@ class DriftTest {
     }
 
     @Test
+    void untaggedAppsTetherJoinedAreReportedAsReleasedAndLeftAlone() throws Exception {
+        try (Sandbox s = linked()) {
+            ObjectNode site = s.arm().resource(DemoWorld.SITE_ID).orElseThrow();
+            ((ObjectNode) site.get("tags")).remove("private-link");
+            s.arm().putResource(site);
+            int mark = s.calls().size();
+            s.timer();
+            s.runUntilIdle();
+            JsonNode r = report(s);
+            assertEquals(1, r.path("released").size(), r.toString());
+            assertEquals(DemoWorld.SITE_ID, r.path("released").get(0).asText());
+            assertEquals(0, r.path("drifted").size());
+            assertEquals(List.of(), s.calls().since(mark).stream().filter(CallLog.Call::isWrite).toList(), "released: nothing destroyed");
+        }
+    }
+
+    @Test
     void aDriftedWorldIsFullyRepairedByOneTimerRun() throws Exception {
         try (Sandbox s = linked()) {
             Map<String, String> settings = new LinkedHashMap<>(s.arm().appSettings().get(DemoWorld.SITE_ID));

@@ -15,13 +15,16 @@ import java.util.regex.Pattern;
 
 /**
  * The subset of Azure Resource Graph that Tether sends, answered from the world: {@code Resources}, filtered by
- * {@code type in~ (...)} and {@code isnotempty(tags['name'])}, projected, paged with {@code $top}/{@code $skipToken}.
+ * {@code type in~ (...)}, {@code isnotempty(tags['name'])}, {@code isempty(tags['name'])} and
+ * {@code properties.virtualNetworkSubnetId contains '...'}, projected, paged with {@code $top}/{@code $skipToken}.
  * Shapes follow shared/reference/arm/ResourcesFilterQuery (objectArray data, count, totalRecords, resultTruncated).
  * Anything else is a 400 like Resource Graph's own for an unsupported query.
  */
 final class ResourceGraph {
     private static final Pattern TYPES = Pattern.compile("where\\s+type\\s+in~\\s*\\(([^)]*)\\)", Pattern.CASE_INSENSITIVE);
     private static final Pattern TAG = Pattern.compile("where\\s+isnotempty\\(tags\\['([^']+)'\\]\\)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern UNTAGGED = Pattern.compile("where\\s+isempty\\(tags\\['([^']+)'\\]\\)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SUBNET_CONTAINS = Pattern.compile("where\\s+properties\\.virtualNetworkSubnetId\\s+contains\\s+'([^']*)'", Pattern.CASE_INSENSITIVE);
     private static final Pattern PROJECT = Pattern.compile("project\\s+(.+)$", Pattern.CASE_INSENSITIVE);
 
     private ResourceGraph() {
@@ -46,6 +49,10 @@ final class ResourceGraph {
         }
         Matcher tag = TAG.matcher(q);
         String tagName = tag.find() ? tag.group(1) : null;
+        Matcher untagged = UNTAGGED.matcher(q);
+        String untaggedName = untagged.find() ? untagged.group(1) : null;
+        Matcher contains = SUBNET_CONTAINS.matcher(q);
+        String subnetPart = contains.find() ? contains.group(1).toLowerCase(Locale.ROOT) : null;
         Matcher p = PROJECT.matcher(q);
         List<String> fields = new ArrayList<>();
         if (p.find()) {
@@ -64,6 +71,12 @@ final class ResourceGraph {
                 continue;
             }
             if (tagName != null && !hasTag(r, tagName)) {
+                continue;
+            }
+            if (untaggedName != null && hasTag(r, untaggedName)) {
+                continue;
+            }
+            if (subnetPart != null && !r.path("properties").path("virtualNetworkSubnetId").asText("").toLowerCase(Locale.ROOT).contains(subnetPart)) {
                 continue;
             }
             ObjectNode row = ArmEmulator.M.createObjectNode();
