@@ -6,6 +6,7 @@ import com.microsoft.azure.functions.annotation.TimerTrigger;
 import com.microsoft.durabletask.DurableTaskClient;
 import com.microsoft.durabletask.NewOrchestrationInstanceOptions;
 import com.microsoft.durabletask.OrchestrationMetadata;
+import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.azurefunctions.DurableClientContext;
 import com.microsoft.durabletask.azurefunctions.DurableClientInput;
 import dev.tether.logging.StructuredLog;
@@ -27,7 +28,7 @@ public final class DriftTimerFunction {
         Tether tether = Tether.get();
         try (DurableTaskClient client = durable.getClient()) {
             OrchestrationMetadata last = client.getInstanceMetadata(Steps.DRIFT_SCAN_INSTANCE, false);
-            if (last != null && last.isRunning()) {
+            if (last != null && (last.isRunning() || last.getRuntimeStatus() == OrchestrationRuntimeStatus.PENDING)) {
                 StructuredLog.info(context.getLogger(), "drift.skipped", Map.of("reason", "the previous drift scan is still running",
                         "instanceId", Steps.DRIFT_SCAN_INSTANCE));
                 return;

@@ -48,6 +48,18 @@ class DriftTest {
     }
 
     @Test
+    void aTickWhileAScanIsPendingOrRunningIsSkipped() throws Exception {
+        try (Sandbox s = linked()) {
+            s.timer();
+            s.timer();
+            assertTrue(s.logLines().stream().anyMatch(l -> l.contains("drift.skipped")), s.logLines().toString());
+            s.runUntilIdle();
+            assertEquals(1, s.durable().instances().stream().filter(v -> v.name().equals("DriftScan")).count());
+            assertEquals(0, report(s).path("drifted").size());
+        }
+    }
+
+    @Test
     void untaggedAppsTetherJoinedAreReportedAsReleasedAndLeftAlone() throws Exception {
         try (Sandbox s = linked()) {
             ObjectNode site = s.arm().resource(DemoWorld.SITE_ID).orElseThrow();
