@@ -27,6 +27,16 @@ public final class LinkStarter {
         this.client = client;
     }
 
+    /** Signals the instance if it is running; false when it is not (then nothing was sent). Costs no Azure read. */
+    public boolean signalIfRunning(String instanceId, String reason) {
+        OrchestrationMetadata current = client.getInstanceMetadata(instanceId, false);
+        if (current != null && ACTIVE.contains(current.getRuntimeStatus())) {
+            client.raiseEvent(instanceId, RECHECK_EVENT, reason);
+            return true;
+        }
+        return false;
+    }
+
     public Started startOrSignal(String orchestration, String instanceId, Object input, String reason) {
         OrchestrationMetadata current = client.getInstanceMetadata(instanceId, false);
         if (current != null && ACTIVE.contains(current.getRuntimeStatus())) {

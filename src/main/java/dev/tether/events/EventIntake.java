@@ -87,6 +87,13 @@ public final class EventIntake {
         if (route.kind() == Route.Kind.NODE_NETWORK) {
             return nodeNetwork(event, target, client);
         }
+        boolean site = route.kind() == Route.Kind.SITE;
+        String instanceId = site ? InstanceIds.forSite(target) : InstanceIds.forCluster(target);
+        LinkStarter starter = new LinkStarter(client);
+        // A running instance re-checks the resource anyway: signal it without spending an ARM read (event storms).
+        if (starter.signalIfRunning(instanceId, "event " + event.id() + ": " + route.reason())) {
+            return new Result("signaled", event.id(), id, instanceId, route.reason());
+        }
         Optional<Map<String, String>> tags;
         try {
             tags = route.kind() == Route.Kind.SITE ? arm.site(target).map(s -> s.tags()) : arm.cluster(target).map(c -> c.tags());
@@ -103,10 +110,8 @@ public final class EventIntake {
         } catch (InvalidInputException e) {
             return new Result("refused", event.id(), id, null, e.getMessage());
         }
-        boolean site = route.kind() == Route.Kind.SITE;
-        String instanceId = site ? InstanceIds.forSite(target) : InstanceIds.forCluster(target);
         LinkRequest request = new LinkRequest(id, "event " + event.id() + ": " + route.reason(), LinkOptions.from(config));
-        LinkStarter.Started how = new LinkStarter(client).startOrSignal(
+        LinkStarter.Started how = starter.startOrSignal(
                 site ? Steps.LINK_SITE_ORCHESTRATION : Steps.LINK_CLUSTER_ORCHESTRATION, instanceId, request, request.reason());
         return new Result(how.name().toLowerCase(Locale.ROOT), event.id(), id, instanceId, route.reason());
     }
