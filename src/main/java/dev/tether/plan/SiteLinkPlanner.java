@@ -2,7 +2,6 @@ package dev.tether.plan;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -214,9 +213,5 @@ public final class SiteLinkPlanner {
         String message = findings.stream().filter(Finding::isError).map(Finding::describe)
                 .reduce((a, b) -> a + " | " + b).orElse("rejected");
         return SiteLinkPlan.without(siteId, link, SiteLinkPlan.Status.REJECTED, message, findings);
-    }
-
-    static String lower(String s) {
-        return s == null ? null : s.toLowerCase(Locale.ROOT);
     }
 }
