@@ -2,7 +2,6 @@ package dev.tether.activities;
 
 import dev.tether.azure.ArmGateway;
 import dev.tether.config.TetherConfig;
-import dev.tether.durable.InstanceIds;
 import dev.tether.durable.Json;
 import dev.tether.durable.LinkStarter;
 import dev.tether.errors.RejectedException;
@@ -12,8 +11,6 @@ import dev.tether.kubernetes.ServiceView;
 import dev.tether.logging.StructuredLog;
 import dev.tether.orchestration.DriftMessages;
 import dev.tether.orchestration.LinkOptions;
-import dev.tether.orchestration.LinkRequest;
-import dev.tether.orchestration.Steps;
 import dev.tether.plan.Conventions;
 import dev.tether.plan.DriftPlanner;
 import dev.tether.plan.InvalidInputException;
@@ -113,11 +110,8 @@ public final class DriftActivities {
         LinkOptions options = LinkOptions.from(config);
         for (DriftMessages.SiteDrift d : report.drifted()) {
             ResourceId id = ResourceId.parse(d.resourceId());
-            boolean cluster = id.isType(Conventions.TYPE_CLUSTER);
-            String instanceId = cluster ? InstanceIds.forCluster(id) : InstanceIds.forSite(id);
-            starter.startOrSignal(cluster ? Steps.LINK_CLUSTER_ORCHESTRATION : Steps.LINK_SITE_ORCHESTRATION, instanceId,
-                    new LinkRequest(id.toString(), "drift: " + String.join("; ", d.reasons()), options), "drift");
-            started.add(instanceId);
+            starter.startLink(id, options, "drift: " + String.join("; ", d.reasons()));
+            started.add(LinkStarter.linkInstanceId(id));
         }
         StructuredLog.info(LOG, "drift.report", Map.of("links", report.links(), "clusters", report.clusters(), "sites", report.sites(),
                 "armReads", report.armReads(), "drifted", report.drifted().size(), "repairsStarted", started.size(),

@@ -2,7 +2,6 @@ package dev.tether.activities;
 
 import dev.tether.azure.ArmGateway;
 import dev.tether.config.TetherConfig;
-import dev.tether.durable.InstanceIds;
 import dev.tether.durable.Json;
 import dev.tether.durable.LinkStarter;
 import dev.tether.errors.RejectedException;
@@ -16,7 +15,6 @@ import dev.tether.orchestration.DnsIp;
 import dev.tether.orchestration.LinkRequest;
 import dev.tether.orchestration.Messages;
 import dev.tether.orchestration.StepResult;
-import dev.tether.orchestration.Steps;
 import dev.tether.plan.AppSettingsPlan;
 import dev.tether.plan.ClusterChecks;
 import dev.tether.plan.ClusterState;
@@ -322,8 +320,7 @@ public final class LinkActivities {
         for (String siteId : arm.taggedResources(cluster.subscriptionId(), List.of(Conventions.TYPE_SITE, Conventions.TYPE_SLOT),
                 Conventions.TAG_LINK, request.link())) {
             ResourceId site = ResourceId.parse(siteId);
-            LinkStarter.Started how = starter.startOrSignal(Steps.LINK_SITE_ORCHESTRATION, InstanceIds.forSite(site),
-                    new LinkRequest(site.toString(), "cluster " + cluster.name() + " linked", request.options()), "cluster linked");
+            LinkStarter.Started how = starter.startLink(site, request.options(), "cluster " + cluster.name() + " linked");
             out.add(how.name().toLowerCase(java.util.Locale.ROOT) + " " + site);
         }
         return Json.write(out);

@@ -19,7 +19,6 @@ import dev.tether.plan.Conventions;
 import dev.tether.plan.PlanState;
 import dev.tether.plan.ResourceId;
 import dev.tether.plan.SiteState;
-import dev.tether.plan.SubnetDecision;
 import dev.tether.plan.SubnetState;
 import dev.tether.plan.VnetState;
 import dev.tether.errors.RejectedException;

@@ -5,6 +5,12 @@ import com.microsoft.durabletask.NewOrchestrationInstanceOptions;
 import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 
+import dev.tether.orchestration.LinkOptions;
+import dev.tether.orchestration.LinkRequest;
+import dev.tether.orchestration.Steps;
+import dev.tether.plan.Conventions;
+import dev.tether.plan.ResourceId;
+
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -35,6 +41,18 @@ public final class LinkStarter {
             return true;
         }
         return false;
+    }
+
+    /** The one link instance of a site, slot or cluster. */
+    public static String linkInstanceId(ResourceId id) {
+        return id.isType(Conventions.TYPE_CLUSTER) ? InstanceIds.forCluster(id) : InstanceIds.forSite(id);
+    }
+
+    /** Starts or signals the link orchestration of a site, slot (LinkSite) or cluster (LinkCluster). */
+    public Started startLink(ResourceId id, LinkOptions options, String reason) {
+        boolean cluster = id.isType(Conventions.TYPE_CLUSTER);
+        return startOrSignal(cluster ? Steps.LINK_CLUSTER_ORCHESTRATION : Steps.LINK_SITE_ORCHESTRATION, linkInstanceId(id),
+                new LinkRequest(id.toString(), reason, options), reason);
     }
 
     public Started startOrSignal(String orchestration, String instanceId, Object input, String reason) {

@@ -8,7 +8,6 @@ import dev.tether.durable.LinkStarter;
 import dev.tether.errors.RejectedException;
 import dev.tether.logging.StructuredLog;
 import dev.tether.orchestration.LinkOptions;
-import dev.tether.orchestration.LinkRequest;
 import dev.tether.orchestration.ServicesRequest;
 import dev.tether.plan.ClusterState;
 import dev.tether.orchestration.Steps;
@@ -87,8 +86,7 @@ public final class EventIntake {
         if (route.kind() == Route.Kind.NODE_NETWORK) {
             return nodeNetwork(event, target, client);
         }
-        boolean site = route.kind() == Route.Kind.SITE;
-        String instanceId = site ? InstanceIds.forSite(target) : InstanceIds.forCluster(target);
+        String instanceId = LinkStarter.linkInstanceId(target);
         LinkStarter starter = new LinkStarter(client);
         // A running instance re-checks the resource anyway: signal it without spending an ARM read (event storms).
         if (starter.signalIfRunning(instanceId, "event " + event.id() + ": " + route.reason())) {
@@ -110,9 +108,7 @@ public final class EventIntake {
         } catch (InvalidInputException e) {
             return new Result("refused", event.id(), id, null, e.getMessage());
         }
-        LinkRequest request = new LinkRequest(id, "event " + event.id() + ": " + route.reason(), LinkOptions.from(config));
-        LinkStarter.Started how = starter.startOrSignal(
-                site ? Steps.LINK_SITE_ORCHESTRATION : Steps.LINK_CLUSTER_ORCHESTRATION, instanceId, request, request.reason());
+        LinkStarter.Started how = starter.startLink(target, LinkOptions.from(config), "event " + event.id() + ": " + route.reason());
         return new Result(how.name().toLowerCase(Locale.ROOT), event.id(), id, instanceId, route.reason());
     }
 

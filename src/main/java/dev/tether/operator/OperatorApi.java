@@ -9,11 +9,9 @@ import dev.tether.activities.LinkActivities;
 import dev.tether.activities.ServiceActivities;
 import dev.tether.azure.ArmGateway;
 import dev.tether.config.TetherConfig;
-import dev.tether.durable.InstanceIds;
 import dev.tether.durable.Json;
 import dev.tether.durable.LinkStarter;
 import dev.tether.orchestration.LinkOptions;
-import dev.tether.orchestration.LinkRequest;
 import dev.tether.orchestration.Steps;
 import dev.tether.plan.Change;
 import dev.tether.plan.Conventions;
@@ -96,11 +94,8 @@ public final class OperatorApi {
         LinkOptions options = LinkOptions.from(config);
         List<String> instances = new ArrayList<>();
         for (ResourceId id : ids) {
-            boolean cluster = id.isType(Conventions.TYPE_CLUSTER);
-            String instanceId = cluster ? InstanceIds.forCluster(id) : InstanceIds.forSite(id);
-            starter.startOrSignal(cluster ? Steps.LINK_CLUSTER_ORCHESTRATION : Steps.LINK_SITE_ORCHESTRATION, instanceId,
-                    new LinkRequest(id.toString(), "rerun over HTTP", options), "rerun over HTTP");
-            instances.add(instanceId);
+            starter.startLink(id, options, "rerun over HTTP");
+            instances.add(LinkStarter.linkInstanceId(id));
         }
         return instances;
     }
@@ -190,7 +185,7 @@ public final class OperatorApi {
                 return n;
             });
             ResourceId id = ResourceId.parse(item.id());
-            String instanceId = item.isCluster() ? InstanceIds.forCluster(id) : InstanceIds.forSite(id);
+            String instanceId = LinkStarter.linkInstanceId(id);
             OrchestrationMetadata m = client.getInstanceMetadata(instanceId, true);
             ObjectNode entry = ((ArrayNode) l.get(item.isCluster() ? "clusters" : "apps")).addObject();
             entry.put("resourceId", item.id());

@@ -1,8 +1,6 @@
 package dev.tether.e2e;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tether.sandbox.CallLog;
 import dev.tether.sandbox.DemoWorld;
 import dev.tether.sandbox.Sandbox;
 import dev.tether.sandbox.WorldFile;

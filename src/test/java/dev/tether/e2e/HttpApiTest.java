@@ -2,7 +2,6 @@ package dev.tether.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tether.sandbox.CallLog;
 import dev.tether.sandbox.DemoWorld;
 import dev.tether.sandbox.Sandbox;
 import dev.tether.sandbox.WorldFile;
