@@ -62,6 +62,9 @@ param driftSchedule string = '0 */15 * * * *'
 @description('TETHER_DRIFT_READ_SHARE: share of ARM\'s read budget a drift scan may spend (0.05..1).')
 param driftReadShare string = '0.5'
 
+@description('TETHER_ARM_LRO_TIMEOUT: how long a long-running ARM operation may stay InProgress (ISO-8601).')
+param armLroTimeout string = 'PT5M'
+
 @description('AKS clusters using Azure RBAC for Kubernetes authorization: Tether gets a namespace-scoped data-plane role in kube-system of each. Clusters using Kubernetes RBAC use infra/kubernetes/tether-rbac.yaml instead.')
 param azureRbacClusterIds array = []
 
@@ -98,6 +101,7 @@ module app 'modules/app.bicep' = {
       TETHER_SERVICE_PARALLELISM: string(serviceParallelism)
       TETHER_DRIFT_SCHEDULE: driftSchedule
       TETHER_DRIFT_READ_SHARE: driftReadShare
+      TETHER_ARM_LRO_TIMEOUT: armLroTimeout
     }
   }
 }

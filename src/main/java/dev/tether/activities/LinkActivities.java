@@ -173,6 +173,14 @@ public final class LinkActivities {
                 arm.createDelegatedSubnet(d.subnetId(), d.addressPrefix());
                 return StepResult.done("subnet", Outcome.CREATED, "created " + d.name() + " " + d.addressPrefix() + " delegated to " + Conventions.WEB_DELEGATION);
             }
+            if (!current.get().settled()) {
+                if ("Failed".equalsIgnoreCase(current.get().provisioningState())) {
+                    return StepResult.refused("subnet", "subnet " + d.name() + " is in provisioning state Failed."
+                            + " Fix: check the VNet's activity log, repair or delete the subnet, then rerun the link");
+                }
+                throw new TransientException("subnet " + d.name() + " is still " + current.get().provisioningState()
+                        + " from an earlier PUT; the step is retried", null);
+            }
             if (current.get().delegatedTo(Conventions.WEB_DELEGATION)) {
                 return StepResult.done("subnet", Outcome.UNCHANGED, d.name() + " is delegated to " + Conventions.WEB_DELEGATION);
             }

@@ -22,6 +22,7 @@ import dev.tether.plan.SiteState;
 import dev.tether.plan.SubnetState;
 import dev.tether.plan.VnetState;
 import dev.tether.errors.RejectedException;
+import dev.tether.errors.TransientException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,9 +39,12 @@ import java.util.stream.Stream;
  */
 public final class ArmGateway {
     private final AzureClients clients;
+    private final java.time.Duration lroTimeout;
 
-    public ArmGateway(AzureClients clients) {
+    /** @param lroTimeout how long a long-running operation may stay InProgress before the step fails transiently */
+    public ArmGateway(AzureClients clients, java.time.Duration lroTimeout) {
         this.clients = clients;
+        this.lroTimeout = lroTimeout;
     }
 
     private AzureClients.Managers in(ResourceId id) {
@@ -234,8 +238,19 @@ public final class ArmGateway {
 
     private SubnetState putSubnet(String subnetId, SubnetInner body) {
         ResourceId id = ResourceId.parse(subnetId);
-        SubnetInner written = ArmErrors.call(ArmOperation.PUT_SUBNET, subnetId,
-                () -> in(id).network().serviceClient().getSubnets().createOrUpdate(id.resourceGroup(), id.parent().name(), id.name(), body));
+        SubnetInner written = ArmErrors.call(ArmOperation.PUT_SUBNET, subnetId, () -> {
+            var poller = in(id).network().serviceClient().getSubnets().beginCreateOrUpdate(id.resourceGroup(), id.parent().name(), id.name(), body);
+            var last = poller.waitForCompletion(lroTimeout);
+            if (!last.getStatus().isComplete()) {
+                throw new TransientException("subnet PUT of " + subnetId + " is still " + last.getStatus() + " after " + lroTimeout
+                        + "; it is retried, and the retry re-reads the subnet first", null);
+            }
+            if (last.getStatus() != com.azure.core.util.polling.LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
+                throw new RejectedException("LRO_" + last.getStatus(), "subnet PUT of " + subnetId + " ended " + last.getStatus()
+                        + ". Fix: check the VNet's activity log for the failed operation, then rerun the link");
+            }
+            return poller.getFinalResult();
+        });
         return toSubnet(written);
     }
 
@@ -288,6 +303,7 @@ public final class ArmGateway {
                 .filter(l -> l.linkedResourceType() == null || l.linkedResourceType().equalsIgnoreCase(Conventions.TYPE_PLAN))
                 .map(l -> l.link()).filter(Objects::nonNull).toList();
         int ipConfigs = s.ipConfigurations() == null ? 0 : s.ipConfigurations().size();
-        return new SubnetState(s.id(), s.name(), prefixes, delegations, plans, ipConfigs);
+        return new SubnetState(s.id(), s.name(), prefixes, delegations, plans, ipConfigs,
+                s.provisioningState() == null ? null : s.provisioningState().toString());
     }
 }

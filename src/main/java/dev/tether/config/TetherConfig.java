@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 public record TetherConfig(Set<String> subscriptions, String tenantId, int subnetPrefixLength, String subnetNamePrefix,
                            Duration dnsWaitTimeout, Duration dnsPollInterval, String altDnsServer,
                            int retryMaxAttempts, Duration retryFirstInterval, Duration clusterClientTtl, int serviceParallelism,
-                           String driftSchedule, double driftReadShare) {
+                           String driftSchedule, double driftReadShare, Duration armLroTimeout) {
 
     /** A documented setting. */
     public record Setting(String name, String defaultValue, String description) {
@@ -40,7 +40,8 @@ public record TetherConfig(Set<String> subscriptions, String tenantId, int subne
             new Setting("TETHER_CLUSTER_CLIENT_TTL", "PT10M", "How long a cluster's Kubernetes client (from its user credentials) is reused before it is fetched again."),
             new Setting("TETHER_SERVICE_PARALLELISM", "5", "How many Services of one cluster are made internal at once during a cluster reconcile."),
             new Setting("TETHER_DRIFT_SCHEDULE", "0 */15 * * * *", "NCRONTAB schedule of the drift scan (the timer function reads it as %TETHER_DRIFT_SCHEDULE%)."),
-            new Setting("TETHER_DRIFT_READ_SHARE", "0.5", "Share of ARM's per-subscription read budget (about 250 burst, 25/s) a drift scan may spend, 0.05..1."));
+            new Setting("TETHER_DRIFT_READ_SHARE", "0.5", "Share of ARM's per-subscription read budget (about 250 burst, 25/s) a drift scan may spend, 0.05..1."),
+            new Setting("TETHER_ARM_LRO_TIMEOUT", "PT5M", "How long a long-running ARM operation (subnet PUT) may stay InProgress before the step fails and is retried."));
 
     private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}");
 
@@ -75,7 +76,8 @@ public record TetherConfig(Set<String> subscriptions, String tenantId, int subne
                 duration(env, "TETHER_DNS_WAIT_TIMEOUT"), duration(env, "TETHER_DNS_POLL_INTERVAL"),
                 value(env, "TETHER_DNS_ALT_SERVER"), integer(env, "TETHER_RETRY_MAX_ATTEMPTS"),
                 duration(env, "TETHER_RETRY_FIRST_INTERVAL"), duration(env, "TETHER_CLUSTER_CLIENT_TTL"),
-                integer(env, "TETHER_SERVICE_PARALLELISM"), value(env, "TETHER_DRIFT_SCHEDULE"), share(env, "TETHER_DRIFT_READ_SHARE"));
+                integer(env, "TETHER_SERVICE_PARALLELISM"), value(env, "TETHER_DRIFT_SCHEDULE"), share(env, "TETHER_DRIFT_READ_SHARE"),
+                duration(env, "TETHER_ARM_LRO_TIMEOUT"));
     }
 
     public static TetherConfig defaults(Set<String> subscriptions) {

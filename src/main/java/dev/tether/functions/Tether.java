@@ -35,7 +35,7 @@ public final class Tether {
     public Tether(TetherConfig config, TokenCredential credential, HttpClient armHttpClient, Clock clock) {
         this.config = config;
         String tenant = config.tenantId().isBlank() ? null : config.tenantId();
-        this.arm = new ArmGateway(new AzureClients(credential, tenant, armHttpClient, AzureEnvironment.AZURE));
+        this.arm = new ArmGateway(new AzureClients(credential, tenant, armHttpClient, AzureEnvironment.AZURE), config.armLroTimeout());
         this.clusters = new ClusterConnector(arm, credential, config.clusterClientTtl(), clock);
         this.activities = new LinkActivities(arm, clusters, config);
         this.serviceActivities = new ServiceActivities(arm, clusters);

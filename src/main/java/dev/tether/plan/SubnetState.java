@@ -8,11 +8,16 @@ import java.util.List;
  * {@code ipConfigurations} counts NICs and load balancer frontends in it.
  */
 public record SubnetState(String id, String name, List<String> addressPrefixes, List<String> delegations,
-                          List<String> linkedPlans, int ipConfigurations) {
+                          List<String> linkedPlans, int ipConfigurations, String provisioningState) {
     public SubnetState {
         addressPrefixes = addressPrefixes == null ? List.of() : List.copyOf(addressPrefixes);
         delegations = delegations == null ? List.of() : List.copyOf(delegations);
         linkedPlans = linkedPlans == null ? List.of() : List.copyOf(linkedPlans);
+    }
+
+    /** True unless ARM reports the subnet as still being written (Updating) or failed. */
+    public boolean settled() {
+        return provisioningState == null || provisioningState.equalsIgnoreCase("Succeeded");
     }
 
     public boolean delegatedTo(String service) {

@@ -184,7 +184,7 @@ class InfraContractTest {
                 {"dnsAltServer", "TETHER_DNS_ALT_SERVER"}, {"retryMaxAttempts", "TETHER_RETRY_MAX_ATTEMPTS"},
                 {"retryFirstInterval", "TETHER_RETRY_FIRST_INTERVAL"}, {"clusterClientTtl", "TETHER_CLUSTER_CLIENT_TTL"},
                 {"serviceParallelism", "TETHER_SERVICE_PARALLELISM"}, {"driftSchedule", "TETHER_DRIFT_SCHEDULE"},
-                {"driftReadShare", "TETHER_DRIFT_READ_SHARE"},
+                {"driftReadShare", "TETHER_DRIFT_READ_SHARE"}, {"armLroTimeout", "TETHER_ARM_LRO_TIMEOUT"},
         };
         for (Object[] p : params) {
             Matcher m = Pattern.compile("param " + p[0] + " (?:string|int) = '?([^'\\n]*)'?").matcher(main);

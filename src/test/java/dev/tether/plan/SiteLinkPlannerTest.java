@@ -28,7 +28,7 @@ class SiteLinkPlannerTest {
     }
 
     static SubnetState subnet(String name, String prefix, List<String> delegations, List<String> plans, int ipConfigs) {
-        return new SubnetState(VNET + "/subnets/" + name, name, List.of(prefix), delegations, plans, ipConfigs);
+        return new SubnetState(VNET + "/subnets/" + name, name, List.of(prefix), delegations, plans, ipConfigs, "Succeeded");
     }
 
     static VnetState vnet(String location, List<String> space, SubnetState... subnets) {

@@ -203,6 +203,12 @@ public final class Sandbox implements AutoCloseable {
         return actions;
     }
 
+    /** Injects faults into both emulators (Tether's requests only). */
+    public void faults(Faults faults) {
+        arm.setFaults(faults);
+        kubernetes.setFaults(faults);
+    }
+
     /** Runs the drift timer function once, as the host does on its schedule. */
     public void timer() {
         host.invoke("DriftTimer", "{\"Schedule\":{\"AdjustForDST\":true},\"IsPastDue\":false}");

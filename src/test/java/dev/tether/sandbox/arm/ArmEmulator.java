@@ -59,7 +59,10 @@ public final class ArmEmulator implements HttpClient {
     private final Map<String, Map<String, String>> appSettings = new LinkedHashMap<>();
     private final Map<String, String> settingsIds = new LinkedHashMap<>();
     private final AtomicInteger operations = new AtomicInteger();
+    /** Long-running operations not yet polled to an end: operation id to the subnet it writes. */
+    private final Map<String, String> pendingOperations = new LinkedHashMap<>();
     private final ReadBudget budget;
+    private dev.tether.sandbox.Faults faults = dev.tether.sandbox.Faults.none();
     private int throttled;
     private Function<String, String> kubeconfigs = id -> {
         throw new IllegalStateException("no kubeconfig source for " + id);
@@ -73,6 +76,10 @@ public final class ArmEmulator implements HttpClient {
     public ArmEmulator(CallLog log, ReadBudget budget) {
         this.log = log;
         this.budget = budget;
+    }
+
+    public synchronized void setFaults(dev.tether.sandbox.Faults faults) {
+        this.faults = faults;
     }
 
     /** How many requests were answered 429 so far. */
@@ -145,13 +152,43 @@ public final class ArmEmulator implements HttpClient {
         return Mono.fromCallable(() -> handle(request));
     }
 
-    synchronized HttpResponse handle(HttpRequest request) {
+
+
+    synchronized HttpResponse handle(HttpRequest request) throws IOException {
         String method = request.getHttpMethod().name();
         String rawPath = request.getUrl().getPath();
         String query = request.getUrl().getQuery() == null ? "" : URLDecoder.decode(request.getUrl().getQuery(), StandardCharsets.UTF_8);
         String logged = URLDecoder.decode(rawPath, StandardCharsets.UTF_8) + (query.isEmpty() ? "" : "?" + query);
         Reply reply;
         String decodedPath = URLDecoder.decode(rawPath, StandardCharsets.UTF_8);
+        var fault = faults.match("arm", method, decodedPath);
+        if (fault.isPresent()) {
+            var f = fault.get();
+            switch (f.kind()) {
+                case RESET -> {
+                    log.record("arm", method, logged, 0);
+                    throw new java.io.IOException("Connection reset by peer (injected)");
+                }
+                case STATUS -> {
+                    Reply err = new ArmError(f.status(), f.status() == 429 ? "TooManyRequests" : "InternalServerError",
+                            "Injected fault: status " + f.status()).reply();
+                    Map<String, String> h = new LinkedHashMap<>(err.headers());
+                    if (f.retryAfterSeconds() > 0) {
+                        h.put("Retry-After", String.valueOf(f.retryAfterSeconds()));
+                    }
+                    return respond(request, method, logged, new Reply(f.status(), err.body(), h));
+                }
+                case LRO_FAILED -> {
+                    settleOperation(decodedPath.substring(decodedPath.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT), "Failed");
+                    ObjectNode b = M.createObjectNode().put("status", "Failed");
+                    b.putObject("error").put("code", "InternalServerError").put("message", "The operation failed (injected)");
+                    return respond(request, method, logged, Reply.ok(b));
+                }
+                case LRO_STUCK -> {
+                    return respond(request, method, logged, Reply.ok(M.createObjectNode().put("status", "InProgress")));
+                }
+            }
+        }
         String subscription = subscriptionOf(decodedPath);
         boolean read = method.equals("GET") || (method.equals("POST") && (decodedPath.toLowerCase(Locale.ROOT).contains("/list")
                 || decodedPath.toLowerCase(Locale.ROOT).endsWith("/microsoft.resourcegraph/resources")));
@@ -178,6 +215,10 @@ public final class ArmEmulator implements HttpClient {
                 reply = new Reply(reply.status(), reply.body(), h);
             }
         }
+        return respond(request, method, logged, reply);
+    }
+
+    private HttpResponse respond(HttpRequest request, String method, String logged, Reply reply) {
         log.record("arm", method, logged, reply.status);
         HttpHeaders headers = new HttpHeaders();
         reply.headers.forEach((k, v) -> headers.set(HttpHeaderName.fromString(k), v));
@@ -236,6 +277,7 @@ public final class ArmEmulator implements HttpClient {
         p = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
         Matcher m;
         if ((m = OPERATION.matcher(p)).matches()) {
+            settleOperation(m.group(2), "Succeeded");
             return Reply.ok(M.createObjectNode().put("status", "Succeeded").put("name", m.group(2)));
         }
         if (p.equals("/providers/microsoft.resourcegraph/resources")) {
@@ -300,6 +342,14 @@ public final class ArmEmulator implements HttpClient {
         String ns = parts.length > 6 ? parts[6] + "/" : "";
         return new ArmError(404, "ResourceNotFound", "The Resource '" + ns + typeAndName + "' under resource group '" + rg
                 + "' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix");
+    }
+
+    /** An operation ends: its subnet leaves Updating. */
+    private void settleOperation(String operationId, String state) {
+        String subnetId = pendingOperations.remove(operationId);
+        if (subnetId != null) {
+            findSubnet(subnetId).ifPresent(sn -> ((ObjectNode) sn.get("properties")).put("provisioningState", state));
+        }
     }
 
     // ---- Microsoft.Web ----
@@ -476,6 +526,7 @@ public final class ArmEmulator implements HttpClient {
         }
         ObjectNode written = writeSubnet(vnet, path, current, body);
         String op = "op-" + operations.incrementAndGet();
+        pendingOperations.put(op, path);
         String location = canonical(vnet.path("location").asText());
         String sub = path.split("/")[2];
         Map<String, String> headers = new LinkedHashMap<>();
@@ -483,9 +534,7 @@ public final class ArmEmulator implements HttpClient {
                 + "/operations/" + op + "?api-version=2025-07-01");
         // Azure's network RP also sends Retry-After: 10; the SDK would then wait 10 real seconds per poll. Without it the
         // SDK's default interval applies, which tests shrink with ResourceManagerUtils' delay provider.
-        ObjectNode inProgress = written.deepCopy();
-        ((ObjectNode) inProgress.get("properties")).put("provisioningState", "Updating");
-        return new Reply(current.isPresent() ? 200 : 201, inProgress, headers);
+        return new Reply(current.isPresent() ? 200 : 201, written.deepCopy(), headers);
     }
 
     private ObjectNode writeSubnet(ObjectNode vnet, String path, Optional<ObjectNode> current, JsonNode body) {
@@ -529,7 +578,8 @@ public final class ArmEmulator implements HttpClient {
         subnet.put("name", last(id)).put("id", id).put("etag", "W/\"" + java.util.UUID.randomUUID() + "\"")
                 .put("type", "Microsoft.Network/virtualNetworks/subnets");
         ObjectNode outProps = subnet.putObject("properties");
-        outProps.put("provisioningState", "Succeeded");
+        // Updating until its operation is polled to an end, as Azure shows a subnet while its PUT runs.
+        outProps.put("provisioningState", "Updating");
         outProps.put("addressPrefix", prefix);
         props.fields().forEachRemaining(e -> {
             if (!List.of("provisioningState", "addressPrefix", "delegations", "serviceAssociationLinks", "ipConfigurations").contains(e.getKey())) {

@@ -33,6 +33,7 @@ final class ClusterServer implements AutoCloseable {
     final String clusterId;
     final String internalCidr;
     private final KubernetesMockServer server;
+    final LoggingDispatcher dispatcher;
     final NamespacedKubernetesClient client;
     /** When each Service was last written by a client other than the sandbox: the controller reacts after the LB delay. */
     final Map<String, Instant> serviceChangedAt = new ConcurrentHashMap<>();
@@ -45,7 +46,7 @@ final class ClusterServer implements AutoCloseable {
         this.clusterId = clusterId;
         this.internalCidr = internalCidr;
         this.now = now;
-        LoggingDispatcher dispatcher = new LoggingDispatcher(log, this::onWrite);
+        this.dispatcher = new LoggingDispatcher(log, this::onWrite);
         this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         this.client = server.createClient(b -> b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("tether-sandbox", new Interceptor() {

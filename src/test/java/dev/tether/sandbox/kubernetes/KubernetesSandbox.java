@@ -117,6 +117,11 @@ public final class KubernetesSandbox implements AutoCloseable {
         cidrByName.forEach((n, c) -> server(clusterId).vnetSubnets.put(n.toLowerCase(Locale.ROOT), c));
     }
 
+    /** Faults for requests from Tether to every cluster (the sandbox's own traffic is never faulted). */
+    public synchronized void setFaults(dev.tether.sandbox.Faults faults) {
+        clusters.values().forEach(c -> c.dispatcher.setFaults(faults));
+    }
+
     public synchronized void tick() {
         for (ClusterServer s : clusters.values()) {
             controller.reconcile(s, clock.now());

@@ -26,8 +26,27 @@ final class LoggingDispatcher extends KubernetesCrudDispatcher {
         this.serviceWritten = serviceWritten;
     }
 
+    private volatile dev.tether.sandbox.Faults faults = dev.tether.sandbox.Faults.none();
+
+    void setFaults(dev.tether.sandbox.Faults faults) {
+        this.faults = faults;
+    }
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        if (request.getHeader(INTERNAL_HEADER) == null) {
+            var fault = faults.match("kubernetes", request.getMethod(), request.getPath());
+            if (fault.isPresent()) {
+                int code = fault.get().status();
+                MockResponse injected = new MockResponse().setResponseCode(code)
+                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"injected fault\",\"code\":" + code + "}");
+                if (code == 429) {
+                    injected.addHeader("Retry-After", "1");
+                }
+                log.record("kubernetes", request.getMethod(), request.getPath(), code);
+                return injected;
+            }
+        }
         MockResponse response = super.dispatch(request);
         if (request.getHeader(INTERNAL_HEADER) == null) {
             int status = statusCode(response);
