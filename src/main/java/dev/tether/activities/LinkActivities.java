@@ -102,7 +102,22 @@ public final class LinkActivities {
         } else {
             clusterIds.forEach(cid -> tagged.add(new ClusterState(cid, ResourceId.parse(cid).name(), null, Map.of(), List.of(), null, false, false, null, null)));
         }
-        return SiteLinkPlanner.plan(resourceId, site.get(), plan, tagged, vnet, config.linkSettings());
+        SiteLinkPlan planned = SiteLinkPlanner.plan(resourceId, site.get(), plan, tagged, vnet, config.linkSettings());
+        if (planned.status() != SiteLinkPlan.Status.READY) {
+            return planned;
+        }
+        // Pre-flight includes the cluster: a CoreDNS conflict must stop the link before the app is touched.
+        List<Finding> conflicts = corednsConflicts(planned.clusterId());
+        if (!conflicts.isEmpty()) {
+            return SiteLinkPlan.without(planned.siteId(), planned.link(), SiteLinkPlan.Status.REJECTED,
+                    conflicts.stream().map(Finding::describe).reduce((a, b) -> a + " | " + b).orElseThrow(), conflicts);
+        }
+        return planned;
+    }
+
+    private List<Finding> corednsConflicts(String clusterId) {
+        return clusters.gateway(clusterId).configMapData(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM)
+                .map(ClusterChecks::corednsConflicts).orElse(List.of());
     }
 
     private PlanState planOf(SiteState site) {
@@ -150,6 +165,9 @@ public final class LinkActivities {
         }
         if ("kubenet".equalsIgnoreCase(cluster.get().networkPlugin())) {
             findings.add(Finding.warning("KUBENET", "cluster uses kubenet; internal load balancers still take IPs from the node subnet, so the link works", null));
+        }
+        if (findings.stream().noneMatch(Finding::isError)) {
+            findings.addAll(corednsConflicts(resourceId));
         }
         if (findings.stream().anyMatch(Finding::isError)) {
             return rejectedCluster(resourceId, link, findings);

@@ -8,6 +8,9 @@ import java.util.regex.Pattern;
 /** Reads Tether's tags the way ARM treats tag names: case-insensitively. Validates their values. */
 public final class Tags {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    /** Common public top-level domains; a two-label zone under one of them would shadow a real registrable domain. */
+    private static final java.util.Set<String> PUBLIC_TLDS = java.util.Set.of("com", "net", "org", "io", "dev", "app", "cloud", "ai",
+            "co", "us", "uk", "de", "fr", "nl", "eu", "info", "biz", "me", "tv", "xyz", "azure", "microsoft", "windows");
     private static final Pattern SUBNET_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,78}[A-Za-z0-9_])?");
 
     private Tags() {
@@ -58,6 +61,11 @@ public final class Tags {
                 throw new InvalidInputException("tag " + Conventions.TAG_DOMAIN + "='" + ResourceId.abbreviate(domain)
                         + "' has an invalid DNS label '" + ResourceId.abbreviate(label) + "'");
             }
+        }
+        if (labels.length == 2 && PUBLIC_TLDS.contains(labels[1])) {
+            throw new InvalidInputException("tag " + Conventions.TAG_DOMAIN + "='" + domain + "' is a whole public domain: the app would"
+                    + " resolve every name under it through the cluster and lose the real ones; use a private zone such as '<link>.internal'"
+                    + " or a subdomain you own, such as 'svc." + d + "'");
         }
         if (d.equals("cluster.local") || d.endsWith(".cluster.local")) {
             throw new InvalidInputException("tag " + Conventions.TAG_DOMAIN + "='" + domain

@@ -42,7 +42,7 @@ class BadInputTest {
         return run(editWorld, DemoWorld.events());
     }
 
-    static ObjectNode resource(ObjectNode world, String type) {
+    public static ObjectNode resource(ObjectNode world, String type) {
         for (JsonNode r : world.path("resources")) {
             if (r.path("type").asText().equalsIgnoreCase(type)) {
                 return (ObjectNode) r;
@@ -109,7 +109,7 @@ class BadInputTest {
         }), "NO_FREE_RANGE", "10.0.1.0/24");
     }
 
-    static void addSubnet(ObjectNode world, String name, String prefix, String delegation, String linkedPlan) {
+    public static void addSubnet(ObjectNode world, String name, String prefix, String delegation, String linkedPlan) {
         ObjectNode vnet = resource(world, "Microsoft.Network/virtualNetworks");
         String id = vnet.get("id").asText() + "/subnets/" + name;
         ObjectNode s = ((ArrayNode) vnet.path("properties").path("subnets")).addObject();

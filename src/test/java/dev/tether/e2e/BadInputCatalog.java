@@ -1,0 +1,208 @@
+package dev.tether.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.sandbox.DemoWorld;
+import dev.tether.sandbox.ReferenceEvents;
+import dev.tether.sandbox.Sandbox;
+import dev.tether.sandbox.WorldFile;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The bad-input catalog: every case, what goes in, and the message Tether answers. {@code docs/BAD-INPUT.md} is
+ * generated from this table ({@code mvn -q -B test-compile exec:java -Dexec.mainClass=dev.tether.e2e.BadInputCatalog})
+ * and BadInputCatalogTest runs every case: the message, zero writes, and the process keeps serving.
+ */
+public final class BadInputCatalog {
+    private static final ObjectMapper M = new ObjectMapper();
+    public static final Path DOC = Path.of("docs", "BAD-INPUT.md");
+
+    /** One case: build the world, act on the sandbox, return what Tether said. */
+    public record Case(String id, String category, String input, String expected, Consumer<ObjectNode> world, Function<Sandbox, String> act) {
+    }
+
+    static String event(Sandbox s, String body) {
+        s.deliver(body);
+        s.runUntilIdle();
+        List<String> lines = s.logLines();
+        return lines.get(lines.size() - 1);
+    }
+
+    static String link(Sandbox s) {
+        s.deliverAll(DemoWorld.events());
+        s.runUntilIdle();
+        var v = s.durable().instances().get(0);
+        return v.status() + ": " + v.failure() + " " + v.output();
+    }
+
+    static String http(Sandbox s, String spec, String body) {
+        var e = s.http(spec, body, Map.of("Accept", "application/json"));
+        return e.status() + " " + e.body();
+    }
+
+    static String services(Sandbox s) {
+        s.deliverAll(ServicesTest.events(ServicesTest.LB_ID, "Microsoft.Network/loadBalancers/write"));
+        s.runUntilIdle();
+        return s.durable().instances().get(0).output();
+    }
+
+    static ObjectNode write(String uri, String op) {
+        return ReferenceEvents.writeSuccess(uri, op, "bad");
+    }
+
+    static Consumer<ObjectNode> none() {
+        return w -> { };
+    }
+
+    static Consumer<ObjectNode> clusterTag(String name, String value) {
+        return w -> ((ObjectNode) BadInputTest.resource(w, "Microsoft.ContainerService/managedClusters").get("tags")).put(name, value);
+    }
+
+    static Consumer<ObjectNode> siteTag(String name, String value) {
+        return w -> ((ObjectNode) BadInputTest.resource(w, "Microsoft.Web/sites").get("tags")).put(name, value);
+    }
+
+    static Consumer<ObjectNode> service(ObjectNode svc) {
+        return w -> ((ArrayNode) w.path("kubernetes").path(DemoWorld.CLUSTER_ID)).add(svc);
+    }
+
+    public static List<Case> cases() {
+        String site = DemoWorld.SITE_ID;
+        String foreign = site.replace(DemoWorld.SUB, "11111111-2222-3333-4444-555555555555");
+        List<Case> c = new ArrayList<>();
+        c.add(new Case("E01", "event", "text that is not JSON", "is not valid JSON", none(), s -> event(s, "this is not json")));
+        c.add(new Case("E02", "event", "an empty body", "the event is empty", none(), s -> event(s, "")));
+        c.add(new Case("E03", "event", "an array of two events in one invocation", "expected one event per invocation", none(),
+                s -> event(s, "[" + write(site, "Microsoft.Web/sites/write") + "," + write(site, "Microsoft.Web/sites/write") + "]")));
+        c.add(new Case("E04", "event", "a JSON number", "is not a JSON object", none(), s -> event(s, "42")));
+        c.add(new Case("E05", "event", "an object with neither eventType nor specversion", "neither Event Grid schema", none(), s -> event(s, "{\"id\":\"x\"}")));
+        c.add(new Case("E06", "event", "a 10 MB event", "at most 1 MB", none(),
+                s -> event(s, "{\"eventType\":\"x\",\"pad\":\"" + "a".repeat(10 * 1024 * 1024) + "\"}")));
+        c.add(new Case("E07", "event", "JSON nested 10,000 levels deep", "nests deeper than", none(),
+                s -> event(s, "[".repeat(10_000) + "]".repeat(10_000))));
+        c.add(new Case("E08", "event", "a ResourceWriteSuccess without data.resourceUri", "has no data.resourceUri", none(), s -> {
+            ObjectNode e = write(site, "Microsoft.Web/sites/write");
+            ((ObjectNode) e.get("data")).remove("resourceUri");
+            return event(s, e.toString());
+        }));
+        c.add(new Case("E09", "event", "a tags write whose resourceUri does not end in /providers/Microsoft.Resources/tags/default",
+                "does not end in /providers/Microsoft.Resources/tags/default", none(), s -> event(s, write(site, "Microsoft.Resources/tags/write").toString())));
+        c.add(new Case("E10", "event", "a resourceUri with ../ path segments", "has an invalid segment '..'", none(),
+                s -> event(s, write(site + "/../../sites/other", "Microsoft.Web/sites/write").toString())));
+        c.add(new Case("E11", "event", "a resourceUri with an encoded slash", "has an invalid segment", none(),
+                s -> event(s, write(site + "%2Fother", "Microsoft.Web/sites/write").toString())));
+        c.add(new Case("E12", "event", "a resourceUri whose subscription is not a GUID", "is not a GUID", none(),
+                s -> event(s, write(site.replace(DemoWorld.SUB, "my-sub"), "Microsoft.Web/sites/write").toString())));
+        c.add(new Case("E13", "event", "a resource in a subscription outside TETHER_SUBSCRIPTIONS", "outside Tether's scope", none(),
+                s -> event(s, write(foreign, "Microsoft.Web/sites/write").toString())));
+        c.add(new Case("E14", "event", "a site that no longer exists", "no longer exists", none(),
+                s -> event(s, write(site + "gone", "Microsoft.Web/sites/write").toString())));
+        c.add(new Case("E15", "event", "a ResourceDeleteSuccess", "is not Microsoft.Resources.ResourceWriteSuccess", none(),
+                s -> event(s, ReferenceEvents.retarget(ReferenceEvents.example("sdk-java.resource-delete-success.eventgrid.json"), site,
+                        "Microsoft.Web/sites/delete", "d").toString())));
+        c.add(new Case("E16", "event", "a ResourceWriteFailure", "is not Microsoft.Resources.ResourceWriteSuccess", none(),
+                s -> event(s, ReferenceEvents.retarget(ReferenceEvents.example("sdk-java.resource-write-failure.eventgrid.json"), site,
+                        "Microsoft.Web/sites/write", "f").toString())));
+        c.add(new Case("E17", "event", "tag private-link with a value that is not a DNS label ('Shop Link!')", "is not a valid link name",
+                siteTag("private-link", "Shop Link!"), s -> event(s, write(site, "Microsoft.Web/sites/write").toString())));
+        c.add(new Case("E18", "event", "tag private-link in upper case ('Shop')", "lowercase", siteTag("private-link", "Shop"),
+                s -> event(s, write(site, "Microsoft.Web/sites/write").toString())));
+        c.add(new Case("L01", "link", "a Free (F1) App Service plan", "UNSUPPORTED_SKU", w -> ((ObjectNode) BadInputTest.resource(w, "Microsoft.Web/serverfarms").get("sku"))
+                .put("name", "F1").put("tier", "Free"), BadInputCatalog::link));
+        c.add(new Case("L02", "link", "a Shared (D1) App Service plan", "UNSUPPORTED_SKU", w -> ((ObjectNode) BadInputTest.resource(w, "Microsoft.Web/serverfarms").get("sku"))
+                .put("name", "D1").put("tier", "Shared"), BadInputCatalog::link));
+        c.add(new Case("L03", "link", "an app in another region than the cluster's VNet", "REGION_MISMATCH",
+                w -> BadInputTest.resource(w, "Microsoft.Web/sites").put("location", "West Europe"), BadInputCatalog::link));
+        c.add(new Case("L04", "link", "two clusters with the same link name", "DUPLICATE_LINK", w -> {
+            ObjectNode second = BadInputTest.resource(w, "Microsoft.ContainerService/managedClusters").deepCopy();
+            second.put("id", second.get("id").asText().replace("clustername1", "clustername2")).put("name", "clustername2");
+            ((ArrayNode) w.get("resources")).add(second);
+        }, BadInputCatalog::link));
+        c.add(new Case("L05", "link", "a cluster without a subnet of its own", "NO_CLUSTER_SUBNET", w -> ((ObjectNode) BadInputTest.resource(w,
+                "Microsoft.ContainerService/managedClusters").path("properties").path("agentPoolProfiles").get(0)).remove("vnetSubnetID"), BadInputCatalog::link));
+        c.add(new Case("L06", "link", "a VNet with no free /27", "NO_FREE_RANGE", w -> ((ObjectNode) BadInputTest.resource(w, "Microsoft.Network/virtualNetworks")
+                .path("properties").path("addressSpace")).putArray("addressPrefixes").add("10.0.1.0/24"), BadInputCatalog::link));
+        c.add(new Case("L07", "link", "a named subnet smaller than /28 (a /29)", "SUBNET_TOO_SMALL",
+                w -> BadInputTest.addSubnet(w, "apps", "10.0.2.0/29", null, null), BadInputCatalog::link));
+        c.add(new Case("L08", "link", "a named subnet delegated to another service", "SUBNET_DELEGATED_ELSEWHERE",
+                w -> BadInputTest.addSubnet(w, "apps", "10.0.2.0/27", "Microsoft.ContainerInstance/containerGroups", null), BadInputCatalog::link));
+        c.add(new Case("L09", "link", "a named subnet used by another plan", "SUBNET_USED_BY_OTHER_PLAN", w -> BadInputTest.addSubnet(w, "apps", "10.0.2.0/27",
+                "Microsoft.Web/serverFarms", "/subscriptions/" + DemoWorld.SUB + "/resourceGroups/o/providers/Microsoft.Web/serverfarms/other"), BadInputCatalog::link));
+        c.add(new Case("L10", "link", "an app already integrated with a subnet outside the cluster's VNet", "ALREADY_INTEGRATED",
+                w -> ((ObjectNode) BadInputTest.resource(w, "Microsoft.Web/sites").get("properties")).put("virtualNetworkSubnetId",
+                        "/subscriptions/" + DemoWorld.SUB + "/resourceGroups/o/providers/Microsoft.Network/virtualNetworks/v/subnets/s"), BadInputCatalog::link));
+        c.add(new Case("L11", "link", "private-link-domain cluster.local", "would shadow the cluster's own cluster.local zone",
+                clusterTag("private-link-domain", "cluster.local"), BadInputCatalog::link));
+        c.add(new Case("L12", "link", "private-link-domain of one label ('internal')", "give at least two DNS labels",
+                clusterTag("private-link-domain", "internal"), BadInputCatalog::link));
+        c.add(new Case("L13", "link", "private-link-domain that is a whole public domain ('contoso.com')", "is a whole public domain",
+                clusterTag("private-link-domain", "contoso.com"), BadInputCatalog::link));
+        c.add(new Case("L14", "link", "private-link-domain with an invalid label ('shop_.internal')", "invalid DNS label",
+                clusterTag("private-link-domain", "shop_.internal"), BadInputCatalog::link));
+        c.add(new Case("L15", "link", "a VNet address space that is not a CIDR ('10.0.0.0/33')", "INVALID_ADDRESS_SPACE",
+                w -> ((ObjectNode) BadInputTest.resource(w, "Microsoft.Network/virtualNetworks").path("properties").path("addressSpace"))
+                        .putArray("addressPrefixes").add("10.0.0.0/33"), BadInputCatalog::link));
+        c.add(new Case("L16", "link", "private-link-subnet naming a subnet with an invalid name ('a/b')", "is not a valid subnet name",
+                siteTag("private-link-subnet", "a/b"), BadInputCatalog::link));
+        c.add(new Case("L17", "link", "another coredns-custom .override key already using k8s_external", "COREDNS_CONFLICT", w -> ((ObjectNode) ((ArrayNode) w
+                .path("kubernetes").path(DemoWorld.CLUSTER_ID)).get(0).get("data")).put("mine.override", "k8s_external example.org\n"), BadInputCatalog::link));
+        c.add(new Case("H01", "http", "rerun of a resource in a foreign subscription", "outside Tether's scope", none(),
+                s -> http(s, "POST /api/links/rerun", "{\"resourceId\":\"" + foreign + "\"}")));
+        c.add(new Case("H02", "http", "rerun of a resource type Tether does not link (a VNet)", "not linked by Tether", none(),
+                s -> http(s, "POST /api/links/rerun", "{\"resourceId\":\"" + DemoWorld.VNET_ID + "\"}")));
+        c.add(new Case("H03", "http", "rerun with both resourceId and link", "exactly one of resourceId or link", none(),
+                s -> http(s, "POST /api/links/rerun", "{\"resourceId\":\"" + site + "\",\"link\":\"shop\"}")));
+        c.add(new Case("H04", "http", "plan for a link name that is not a DNS label", "not a valid link name", none(),
+                s -> http(s, "GET /api/links/plan?link=..%2Fetc", null)));
+        c.add(new Case("S01", "service", "tether.dev/private: \"yes\"", "INVALID_ANNOTATION",
+                service(ServicesTest.service("default", "yes", "ClusterIP", Map.of("tether.dev/private", "yes"), null)), BadInputCatalog::services));
+        c.add(new Case("S02", "service", "an annotated headless Service", "HEADLESS_SERVICE", service(headless()), BadInputCatalog::services));
+        c.add(new Case("S03", "service", "an annotated ExternalName Service", "EXTERNALNAME_SERVICE",
+                service(ServicesTest.service("default", "ext", "ExternalName", Map.of("tether.dev/private", "true"), null)), BadInputCatalog::services));
+        c.add(new Case("S04", "service", "azure-load-balancer-internal-subnet naming a subnet outside the cluster's VNet", "SUBNET_OUTSIDE_VNET",
+                service(ServicesTest.service("default", "far", "ClusterIP", Map.of("tether.dev/private", "true",
+                        "service.beta.kubernetes.io/azure-load-balancer-internal-subnet", "elsewhere"), null)), BadInputCatalog::services));
+        c.add(new Case("S05", "service", "cluster tag private-link-policy with an unknown value ('strict')", "is not a policy",
+                clusterTag("private-link-policy", "strict"), s -> {
+                    s.deliverAll(ServicesTest.events(ServicesTest.LB_ID, "Microsoft.Network/loadBalancers/write"));
+                    s.runUntilIdle();
+                    return s.durable().instances().get(0).failure();
+                }));
+        return c;
+    }
+
+    static ObjectNode headless() {
+        ObjectNode h = ServicesTest.service("default", "headless", "ClusterIP", Map.of("tether.dev/private", "true"), null);
+        ((ObjectNode) h.get("spec")).put("clusterIP", "None");
+        return h;
+    }
+
+    public static String markdown() {
+        StringBuilder sb = new StringBuilder("# Bad input: what Tether answers\n\n"
+                + "Generated from `BadInputCatalog` (src/test/java/dev/tether/e2e); `BadInputCatalogTest` runs every case and checks the message,"
+                + " that nothing was written to ARM or Kubernetes, and that Tether keeps serving. Event cases end in the `event.handled` log line"
+                + " (the event is dropped, not retried); link cases end the orchestration as Failed; HTTP cases answer 400; Service cases are"
+                + " reported per Service in the reconcile output.\n\n| Case | Kind | Input | Message contains |\n|---|---|---|---|\n");
+        for (Case c : cases()) {
+            sb.append("| ").append(c.id()).append(" | ").append(c.category()).append(" | ").append(c.input().replace("|", "\\|"))
+                    .append(" | `").append(c.expected()).append("` |\n");
+        }
+        return sb.toString();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Files.createDirectories(DOC.getParent());
+        Files.writeString(DOC, markdown());
+        System.out.println("wrote " + DOC.toAbsolutePath() + " (" + cases().size() + " cases)");
+        Runtime.getRuntime().halt(0);
+    }
+}
