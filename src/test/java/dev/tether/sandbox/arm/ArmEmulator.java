@@ -10,6 +10,7 @@ import com.azure.core.http.HttpResponse;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.profile.AzureProfile;
 import com.azure.core.util.BinaryData;
+import com.azure.resourcemanager.resources.fluentcore.utils.ResourceManagerUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -21,6 +22,7 @@ import reactor.core.publisher.Mono;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -58,12 +60,16 @@ public final class ArmEmulator implements HttpClient {
     private final Map<String, ObjectNode> resources = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> appSettings = new LinkedHashMap<>();
     private final Map<String, String> settingsIds = new LinkedHashMap<>();
+    /** Subnets given on their own before their VNet: VNet key to subnet key to body. */
+    private final Map<String, Map<String, ObjectNode>> waitingSubnets = new LinkedHashMap<>();
     private final AtomicInteger operations = new AtomicInteger();
     /** Long-running operations not yet polled to an end: operation id to the subnet it writes. */
     private final Map<String, String> pendingOperations = new LinkedHashMap<>();
     private final ReadBudget budget;
     private dev.tether.sandbox.Faults faults = dev.tether.sandbox.Faults.none();
     private int throttled;
+    /** When true, a site's app settings PUT answers 202 and runs as a long-running operation (see {@link #site}). */
+    private boolean appSettingsLongRunning;
     private Function<String, String> kubeconfigs = id -> {
         throw new IllegalStateException("no kubeconfig source for " + id);
     };
@@ -94,20 +100,30 @@ public final class ArmEmulator implements HttpClient {
         return k.endsWith("/") ? k.substring(0, k.length() - 1) : k;
     }
 
-    /** Stores a resource body as GET returns it. A subnet given on its own is placed inside its VNet. */
+    /**
+     * Stores a resource body as GET returns it. A subnet given on its own is placed inside its VNet's
+     * {@code properties.subnets} (replacing a nested subnet with the same id), whichever of the two comes first: a subnet
+     * whose VNet is not stored yet waits, listed at top level by {@link #resources()}, and joins the VNet when it arrives.
+     */
     public synchronized void putResource(ObjectNode body) {
         String id = body.path("id").asText();
         String type = body.path("type").asText("");
         if (type.equalsIgnoreCase("Microsoft.Network/virtualNetworks/subnets") || key(id).matches(".*/virtualnetworks/[^/]+/subnets/[^/]+")) {
-            String vnetId = id.substring(0, id.toLowerCase(Locale.ROOT).lastIndexOf("/subnets/"));
-            ObjectNode vnet = resources.get(key(vnetId));
+            String vnetKey = key(id.substring(0, id.toLowerCase(Locale.ROOT).lastIndexOf("/subnets/")));
+            ObjectNode vnet = resources.get(vnetKey);
             if (vnet == null) {
-                throw new IllegalArgumentException("subnet " + id + " is given before (or without) its virtual network " + vnetId);
+                waitingSubnets.computeIfAbsent(vnetKey, k -> new LinkedHashMap<>()).put(key(id), body.deepCopy());
+            } else {
+                upsertSubnet(vnet, body.deepCopy());
             }
-            upsertSubnet(vnet, body);
             return;
         }
-        resources.put(key(id), body.deepCopy());
+        ObjectNode stored = body.deepCopy();
+        resources.put(key(id), stored);
+        Map<String, ObjectNode> waiting = waitingSubnets.remove(key(id));
+        if (waiting != null) {
+            waiting.values().forEach(subnet -> upsertSubnet(stored, subnet));
+        }
     }
 
     public synchronized void putAppSettings(String siteOrSlotId, Map<String, String> settings) {
@@ -115,20 +131,52 @@ public final class ArmEmulator implements HttpClient {
         settingsIds.put(key(siteOrSlotId), siteOrSlotId);
     }
 
+    /**
+     * How the site-level app settings PUT answers. The App Service spec (api 2025-03-01, SDK 2.54.1) marks
+     * {@code WebApps_UpdateApplicationSettings} as long-running with responses 200 and 202, and the SDK's
+     * {@code updateApplicationSettings} is a poller that accepts either. The spec's example shows 200, which is the
+     * default here. With {@code true} the PUT answers 202 with {@code Azure-AsyncOperation} and {@code Location}; the SDK
+     * then polls the operation and GETs {@code .../config/appsettings} for the result. The slot variant is a plain PUT in
+     * the SDK (it accepts only 200), so it always answers 200.
+     */
+    public synchronized void setAppSettingsPutLongRunning(boolean longRunning) {
+        this.appSettingsLongRunning = longRunning;
+    }
+
+    /**
+     * Shrinks the SDK's long-running-operation poll interval (30 s by default; {@code Retry-After} is not honoured for
+     * shorter waits) to 1 ms. JVM-global: {@code ResourceManagerUtils} is shared by every manager.
+     */
+    public static void fastPolling() {
+        ResourceManagerUtils.InternalRuntimeContext.setDelayProvider(d -> Duration.ofMillis(1));
+    }
+
     public synchronized void setKubeconfigSource(Function<String, String> source) {
         this.kubeconfigs = source;
     }
 
+    /** A stored resource by id (case-insensitive); subnets are found inside their VNet. A copy. */
     public synchronized Optional<ObjectNode> resource(String id) {
         ObjectNode r = resources.get(key(id));
         if (r != null) {
             return Optional.of(r.deepCopy());
         }
-        return findSubnet(id).map(ObjectNode::deepCopy);
+        Optional<ObjectNode> subnet = findSubnet(id);
+        if (subnet.isPresent()) {
+            return subnet.map(ObjectNode::deepCopy);
+        }
+        return waitingSubnets.values().stream().map(w -> w.get(key(id))).filter(java.util.Objects::nonNull).findFirst().map(ObjectNode::deepCopy);
     }
 
+    /**
+     * The current world, for RESULT.json: every stored resource in insertion order, subnets nested in their VNet as ARM
+     * returns them (never duplicated at top level), then any subnet still waiting for a VNet that was never given.
+     */
     public synchronized List<ObjectNode> resources() {
-        return resources.values().stream().map(ObjectNode::deepCopy).toList();
+        List<ObjectNode> out = new ArrayList<>();
+        resources.values().forEach(r -> out.add(r.deepCopy()));
+        waitingSubnets.values().forEach(w -> w.values().forEach(s -> out.add(s.deepCopy())));
+        return out;
     }
 
     public synchronized Map<String, Map<String, String>> appSettings() {
@@ -293,7 +341,7 @@ public final class ArmEmulator implements HttpClient {
             return page(m.group(1), r -> r.path("type").asText().equalsIgnoreCase("Microsoft.ContainerService/managedClusters"), query, path);
         }
         if ((m = SITE.matcher(p)).matches()) {
-            return site(method, path, m, body);
+            return site(method, path, m, body, query.get("api-version"));
         }
         if ((m = PLAN.matcher(p)).matches()) {
             requireMethod(method, "GET");
@@ -303,7 +351,7 @@ public final class ArmEmulator implements HttpClient {
             return cluster(method, path, m);
         }
         if ((m = VNET.matcher(p)).matches()) {
-            return m.group(5) == null ? vnet(method, path) : subnet(method, path, body);
+            return m.group(5) == null ? vnet(method, path) : subnet(method, path, body, query.get("api-version"));
         }
         ObjectNode stored = resources.get(key(path));
         if (stored != null) {
@@ -354,7 +402,7 @@ public final class ArmEmulator implements HttpClient {
 
     // ---- Microsoft.Web ----
 
-    private Reply site(String method, String path, Matcher m, JsonNode body) {
+    private Reply site(String method, String path, Matcher m, JsonNode body, String apiVersion) {
         String suffix = m.group(6) == null ? "" : m.group(6);
         String siteId = suffix.isEmpty() ? path : path.substring(0, path.length() - suffix.length());
         siteId = siteId.endsWith("/") ? siteId.substring(0, siteId.length() - 1) : siteId;
@@ -372,7 +420,11 @@ public final class ArmEmulator implements HttpClient {
                 return Reply.ok(settingsBody(site, appSettings.getOrDefault(key(siteId), Map.of())));
             }
             case "/config/appsettings" -> {
-                requireMethod(method, "PUT");
+                requireMethod(method, "PUT", "GET");
+                if (method.equals("GET")) {
+                    // The read a long-running PUT ends with: the SDK fetches the final result from the PUT's own URL.
+                    return Reply.ok(settingsBody(site, appSettings.getOrDefault(key(siteId), Map.of())));
+                }
                 if (body == null || !body.path("properties").isObject()) {
                     throw new ArmError(400, "BadRequest", "The app settings body must have an object 'properties'.");
                 }
@@ -380,19 +432,35 @@ public final class ArmEmulator implements HttpClient {
                 body.path("properties").fields().forEachRemaining(e -> replaced.put(e.getKey(), e.getValue().asText()));
                 appSettings.put(key(siteId), replaced);
                 settingsIds.putIfAbsent(key(siteId), site.path("id").asText());
-                // The App Service API answers this PUT with 200 (the SDK's updateApplicationSettings expects exactly 200).
+                boolean slot = m.group(5) != null;
+                if (appSettingsLongRunning && !slot) {
+                    return accepted(siteId, "Microsoft.Web", "operationResults", site.path("location").asText(), apiVersion);
+                }
                 return Reply.ok(settingsBody(site, replaced));
             }
             case "/config/web" -> {
                 requireMethod(method, "GET");
                 ObjectNode config = M.createObjectNode();
+                // The shape of GetSiteConfig: id, name, type, kind and the site's siteConfig as properties.
                 config.put("id", site.path("id").asText() + "/config/web").put("name", "web")
-                        .put("type", site.path("type").asText() + "/config").put("location", site.path("location").asText());
+                        .put("type", site.path("type").asText() + "/config").put("kind", site.path("kind").asText("app"));
                 config.set("properties", site.path("properties").path("siteConfig").deepCopy());
                 return Reply.ok(config);
             }
             default -> throw notFound(path);
         }
+    }
+
+    /** 202 Accepted for a long-running write: the operation's status URL in Azure-AsyncOperation and Location. */
+    private Reply accepted(String resourceId, String namespace, String kind, String location, String apiVersion) {
+        String op = "op-" + operations.incrementAndGet();
+        String sub = resourceId.split("/")[2];
+        String url = HOST + "/subscriptions/" + sub + "/providers/" + namespace + "/locations/" + canonical(location)
+                + "/" + kind + "/" + op + "?api-version=" + apiVersion;
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Azure-AsyncOperation", url);
+        headers.put("Location", url);
+        return new Reply(202, null, headers);
     }
 
     private static ObjectNode settingsBody(ObjectNode site, Map<String, String> settings) {
@@ -516,7 +584,7 @@ public final class ArmEmulator implements HttpClient {
         subnets.add(subnet);
     }
 
-    private Reply subnet(String method, String path, JsonNode body) {
+    private Reply subnet(String method, String path, JsonNode body, String apiVersion) {
         requireMethod(method, "GET", "PUT");
         String vnetId = path.substring(0, path.toLowerCase(Locale.ROOT).lastIndexOf("/subnets/"));
         ObjectNode vnet = existing(vnetId);
@@ -531,7 +599,7 @@ public final class ArmEmulator implements HttpClient {
         String sub = path.split("/")[2];
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Azure-AsyncOperation", HOST + "/subscriptions/" + sub + "/providers/Microsoft.Network/locations/" + location
-                + "/operations/" + op + "?api-version=2025-07-01");
+                + "/operations/" + op + "?api-version=" + apiVersion);
         // Azure's network RP also sends Retry-After: 10; the SDK would then wait 10 real seconds per poll. Without it the
         // SDK's default interval applies, which tests shrink with ResourceManagerUtils' delay provider.
         return new Reply(current.isPresent() ? 200 : 201, written.deepCopy(), headers);
@@ -658,7 +726,12 @@ public final class ArmEmulator implements HttpClient {
             }
             // Slots live inside no parent body here: they are stored as their own resources, so they list like ARM lists them.
         }
-        int skip = Integer.parseInt(query.getOrDefault("$skiptoken", "0"));
+        int skip;
+        try {
+            skip = Integer.parseInt(query.getOrDefault("$skiptoken", "0"));
+        } catch (NumberFormatException e) {
+            throw new ArmError(400, "InvalidSkipToken", "The skip token '" + query.get("$skiptoken") + "' is not valid.");
+        }
         ObjectNode out = M.createObjectNode();
         ArrayNode value = out.putArray("value");
         boolean full = path.toLowerCase(Locale.ROOT).endsWith("/managedclusters");
