@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tether.plan.Cidr;
 import dev.tether.sandbox.CallLog;
 import reactor.core.publisher.Mono;
 
@@ -617,15 +616,19 @@ public final class ArmEmulator implements HttpClient {
         if (prefix == null) {
             throw new ArmError(400, "InvalidRequestFormat", "Subnet " + path + " has no addressPrefix.");
         }
-        Cidr cidr;
+        Ipv4Prefix cidr;
         try {
-            cidr = Cidr.parse(prefix);
-        } catch (RuntimeException e) {
+            cidr = Ipv4Prefix.parse(prefix);
+        } catch (Ipv4Prefix.Invalid e) {
+            if (e.misaligned) {
+                throw new ArmError(400, "InvalidCIDRNotation", "The address prefix " + prefix + " in resource " + path
+                        + " has an invalid CIDR notation. " + e.getMessage());
+            }
             throw new ArmError(400, "InvalidAddressPrefixFormat", "Address prefix " + prefix + " of subnet " + path + " is not formatted correctly.");
         }
         boolean inside = false;
         for (JsonNode space : vnet.path("properties").path("addressSpace").path("addressPrefixes")) {
-            inside |= Cidr.parse(space.asText()).contains(cidr);
+            inside |= Ipv4Prefix.stored(space.asText()).map(s -> s.contains(cidr)).orElse(false);
         }
         if (!inside) {
             throw new ArmError(400, "NetcfgSubnetRangeOutsideVnet", "Subnet '" + last(path) + "' is not valid because its IP address range is outside the IP address range of virtual network '"
@@ -635,10 +638,11 @@ public final class ArmEmulator implements HttpClient {
             if (key(other.path("id").asText()).equals(key(path))) {
                 continue;
             }
-            String op = other.path("properties").path("addressPrefix").asText(null);
-            if (op != null && Cidr.parse(op).overlaps(cidr)) {
-                throw new ArmError(400, "NetcfgSubnetRangesOverlap", "Subnet '" + last(path) + "' is not valid because its IP address range overlaps with that of an existing subnet '"
-                        + other.path("name").asText() + "' in virtual network '" + vnet.path("name").asText() + "'.");
+            for (String op : prefixesOf(other.path("properties"))) {
+                if (Ipv4Prefix.stored(op).map(o -> o.overlaps(cidr)).orElse(false)) {
+                    throw new ArmError(400, "NetcfgSubnetRangesOverlap", "Subnet '" + last(path) + "' is not valid because its IP address range overlaps with that of an existing subnet '"
+                            + other.path("name").asText() + "' in virtual network '" + vnet.path("name").asText() + "'.");
+                }
             }
         }
         String id = current.map(c -> c.path("id").asText()).orElse(path);
@@ -674,6 +678,16 @@ public final class ArmEmulator implements HttpClient {
         outProps.put("purpose", "");
         upsertSubnet(vnet, subnet);
         return subnet;
+    }
+
+    /** A subnet's prefixes: addressPrefix and/or addressPrefixes, as ARM bodies carry either. */
+    private static List<String> prefixesOf(JsonNode subnetProperties) {
+        List<String> out = new ArrayList<>();
+        if (subnetProperties.hasNonNull("addressPrefix")) {
+            out.add(subnetProperties.get("addressPrefix").asText());
+        }
+        subnetProperties.path("addressPrefixes").forEach(p -> out.add(p.asText()));
+        return out;
     }
 
     private static String last(String path) {

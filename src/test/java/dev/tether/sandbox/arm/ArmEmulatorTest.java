@@ -335,6 +335,36 @@ class ArmEmulatorTest {
         assertEquals(400, bad.getResponse().getStatusCode());
     }
 
+    @Test
+    void subnetRangesAreJudgedLikeTheNetworkProvider() {
+        World w = world();
+        ObjectNode vnet = w.arm().resource(DemoWorld.VNET_ID).orElseThrow();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) vnet.at("/properties/addressSpace/addressPrefixes")).add("fd00:db8:deca::/48");
+        ObjectNode multi = ((com.fasterxml.jackson.databind.node.ArrayNode) vnet.at("/properties/subnets")).addObject();
+        multi.put("id", DemoWorld.VNET_ID + "/subnets/multi").put("name", "multi");
+        multi.putObject("properties").putArray("addressPrefixes").add("10.0.4.0/24").add("fd00:db8:deca::/64");
+        w.arm().putResource(vnet);
+        var subnets = w.net().serviceClient().getSubnets();
+        ManagementException misaligned = assertThrows(ManagementException.class, () -> subnets.createOrUpdate("rg1", "test-vnet", "x",
+                new SubnetInner().withAddressPrefix("10.0.2.5/27")));
+        assertEquals("InvalidCIDRNotation", misaligned.getValue().getCode());
+        assertTrue(misaligned.getValue().getMessage().contains("should be 10.0.2.0/27"), misaligned.getValue().getMessage());
+        ManagementException garbage = assertThrows(ManagementException.class, () -> subnets.createOrUpdate("rg1", "test-vnet", "x",
+                new SubnetInner().withAddressPrefix("10.0.2.0/33")));
+        assertEquals("InvalidAddressPrefixFormat", garbage.getValue().getCode());
+        ManagementException overlapsMulti = assertThrows(ManagementException.class, () -> subnets.createOrUpdate("rg1", "test-vnet", "x",
+                new SubnetInner().withAddressPrefix("10.0.4.128/28")));
+        assertEquals("NetcfgSubnetRangesOverlap", overlapsMulti.getValue().getCode(), "addressPrefixes count as well as addressPrefix");
+        ManagementException straddles = assertThrows(ManagementException.class, () -> subnets.createOrUpdate("rg1", "test-vnet", "x",
+                new SubnetInner().withAddressPrefix("10.0.0.0/15")));
+        assertEquals("NetcfgSubnetRangeOutsideVnet", straddles.getValue().getCode());
+        // Adjacent ranges do not overlap; the whole last block of the space is inside it.
+        assertEquals("10.0.0.0/24", subnets.createOrUpdate("rg1", "test-vnet", "below", new SubnetInner().withAddressPrefix("10.0.0.0/24")).addressPrefix());
+        assertEquals("10.0.2.0/24", subnets.createOrUpdate("rg1", "test-vnet", "above", new SubnetInner().withAddressPrefix("10.0.2.0/24")).addressPrefix());
+        assertEquals("10.0.255.240/28", subnets.createOrUpdate("rg1", "test-vnet", "top", new SubnetInner().withAddressPrefix("10.0.255.240/28")).addressPrefix());
+        assertEquals(5, w.arm().resource(DemoWorld.VNET_ID).orElseThrow().at("/properties/subnets").size());
+    }
+
     // ---- clusters ----
 
     @Test
