@@ -96,8 +96,20 @@ public final class ArmGateway {
             ArmErrors.call(ArmOperation.PUT_SLOT_APP_SETTINGS, id.toString(),
                     () -> webApps(id).updateApplicationSettingsSlot(id.resourceGroup(), id.parent().name(), id.name(), body));
         } else {
-            ArmErrors.call(ArmOperation.PUT_APP_SETTINGS, id.toString(),
-                    () -> webApps(id).updateApplicationSettings(id.resourceGroup(), id.name(), body));
+            // The site variant is declared long-running (200 or 202): wait for it, but never longer than the LRO timeout.
+            ArmErrors.call(ArmOperation.PUT_APP_SETTINGS, id.toString(), () -> {
+                var poller = webApps(id).beginUpdateApplicationSettings(id.resourceGroup(), id.name(), body);
+                var last = poller.waitForCompletion(lroTimeout);
+                if (!last.getStatus().isComplete()) {
+                    throw new TransientException("app settings PUT of " + id + " is still " + last.getStatus() + " after " + lroTimeout
+                            + "; it is retried, and the retry lists the settings first", null);
+                }
+                if (last.getStatus() != com.azure.core.util.polling.LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
+                    throw new RejectedException("LRO_" + last.getStatus(), "app settings PUT of " + id + " ended " + last.getStatus()
+                            + ". Fix: check the app's activity log, then rerun the link");
+                }
+                return last;
+            });
         }
     }
 

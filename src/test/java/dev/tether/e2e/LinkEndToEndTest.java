@@ -116,6 +116,21 @@ class LinkEndToEndTest {
     }
 
     @Test
+    void appSettingsPutAnsweredAsALongRunningOperationIsWaitedFor() {
+        try (Sandbox s = new Sandbox(WorldFile.parse(DemoWorld.build(), "demo"))) {
+            s.arm().setAppSettingsPutLongRunning(true);
+            s.deliverAll(DemoWorld.events());
+            s.runUntilIdle();
+            assertEquals("Completed", s.durable().instances().get(0).status(), s.durable().instances().get(0).failure());
+            assertTrue(s.calls().calls().stream().anyMatch(c -> c.method().equals("PUT") && c.path().contains("/config/appsettings") && c.status() == 202));
+            assertTrue(s.calls().calls().stream().anyMatch(c -> c.path().contains("/Microsoft.Web/locations/") && c.path().contains("/operationResults/")),
+                    "the operation was polled");
+            assertEquals("10.0.1.4", new WorldView(s).appSettings(DemoWorld.SITE_ID).path("WEBSITE_DNS_SERVER").asText());
+            assertEquals(7, s.calls().writes().size());
+        }
+    }
+
+    @Test
     void aSecondIdenticalEventWritesNothing() {
         try (Sandbox s = linked()) {
             int mark = s.calls().size();
