@@ -139,6 +139,7 @@ public final class DurableDriver {
                 runActivity(activityQueue.poll());
                 return true;
             }
+            timers.removeIf(t -> !awaitsTimer(t));
             if (!timers.isEmpty()) {
                 fireEarliestTimers();
                 return true;
@@ -232,7 +233,10 @@ public final class DurableDriver {
         if (in.status.equals("Pending")) {
             in.status = "Running";
         }
-        in.customStatus = response.hasCustomStatus() ? response.getCustomStatus().getValue() : in.customStatus;
+        // The engine always sends a custom status; an empty one means "never set" (a set value is JSON, never empty).
+        if (response.hasCustomStatus() && !response.getCustomStatus().getValue().isEmpty()) {
+            in.customStatus = response.getCustomStatus().getValue();
+        }
         in.lastUpdatedAt = now;
         OrchestratorService.CompleteOrchestrationAction completion = null;
         for (OrchestratorAction a : response.getActionsList()) {
@@ -251,16 +255,17 @@ public final class DurableDriver {
                 }
                 case CREATESUBORCHESTRATION -> {
                     var s = a.getCreateSubOrchestration();
+                    // The start message and the history event are one atomic commit, as in a real backend.
+                    startChild(in, a.getId(), s.getName(), s.getInstanceId(), s.getInput().getValue());
                     commit(in, Protos.event(a.getId(), now).setSubOrchestrationInstanceCreated(
                             OrchestratorService.SubOrchestrationInstanceCreatedEvent.newBuilder().setInstanceId(s.getInstanceId())
                                     .setName(s.getName()).setInput(s.getInput())).build());
-                    startChild(in, a.getId(), s.getName(), s.getInstanceId(), s.getInput().getValue());
                 }
                 case SENDEVENT -> {
                     var s = a.getSendEvent();
+                    raise(s.getInstance().getInstanceId(), s.getName(), s.getData().getValue());
                     commit(in, Protos.event(a.getId(), now).setEventSent(OrchestratorService.EventSentEvent.newBuilder()
                             .setInstanceId(s.getInstance().getInstanceId()).setName(s.getName()).setInput(s.getData())).build());
-                    raise(s.getInstance().getInstanceId(), s.getName(), s.getData().getValue());
                 }
                 case COMPLETEORCHESTRATION -> completion = a.getCompleteOrchestration();
                 default -> throw new IllegalStateException("unsupported orchestrator action " + a.getOrchestratorActionTypeCase());
@@ -371,6 +376,10 @@ public final class DurableDriver {
     }
 
     private void fireEarliestTimers() {
+        timers.removeIf(t -> !awaitsTimer(t));
+        if (timers.isEmpty()) {
+            return;
+        }
         Instant earliest = timers.stream().map(TimerWork::fireAt).min(Comparator.naturalOrder()).orElseThrow();
         if (!clock.now().isAfter(earliest)) {
             clock.advanceTo(earliest.plusMillis(1));
@@ -380,11 +389,17 @@ public final class DurableDriver {
         timers.removeAll(due);
         for (TimerWork t : due) {
             Instance in = instances.get(t.instanceId());
-            if (in != null && in.isActive() && in.generation == t.generation()) {
+            if (awaitsTimer(t)) {
                 in.inbox.add(Protos.event(-1, now).setTimerFired(OrchestratorService.TimerFiredEvent.newBuilder()
                         .setTimerId(t.timerId()).setFireAt(Protos.ts(t.fireAt()))).build());
             }
         }
+    }
+
+    /** A timer of a finished instance, or of an execution that continued as new, is not waited for. */
+    private boolean awaitsTimer(TimerWork t) {
+        Instance in = instances.get(t.instanceId());
+        return in != null && in.isActive() && in.generation == t.generation();
     }
 
     // ---- commit, crash and recovery ----

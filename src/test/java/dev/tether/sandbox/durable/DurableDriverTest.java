@@ -182,4 +182,80 @@ class DurableDriverTest {
             assertTrue(echoes.get() >= 2 && echoes.get() <= 3, "at-least-once, re-run only around the crash: " + echoes.get());
         }
     }
+
+    /** A parent fans out to two children (each calling an activity), then runs one more activity. */
+    static DurableDriver family(VirtualClock clock, AtomicInteger echoes) {
+        return new DurableDriver(clock)
+                .orchestrator("parent", ctx -> {
+                    List<Task<String>> kids = List.of(
+                            ctx.callSubOrchestrator("child", "1", "kid-1", String.class),
+                            ctx.callSubOrchestrator("child", "2", "kid-2", String.class));
+                    String joined = String.join(",", ctx.allOf(kids).await());
+                    ctx.complete(ctx.callActivity("echo", joined, String.class).await());
+                })
+                .orchestrator("child", ctx -> ctx.complete(ctx.callActivity("echo", "c" + ctx.getInput(String.class), String.class).await()))
+                .activity("echo", in -> {
+                    echoes.incrementAndGet();
+                    return in.toUpperCase();
+                });
+    }
+
+    @Test
+    void crashAfterEveryHistoryEventOfSubOrchestrationsReachesTheSameOutput() {
+        DurableDriver baseline = family(new VirtualClock(T0), new AtomicInteger());
+        baseline.client().scheduleNewOrchestrationInstance("parent", new NewOrchestrationInstanceOptions().setInstanceId("p"));
+        baseline.runUntilIdle();
+        DurableDriver.InstanceView expected = baseline.instance("p").orElseThrow();
+        assertEquals("\"C1,C2\"", expected.output());
+        for (int n = 1; n <= baseline.totalHistoryEvents(); n++) {
+            AtomicInteger echoes = new AtomicInteger();
+            DurableDriver d = family(new VirtualClock(T0), echoes).crashAfterEvent(n);
+            d.client().scheduleNewOrchestrationInstance("parent", new NewOrchestrationInstanceOptions().setInstanceId("p"));
+            d.runUntilIdle();
+            assertEquals(1, d.crashes(), "crash " + n);
+            DurableDriver.InstanceView v = d.instance("p").orElseThrow();
+            assertEquals("Completed", v.status(), "crash after event " + n + ": " + d.instances());
+            assertEquals(expected.output(), v.output(), "crash after event " + n);
+            assertTrue(echoes.get() >= 3, "every activity ran at least once: " + echoes.get());
+            for (String kid : List.of("kid-1", "kid-2")) {
+                assertEquals("Completed", d.instance(kid).orElseThrow().status(), "crash after event " + n);
+            }
+        }
+    }
+
+    @Test
+    void aTimerLeftBehindByAFinishedInstanceDoesNotMoveTheClock() {
+        VirtualClock clock = new VirtualClock(T0);
+        DurableDriver d = new DurableDriver(clock)
+                .orchestrator("race", ctx -> {
+                    Task<String> go = ctx.waitForExternalEvent("go", String.class);
+                    Task<Void> deadline = ctx.createTimer(Duration.ofHours(1));
+                    ctx.complete(ctx.anyOf(go, deadline).await() == go ? "event" : "deadline");
+                });
+        d.client().scheduleNewOrchestrationInstance("race", new NewOrchestrationInstanceOptions().setInstanceId("r"));
+        d.runUntilIdle();
+        assertEquals(T0.plus(Duration.ofHours(1)).plusMillis(1), clock.now(), "only the timer was left: it fired");
+        assertEquals("\"deadline\"", d.instance("r").orElseThrow().output());
+
+        d.client().scheduleNewOrchestrationInstance("race", new NewOrchestrationInstanceOptions().setInstanceId("r2"));
+        assertTrue(d.step());
+        d.client().raiseEvent("r2", "go", "now");
+        Instant before = clock.now();
+        d.runUntilIdle();
+        assertEquals("\"event\"", d.instance("r2").orElseThrow().output());
+        assertEquals(before, clock.now(), "the abandoned one-hour timer of a completed instance is not waited for");
+    }
+
+    @Test
+    void anOrchestratorThrowingWithoutAMessageStillFails() {
+        DurableDriver d = new DurableDriver(new VirtualClock(T0))
+                .orchestrator("npe", ctx -> {
+                    throw new IllegalStateException();
+                });
+        d.client().scheduleNewOrchestrationInstance("npe", new NewOrchestrationInstanceOptions().setInstanceId("n"));
+        d.runUntilIdle();
+        DurableDriver.InstanceView v = d.instance("n").orElseThrow();
+        assertEquals("Failed", v.status());
+        assertNotNull(v.failure());
+    }
 }

@@ -55,8 +55,9 @@ final class Instance {
                 };
                 output = c.hasResult() ? c.getResult().getValue() : null;
                 failureDetails = c.getFailureDetails();
-                failure = c.hasFailureDetails() && !c.getFailureDetails().getErrorMessage().isEmpty()
-                        ? c.getFailureDetails().getErrorMessage() : null;
+                failure = !c.hasFailureDetails() ? null
+                        : !c.getFailureDetails().getErrorMessage().isEmpty() ? c.getFailureDetails().getErrorMessage()
+                        : c.getFailureDetails().getErrorType(); // an exception without a message: name its type
                 return;
             }
         }
