@@ -65,7 +65,6 @@ public final class DurableDriver {
     private int crashes;
     private int totalEvents;
     private int maxEpisodes = 10_000;
-    private int episodes;
     private int activityExecutions;
 
     public DurableDriver(VirtualClock clock) {
@@ -117,10 +116,15 @@ public final class DurableDriver {
         return Optional.ofNullable(instances.get(instanceId)).map(Instance::view);
     }
 
-    /** Runs orchestrator episodes, activities and timers until nothing is left to do. */
+    /**
+     * Runs orchestrator episodes, activities and timers until nothing is left to do. When only timers are left, the
+     * virtual clock jumps to 1 ms after the earliest one (the engine needs the next episode to start strictly after
+     * fireAt). Throws when one call takes more than {@code maxEpisodes} steps: an orchestration loops.
+     */
     public synchronized void runUntilIdle() {
+        int steps = 0;
         while (step()) {
-            if (++episodes > maxEpisodes) {
+            if (++steps > maxEpisodes) {
                 throw new IllegalStateException("the durable driver did more than " + maxEpisodes + " steps; an orchestration loops");
             }
         }
@@ -128,6 +132,14 @@ public final class DurableDriver {
 
     /** One unit of work: an episode, else an activity, else the earliest timers. False when idle. */
     public synchronized boolean step() {
+        return step(null);
+    }
+
+    /**
+     * Like {@link #step()}, but firing a timer that would move the clock past {@code horizon} (when not null) is not
+     * a step: it returns false instead, and the clock stays where it is.
+     */
+    synchronized boolean step(Instant horizon) {
         try {
             for (Instance in : List.copyOf(instances.values())) {
                 if (in.isActive() && (!in.inbox.isEmpty() || in.needsEpisode)) {
@@ -140,11 +152,11 @@ public final class DurableDriver {
                 return true;
             }
             timers.removeIf(t -> !awaitsTimer(t));
-            if (!timers.isEmpty()) {
-                fireEarliestTimers();
-                return true;
+            if (timers.isEmpty() || horizon != null && fireTime(earliestTimer()).isAfter(horizon)) {
+                return false;
             }
-            return false;
+            fireEarliestTimers();
+            return true;
         } catch (Crash crash) {
             recover();
             return true;
@@ -175,13 +187,11 @@ public final class DurableDriver {
         return true;
     }
 
+    /** Queues a termination, like the real backend: the instance is Terminated once its next episode runs. */
     synchronized void terminate(String instanceId, String serializedOutput) {
         Instance in = instances.get(instanceId);
         if (in != null && in.isActive()) {
-            in.status = "Terminated";
-            in.output = serializedOutput;
-            in.lastUpdatedAt = clock.now();
-            in.generation++;
+            in.inbox.add(Protos.executionTerminated(serializedOutput, clock.now()));
         }
     }
 
@@ -201,6 +211,10 @@ public final class DurableDriver {
     // ---- episodes ----
 
     private void runEpisode(Instance in) {
+        if (in.inbox.stream().anyMatch(HistoryEvent::hasExecutionTerminated)) {
+            terminateNow(in);
+            return;
+        }
         TaskOrchestration fn = orchestrators.get(in.name);
         Instant now = clock.now();
         List<HistoryEvent> newEvents = new ArrayList<>();
@@ -289,6 +303,24 @@ public final class DurableDriver {
         }
     }
 
+    /** The backend, not the orchestrator code, ends a terminated instance: its messages are recorded, not run. */
+    private void terminateNow(Instance in) {
+        Instant now = clock.now();
+        commit(in, Protos.orchestratorStarted(now));
+        HistoryEvent e;
+        do {
+            e = in.inbox.remove(0);
+            commit(in, e);
+        } while (!e.hasExecutionTerminated());
+        commit(in, Protos.event(-1, now).setExecutionCompleted(OrchestratorService.ExecutionCompletedEvent.newBuilder()
+                .setOrchestrationStatus(OrchestratorService.OrchestrationStatus.ORCHESTRATION_STATUS_TERMINATED)
+                .setResult(e.getExecutionTerminated().getInput())).build());
+        in.inbox.clear();
+        applyCompletion(in);
+        notifyParent(in);
+        commit(in, Protos.orchestratorCompleted(now));
+    }
+
     private void continueAsNew(Instance in, OrchestratorService.CompleteOrchestrationAction completion, Instant now) {
         String input = completion.getResult().getValue();
         in.generation++;
@@ -355,7 +387,7 @@ public final class DurableDriver {
             String out = fn.apply(decode(w.input()));
             result.setTaskCompleted(OrchestratorService.TaskCompletedEvent.newBuilder().setTaskScheduledId(w.taskId())
                     .setResult(Protos.str(SandboxMetadata.converter().serialize(out))));
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             result.setTaskFailed(OrchestratorService.TaskFailedEvent.newBuilder().setTaskScheduledId(w.taskId())
                     .setFailureDetails(Protos.failure(e)));
         }
@@ -375,15 +407,17 @@ public final class DurableDriver {
         }
     }
 
+    private Instant earliestTimer() {
+        return timers.stream().map(TimerWork::fireAt).min(Comparator.naturalOrder()).orElseThrow();
+    }
+
+    /** When a timer due at {@code fireAt} fires: now if that is already past, else 1 ms after it. */
+    private Instant fireTime(Instant fireAt) {
+        return clock.now().isAfter(fireAt) ? clock.now() : fireAt.plusMillis(1);
+    }
+
     private void fireEarliestTimers() {
-        timers.removeIf(t -> !awaitsTimer(t));
-        if (timers.isEmpty()) {
-            return;
-        }
-        Instant earliest = timers.stream().map(TimerWork::fireAt).min(Comparator.naturalOrder()).orElseThrow();
-        if (!clock.now().isAfter(earliest)) {
-            clock.advanceTo(earliest.plusMillis(1));
-        }
+        clock.advanceTo(fireTime(earliestTimer()));
         Instant now = clock.now();
         List<TimerWork> due = timers.stream().filter(t -> t.fireAt().isBefore(now)).toList();
         timers.removeAll(due);
@@ -425,7 +459,8 @@ public final class DurableDriver {
         activityQueue.clear();
         timers.clear();
         for (Instance in : instances.values()) {
-            in.inbox.removeIf(e -> !(e.hasEventRaised() || e.hasExecutionStarted()));
+            // Client messages (start, raised events, terminate) are durable queue entries; results in flight are lost.
+            in.inbox.removeIf(e -> !(e.hasEventRaised() || e.hasExecutionStarted() || e.hasExecutionTerminated()));
             in.restoreFromHistory();
             if (!in.isActive()) {
                 continue;
