@@ -1,17 +1,12 @@
 package dev.tether.sandbox.durable;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.microsoft.durabletask.OrchestrationRunner;
-import com.microsoft.durabletask.SandboxMetadata;
 import com.microsoft.durabletask.TaskOrchestration;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.HistoryEvent;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.OrchestratorAction;
 import dev.tether.sandbox.VirtualClock;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,9 +29,12 @@ import java.util.function.Function;
  * only, re-dispatching scheduled-but-uncompleted tasks (at-least-once, as the real host does).
  */
 public final class DurableDriver {
-    private static final ObjectMapper M = new ObjectMapper();
 
-    /** A read-only view of one instance. */
+    /**
+     * A read-only view of one instance. {@code status} is Pending, Running, Completed, Failed or Terminated (a
+     * continue-as-new shows as Running with {@code executions} one higher); input, output and customStatus are the raw
+     * JSON the engine produced; {@code failure} is the failure message (or the exception type when it had none).
+     */
     public record InstanceView(String instanceId, String name, String status, String input, String output, String customStatus,
                                String failure, Instant createdAt, Instant lastUpdatedAt, int historySize, int executions) {
     }
@@ -82,6 +80,10 @@ public final class DurableDriver {
         return this;
     }
 
+    /**
+     * The "process" dies once, right after the n-th history event (1-based, counted across all instances) has been
+     * appended; uncommitted work is lost and the driver recovers from the saved histories.
+     */
     public DurableDriver crashAfterEvent(int n) {
         this.crashAfter = n;
         return this;
@@ -100,10 +102,12 @@ public final class DurableDriver {
         return crashes;
     }
 
+    /** History events appended so far, plus one commit point per continue-as-new (the history reset). */
     public int totalHistoryEvents() {
         return totalEvents;
     }
 
+    /** Activity invocations, re-dispatches after a crash included. */
     public int activityExecutions() {
         return activityExecutions;
     }
@@ -221,23 +225,7 @@ public final class DurableDriver {
         newEvents.add(Protos.orchestratorStarted(now));
         newEvents.addAll(in.inbox);
         in.needsEpisode = false;
-        OrchestratorService.OrchestratorResponse response;
-        if (fn == null) {
-            response = OrchestratorService.OrchestratorResponse.newBuilder().setInstanceId(in.id)
-                    .addActions(OrchestratorAction.newBuilder().setId(0).setCompleteOrchestration(
-                            OrchestratorService.CompleteOrchestrationAction.newBuilder()
-                                    .setOrchestrationStatus(OrchestratorService.OrchestrationStatus.ORCHESTRATION_STATUS_FAILED)
-                                    .setFailureDetails(OrchestratorService.TaskFailureDetails.newBuilder().setErrorType("FunctionNotFound")
-                                            .setErrorMessage("no orchestrator function named '" + in.name + "'")))).build();
-        } else {
-            OrchestratorService.OrchestratorRequest request = OrchestratorService.OrchestratorRequest.newBuilder()
-                    .setInstanceId(in.id).addAllPastEvents(in.history).addAllNewEvents(newEvents).build();
-            try {
-                response = OrchestratorService.OrchestratorResponse.parseFrom(OrchestrationRunner.loadAndRun(request.toByteArray(), fn));
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        OrchestratorService.OrchestratorResponse response = EpisodeRunner.run(in.id, in.name, fn, in.history, newEvents);
         // Messages leave the inbox only once committed: a crash part-way keeps the rest queued, as a real backend does.
         commit(in, newEvents.get(0));
         for (HistoryEvent e : newEvents.subList(1, newEvents.size())) {
@@ -378,33 +366,7 @@ public final class DurableDriver {
             return;
         }
         activityExecutions++;
-        HistoryEvent.Builder result = Protos.event(-1, clock.now());
-        Function<String, String> fn = activities.get(w.name());
-        try {
-            if (fn == null) {
-                throw new IllegalStateException("no activity function named '" + w.name() + "'");
-            }
-            String out = fn.apply(decode(w.input()));
-            result.setTaskCompleted(OrchestratorService.TaskCompletedEvent.newBuilder().setTaskScheduledId(w.taskId())
-                    .setResult(Protos.str(SandboxMetadata.converter().serialize(out))));
-        } catch (Exception e) {
-            result.setTaskFailed(OrchestratorService.TaskFailedEvent.newBuilder().setTaskScheduledId(w.taskId())
-                    .setFailureDetails(Protos.failure(e)));
-        }
-        in.inbox.add(result.build());
-    }
-
-    /** The host hands a String-typed activity parameter the text of a JSON string, or the raw JSON of anything else. */
-    static String decode(String serialized) {
-        if (serialized == null || serialized.isEmpty()) {
-            return null;
-        }
-        try {
-            JsonNode n = M.readTree(serialized);
-            return n.isNull() ? null : n.isTextual() ? n.asText() : n.toString();
-        } catch (IOException e) {
-            return serialized;
-        }
+        in.inbox.add(ActivityInvoker.invoke(w.name(), activities.get(w.name()), w.taskId(), w.input(), clock.now()));
     }
 
     private Instant earliestTimer() {
