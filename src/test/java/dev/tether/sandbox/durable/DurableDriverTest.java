@@ -345,6 +345,24 @@ class DurableDriverTest {
     }
 
     @Test
+    void anEventQueuedAfterTheLastActivityResultIsNotSeenByAZeroTimeoutWaitAndIsDroppedOnCompletion() {
+        // Engine behaviour (1.4.0): new events are replayed in arrival order, and the orchestrator code runs on as soon
+        // as the activity result is processed, before the later event is. If it then completes, the event is lost.
+        AtomicInteger runs = new AtomicInteger();
+        List<String> seen = new java.util.ArrayList<>();
+        DurableDriver d = rechecking(new VirtualClock(T0), runs, seen);
+        d.client().scheduleNewOrchestrationInstance("loop", new NewOrchestrationInstanceOptions().setInstanceId("l").setInput("x"));
+        assertTrue(d.step(), "the first episode schedules the activity");
+        assertTrue(d.step(), "the activity runs; its result is queued");
+        d.client().raiseEvent("l", "recheck", "late");
+        d.runUntilIdle();
+        DurableDriver.InstanceView v = d.instance("l").orElseThrow();
+        assertEquals("Completed", v.status());
+        assertEquals(List.of(), seen);
+        assertEquals(1, v.executions());
+    }
+
+    @Test
     void activityFailuresSurfaceAsTaskFailedException() {
         DurableDriver d = new DurableDriver(new VirtualClock(T0))
                 .orchestrator("caught", ctx -> {
