@@ -323,6 +323,35 @@ class DurableDriverTest {
     }
 
     @Test
+    void crashAfterEveryHistoryEventLosesNoRaisedEventAcrossContinueAsNew() {
+        DurableDriver baseline = rechecking(new VirtualClock(T0), new AtomicInteger(), new java.util.ArrayList<>());
+        int events = driveRechecks(baseline);
+        String expected = baseline.instance("l").orElseThrow().output();
+        for (int n = 1; n <= events; n++) {
+            AtomicInteger runs = new AtomicInteger();
+            List<String> seen = new java.util.ArrayList<>();
+            DurableDriver d = rechecking(new VirtualClock(T0), runs, seen).crashAfterEvent(n);
+            driveRechecks(d);
+            assertEquals(1, d.crashes(), "crash " + n);
+            DurableDriver.InstanceView v = d.instance("l").orElseThrow();
+            assertEquals("Completed", v.status(), "crash after event " + n + ": " + v.failure());
+            assertEquals(expected, v.output(), "crash after event " + n);
+            assertTrue(seen.containsAll(List.of("one", "two")), "crash after event " + n + ": " + seen);
+            assertTrue(v.executions() >= 3 && runs.get() >= 3, "crash after event " + n);
+        }
+    }
+
+    private static int driveRechecks(DurableDriver d) {
+        d.client().scheduleNewOrchestrationInstance("loop", new NewOrchestrationInstanceOptions().setInstanceId("l").setInput("x"));
+        d.step();
+        d.client().raiseEvent("l", "recheck", "one");
+        d.step();
+        d.client().raiseEvent("l", "recheck", "two");
+        d.runUntilIdle();
+        return d.totalHistoryEvents();
+    }
+
+    @Test
     void anEventArrivingInTheSameBatchAsTheActivityResultIsCarriedOverTwice() {
         // Engine behaviour (1.4.0) worth knowing: continueAsNew(input, true) carries over every eventRaised among the
         // episode's new events, including one the orchestrator has just consumed. Here the event is raised while the
