@@ -1,17 +1,12 @@
 package dev.tether.sandbox.durable;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.microsoft.durabletask.OrchestrationRunner;
-import com.microsoft.durabletask.SandboxMetadata;
 import com.microsoft.durabletask.TaskOrchestration;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.HistoryEvent;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.OrchestratorAction;
 import dev.tether.sandbox.VirtualClock;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,9 +29,12 @@ import java.util.function.Function;
  * only, re-dispatching scheduled-but-uncompleted tasks (at-least-once, as the real host does).
  */
 public final class DurableDriver {
-    private static final ObjectMapper M = new ObjectMapper();
 
-    /** A read-only view of one instance. */
+    /**
+     * A read-only view of one instance. {@code status} is Pending, Running, Completed, Failed or Terminated (a
+     * continue-as-new shows as Running with {@code executions} one higher); input, output and customStatus are the raw
+     * JSON the engine produced; {@code failure} is the failure message (or the exception type when it had none).
+     */
     public record InstanceView(String instanceId, String name, String status, String input, String output, String customStatus,
                                String failure, Instant createdAt, Instant lastUpdatedAt, int historySize, int executions) {
     }
@@ -65,7 +63,6 @@ public final class DurableDriver {
     private int crashes;
     private int totalEvents;
     private int maxEpisodes = 10_000;
-    private int episodes;
     private int activityExecutions;
 
     public DurableDriver(VirtualClock clock) {
@@ -83,6 +80,10 @@ public final class DurableDriver {
         return this;
     }
 
+    /**
+     * The "process" dies once, right after the n-th history event (1-based, counted across all instances) has been
+     * appended; uncommitted work is lost and the driver recovers from the saved histories.
+     */
     public DurableDriver crashAfterEvent(int n) {
         this.crashAfter = n;
         return this;
@@ -101,10 +102,12 @@ public final class DurableDriver {
         return crashes;
     }
 
+    /** History events appended so far, plus one commit point per continue-as-new (the history reset). */
     public int totalHistoryEvents() {
         return totalEvents;
     }
 
+    /** Activity invocations, re-dispatches after a crash included. */
     public int activityExecutions() {
         return activityExecutions;
     }
@@ -117,10 +120,15 @@ public final class DurableDriver {
         return Optional.ofNullable(instances.get(instanceId)).map(Instance::view);
     }
 
-    /** Runs orchestrator episodes, activities and timers until nothing is left to do. */
+    /**
+     * Runs orchestrator episodes, activities and timers until nothing is left to do. When only timers are left, the
+     * virtual clock jumps to 1 ms after the earliest one (the engine needs the next episode to start strictly after
+     * fireAt). Throws when one call takes more than {@code maxEpisodes} steps: an orchestration loops.
+     */
     public synchronized void runUntilIdle() {
+        int steps = 0;
         while (step()) {
-            if (++episodes > maxEpisodes) {
+            if (++steps > maxEpisodes) {
                 throw new IllegalStateException("the durable driver did more than " + maxEpisodes + " steps; an orchestration loops");
             }
         }
@@ -128,6 +136,14 @@ public final class DurableDriver {
 
     /** One unit of work: an episode, else an activity, else the earliest timers. False when idle. */
     public synchronized boolean step() {
+        return step(null);
+    }
+
+    /**
+     * Like {@link #step()}, but firing a timer that would move the clock past {@code horizon} (when not null) is not
+     * a step: it returns false instead, and the clock stays where it is.
+     */
+    synchronized boolean step(Instant horizon) {
         try {
             for (Instance in : List.copyOf(instances.values())) {
                 if (in.isActive() && (!in.inbox.isEmpty() || in.needsEpisode)) {
@@ -139,11 +155,12 @@ public final class DurableDriver {
                 runActivity(activityQueue.poll());
                 return true;
             }
-            if (!timers.isEmpty()) {
-                fireEarliestTimers();
-                return true;
+            timers.removeIf(t -> !awaitsTimer(t));
+            if (timers.isEmpty() || horizon != null && fireTime(earliestTimer()).isAfter(horizon)) {
+                return false;
             }
-            return false;
+            fireEarliestTimers();
+            return true;
         } catch (Crash crash) {
             recover();
             return true;
@@ -174,13 +191,11 @@ public final class DurableDriver {
         return true;
     }
 
+    /** Queues a termination, like the real backend: the instance is Terminated once its next episode runs. */
     synchronized void terminate(String instanceId, String serializedOutput) {
         Instance in = instances.get(instanceId);
         if (in != null && in.isActive()) {
-            in.status = "Terminated";
-            in.output = serializedOutput;
-            in.lastUpdatedAt = clock.now();
-            in.generation++;
+            in.inbox.add(Protos.executionTerminated(serializedOutput, clock.now()));
         }
     }
 
@@ -200,29 +215,17 @@ public final class DurableDriver {
     // ---- episodes ----
 
     private void runEpisode(Instance in) {
+        if (in.inbox.stream().anyMatch(HistoryEvent::hasExecutionTerminated)) {
+            terminateNow(in);
+            return;
+        }
         TaskOrchestration fn = orchestrators.get(in.name);
         Instant now = clock.now();
         List<HistoryEvent> newEvents = new ArrayList<>();
         newEvents.add(Protos.orchestratorStarted(now));
         newEvents.addAll(in.inbox);
         in.needsEpisode = false;
-        OrchestratorService.OrchestratorResponse response;
-        if (fn == null) {
-            response = OrchestratorService.OrchestratorResponse.newBuilder().setInstanceId(in.id)
-                    .addActions(OrchestratorAction.newBuilder().setId(0).setCompleteOrchestration(
-                            OrchestratorService.CompleteOrchestrationAction.newBuilder()
-                                    .setOrchestrationStatus(OrchestratorService.OrchestrationStatus.ORCHESTRATION_STATUS_FAILED)
-                                    .setFailureDetails(OrchestratorService.TaskFailureDetails.newBuilder().setErrorType("FunctionNotFound")
-                                            .setErrorMessage("no orchestrator function named '" + in.name + "'")))).build();
-        } else {
-            OrchestratorService.OrchestratorRequest request = OrchestratorService.OrchestratorRequest.newBuilder()
-                    .setInstanceId(in.id).addAllPastEvents(in.history).addAllNewEvents(newEvents).build();
-            try {
-                response = OrchestratorService.OrchestratorResponse.parseFrom(OrchestrationRunner.loadAndRun(request.toByteArray(), fn));
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        OrchestratorService.OrchestratorResponse response = EpisodeRunner.run(in.id, in.name, fn, in.history, newEvents);
         // Messages leave the inbox only once committed: a crash part-way keeps the rest queued, as a real backend does.
         commit(in, newEvents.get(0));
         for (HistoryEvent e : newEvents.subList(1, newEvents.size())) {
@@ -232,7 +235,10 @@ public final class DurableDriver {
         if (in.status.equals("Pending")) {
             in.status = "Running";
         }
-        in.customStatus = response.hasCustomStatus() ? response.getCustomStatus().getValue() : in.customStatus;
+        // The engine always sends a custom status; an empty one means "never set" (a set value is JSON, never empty).
+        if (response.hasCustomStatus() && !response.getCustomStatus().getValue().isEmpty()) {
+            in.customStatus = response.getCustomStatus().getValue();
+        }
         in.lastUpdatedAt = now;
         OrchestratorService.CompleteOrchestrationAction completion = null;
         for (OrchestratorAction a : response.getActionsList()) {
@@ -251,16 +257,17 @@ public final class DurableDriver {
                 }
                 case CREATESUBORCHESTRATION -> {
                     var s = a.getCreateSubOrchestration();
+                    // The start message and the history event are one atomic commit, as in a real backend.
+                    startChild(in, a.getId(), s.getName(), s.getInstanceId(), s.getInput().getValue());
                     commit(in, Protos.event(a.getId(), now).setSubOrchestrationInstanceCreated(
                             OrchestratorService.SubOrchestrationInstanceCreatedEvent.newBuilder().setInstanceId(s.getInstanceId())
                                     .setName(s.getName()).setInput(s.getInput())).build());
-                    startChild(in, a.getId(), s.getName(), s.getInstanceId(), s.getInput().getValue());
                 }
                 case SENDEVENT -> {
                     var s = a.getSendEvent();
+                    raise(s.getInstance().getInstanceId(), s.getName(), s.getData().getValue());
                     commit(in, Protos.event(a.getId(), now).setEventSent(OrchestratorService.EventSentEvent.newBuilder()
                             .setInstanceId(s.getInstance().getInstanceId()).setName(s.getName()).setInput(s.getData())).build());
-                    raise(s.getInstance().getInstanceId(), s.getName(), s.getData().getValue());
                 }
                 case COMPLETEORCHESTRATION -> completion = a.getCompleteOrchestration();
                 default -> throw new IllegalStateException("unsupported orchestrator action " + a.getOrchestratorActionTypeCase());
@@ -282,6 +289,24 @@ public final class DurableDriver {
             }
             default -> throw new IllegalStateException("unexpected completion status " + completion.getOrchestrationStatus());
         }
+    }
+
+    /** The backend, not the orchestrator code, ends a terminated instance: its messages are recorded, not run. */
+    private void terminateNow(Instance in) {
+        Instant now = clock.now();
+        commit(in, Protos.orchestratorStarted(now));
+        HistoryEvent e;
+        do {
+            e = in.inbox.remove(0);
+            commit(in, e);
+        } while (!e.hasExecutionTerminated());
+        commit(in, Protos.event(-1, now).setExecutionCompleted(OrchestratorService.ExecutionCompletedEvent.newBuilder()
+                .setOrchestrationStatus(OrchestratorService.OrchestrationStatus.ORCHESTRATION_STATUS_TERMINATED)
+                .setResult(e.getExecutionTerminated().getInput())).build());
+        in.inbox.clear();
+        applyCompletion(in);
+        notifyParent(in);
+        commit(in, Protos.orchestratorCompleted(now));
     }
 
     private void continueAsNew(Instance in, OrchestratorService.CompleteOrchestrationAction completion, Instant now) {
@@ -341,50 +366,36 @@ public final class DurableDriver {
             return;
         }
         activityExecutions++;
-        HistoryEvent.Builder result = Protos.event(-1, clock.now());
-        Function<String, String> fn = activities.get(w.name());
-        try {
-            if (fn == null) {
-                throw new IllegalStateException("no activity function named '" + w.name() + "'");
-            }
-            String out = fn.apply(decode(w.input()));
-            result.setTaskCompleted(OrchestratorService.TaskCompletedEvent.newBuilder().setTaskScheduledId(w.taskId())
-                    .setResult(Protos.str(SandboxMetadata.converter().serialize(out))));
-        } catch (RuntimeException e) {
-            result.setTaskFailed(OrchestratorService.TaskFailedEvent.newBuilder().setTaskScheduledId(w.taskId())
-                    .setFailureDetails(Protos.failure(e)));
-        }
-        in.inbox.add(result.build());
+        in.inbox.add(ActivityInvoker.invoke(w.name(), activities.get(w.name()), w.taskId(), w.input(), clock.now()));
     }
 
-    /** The host hands a String-typed activity parameter the text of a JSON string, or the raw JSON of anything else. */
-    static String decode(String serialized) {
-        if (serialized == null || serialized.isEmpty()) {
-            return null;
-        }
-        try {
-            JsonNode n = M.readTree(serialized);
-            return n.isNull() ? null : n.isTextual() ? n.asText() : n.toString();
-        } catch (IOException e) {
-            return serialized;
-        }
+    private Instant earliestTimer() {
+        return timers.stream().map(TimerWork::fireAt).min(Comparator.naturalOrder()).orElseThrow();
+    }
+
+    /** When a timer due at {@code fireAt} fires: now if that is already past, else 1 ms after it. */
+    private Instant fireTime(Instant fireAt) {
+        return clock.now().isAfter(fireAt) ? clock.now() : fireAt.plusMillis(1);
     }
 
     private void fireEarliestTimers() {
-        Instant earliest = timers.stream().map(TimerWork::fireAt).min(Comparator.naturalOrder()).orElseThrow();
-        if (!clock.now().isAfter(earliest)) {
-            clock.advanceTo(earliest.plusMillis(1));
-        }
+        clock.advanceTo(fireTime(earliestTimer()));
         Instant now = clock.now();
         List<TimerWork> due = timers.stream().filter(t -> t.fireAt().isBefore(now)).toList();
         timers.removeAll(due);
         for (TimerWork t : due) {
             Instance in = instances.get(t.instanceId());
-            if (in != null && in.isActive() && in.generation == t.generation()) {
+            if (awaitsTimer(t)) {
                 in.inbox.add(Protos.event(-1, now).setTimerFired(OrchestratorService.TimerFiredEvent.newBuilder()
                         .setTimerId(t.timerId()).setFireAt(Protos.ts(t.fireAt()))).build());
             }
         }
+    }
+
+    /** A timer of a finished instance, or of an execution that continued as new, is not waited for. */
+    private boolean awaitsTimer(TimerWork t) {
+        Instance in = instances.get(t.instanceId());
+        return in != null && in.isActive() && in.generation == t.generation();
     }
 
     // ---- commit, crash and recovery ----
@@ -410,7 +421,8 @@ public final class DurableDriver {
         activityQueue.clear();
         timers.clear();
         for (Instance in : instances.values()) {
-            in.inbox.removeIf(e -> !(e.hasEventRaised() || e.hasExecutionStarted()));
+            // Client messages (start, raised events, terminate) are durable queue entries; results in flight are lost.
+            in.inbox.removeIf(e -> !(e.hasEventRaised() || e.hasExecutionStarted() || e.hasExecutionTerminated()));
             in.restoreFromHistory();
             if (!in.isActive()) {
                 continue;

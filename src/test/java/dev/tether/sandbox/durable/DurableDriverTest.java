@@ -2,8 +2,11 @@ package dev.tether.sandbox.durable;
 
 import com.microsoft.durabletask.NewOrchestrationInstanceOptions;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
+import com.microsoft.durabletask.OrchestrationStatusQuery;
 import com.microsoft.durabletask.RetryPolicy;
 import com.microsoft.durabletask.Task;
+import com.microsoft.durabletask.TaskCanceledException;
+import com.microsoft.durabletask.TaskFailedException;
 import com.microsoft.durabletask.TaskOptions;
 import com.microsoft.durabletask.TaskOrchestration;
 import dev.tether.sandbox.VirtualClock;
@@ -12,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -71,9 +75,27 @@ class DurableDriverTest {
     }
 
     @Test
+    void customStatusIsVisibleThroughTheClient() {
+        VirtualClock clock = new VirtualClock(T0);
+        DurableDriver d = sample(clock, new AtomicInteger(), new AtomicInteger());
+        d.client().scheduleNewOrchestrationInstance("seq", new NewOrchestrationInstanceOptions().setInstanceId("s"));
+        assertNull(d.client().getInstanceMetadata("s", true).readCustomStatusAs(String.class), "not set yet");
+        while (clock.now().equals(T0)) {
+            assertTrue(d.step(), "the first timer is reached");
+        }
+        var running = d.client().getInstanceMetadata("s", true);
+        assertEquals(OrchestrationRuntimeStatus.RUNNING, running.getRuntimeStatus());
+        assertEquals("waiting 1", running.readCustomStatusAs(String.class));
+        assertEquals("\"waiting 1\"", d.instance("s").orElseThrow().customStatus(), "the view keeps the raw JSON");
+        d.runUntilIdle();
+        assertEquals("waiting 2", d.client().getInstanceMetadata("s", true).readCustomStatusAs(String.class));
+    }
+
+    @Test
     void retryPolicyRetriesWithDurableTimers() {
         VirtualClock clock = new VirtualClock(T0);
         AtomicInteger calls = new AtomicInteger();
+        List<Instant> attempts = new java.util.ArrayList<>();
         DurableDriver d = new DurableDriver(clock)
                 .orchestrator("retry", ctx -> {
                     RetryPolicy p = new RetryPolicy(4, Duration.ofSeconds(5));
@@ -81,6 +103,7 @@ class DurableDriverTest {
                     ctx.complete(ctx.callActivity("flaky", null, new TaskOptions(p), String.class).await());
                 })
                 .activity("flaky", in -> {
+                    attempts.add(clock.now());
                     if (calls.incrementAndGet() < 3) {
                         throw new IllegalStateException("try again");
                     }
@@ -90,7 +113,9 @@ class DurableDriverTest {
         d.runUntilIdle();
         assertEquals("Completed", d.instance("r").orElseThrow().status());
         assertEquals(3, calls.get());
-        assertTrue(Duration.between(T0, clock.now()).toSeconds() >= 5 + 10, "retry delays 5 s and 10 s elapsed: " + clock.now());
+        // The engine waits firstRetryInterval x backoff^attempt, attempt counting from 1: 10 s, then 20 s. Each timer
+        // fires 1 ms after its fireAt, so that the next episode starts strictly after it.
+        assertEquals(List.of(T0, T0.plusSeconds(10).plusMillis(1), T0.plusSeconds(30).plusMillis(2)), attempts);
     }
 
     @Test
@@ -181,5 +206,310 @@ class DurableDriverTest {
             assertEquals(expected, v.output(), "crash after event " + n);
             assertTrue(echoes.get() >= 2 && echoes.get() <= 3, "at-least-once, re-run only around the crash: " + echoes.get());
         }
+    }
+
+    /** A parent fans out to two children (each calling an activity), then runs one more activity. */
+    static DurableDriver family(VirtualClock clock, AtomicInteger echoes) {
+        return new DurableDriver(clock)
+                .orchestrator("parent", ctx -> {
+                    List<Task<String>> kids = List.of(
+                            ctx.callSubOrchestrator("child", "1", "kid-1", String.class),
+                            ctx.callSubOrchestrator("child", "2", "kid-2", String.class));
+                    String joined = String.join(",", ctx.allOf(kids).await());
+                    ctx.complete(ctx.callActivity("echo", joined, String.class).await());
+                })
+                .orchestrator("child", ctx -> ctx.complete(ctx.callActivity("echo", "c" + ctx.getInput(String.class), String.class).await()))
+                .activity("echo", in -> {
+                    echoes.incrementAndGet();
+                    return in.toUpperCase();
+                });
+    }
+
+    @Test
+    void crashAfterEveryHistoryEventOfSubOrchestrationsReachesTheSameOutput() {
+        DurableDriver baseline = family(new VirtualClock(T0), new AtomicInteger());
+        baseline.client().scheduleNewOrchestrationInstance("parent", new NewOrchestrationInstanceOptions().setInstanceId("p"));
+        baseline.runUntilIdle();
+        DurableDriver.InstanceView expected = baseline.instance("p").orElseThrow();
+        assertEquals("\"C1,C2\"", expected.output());
+        for (int n = 1; n <= baseline.totalHistoryEvents(); n++) {
+            AtomicInteger echoes = new AtomicInteger();
+            DurableDriver d = family(new VirtualClock(T0), echoes).crashAfterEvent(n);
+            d.client().scheduleNewOrchestrationInstance("parent", new NewOrchestrationInstanceOptions().setInstanceId("p"));
+            d.runUntilIdle();
+            assertEquals(1, d.crashes(), "crash " + n);
+            DurableDriver.InstanceView v = d.instance("p").orElseThrow();
+            assertEquals("Completed", v.status(), "crash after event " + n + ": " + d.instances());
+            assertEquals(expected.output(), v.output(), "crash after event " + n);
+            assertTrue(echoes.get() >= 3, "every activity ran at least once: " + echoes.get());
+            for (String kid : List.of("kid-1", "kid-2")) {
+                assertEquals("Completed", d.instance(kid).orElseThrow().status(), "crash after event " + n);
+            }
+        }
+    }
+
+    @Test
+    void aTimerLeftBehindByAFinishedInstanceDoesNotMoveTheClock() {
+        VirtualClock clock = new VirtualClock(T0);
+        DurableDriver d = new DurableDriver(clock)
+                .orchestrator("race", ctx -> {
+                    Task<String> go = ctx.waitForExternalEvent("go", String.class);
+                    Task<Void> deadline = ctx.createTimer(Duration.ofHours(1));
+                    ctx.complete(ctx.anyOf(go, deadline).await() == go ? "event" : "deadline");
+                });
+        d.client().scheduleNewOrchestrationInstance("race", new NewOrchestrationInstanceOptions().setInstanceId("r"));
+        d.runUntilIdle();
+        assertEquals(T0.plus(Duration.ofHours(1)).plusMillis(1), clock.now(), "only the timer was left: it fired");
+        assertEquals("\"deadline\"", d.instance("r").orElseThrow().output());
+
+        d.client().scheduleNewOrchestrationInstance("race", new NewOrchestrationInstanceOptions().setInstanceId("r2"));
+        assertTrue(d.step());
+        d.client().raiseEvent("r2", "go", "now");
+        Instant before = clock.now();
+        d.runUntilIdle();
+        assertEquals("\"event\"", d.instance("r2").orElseThrow().output());
+        assertEquals(before, clock.now(), "the abandoned one-hour timer of a completed instance is not waited for");
+    }
+
+    @Test
+    void anOrchestratorThrowingWithoutAMessageStillFails() {
+        DurableDriver d = new DurableDriver(new VirtualClock(T0))
+                .orchestrator("npe", ctx -> {
+                    throw new IllegalStateException();
+                });
+        d.client().scheduleNewOrchestrationInstance("npe", new NewOrchestrationInstanceOptions().setInstanceId("n"));
+        d.runUntilIdle();
+        DurableDriver.InstanceView v = d.instance("n").orElseThrow();
+        assertEquals("Failed", v.status());
+        assertNotNull(v.failure());
+    }
+
+    /** Does one piece of work, then continues as new (keeping unprocessed events) while "recheck" events are waiting. */
+    static DurableDriver rechecking(VirtualClock clock, AtomicInteger runs, List<String> seen) {
+        return new DurableDriver(clock)
+                .orchestrator("loop", ctx -> {
+                    ctx.callActivity("work", null, String.class).await();
+                    Task<String> recheck = ctx.waitForExternalEvent("recheck", Duration.ZERO, String.class);
+                    if (!recheck.isCancelled()) {
+                        seen.add(recheck.await());
+                        ctx.continueAsNew(ctx.getInput(String.class), true);
+                        return;
+                    }
+                    TaskCanceledException none = assertThrows(TaskCanceledException.class, recheck::await);
+                    ctx.complete(none.getMessage());
+                })
+                .activity("work", in -> String.valueOf(runs.incrementAndGet()));
+    }
+
+    @Test
+    void zeroTimeoutSeesAnEventBufferedDuringAnActivityAndContinueAsNewKeepsTheRest() {
+        VirtualClock clock = new VirtualClock(T0);
+        AtomicInteger runs = new AtomicInteger();
+        List<String> seen = new java.util.ArrayList<>();
+        DurableDriver d = rechecking(clock, runs, seen);
+        d.client().scheduleNewOrchestrationInstance("loop", new NewOrchestrationInstanceOptions().setInstanceId("l").setInput("x"));
+        assertTrue(d.step(), "the first episode schedules the activity");
+        d.client().raiseEvent("l", "recheck", "one");
+        assertTrue(d.step(), "the event is delivered while the activity is pending: the engine buffers it");
+        d.client().raiseEvent("l", "recheck", "two");
+        d.runUntilIdle();
+        DurableDriver.InstanceView v = d.instance("l").orElseThrow();
+        assertEquals("Completed", v.status(), v.failure());
+        assertEquals(List.of("one", "two"), seen, "the second event was carried over into the next execution");
+        assertEquals(3, v.executions());
+        assertEquals(3, runs.get(), "one pass per event, and the last pass sees none");
+        assertEquals("\"x\"", v.input());
+        assertTrue(v.output().contains("Timeout of PT0S expired while waiting for an event named 'recheck'"), v.output());
+    }
+
+    @Test
+    void crashAfterEveryHistoryEventLosesNoRaisedEventAcrossContinueAsNew() {
+        DurableDriver baseline = rechecking(new VirtualClock(T0), new AtomicInteger(), new java.util.ArrayList<>());
+        int events = driveRechecks(baseline);
+        String expected = baseline.instance("l").orElseThrow().output();
+        for (int n = 1; n <= events; n++) {
+            AtomicInteger runs = new AtomicInteger();
+            List<String> seen = new java.util.ArrayList<>();
+            DurableDriver d = rechecking(new VirtualClock(T0), runs, seen).crashAfterEvent(n);
+            driveRechecks(d);
+            assertEquals(1, d.crashes(), "crash " + n);
+            DurableDriver.InstanceView v = d.instance("l").orElseThrow();
+            assertEquals("Completed", v.status(), "crash after event " + n + ": " + v.failure());
+            assertEquals(expected, v.output(), "crash after event " + n);
+            assertTrue(seen.containsAll(List.of("one", "two")), "crash after event " + n + ": " + seen);
+            assertTrue(v.executions() >= 3 && runs.get() >= 3, "crash after event " + n);
+        }
+    }
+
+    private static int driveRechecks(DurableDriver d) {
+        d.client().scheduleNewOrchestrationInstance("loop", new NewOrchestrationInstanceOptions().setInstanceId("l").setInput("x"));
+        d.step();
+        d.client().raiseEvent("l", "recheck", "one");
+        d.step();
+        d.client().raiseEvent("l", "recheck", "two");
+        d.runUntilIdle();
+        return d.totalHistoryEvents();
+    }
+
+    @Test
+    void anEventArrivingInTheSameBatchAsTheActivityResultIsCarriedOverTwice() {
+        // Engine behaviour (1.4.0) worth knowing: continueAsNew(input, true) carries over every eventRaised among the
+        // episode's new events, including one the orchestrator has just consumed. Here the event is raised while the
+        // activity runs, so the event and the activity result reach the orchestrator in the same episode.
+        AtomicInteger runs = new AtomicInteger();
+        List<String> seen = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<DurableDriver> self = new java.util.concurrent.atomic.AtomicReference<>();
+        DurableDriver d = rechecking(new VirtualClock(T0), runs, seen).activity("work", in -> {
+            if (runs.incrementAndGet() == 1) {
+                self.get().client().raiseEvent("l", "recheck", "one");
+            }
+            return "ok";
+        });
+        self.set(d);
+        d.client().scheduleNewOrchestrationInstance("loop", new NewOrchestrationInstanceOptions().setInstanceId("l").setInput("x"));
+        d.runUntilIdle();
+        assertEquals(List.of("one", "one"), seen);
+        assertEquals(3, runs.get(), "an extra pass: harmless when each pass re-observes the world");
+        assertEquals(3, d.instance("l").orElseThrow().executions());
+    }
+
+    @Test
+    void anEventQueuedAfterTheLastActivityResultIsNotSeenByAZeroTimeoutWaitAndIsDroppedOnCompletion() {
+        // Engine behaviour (1.4.0): new events are replayed in arrival order, and the orchestrator code runs on as soon
+        // as the activity result is processed, before the later event is. If it then completes, the event is lost.
+        AtomicInteger runs = new AtomicInteger();
+        List<String> seen = new java.util.ArrayList<>();
+        DurableDriver d = rechecking(new VirtualClock(T0), runs, seen);
+        d.client().scheduleNewOrchestrationInstance("loop", new NewOrchestrationInstanceOptions().setInstanceId("l").setInput("x"));
+        assertTrue(d.step(), "the first episode schedules the activity");
+        assertTrue(d.step(), "the activity runs; its result is queued");
+        d.client().raiseEvent("l", "recheck", "late");
+        d.runUntilIdle();
+        DurableDriver.InstanceView v = d.instance("l").orElseThrow();
+        assertEquals("Completed", v.status());
+        assertEquals(List.of(), seen);
+        assertEquals(1, v.executions());
+    }
+
+    @Test
+    void activityFailuresSurfaceAsTaskFailedException() {
+        DurableDriver d = new DurableDriver(new VirtualClock(T0))
+                .orchestrator("caught", ctx -> {
+                    try {
+                        ctx.callActivity("boom", "x", String.class).await();
+                    } catch (TaskFailedException e) {
+                        ctx.complete(e.getTaskName() + "|" + e.getErrorDetails().getErrorType() + "|" + e.getErrorDetails().getErrorMessage()
+                                + "|" + e.getErrorDetails().isNonRetriable() + "|" + e.getErrorDetails().getStackTrace().contains("DurableDriverTest"));
+                    }
+                })
+                .orchestrator("uncaught", ctx -> ctx.complete(ctx.callActivity("boom", "x", String.class).await()))
+                .activity("boom", in -> {
+                    throw new IllegalStateException("kaput " + in);
+                });
+        d.client().scheduleNewOrchestrationInstance("caught", new NewOrchestrationInstanceOptions().setInstanceId("c"));
+        d.client().scheduleNewOrchestrationInstance("uncaught", new NewOrchestrationInstanceOptions().setInstanceId("u"));
+        d.runUntilIdle();
+        assertEquals("\"boom|java.lang.IllegalStateException|kaput x|false|true\"", d.instance("c").orElseThrow().output());
+        DurableDriver.InstanceView u = d.instance("u").orElseThrow();
+        assertEquals("Failed", u.status());
+        assertEquals("Task 'boom' (#0) failed with an unhandled exception: kaput x", u.failure());
+        var meta = d.client().getInstanceMetadata("u", true);
+        assertEquals(OrchestrationRuntimeStatus.FAILED, meta.getRuntimeStatus());
+        assertEquals(TaskFailedException.class.getName(), meta.getFailureDetails().getErrorType());
+    }
+
+    @Test
+    void activitiesGetTheDecodedStringAndReturnAJsonString() {
+        List<String> inputs = new java.util.ArrayList<>();
+        DurableDriver d = new DurableDriver(new VirtualClock(T0))
+                .orchestrator("io", ctx -> {
+                    String a = ctx.callActivity("record", "text", String.class).await();
+                    ctx.callActivity("record", java.util.Map.of("k", 1), String.class).await();
+                    ctx.callActivity("record", null, String.class).await();
+                    ctx.complete(a);
+                })
+                .activity("record", in -> {
+                    inputs.add(in);
+                    return "got " + in;
+                });
+        d.client().scheduleNewOrchestrationInstance("io", new NewOrchestrationInstanceOptions().setInstanceId("io"));
+        d.runUntilIdle();
+        assertEquals(java.util.Arrays.asList("text", "{\"k\":1}", null), inputs);
+        assertEquals("\"got text\"", d.instance("io").orElseThrow().output());
+    }
+
+    static final TaskOrchestration SLEEPER = ctx -> {
+        ctx.createTimer(Duration.ofHours(1)).await();
+        ctx.complete("woke");
+    };
+
+    @Test
+    void waitForCompletionTimesOutInVirtualTime() throws Exception {
+        VirtualClock clock = new VirtualClock(T0);
+        DurableDriver d = new DurableDriver(clock).orchestrator("sleep", SLEEPER);
+        d.client().scheduleNewOrchestrationInstance("sleep", new NewOrchestrationInstanceOptions().setInstanceId("z"));
+        assertEquals(OrchestrationRuntimeStatus.RUNNING,
+                d.client().waitForInstanceStart("z", Duration.ofSeconds(1), false).getRuntimeStatus());
+        assertThrows(TimeoutException.class, () -> d.client().waitForInstanceCompletion("z", Duration.ofMinutes(10), false));
+        assertEquals(T0.plus(Duration.ofMinutes(10)), clock.now(), "the wait took its whole timeout, and no timer beyond it fired");
+        var done = d.client().waitForInstanceCompletion("z", Duration.ofHours(2), true);
+        assertEquals("woke", done.readOutputAs(String.class));
+        assertEquals(T0.plus(Duration.ofHours(1)).plusMillis(1), clock.now());
+    }
+
+    @Test
+    void queryTerminatePurgeAndRestart() throws Exception {
+        VirtualClock clock = new VirtualClock(T0);
+        DurableDriver d = new DurableDriver(clock).orchestrator("sleep", SLEEPER);
+        for (String id : List.of("link-a", "link-b", "scan-1")) {
+            d.client().scheduleNewOrchestrationInstance("sleep", new NewOrchestrationInstanceOptions().setInstanceId(id));
+        }
+        assertTrue(d.step());
+        d.client().terminate("link-b", "operator said so");
+        d.step();
+        d.step();
+        d.step();
+        assertEquals("Terminated", d.instance("link-b").orElseThrow().status());
+        assertEquals("\"operator said so\"", d.instance("link-b").orElseThrow().output());
+
+        OrchestrationStatusQuery running = new OrchestrationStatusQuery()
+                .setRuntimeStatusList(List.of(OrchestrationRuntimeStatus.RUNNING)).setInstanceIdPrefix("link-");
+        assertEquals(List.of("link-a"), d.client().queryInstances(running).getOrchestrationState().stream()
+                .map(m -> m.getInstanceId()).toList());
+        assertEquals(3, d.client().queryInstances(new OrchestrationStatusQuery()).getOrchestrationState().size());
+
+        assertEquals(0, d.client().purgeInstance("link-a").getDeletedInstanceCount(), "a running instance is not purged");
+        assertEquals(1, d.client().purgeInstance("link-b").getDeletedInstanceCount());
+        assertNull(d.client().getInstanceMetadata("link-b", false));
+
+        d.runUntilIdle();
+        assertEquals("Completed", d.instance("scan-1").orElseThrow().status());
+        assertEquals("scan-1", d.client().restartInstance("scan-1", false));
+        assertEquals("Pending", d.instance("scan-1").orElseThrow().status());
+        d.runUntilIdle();
+        DurableDriver.InstanceView again = d.instance("scan-1").orElseThrow();
+        assertEquals("Completed", again.status());
+        assertEquals(T0.plus(Duration.ofHours(2)).plusMillis(2), again.lastUpdatedAt());
+    }
+
+    @Test
+    void terminatingAChildFailsTheParentsCall() {
+        DurableDriver d = new DurableDriver(new VirtualClock(T0))
+                .orchestrator("sleep", SLEEPER)
+                .orchestrator("parent", ctx -> {
+                    try {
+                        ctx.complete(ctx.callSubOrchestrator("sleep", null, "kid", String.class).await());
+                    } catch (TaskFailedException e) {
+                        ctx.complete("child ended: " + e.getErrorDetails().getErrorType());
+                    }
+                });
+        d.client().scheduleNewOrchestrationInstance("parent", new NewOrchestrationInstanceOptions().setInstanceId("p"));
+        d.step();
+        d.step();
+        d.client().terminate("kid", null);
+        d.runUntilIdle();
+        assertEquals("Terminated", d.instance("kid").orElseThrow().status());
+        assertEquals("Completed", d.instance("p").orElseThrow().status());
+        assertTrue(d.instance("p").orElseThrow().output().startsWith("\"child ended: "), d.instance("p").orElseThrow().output());
     }
 }

@@ -42,9 +42,6 @@ final class Instance {
 
     /** Derives the runtime status, output and failure from the committed history. */
     void restoreFromHistory() {
-        if (status.equals("Terminated")) {
-            return;
-        }
         for (HistoryEvent e : history) {
             if (e.hasExecutionCompleted()) {
                 var c = e.getExecutionCompleted();
@@ -55,12 +52,16 @@ final class Instance {
                 };
                 output = c.hasResult() ? c.getResult().getValue() : null;
                 failureDetails = c.getFailureDetails();
-                failure = c.hasFailureDetails() && !c.getFailureDetails().getErrorMessage().isEmpty()
-                        ? c.getFailureDetails().getErrorMessage() : null;
+                failure = failureText(c.getFailureDetails());
                 return;
             }
         }
         status = history.isEmpty() ? "Pending" : "Running";
+    }
+
+    /** The failure message; an exception without one is named by its type. Null when nothing failed. */
+    private static String failureText(OrchestratorService.TaskFailureDetails f) {
+        return !f.getErrorMessage().isEmpty() ? f.getErrorMessage() : !f.getErrorType().isEmpty() ? f.getErrorType() : null;
     }
 
     DurableDriver.InstanceView view() {

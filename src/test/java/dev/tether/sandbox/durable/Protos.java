@@ -5,6 +5,8 @@ import com.google.protobuf.Timestamp;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.HistoryEvent;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Instant;
 
 /** Builders for the durable protobuf history events the sandbox backend records. */
@@ -47,12 +49,15 @@ final class Protos {
         return event(-1, at).setEventRaised(OrchestratorService.EventRaisedEvent.newBuilder().setName(name).setInput(str(input))).build();
     }
 
+    static HistoryEvent executionTerminated(String output, Instant at) {
+        return event(-1, at).setExecutionTerminated(OrchestratorService.ExecutionTerminatedEvent.newBuilder().setInput(str(output))).build();
+    }
+
+    /** An activity's exception as the host reports it: type, message (the type when there is none), full stack trace. */
     static OrchestratorService.TaskFailureDetails failure(Throwable e) {
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        StringBuilder trace = new StringBuilder();
-        for (StackTraceElement el : e.getStackTrace()) {
-            trace.append("\tat ").append(el).append('\n');
-        }
+        String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
         return OrchestratorService.TaskFailureDetails.newBuilder().setErrorType(e.getClass().getName())
                 .setErrorMessage(message).setStackTrace(str(trace.toString())).setIsNonRetriable(false).build();
     }

@@ -98,7 +98,10 @@ public final class SandboxDurableClient extends DurableTaskClient {
         return waitFor(instanceId, timeout, getInputsAndOutputs, in -> !in.isActive());
     }
 
-    /** Runs the sandbox until the condition holds, or until the virtual timeout passes. */
+    /**
+     * Runs the sandbox until the condition holds, or until the timeout passes in virtual time: no timer beyond the
+     * deadline is fired, and a wait that times out leaves the clock at the deadline, as real waiting would.
+     */
     private OrchestrationMetadata waitFor(String instanceId, Duration timeout, boolean payloads, Predicate<Instance> done) throws TimeoutException {
         Instant deadline = driver.clock.now().plus(timeout);
         while (true) {
@@ -106,7 +109,8 @@ public final class SandboxDurableClient extends DurableTaskClient {
             if (in != null && done.test(in)) {
                 return SandboxMetadata.of(state(in, payloads), payloads);
             }
-            if (!driver.clock.now().isBefore(deadline) || !driver.step()) {
+            if (!driver.step(deadline)) {
+                driver.clock.advanceTo(deadline);
                 throw new TimeoutException("instance " + instanceId + " did not reach the state within " + timeout);
             }
         }
