@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -53,12 +55,17 @@ final class SimulatedLoadBalancerController {
         }
         cluster.observed.keySet().retainAll(keys);
         cluster.pendingReasons.keySet().retainAll(keys);
+        Map<String, String> ingress = new HashMap<>();
         for (ObjectNode s : services) {
-            reconcile(cluster, s, services, now);
+            ingressIp(s).ifPresent(ip -> ingress.put(key(s), ip));
+        }
+        for (ObjectNode s : services) {
+            reconcile(cluster, s, services, ingress, now);
         }
     }
 
-    private void reconcile(ClusterServer cluster, ObjectNode service, List<ObjectNode> all, Instant now) {
+    /** {@code ingress}: each Service's current IP, kept up to date as this pass assigns and removes them. */
+    private void reconcile(ClusterServer cluster, ObjectNode service, List<ObjectNode> all, Map<String, String> ingress, Instant now) {
         String key = key(service);
         Optional<String> current = ingressIp(service);
         if (!"LoadBalancer".equals(service.path("spec").path("type").asText())) {
@@ -66,6 +73,7 @@ final class SimulatedLoadBalancerController {
             cluster.pendingReasons.remove(key);
             if (current.isPresent()) {
                 setIngress(cluster, service, null);
+                ingress.remove(key);
             }
             return;
         }
@@ -97,7 +105,7 @@ final class SimulatedLoadBalancerController {
         if (now.isBefore(seen.since().plus(delay))) {
             return;
         }
-        Set<String> taken = takenByOthers(all, key);
+        Set<String> taken = takenByOthers(all, ingress, key);
         String ip;
         if (pinned != null) {
             if (!pool.assignable(pinned)) {
@@ -120,16 +128,21 @@ final class SimulatedLoadBalancerController {
         }
         cluster.pendingReasons.remove(key);
         setIngress(cluster, service, ip);
+        ingress.put(key, ip);
     }
 
     /** Addresses other Services of the cluster hold as ingress or pin with the ipv4 annotation. */
-    private static Set<String> takenByOthers(List<ObjectNode> services, String self) {
+    private static Set<String> takenByOthers(List<ObjectNode> services, Map<String, String> ingress, String self) {
         Set<String> taken = new HashSet<>();
+        ingress.forEach((k, ip) -> {
+            if (!k.equals(self)) {
+                taken.add(ip);
+            }
+        });
         for (ObjectNode other : services) {
             if (key(other).equals(self)) {
                 continue;
             }
-            ingressIp(other).ifPresent(taken::add);
             String pin = annotation(other, IPV4);
             if (pin != null && "LoadBalancer".equals(other.path("spec").path("type").asText())) {
                 taken.add(pin);
