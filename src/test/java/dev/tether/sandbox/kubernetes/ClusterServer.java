@@ -1,12 +1,13 @@
 package dev.tether.sandbox.kubernetes;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.sandbox.CallLog;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -21,38 +22,65 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** One simulated AKS API server on loopback: a fabric8 CRUD mock, and the sandbox's own client to it. */
+/**
+ * One simulated AKS API server: a fabric8 CRUD mock on 127.0.0.1 (an ephemeral port), the sandbox's own client to it
+ * (every request it sends carries the internal marker header, so it is never logged or faulted), and the per-cluster
+ * state the simulated cloud controller keeps.
+ */
 final class ClusterServer implements AutoCloseable {
     private static final ObjectMapper M = new ObjectMapper();
-    private static final Pattern SERVICE_PATH = Pattern.compile("/api/v1/namespaces/([^/]+)/services(?:/([^/?]+))?.*");
+    /** The mock logs every request at INFO through java.util.logging; the call log already has Tether's. */
+    private static final Logger MOCK_LOGGER = Logger.getLogger(MockWebServer.class.getName());
+    private static final Pattern SERVICE_PATH = Pattern.compile("/api/v1/namespaces/([^/]+)/services(?:/([^/]+))?");
+    /** Where each kind we seed lives: the collection path of its API group. */
+    private static final Map<String, String> COLLECTIONS = Map.of(
+            "Service", "/api/v1/namespaces/%s/services",
+            "ConfigMap", "/api/v1/namespaces/%s/configmaps",
+            "Deployment", "/apis/apps/v1/namespaces/%s/deployments");
+    /** The kinds {@link #dump()} reports, in this order. */
+    static final List<String> DUMPED_KINDS = List.of("ConfigMap", "Deployment", "Service");
+
+    static {
+        MOCK_LOGGER.setLevel(Level.WARNING);
+    }
 
     final String clusterId;
-    final String internalCidr;
-    private final KubernetesMockServer server;
+    final Ipv4Cidr internalSubnet;
     final LoggingDispatcher dispatcher;
-    final NamespacedKubernetesClient client;
-    /** When each Service was last written by a client other than the sandbox: the controller reacts after the LB delay. */
-    final Map<String, Instant> serviceChangedAt = new ConcurrentHashMap<>();
+    private final KubernetesMockServer server;
+    final KubernetesClient client;
+    private final Supplier<Instant> now;
+    /** When each Service ("namespace/name") was last created or changed by anyone other than the controller's status writes. */
+    final Map<String, Instant> serviceWrittenAt = new ConcurrentHashMap<>();
+    /** The controller's memory per Service: what it last saw and since when. */
+    final Map<String, SimulatedLoadBalancerController.Observed> observed = new ConcurrentHashMap<>();
+    /** Why a LoadBalancer Service has no IP, per Service. */
     final Map<String, String> pendingReasons = new ConcurrentHashMap<>();
     /** Subnets of the cluster's VNet by lower-cased name: where azure-load-balancer-internal-subnet points. */
-    final Map<String, String> vnetSubnets = new ConcurrentHashMap<>();
-    private final java.util.function.Supplier<Instant> now;
+    final Map<String, Ipv4Cidr> vnetSubnets = new ConcurrentHashMap<>();
 
-    ClusterServer(String clusterId, String internalCidr, CallLog log, java.util.function.Supplier<Instant> now) {
+    ClusterServer(String clusterId, Ipv4Cidr internalSubnet, CallLog log, Supplier<Instant> now) {
         this.clusterId = clusterId;
-        this.internalCidr = internalCidr;
+        this.internalSubnet = internalSubnet;
         this.now = now;
-        this.dispatcher = new LoggingDispatcher(log, this::onWrite);
+        this.dispatcher = new LoggingDispatcher(log, this::written);
         this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         this.client = server.createClient(b -> b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("tether-sandbox", new Interceptor() {
             @Override
             public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-                builder.header(LoggingDispatcher.INTERNAL_HEADER, "internal");
+                builder.setHeader(LoggingDispatcher.INTERNAL_HEADER, LoggingDispatcher.INTERNAL_VALUE);
             }
         })));
     }
@@ -62,7 +90,7 @@ final class ClusterServer implements AutoCloseable {
     }
 
     /** Runs on the server's thread: it must not call the server back. */
-    private void onWrite(String method, String path, String body) {
+    private void written(String method, String path, String body) {
         Matcher m = SERVICE_PATH.matcher(path);
         if (!m.matches()) {
             return;
@@ -76,54 +104,120 @@ final class ClusterServer implements AutoCloseable {
             }
         }
         if (name != null) {
-            serviceChangedAt.put(m.group(1) + "/" + name, now.get());
+            serviceWrittenAt.put(m.group(1) + "/" + name, now.get());
         }
     }
 
-    /** Creates an object exactly as given. */
-    void create(ObjectNode object) {
+    /** Creates an object exactly as given (its JSON is posted unchanged, apart from a defaulted namespace). */
+    ObjectNode create(ObjectNode object) {
         String kind = object.path("kind").asText();
-        if (!List.of("Service", "ConfigMap", "Deployment", "Namespace").contains(kind)) {
-            throw new IllegalArgumentException("cluster " + clusterId + ": the sandbox seeds Service, ConfigMap, Deployment and Namespace objects, not '" + kind + "'");
+        String name = object.path("metadata").path("name").asText("");
+        if (!kind.equals("Namespace") && !COLLECTIONS.containsKey(kind)) {
+            throw new IllegalArgumentException("cluster " + clusterId + ": the sandbox holds Namespace, Service, ConfigMap and Deployment objects, not '"
+                    + kind + "' (" + name + ")");
         }
-        ObjectNode copy = object.deepCopy();
-        if (!kind.equals("Namespace") && !copy.path("metadata").has("namespace")) {
-            ((ObjectNode) copy.get("metadata")).put("namespace", "default");
-        }
-        HasMetadata resource = client.getKubernetesSerialization().unmarshal(copy.toString());
-        client.resource(resource).create();
-    }
-
-    boolean exists(String kind, String namespace, String name) {
-        return switch (kind) {
-            case "Service" -> client.services().inNamespace(namespace).withName(name).get() != null;
-            case "ConfigMap" -> client.configMaps().inNamespace(namespace).withName(name).get() != null;
-            case "Deployment" -> client.apps().deployments().inNamespace(namespace).withName(name).get() != null;
-            case "Namespace" -> client.namespaces().withName(name).get() != null;
-            default -> false;
-        };
-    }
-
-    List<ObjectNode> dump() {
-        List<HasMetadata> all = new ArrayList<>();
-        all.addAll(client.services().inAnyNamespace().list().getItems());
-        all.addAll(client.configMaps().inAnyNamespace().list().getItems());
-        all.addAll(client.apps().deployments().inAnyNamespace().list().getItems());
-        all.sort(Comparator.comparing((HasMetadata h) -> h.getKind()).thenComparing(h -> String.valueOf(h.getMetadata().getNamespace()))
-                .thenComparing(h -> h.getMetadata().getName()));
-        List<ObjectNode> out = new ArrayList<>();
-        for (HasMetadata h : all) {
-            try {
-                ObjectNode node = (ObjectNode) M.readTree(client.getKubernetesSerialization().asJson(h));
-                if (node.get("metadata") instanceof ObjectNode meta) {
-                    meta.remove("managedFields");
-                }
-                out.add(node);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        ObjectNode body = object.deepCopy();
+        String path;
+        if (kind.equals("Namespace")) {
+            path = "/api/v1/namespaces";
+        } else {
+            String namespace = body.path("metadata").path("namespace").asText("");
+            if (namespace.isEmpty()) {
+                namespace = "default";
+                body.with("metadata").put("namespace", namespace);
             }
+            ensureNamespace(namespace);
+            path = COLLECTIONS.get(kind).formatted(namespace);
         }
-        return out;
+        HttpResponse<String> r = send("POST", path, "application/json", body.toString());
+        if (r.code() != 201) {
+            throw new IllegalArgumentException("cluster " + clusterId + ": cannot create " + kind + " " + name + ": " + r.code() + " " + r.body());
+        }
+        return parse(r.body());
+    }
+
+    /** A real API server refuses objects in a namespace that does not exist; the sandbox creates the namespace instead. */
+    private void ensureNamespace(String namespace) {
+        if (get("Namespace", null, namespace).isEmpty()) {
+            ObjectNode ns = M.createObjectNode().put("apiVersion", "v1").put("kind", "Namespace");
+            ns.putObject("metadata").put("name", namespace);
+            create(ns);
+        }
+    }
+
+    Optional<ObjectNode> get(String kind, String namespace, String name) {
+        String path = kind.equals("Namespace") ? "/api/v1/namespaces/" + name
+                : COLLECTIONS.containsKey(kind) ? COLLECTIONS.get(kind).formatted(namespace) + "/" + name : null;
+        if (path == null) {
+            return Optional.empty();
+        }
+        HttpResponse<String> r = send("GET", path, null, null);
+        return r.code() == 200 ? Optional.of(withoutManagedFields(parse(r.body()))) : Optional.empty();
+    }
+
+    /** Every object of one kind in all namespaces, as the API server returns them. */
+    List<ObjectNode> list(String kind) {
+        String path = COLLECTIONS.get(kind).replace("/namespaces/%s", "");
+        HttpResponse<String> r = send("GET", path, null, null);
+        if (r.code() != 200) {
+            throw new IllegalStateException("cluster " + clusterId + ": list " + kind + " answered " + r.code());
+        }
+        List<ObjectNode> items = new ArrayList<>();
+        for (JsonNode item : parse(r.body()).path("items")) {
+            items.add(withoutManagedFields((ObjectNode) item));
+        }
+        return items;
+    }
+
+    /** Replaces a Service's status through the /status subresource (what the cloud controller does). */
+    void patchServiceStatus(String namespace, String name, ObjectNode status) {
+        ObjectNode patch = M.createObjectNode();
+        patch.set("status", status);
+        HttpResponse<String> r = send("PATCH", "/api/v1/namespaces/" + namespace + "/services/" + name + "/status",
+                "application/merge-patch+json", patch.toString());
+        if (r.code() >= 300 && r.code() != 404) {
+            throw new IllegalStateException("cluster " + clusterId + ": status patch of " + namespace + "/" + name + " answered " + r.code());
+        }
+    }
+
+    /** Services, ConfigMaps and Deployments in every namespace, ordered by kind, namespace and name. */
+    List<ObjectNode> dump() {
+        List<ObjectNode> all = new ArrayList<>();
+        DUMPED_KINDS.forEach(k -> all.addAll(list(k)));
+        all.sort(Comparator.comparing((ObjectNode o) -> o.path("kind").asText())
+                .thenComparing(o -> o.path("metadata").path("namespace").asText())
+                .thenComparing(o -> o.path("metadata").path("name").asText()));
+        return all;
+    }
+
+    private HttpResponse<String> send(String method, String path, String contentType, String body) {
+        var builder = client.getHttpClient().newHttpRequestBuilder().uri(url() + path).timeout(30, TimeUnit.SECONDS);
+        if (!method.equals("GET")) {
+            builder = builder.method(method, contentType, body);
+        }
+        try {
+            return client.getHttpClient().sendAsync(builder.build(), String.class).get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cluster " + clusterId + ": " + method + " " + path + " failed: " + e, e);
+        }
+    }
+
+    private static ObjectNode withoutManagedFields(ObjectNode o) {
+        if (o.get("metadata") instanceof ObjectNode meta) {
+            meta.remove("managedFields");
+        }
+        return o;
+    }
+
+    private static ObjectNode parse(String json) {
+        try {
+            return (ObjectNode) M.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -2,10 +2,11 @@ package dev.tether.sandbox.kubernetes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tether.plan.Conventions;
 import dev.tether.sandbox.CallLog;
+import dev.tether.sandbox.Faults;
 import dev.tether.sandbox.VirtualClock;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,26 +16,56 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The local Kubernetes world: one fabric8 CRUD API server per AKS cluster on loopback, seeded like AKS, with a simulated
- * AKS load-balancer controller driven by the virtual clock. Tether reaches it with the official client-java.
- * <p>Known differences from a real API server, which Tether's code does not depend on: no server-side apply, no
- * strategic merge patch (415), no HTTP watch, a 404 has an empty body, and creationTimestamps are wall-clock time.
+ * The local Kubernetes world: one API server per AKS cluster (fabric8's CRUD mock on 127.0.0.1), seeded like AKS, with
+ * a simulated AKS cloud controller that gives LoadBalancer Services their IPs on the virtual clock. Tether reaches it
+ * with the official client-java, exactly as it reaches AKS; every request it makes is in the {@link CallLog}.
+ *
+ * <h2>How it differs from a real API server</h2>
+ * Corrected by the sandbox ({@link ApiServerDispatcher}), so Tether needs no workaround:
+ * <ul>
+ * <li>fabric8 answers PATCH with 202, sends no Content-Type, answers 404 with an empty body and gives 409s the reason
+ * Invalid; the sandbox answers 200, {@code application/json}, a NotFound Status, and AlreadyExists / Conflict.</li>
+ * <li>fabric8's JSON merge patch appends to arrays and stores {@code null}s, and lets a patch or PUT of the object
+ * rewrite (or drop) its status; the sandbox applies RFC 7386 and keeps status to the /status subresource.</li>
+ * <li>A write that changes nothing keeps the resourceVersion.</li>
+ * <li>Objects in a namespace that does not exist are accepted by fabric8; seeding creates the namespace first.</li>
+ * </ul>
+ * Not corrected (Tether must not depend on them):
+ * <ul>
+ * <li>Server-side apply ({@code application/apply-patch+yaml}) and strategic merge patch answer 415: use JSON merge
+ * patch (or JSON patch) through {@code PatchUtils.patch}.</li>
+ * <li>Watch works only over WebSocket; an HTTP-streaming watch ({@code ?watch=true}) answers 400.</li>
+ * <li>No validation, defaulting or admission: names are not checked, a Service gets no clusterIP, nodePorts or
+ * defaulted protocol, a Deployment no status, and no controller but the load-balancer one runs (pods never roll).</li>
+ * <li>Authentication is not checked: any bearer token, or none, is accepted.</li>
+ * <li>{@code metadata.generation} goes up on every write, resourceVersions are small integers, uids are sequential,
+ * and creationTimestamp is wall-clock time (not the virtual clock).</li>
+ * <li>Discovery ({@code /api}, {@code /apis}, {@code /version}) is not served meaningfully; client-java's typed calls
+ * don't need it.</li>
+ * <li>The server speaks HTTP/1.1 only; a client that tries an h2c upgrade (the JDK HttpClient by default) hangs.</li>
+ * </ul>
  */
 public final class KubernetesSandbox implements AutoCloseable {
-    private static final ObjectMapper M = new ObjectMapper();
-    /** AKS's default node subnet, used for clusters whose VNet AKS manages. */
+    /** AKS's default node subnet, for clusters without a bring-your-own subnet. */
     public static final String AKS_DEFAULT_NODE_CIDR = "10.224.0.0/16";
+    /** AKS's default kube-dns ClusterIP (in the default service CIDR 10.0.0.0/16). */
+    public static final String AKS_DEFAULT_DNS_SERVICE_IP = "10.0.0.10";
+    /** The Entra ID server application every AKS cluster's kubelogin asks a token for. */
+    static final String AKS_AAD_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
+    /** The Azure CLI public client kubelogin uses. */
+    static final String AKS_AAD_CLIENT_ID = "80faf920-1908-4b52-b5ef-a8e7bedfc67a";
+    private static final ObjectMapper M = new ObjectMapper();
 
     private final CallLog log;
     private final VirtualClock clock;
     private final SimulatedLoadBalancerController controller;
     private final Map<String, ClusterServer> clusters = new LinkedHashMap<>();
-    private final Map<String, String> tokens = new LinkedHashMap<>();
+    private boolean closed;
 
     public KubernetesSandbox(CallLog log, VirtualClock clock, Duration lbDelay) {
         this.log = log;
         this.clock = clock;
-        this.controller = new SimulatedLoadBalancerController(lbDelay, clock.now());
+        this.controller = new SimulatedLoadBalancerController(lbDelay);
         clock.onAdvance(t -> tick());
     }
 
@@ -42,54 +73,36 @@ public final class KubernetesSandbox implements AutoCloseable {
         return clusterId.toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Starts an API server for the cluster, creates {@code objects} exactly as given, then adds what AKS always has and
+     * the objects did not: namespaces kube-system and default, Deployment and Service for CoreDNS, and the empty
+     * {@code coredns-custom} ConfigMap.
+     */
     public synchronized void addCluster(String clusterId, String internalLbSubnetCidr, String dnsServiceIp, List<ObjectNode> objects) {
-        ClusterServer server = new ClusterServer(clusterId, internalLbSubnetCidr == null ? AKS_DEFAULT_NODE_CIDR : internalLbSubnetCidr, log, clock::now);
+        if (closed) {
+            throw new IllegalStateException("the Kubernetes sandbox is closed");
+        }
+        if (clusters.containsKey(key(clusterId))) {
+            throw new IllegalArgumentException("cluster " + clusterId + " is already in the sandbox");
+        }
+        Ipv4Cidr subnet = Ipv4Cidr.parse(internalLbSubnetCidr == null ? AKS_DEFAULT_NODE_CIDR : internalLbSubnetCidr);
+        ClusterServer server = new ClusterServer(clusterId, subnet, log, clock::now);
         clusters.put(key(clusterId), server);
-        tokens.put(key(clusterId), UUID.nameUUIDFromBytes(clusterId.getBytes()).toString().replace("-", ""));
-        for (ObjectNode o : objects) {
-            server.create(o);
-        }
-        seedAks(server, dnsServiceIp == null ? "10.0.0.10" : dnsServiceIp);
-    }
-
-    /** What every AKS cluster has in kube-system, unless the world already gave it. */
-    private static void seedAks(ClusterServer s, String dnsIp) {
-        for (String ns : List.of("kube-system", "default")) {
-            if (!s.exists("Namespace", null, ns)) {
-                s.create(object("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + ns + "\"}}"));
-            }
-        }
-        if (!s.exists("Deployment", "kube-system", Conventions.COREDNS_DEPLOYMENT)) {
-            s.create(object("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"coredns\",\"namespace\":\"kube-system\","
-                    + "\"labels\":{\"k8s-app\":\"kube-dns\",\"kubernetes.io/cluster-service\":\"true\"}},"
-                    + "\"spec\":{\"replicas\":2,\"selector\":{\"matchLabels\":{\"k8s-app\":\"kube-dns\"}},"
-                    + "\"template\":{\"metadata\":{\"labels\":{\"k8s-app\":\"kube-dns\"}},"
-                    + "\"spec\":{\"containers\":[{\"name\":\"coredns\",\"image\":\"mcr.microsoft.com/oss/kubernetes/coredns:v1.11.3\"}]}}}}"));
-        }
-        if (!s.exists("Service", "kube-system", "kube-dns")) {
-            s.create(object("{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"kube-dns\",\"namespace\":\"kube-system\","
-                    + "\"labels\":{\"k8s-app\":\"kube-dns\",\"kubernetes.io/cluster-service\":\"true\"}},"
-                    + "\"spec\":{\"type\":\"ClusterIP\",\"clusterIP\":\"" + dnsIp + "\",\"selector\":{\"k8s-app\":\"kube-dns\"},"
-                    + "\"ports\":[{\"name\":\"dns\",\"port\":53,\"protocol\":\"UDP\",\"targetPort\":53},"
-                    + "{\"name\":\"dns-tcp\",\"port\":53,\"protocol\":\"TCP\",\"targetPort\":53}]}}"));
-        }
-        if (!s.exists("ConfigMap", "kube-system", Conventions.COREDNS_CUSTOM)) {
-            s.create(object("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"coredns-custom\",\"namespace\":\"kube-system\","
-                    + "\"labels\":{\"addonmanager.kubernetes.io/mode\":\"EnsureExists\",\"k8s-app\":\"kube-dns\"}}}"));
-        }
-    }
-
-    private static ObjectNode object(String json) {
         try {
-            return (ObjectNode) M.readTree(json);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
+            for (ObjectNode o : objects) {
+                server.create(o);
+            }
+            AksSeed.seed(server, dnsServiceIp == null ? AKS_DEFAULT_DNS_SERVICE_IP : dnsServiceIp);
+        } catch (RuntimeException e) {
+            clusters.remove(key(clusterId));
+            server.close();
+            throw e;
         }
     }
 
     /**
-     * The cluster user kubeconfig, as AKS returns it: a static token for clusters with local accounts, or (Entra ID) an
-     * exec user running kubelogin, which Tether must not run.
+     * The cluster user kubeconfig as AKS returns it: server, a cluster and context named after the cluster, and a user
+     * with a static bearer token (local accounts), or (Entra ID, {@code format=exec}) an exec user running kubelogin.
      */
     public synchronized String kubeconfig(String clusterId, boolean entra) {
         ClusterServer s = server(clusterId);
@@ -97,52 +110,57 @@ public final class KubernetesSandbox implements AutoCloseable {
         String user = "clusterUser_" + name;
         String userBlock = entra
                 ? "    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: kubelogin\n      args:\n"
-                + "      - get-token\n      - --login\n      - devicecode\n      - --server-id\n      - 6dae42f8-4368-4678-94ff-3960e28e3630\n"
-                + "      - --client-id\n      - 80faf920-1908-4b52-b5ef-a8e7bedfc67a\n      env: null\n      provideClusterInfo: false\n"
-                + "      interactiveMode: IfAvailable\n"
-                : "    token: " + tokens.get(key(clusterId)) + "\n";
+                + "      - get-token\n      - --environment\n      - AzurePublicCloud\n      - --server-id\n      - " + AKS_AAD_SERVER_ID + "\n"
+                + "      - --client-id\n      - " + AKS_AAD_CLIENT_ID + "\n      - --login\n      - devicecode\n"
+                + "      env: null\n      provideClusterInfo: false\n      interactiveMode: IfAvailable\n"
+                : "    token: " + token(clusterId) + "\n";
         return "apiVersion: v1\nkind: Config\nclusters:\n- name: " + name + "\n  cluster:\n    server: " + s.url() + "\n"
                 + "contexts:\n- name: " + name + "\n  context:\n    cluster: " + name + "\n    user: " + user + "\n"
                 + "current-context: " + name + "\npreferences: {}\nusers:\n- name: " + user + "\n  user:\n" + userBlock;
     }
 
-    /** The static token the cluster's kubeconfig carries (tests scan logs for it). */
+    /** The static token the cluster's kubeconfig carries (tests scan logs for it). Stable per cluster id. */
     public synchronized String token(String clusterId) {
-        return tokens.get(key(clusterId));
+        server(clusterId);
+        return UUID.nameUUIDFromBytes(key(clusterId).getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
     }
 
     /** The subnets of the cluster's VNet by name, for Services that name one with azure-load-balancer-internal-subnet. */
     public synchronized void setVnetSubnets(String clusterId, Map<String, String> cidrByName) {
-        server(clusterId).vnetSubnets.clear();
-        cidrByName.forEach((n, c) -> server(clusterId).vnetSubnets.put(n.toLowerCase(Locale.ROOT), c));
+        ClusterServer s = server(clusterId);
+        s.vnetSubnets.clear();
+        cidrByName.forEach((n, c) -> s.vnetSubnets.put(n.toLowerCase(Locale.ROOT), Ipv4Cidr.parse(c)));
     }
 
     /** Faults for requests from Tether to every cluster (the sandbox's own traffic is never faulted). */
-    public synchronized void setFaults(dev.tether.sandbox.Faults faults) {
+    public synchronized void setFaults(Faults faults) {
         clusters.values().forEach(c -> c.dispatcher.setFaults(faults));
     }
 
+    /** Runs the simulated cloud controller once over every cluster, at the virtual clock's time. */
     public synchronized void tick() {
+        if (closed) {
+            return;
+        }
         for (ClusterServer s : clusters.values()) {
             controller.reconcile(s, clock.now());
         }
     }
 
-    /** Why a LoadBalancer Service of the cluster has no IP yet, if the controller knows. */
+    /** Why a LoadBalancer Service of the cluster has no IP (or not the one it asks for), if the controller knows. */
     public synchronized Optional<String> pendingReason(String clusterId, String namespace, String name) {
         return Optional.ofNullable(server(clusterId).pendingReasons.get(namespace + "/" + name));
     }
 
+    /** Every Service, ConfigMap and Deployment per cluster, as the API server returns them, ordered by kind, namespace, name. */
     public synchronized Map<String, List<ObjectNode>> dump() {
         Map<String, List<ObjectNode>> out = new LinkedHashMap<>();
-        clusters.forEach((k, s) -> out.put(s.clusterId, s.dump()));
+        clusters.values().forEach(s -> out.put(s.clusterId, s.dump()));
         return out;
     }
 
     public synchronized Optional<ObjectNode> get(String clusterId, String kind, String namespace, String name) {
-        return server(clusterId).dump().stream().filter(o -> o.path("kind").asText().equals(kind)
-                && o.path("metadata").path("name").asText().equals(name)
-                && o.path("metadata").path("namespace").asText().equals(namespace)).findFirst();
+        return server(clusterId).get(kind, namespace, name);
     }
 
     /** The sandbox's own fabric8 client for a cluster (its calls are not logged): for tests that edit the world. */
@@ -153,14 +171,35 @@ public final class KubernetesSandbox implements AutoCloseable {
     private ClusterServer server(String clusterId) {
         ClusterServer s = clusters.get(key(clusterId));
         if (s == null) {
-            throw new IllegalArgumentException("no cluster " + clusterId + " in the sandbox");
+            throw new IllegalArgumentException("no cluster " + clusterId + " in the Kubernetes sandbox");
         }
         return s;
     }
 
+    static ObjectNode json(String text) {
+        try {
+            return (ObjectNode) M.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public synchronized void close() {
-        clusters.values().forEach(ClusterServer::close);
+        closed = true;
+        RuntimeException first = null;
+        for (ClusterServer s : clusters.values()) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
         clusters.clear();
+        if (first != null) {
+            throw first;
+        }
     }
 }

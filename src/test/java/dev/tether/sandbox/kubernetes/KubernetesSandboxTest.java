@@ -63,7 +63,7 @@ class KubernetesSandboxTest {
     String ip(String name) throws ApiException {
         V1Service s = core.readNamespacedService(name, "default").execute();
         return s.getStatus() == null || s.getStatus().getLoadBalancer() == null || s.getStatus().getLoadBalancer().getIngress() == null
-                ? null : s.getStatus().getLoadBalancer().getIngress().get(0).getIp();
+                || s.getStatus().getLoadBalancer().getIngress().isEmpty() ? null : s.getStatus().getLoadBalancer().getIngress().get(0).getIp();
     }
 
     @Test
@@ -118,5 +118,70 @@ class KubernetesSandboxTest {
         assertTrue(yaml.contains("command: kubelogin") && yaml.contains("6dae42f8-4368-4678-94ff-3960e28e3630"));
         assertFalse(yaml.contains(sandbox.token(CLUSTER)));
         assertTrue(sandbox.kubeconfig(CLUSTER, false).contains("token: " + sandbox.token(CLUSTER)));
+    }
+
+    static final Map<String, String> INTERNAL = Map.of("service.beta.kubernetes.io/azure-load-balancer-internal", "true");
+
+    void mergePatch(String name, String patch) throws ApiException {
+        PatchUtils.patch(V1Service.class, () -> core.patchNamespacedService(name, "default", new V1Patch(patch)).buildCall(null),
+                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+    }
+
+    @Test
+    void internalServicesGetDistinctAddressesAndAPinnedAddressInUseStaysPending() throws Exception {
+        core.createNamespacedService("default", lb("a", INTERNAL)).execute();
+        core.createNamespacedService("default", lb("b", INTERNAL)).execute();
+        clock.advance(Duration.ofSeconds(30));
+        assertEquals(java.util.Set.of("10.1.0.4", "10.1.0.5"), java.util.Set.of(ip("a"), ip("b")));
+        core.createNamespacedService("default", lb("c", Map.of("service.beta.kubernetes.io/azure-load-balancer-internal", "true",
+                "service.beta.kubernetes.io/azure-load-balancer-ipv4", ip("a")))).execute();
+        clock.advance(Duration.ofSeconds(30));
+        assertNull(ip("c"));
+        assertTrue(sandbox.pendingReason(CLUSTER, "default", "c").orElseThrow().contains("already used"));
+    }
+
+    @Test
+    void aFlipBetweenInternalAndPublicReassignsAfterTheDelayAndLeavingLoadBalancerDropsTheIngress() throws Exception {
+        core.createNamespacedService("default", lb("web", Map.of())).execute();
+        clock.advance(Duration.ofSeconds(30));
+        assertTrue(ip("web").startsWith("203.0.113."));
+
+        mergePatch("web", "{\"metadata\":{\"annotations\":{\"service.beta.kubernetes.io/azure-load-balancer-internal\":\"true\"}}}");
+        clock.advance(Duration.ofSeconds(29));
+        assertTrue(ip("web").startsWith("203.0.113."), "the old frontend stays until the controller has reconciled");
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals("10.1.0.4", ip("web"));
+
+        mergePatch("web", "{\"metadata\":{\"labels\":{\"team\":\"shop\"}}}");
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals("10.1.0.4", ip("web"), "a change that does not touch the frontend keeps the IP");
+
+        mergePatch("web", "{\"spec\":{\"type\":\"ClusterIP\"}}");
+        clock.advance(Duration.ofSeconds(1));
+        assertNull(ip("web"));
+    }
+
+    @Test
+    void clustersWithoutAByoSubnetUseTheAksDefaultNodeSubnet() throws Exception {
+        String other = CLUSTER + "-default";
+        sandbox.addCluster(other, null, null, List.of());
+        CoreV1Api otherCore = new CoreV1Api(ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(new StringReader(sandbox.kubeconfig(other, false)))).build());
+        otherCore.createNamespacedService("default", lb("svc", INTERNAL)).execute();
+        clock.advance(Duration.ofSeconds(30));
+        assertEquals("10.224.0.4", sandbox.get(other, "Service", "default", "svc").orElseThrow().at("/status/loadBalancer/ingress/0/ip").asText());
+    }
+
+    @Test
+    void theCallLogHasTetherCallsInOrderAndNoneOfTheSandboxOwn() throws Exception {
+        core.createNamespacedService("default", lb("web", INTERNAL)).execute();
+        core.readNamespacedService("web", "default").execute();
+        assertThrows(ApiException.class, () -> core.readNamespacedService("missing", "default").execute());
+        clock.advance(Duration.ofSeconds(30));
+        sandbox.dump();
+        sandbox.get(CLUSTER, "Service", "default", "web");
+        assertEquals(List.of(
+                new CallLog.Call("kubernetes", "POST", "/api/v1/namespaces/default/services", 201),
+                new CallLog.Call("kubernetes", "GET", "/api/v1/namespaces/default/services/web", 200),
+                new CallLog.Call("kubernetes", "GET", "/api/v1/namespaces/default/services/missing", 404)), log.calls());
     }
 }

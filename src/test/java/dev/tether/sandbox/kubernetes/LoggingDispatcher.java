@@ -1,45 +1,48 @@
 package dev.tether.sandbox.kubernetes;
 
 import dev.tether.sandbox.CallLog;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import dev.tether.sandbox.Faults;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
-
-
 /**
- * fabric8's CRUD dispatcher, plus: every request from a client other than the sandbox itself is recorded in the
- * call log, and writes to Services are reported so the simulated AKS controller knows when they changed.
+ * The cluster's API server front door. Every request from a client other than the sandbox itself (Tether's client never
+ * sends {@link #INTERNAL_HEADER}) is recorded in the call log with the status it got, and may be answered by an injected
+ * fault instead. Successful writes to Services, from any client, are reported so the simulated cloud controller knows
+ * when a Service was created or changed.
  */
-final class LoggingDispatcher extends KubernetesCrudDispatcher {
+final class LoggingDispatcher extends ApiServerDispatcher {
     static final String INTERNAL_HEADER = "X-Tether-Sandbox";
-
-    private final CallLog log;
-    private final WriteListener serviceWritten;
+    static final String INTERNAL_VALUE = "internal";
 
     interface WriteListener {
-        void written(String method, String path, String body);
+        /** A successful create, update, patch or delete of an object (not a /status write). */
+        void written(String method, String path, String requestBody);
     }
 
-    LoggingDispatcher(CallLog log, WriteListener serviceWritten) {
+    private final CallLog log;
+    private final WriteListener writes;
+    private volatile Faults faults = Faults.none();
+
+    LoggingDispatcher(CallLog log, WriteListener writes) {
         this.log = log;
-        this.serviceWritten = serviceWritten;
+        this.writes = writes;
     }
 
-    private volatile dev.tether.sandbox.Faults faults = dev.tether.sandbox.Faults.none();
-
-    void setFaults(dev.tether.sandbox.Faults faults) {
+    void setFaults(Faults faults) {
         this.faults = faults;
     }
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-        if (request.getHeader(INTERNAL_HEADER) == null) {
+        boolean internal = INTERNAL_VALUE.equals(request.getHeader(INTERNAL_HEADER));
+        if (!internal) {
             var fault = faults.match("kubernetes", request.getMethod(), request.getPath());
             if (fault.isPresent()) {
                 int code = fault.get().status();
                 MockResponse injected = new MockResponse().setResponseCode(code)
-                        .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"injected fault\",\"code\":" + code + "}");
+                        .setHeader("Content-Type", "application/json")
+                        .setBody(statusBody(code, code == 429 ? "TooManyRequests" : "InternalError", "injected fault").toString());
                 if (code == 429) {
                     injected.addHeader("Retry-After", "1");
                 }
@@ -47,27 +50,15 @@ final class LoggingDispatcher extends KubernetesCrudDispatcher {
                 return injected;
             }
         }
-        MockResponse response = super.dispatch(request);
-        if (request.getHeader(INTERNAL_HEADER) == null) {
-            int status = statusCode(response);
+        String body = request.getUtf8Body();
+        MockResponse response = super.dispatch(withBody(request, body));
+        int status = response.code();
+        if (!internal) {
             log.record("kubernetes", request.getMethod(), request.getPath(), status);
-            if (status < 300 && !request.getMethod().equals("GET")) {
-                serviceWritten.written(request.getMethod(), request.getPath(), request.getUtf8Body());
-            }
+        }
+        if (status < 300 && !"GET".equals(request.getMethod()) && !pathOnly(request.getPath()).endsWith("/status")) {
+            writes.written(request.getMethod(), pathOnly(request.getPath()), body);
         }
         return response;
-    }
-
-    static int statusCode(MockResponse response) {
-        String status = response.getStatus();
-        if (status == null) {
-            return 0;
-        }
-        for (String part : status.split(" ")) {
-            if (part.length() == 3 && part.chars().allMatch(Character::isDigit)) {
-                return Integer.parseInt(part);
-            }
-        }
-        return 0;
     }
 }

@@ -1,122 +1,183 @@
 package dev.tether.sandbox.kubernetes;
 
-import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
-import io.fabric8.kubernetes.api.model.LoadBalancerStatus;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceStatus;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the AKS cloud controller does for LoadBalancer Services, on the virtual clock: after {@code delay} from the
- * Service's last change, an internal one (azure-load-balancer-internal: "true") gets an IP from the node subnet, the
- * one pinned by azure-load-balancer-ipv4 when that lies in the subnet, and a public one gets an IP from 203.0.113.0/24.
- * A Service that stops being a LoadBalancer loses its ingress at once.
+ * What the AKS cloud controller does for LoadBalancer Services, on the virtual clock.
+ * <p>A LoadBalancer Service is first seen when it is created or when what decides its frontend changes (its type, or
+ * the internal / ipv4 / internal-subnet annotations); once {@code now >= firstSeen + delay} it gets
+ * {@code status.loadBalancer.ingress[0].ip} through the /status subresource:
+ * <ul>
+ * <li>internal ({@code azure-load-balancer-internal: "true"}): the IP pinned by {@code azure-load-balancer-ipv4} when
+ * that is assignable in the subnet and free (else no IP, and {@link ClusterServer#pendingReasons} says why), or else
+ * the lowest free assignable address of the subnet (the cluster's node subnet, or the VNet subnet named by
+ * {@code azure-load-balancer-internal-subnet});</li>
+ * <li>public: the lowest free address of 203.0.113.0/24 (TEST-NET-3).</li>
+ * </ul>
+ * An address is taken when another Service of the cluster has it as ingress or pins it. A Service that is no longer a
+ * LoadBalancer loses its ingress at once. A Service whose frontend no longer fits (it flipped between internal and
+ * public, or its pin changed) keeps its old IP until the delay has passed, then gets one from the right pool.
  */
 final class SimulatedLoadBalancerController {
     static final String INTERNAL = "service.beta.kubernetes.io/azure-load-balancer-internal";
     static final String IPV4 = "service.beta.kubernetes.io/azure-load-balancer-ipv4";
     static final String INTERNAL_SUBNET = "service.beta.kubernetes.io/azure-load-balancer-internal-subnet";
-    static final Ipv4Pool PUBLIC = Ipv4Pool.of("203.0.113.0/24");
+    static final Ipv4Cidr PUBLIC_POOL = Ipv4Cidr.parse("203.0.113.0/24");
+    private static final ObjectMapper M = new ObjectMapper();
+
+    /** What the controller last saw of a Service's frontend settings, and since when. */
+    record Observed(String frontend, Instant since) {
+    }
 
     private final Duration delay;
-    private final Instant start;
 
-    SimulatedLoadBalancerController(Duration delay, Instant start) {
+    SimulatedLoadBalancerController(Duration delay) {
         this.delay = delay;
-        this.start = start;
     }
 
     void reconcile(ClusterServer cluster, Instant now) {
-        List<Service> services = cluster.client.services().inAnyNamespace().list().getItems();
-        Set<String> used = new HashSet<>();
-        for (Service s : services) {
-            ingressIp(s).ifPresent(used::add);
+        List<ObjectNode> services = cluster.list("Service");
+        Set<String> keys = new HashSet<>();
+        for (ObjectNode s : services) {
+            keys.add(key(s));
         }
-        Ipv4Pool internalPool = Ipv4Pool.of(cluster.internalCidr);
-        for (Service s : services) {
-            String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
-            Optional<String> current = ingressIp(s);
-            if (!"LoadBalancer".equals(s.getSpec().getType())) {
-                if (current.isPresent()) {
-                    setIngress(cluster, s, null);
-                    used.remove(current.get());
-                }
-                continue;
-            }
-            Map<String, String> ann = s.getMetadata().getAnnotations() == null ? Map.of() : s.getMetadata().getAnnotations();
-            boolean internal = "true".equalsIgnoreCase(ann.get(INTERNAL));
-            Ipv4Pool pool = internal ? internalPool : PUBLIC;
-            String subnetName = internal ? ann.get(INTERNAL_SUBNET) : null;
-            if (subnetName != null) {
-                String cidr = cluster.vnetSubnets.get(subnetName.toLowerCase(java.util.Locale.ROOT));
-                if (cidr == null) {
-                    cluster.pendingReasons.put(key, "subnet " + subnetName + " is not in the cluster's VNet");
-                    continue;
-                }
-                pool = Ipv4Pool.of(cidr);
-            }
-            String pinned = internal ? ann.get(IPV4) : null;
-            boolean currentOk = current.isPresent() && pool.usable(current.get()) && (pinned == null || pinned.equals(current.get()));
-            if (currentOk) {
-                cluster.pendingReasons.remove(key);
-                continue;
-            }
-            Instant changed = cluster.serviceChangedAt.getOrDefault(key, start);
-            if (now.isBefore(changed.plus(delay))) {
-                continue;
-            }
-            current.ifPresent(used::remove);
-            Optional<String> ip;
-            if (pinned != null) {
-                if (!pool.usable(pinned)) {
-                    cluster.pendingReasons.put(key, "pinned IP " + pinned + " is not usable in subnet " + pool.cidr());
-                    continue;
-                }
-                if (used.contains(pinned)) {
-                    cluster.pendingReasons.put(key, "pinned IP " + pinned + " is already taken by another load balancer frontend");
-                    continue;
-                }
-                ip = Optional.of(pinned);
-            } else {
-                ip = pool.next(used);
-            }
-            if (ip.isEmpty()) {
-                cluster.pendingReasons.put(key, "no free address left in " + pool.cidr());
-                continue;
-            }
-            used.add(ip.get());
+        cluster.observed.keySet().retainAll(keys);
+        cluster.pendingReasons.keySet().retainAll(keys);
+        Map<String, String> ingress = new HashMap<>();
+        for (ObjectNode s : services) {
+            ingressIp(s).ifPresent(ip -> ingress.put(key(s), ip));
+        }
+        for (ObjectNode s : services) {
+            reconcile(cluster, s, services, ingress, now);
+        }
+    }
+
+    /** {@code ingress}: each Service's current IP, kept up to date as this pass assigns and removes them. */
+    private void reconcile(ClusterServer cluster, ObjectNode service, List<ObjectNode> all, Map<String, String> ingress, Instant now) {
+        String key = key(service);
+        Optional<String> current = ingressIp(service);
+        if (!"LoadBalancer".equals(service.path("spec").path("type").asText())) {
+            cluster.observed.remove(key);
             cluster.pendingReasons.remove(key);
-            setIngress(cluster, s, ip.get());
+            if (current.isPresent()) {
+                setIngress(cluster, service, null);
+                ingress.remove(key);
+            }
+            return;
         }
+        boolean internal = "true".equalsIgnoreCase(annotation(service, INTERNAL));
+        String pinned = internal ? annotation(service, IPV4) : null;
+        String subnetName = internal ? annotation(service, INTERNAL_SUBNET) : null;
+        String frontend = (internal ? "internal" : "public") + "|" + pinned + "|" + subnetName;
+        Observed seen = cluster.observed.get(key);
+        if (seen == null || !seen.frontend().equals(frontend)) {
+            seen = new Observed(frontend, cluster.serviceWrittenAt.getOrDefault(key, now));
+            cluster.observed.put(key, seen);
+        }
+
+        Ipv4Cidr pool = PUBLIC_POOL;
+        if (internal) {
+            pool = cluster.internalSubnet;
+            if (subnetName != null) {
+                pool = cluster.vnetSubnets.get(subnetName.toLowerCase(Locale.ROOT));
+                if (pool == null) {
+                    cluster.pendingReasons.put(key, "subnet " + subnetName + " is not in the cluster's VNet");
+                    return;
+                }
+            }
+        }
+        if (current.isPresent() && pool.assignable(current.get()) && (pinned == null || pinned.equals(current.get()))) {
+            cluster.pendingReasons.remove(key);
+            return;
+        }
+        if (now.isBefore(seen.since().plus(delay))) {
+            return;
+        }
+        Set<String> taken = takenByOthers(all, ingress, key);
+        String ip;
+        if (pinned != null) {
+            if (!pool.assignable(pinned)) {
+                cluster.pendingReasons.put(key, "pinned IP " + pinned + " is not an assignable address of subnet " + pool
+                        + " (Azure reserves the first four and the last address)");
+                return;
+            }
+            if (taken.contains(pinned)) {
+                cluster.pendingReasons.put(key, "pinned IP " + pinned + " is already used by another Service's load balancer frontend");
+                return;
+            }
+            ip = pinned;
+        } else {
+            Optional<String> free = pool.nextFree(taken);
+            if (free.isEmpty()) {
+                cluster.pendingReasons.put(key, "no free address left in " + pool);
+                return;
+            }
+            ip = free.get();
+        }
+        cluster.pendingReasons.remove(key);
+        setIngress(cluster, service, ip);
+        ingress.put(key, ip);
     }
 
-    private static Optional<String> ingressIp(Service s) {
-        ServiceStatus st = s.getStatus();
-        if (st == null || st.getLoadBalancer() == null || st.getLoadBalancer().getIngress() == null) {
-            return Optional.empty();
+    /** Addresses other Services of the cluster hold as ingress or pin with the ipv4 annotation. */
+    private static Set<String> takenByOthers(List<ObjectNode> services, Map<String, String> ingress, String self) {
+        Set<String> taken = new HashSet<>();
+        ingress.forEach((k, ip) -> {
+            if (!k.equals(self)) {
+                taken.add(ip);
+            }
+        });
+        for (ObjectNode other : services) {
+            if (key(other).equals(self)) {
+                continue;
+            }
+            String pin = annotation(other, IPV4);
+            if (pin != null && "LoadBalancer".equals(other.path("spec").path("type").asText())) {
+                taken.add(pin);
+            }
         }
-        return st.getLoadBalancer().getIngress().stream().map(LoadBalancerIngress::getIp).filter(ip -> ip != null && !ip.isBlank()).findFirst();
+        return taken;
     }
 
-    private static void setIngress(ClusterServer cluster, Service s, String ip) {
-        Service updated = cluster.client.services().inNamespace(s.getMetadata().getNamespace()).withName(s.getMetadata().getName()).get();
-        ServiceStatus status = new ServiceStatus();
-        LoadBalancerStatus lb = new LoadBalancerStatus();
+    static String key(JsonNode service) {
+        return service.path("metadata").path("namespace").asText() + "/" + service.path("metadata").path("name").asText();
+    }
+
+    private static String annotation(JsonNode service, String name) {
+        JsonNode v = service.path("metadata").path("annotations").get(name);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static Optional<String> ingressIp(JsonNode service) {
+        for (JsonNode ingress : service.path("status").path("loadBalancer").path("ingress")) {
+            String ip = ingress.path("ip").asText("");
+            if (!ip.isBlank()) {
+                return Optional.of(ip);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void setIngress(ClusterServer cluster, JsonNode service, String ip) {
+        ObjectNode status = M.createObjectNode();
+        ObjectNode loadBalancer = status.putObject("loadBalancer");
         if (ip != null) {
-            LoadBalancerIngress ingress = new LoadBalancerIngress();
-            ingress.setIp(ip);
-            ingress.setIpMode("VIP");
-            lb.setIngress(List.of(ingress));
+            loadBalancer.putArray("ingress").addObject().put("ip", ip).put("ipMode", "VIP");
+        } else {
+            loadBalancer.putNull("ingress");
         }
-        status.setLoadBalancer(lb);
-        updated.setStatus(status);
-        cluster.client.resource(updated).updateStatus();
+        cluster.patchServiceStatus(service.path("metadata").path("namespace").asText(), service.path("metadata").path("name").asText(), status);
     }
 }

@@ -1,0 +1,205 @@
+package dev.tether.sandbox.kubernetes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * fabric8's CRUD dispatcher, corrected where it would mislead a client written for a real API server:
+ * <ul>
+ * <li>JSON merge patch follows RFC 7386 (arrays are replaced, {@code null} removes a key; fabric8 appends array
+ * elements and stores nulls). A {@code metadata.resourceVersion} in the patch is a precondition (409 when stale).</li>
+ * <li>A patch or update of the object itself leaves {@code status} alone (status is a subresource for Services and
+ * Deployments); {@code /status} changes only the status.</li>
+ * <li>A write that changes nothing is a no-op: same resourceVersion, as on a real API server.</li>
+ * <li>Responses carry {@code Content-Type: application/json}; a PATCH answers 200 (not 202); a 404 carries a
+ * {@code Status} body with reason NotFound (not an empty body); a 409 says AlreadyExists or Conflict (not Invalid).</li>
+ * </ul>
+ */
+class ApiServerDispatcher extends KubernetesCrudDispatcher {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> VOLATILE_METADATA = List.of("resourceVersion", "generation", "creationTimestamp", "uid", "managedFields");
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        return normalize(request, super.dispatch(request));
+    }
+
+    @Override
+    public synchronized MockResponse handlePatch(RecordedRequest request) {
+        String type = String.valueOf(request.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
+        String body = request.getUtf8Body();
+        if (!type.startsWith("application/merge-patch+json")) {
+            return super.handlePatch(withBody(request, body));
+        }
+        String path = pathOnly(request.getPath());
+        boolean statusOnly = path.endsWith("/status");
+        String objectPath = statusOnly ? path.substring(0, path.length() - "/status".length()) : path;
+        MockResponse found = super.handleGet(objectPath);
+        if (found.code() != 200) {
+            return found;
+        }
+        ObjectNode current = object(body(found));
+        JsonNode patch = read(body);
+        if (current == null || patch == null || !patch.isObject()) {
+            return status(400, "BadRequest", "the merge patch must be a JSON object");
+        }
+        String wanted = patch.path("metadata").path("resourceVersion").asText(null);
+        String actual = current.path("metadata").path("resourceVersion").asText(null);
+        if (wanted != null && !wanted.equals(actual)) {
+            return conflict(current);
+        }
+        ObjectNode merged = (ObjectNode) MergePatch.apply(current, patch);
+        ObjectNode next;
+        if (statusOnly) {
+            next = current.deepCopy();
+            setOrRemove(next, "status", merged.get("status"));
+        } else {
+            next = merged;
+            setOrRemove(next, "status", current.get("status"));
+            for (String identity : List.of("name", "namespace", "uid", "creationTimestamp")) {
+                setOrRemove((ObjectNode) next.with("metadata"), identity, current.path("metadata").get(identity));
+            }
+        }
+        next.with("metadata").put("resourceVersion", actual);
+        RecordedRequest put = new RecordedRequest("PUT " + path + " HTTP/1.1", HttpMethod.PUT, path, request.getHeaders(),
+                new Buffer(next.toString().getBytes(StandardCharsets.UTF_8)));
+        return handleUpdate(put);
+    }
+
+    @Override
+    public synchronized MockResponse handleUpdate(RecordedRequest request) {
+        String path = pathOnly(request.getPath());
+        boolean statusOnly = path.endsWith("/status");
+        MockResponse found = super.handleGet(statusOnly ? path.substring(0, path.length() - "/status".length()) : path);
+        ObjectNode current = found.code() == 200 ? object(body(found)) : null;
+        String body = request.getUtf8Body();
+        ObjectNode update = object(body);
+        if (current == null || update == null) {
+            return super.handleUpdate(withBody(request, body));
+        }
+        if (!statusOnly) {
+            setOrRemove(update, "status", current.get("status"));
+        }
+        String wanted = update.path("metadata").path("resourceVersion").asText(null);
+        String actual = current.path("metadata").path("resourceVersion").asText(null);
+        boolean preconditionHolds = wanted == null || wanted.equals(actual);
+        ObjectNode candidate = statusOnly ? withStatus(current, update.get("status")) : update;
+        if (preconditionHolds && comparable(candidate).equals(comparable(current))) {
+            return new MockResponse().setResponseCode(200).setBody(current.toString());
+        }
+        return super.handleUpdate(withBody(request, update.toString()));
+    }
+
+    /**
+     * A copy of the request with this body. Reading a recorded request's body consumes it, so whoever reads it passes
+     * on a copy.
+     */
+    static RecordedRequest withBody(RecordedRequest request, String body) {
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        return new RecordedRequest(request.getRequestLine(), request.method(), request.getPath(), request.getHeaders(), new Buffer(bytes));
+    }
+
+    private static ObjectNode withStatus(ObjectNode current, JsonNode status) {
+        ObjectNode copy = current.deepCopy();
+        setOrRemove(copy, "status", status);
+        return copy;
+    }
+
+    /** The object without the fields the server maintains, to tell whether a write changes anything. */
+    private static ObjectNode comparable(ObjectNode o) {
+        ObjectNode copy = o.deepCopy();
+        if (copy.get("metadata") instanceof ObjectNode meta) {
+            VOLATILE_METADATA.forEach(meta::remove);
+        }
+        return copy;
+    }
+
+    private static void setOrRemove(ObjectNode node, String field, JsonNode value) {
+        if (value == null || value.isNull()) {
+            node.remove(field);
+        } else {
+            node.set(field, value.deepCopy());
+        }
+    }
+
+    private MockResponse normalize(RecordedRequest request, MockResponse response) {
+        if (response.getWebSocketListener() != null) {
+            return response;
+        }
+        int code = response.code();
+        String body = body(response);
+        if (code == 404 && body.isBlank()) {
+            response.setBody(notFound(pathOnly(request.getPath())).toString());
+        } else if (code == 409 && read(body) instanceof ObjectNode status && "Invalid".equals(status.path("reason").asText())) {
+            status.put("reason", "POST".equals(request.getMethod()) ? "AlreadyExists" : "Conflict");
+            response.setBody(status.toString());
+        }
+        if (code == 202 && "PATCH".equals(request.getMethod())) {
+            response.setResponseCode(200);
+        }
+        if (response.header("Content-Type") == null && !body(response).isEmpty()) {
+            response.setHeader("Content-Type", "application/json");
+        }
+        return response;
+    }
+
+    private static ObjectNode notFound(String path) {
+        String[] parts = path.replaceFirst("/status$", "").split("/");
+        String name = parts.length > 0 ? parts[parts.length - 1] : "";
+        String resource = parts.length > 1 ? parts[parts.length - 2] : "";
+        ObjectNode status = statusBody(404, "NotFound", resource + " \"" + name + "\" not found");
+        status.with("details").put("name", name).put("kind", resource);
+        return status;
+    }
+
+    private static MockResponse conflict(ObjectNode current) {
+        String kind = current.path("kind").asText();
+        String name = current.path("metadata").path("name").asText();
+        return status(409, "Conflict", "Operation cannot be fulfilled on " + kind + " \"" + name
+                + "\": the object has been modified; please apply your changes to the latest version and try again");
+    }
+
+    private static MockResponse status(int code, String reason, String message) {
+        return new MockResponse().setResponseCode(code).setBody(statusBody(code, reason, message).toString());
+    }
+
+    static ObjectNode statusBody(int code, String reason, String message) {
+        ObjectNode s = JSON.createObjectNode();
+        s.put("kind", "Status").put("apiVersion", "v1").set("metadata", JSON.createObjectNode());
+        s.put("status", "Failure").put("message", message).put("reason", reason).put("code", code);
+        return s;
+    }
+
+    static String pathOnly(String path) {
+        int q = path.indexOf('?');
+        return q < 0 ? path : path.substring(0, q);
+    }
+
+    private static String body(MockResponse response) {
+        Buffer b = response.getBody();
+        return b == null ? "" : new String(b.getBytes(), StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return json == null || json.isBlank() ? null : JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static ObjectNode object(String json) {
+        return read(json) instanceof ObjectNode o ? o : null;
+    }
+}
