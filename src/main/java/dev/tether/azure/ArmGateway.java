@@ -97,19 +97,9 @@ public final class ArmGateway {
                     () -> webApps(id).updateApplicationSettingsSlot(id.resourceGroup(), id.parent().name(), id.name(), body));
         } else {
             // The site variant is declared long-running (200 or 202): wait for it, but never longer than the LRO timeout.
-            ArmErrors.call(ArmOperation.PUT_APP_SETTINGS, id.toString(), () -> {
-                var poller = webApps(id).beginUpdateApplicationSettings(id.resourceGroup(), id.name(), body);
-                var last = poller.waitForCompletion(lroTimeout);
-                if (!last.getStatus().isComplete()) {
-                    throw new TransientException("app settings PUT of " + id + " is still " + last.getStatus() + " after " + lroTimeout
-                            + "; it is retried, and the retry lists the settings first", null);
-                }
-                if (last.getStatus() != com.azure.core.util.polling.LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
-                    throw new RejectedException("LRO_" + last.getStatus(), "app settings PUT of " + id + " ended " + last.getStatus()
-                            + ". Fix: check the app's activity log, then rerun the link");
-                }
-                return last;
-            });
+            ArmErrors.call(ArmOperation.PUT_APP_SETTINGS, id.toString(), () -> awaitLro(
+                    webApps(id).beginUpdateApplicationSettings(id.resourceGroup(), id.name(), body),
+                    "app settings PUT of " + id, "the retry lists the settings first", "the app's activity log"));
         }
     }
 
@@ -250,20 +240,28 @@ public final class ArmGateway {
 
     private SubnetState putSubnet(String subnetId, SubnetInner body) {
         ResourceId id = ResourceId.parse(subnetId);
-        SubnetInner written = ArmErrors.call(ArmOperation.PUT_SUBNET, subnetId, () -> {
-            var poller = in(id).network().serviceClient().getSubnets().beginCreateOrUpdate(id.resourceGroup(), id.parent().name(), id.name(), body);
-            var last = poller.waitForCompletion(lroTimeout);
-            if (!last.getStatus().isComplete()) {
-                throw new TransientException("subnet PUT of " + subnetId + " is still " + last.getStatus() + " after " + lroTimeout
-                        + "; it is retried, and the retry re-reads the subnet first", null);
-            }
-            if (last.getStatus() != com.azure.core.util.polling.LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
-                throw new RejectedException("LRO_" + last.getStatus(), "subnet PUT of " + subnetId + " ended " + last.getStatus()
-                        + ". Fix: check the VNet's activity log for the failed operation, then rerun the link");
-            }
-            return poller.getFinalResult();
-        });
+        SubnetInner written = ArmErrors.call(ArmOperation.PUT_SUBNET, subnetId, () -> awaitLro(
+                in(id).network().serviceClient().getSubnets().beginCreateOrUpdate(id.resourceGroup(), id.parent().name(), id.name(), body),
+                "subnet PUT of " + subnetId, "the retry re-reads the subnet first", "the VNet's activity log for the failed operation").getFinalResult());
         return toSubnet(written);
+    }
+
+    /**
+     * Waits for a long-running operation, but never longer than the LRO timeout: still running is transient (the retry
+     * re-observes first), any end other than success is a refusal that says where to look. Returns the poller, whose
+     * final result the caller fetches only when it needs it (that costs a GET).
+     */
+    private <P, T> com.azure.core.util.polling.SyncPoller<P, T> awaitLro(com.azure.core.util.polling.SyncPoller<P, T> poller, String what,
+                                                                       String onRetry, String whereToLook) {
+        var last = poller.waitForCompletion(lroTimeout);
+        if (!last.getStatus().isComplete()) {
+            throw new TransientException(what + " is still " + last.getStatus() + " after " + lroTimeout + "; it is retried, and " + onRetry, null);
+        }
+        if (last.getStatus() != com.azure.core.util.polling.LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
+            throw new RejectedException("LRO_" + last.getStatus(), what + " ended " + last.getStatus()
+                    + ". Fix: check " + whereToLook + ", then rerun the link");
+        }
+        return poller;
     }
 
     private static SubnetInner withWebDelegation(SubnetInner subnet) {
