@@ -19,12 +19,34 @@ public final class ReferenceEvents {
     private ReferenceEvents() {
     }
 
+    /** The team's copy beside the project; where the test suite looks first. */
+    public static final String SHARED = "../shared/reference";
+    /** The byte-for-byte copy kept in the repository, for clones that have no shared/ beside them (CI, a fresh machine). */
+    public static final String BUNDLED = "src/test/reference";
+
+    /**
+     * Where Microsoft's reference payloads are read from: {@code -Dtether.reference=DIR} if given, else
+     * {@value #SHARED} when it sits beside the project, else the bundled copy {@value #BUNDLED}
+     * ({@code ReferenceCopyTest} keeps the two identical).
+     */
     public static Path referenceDir() {
-        Path p = Path.of(System.getProperty("user.dir")).resolve("../shared/reference").normalize();
-        if (!Files.isDirectory(p)) {
-            throw new IllegalStateException("shared/reference not found beside the project at " + p);
+        Path base = Path.of(System.getProperty("user.dir"));
+        String explicit = System.getProperty("tether.reference");
+        if (explicit != null && !explicit.isBlank()) {
+            Path p = base.resolve(explicit).normalize();
+            if (!Files.isDirectory(p)) {
+                throw new IllegalStateException("-Dtether.reference=" + explicit + " is not a directory (resolved to " + p + ")");
+            }
+            return p;
         }
-        return p;
+        for (String candidate : new String[] {SHARED, BUNDLED}) {
+            Path p = base.resolve(candidate).normalize();
+            if (Files.isDirectory(p.resolve("arm"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("reference payloads not found: looked for " + base.resolve(SHARED).normalize()
+                + " and " + base.resolve(BUNDLED).normalize() + "; run from the project root or pass -Dtether.reference=DIR");
     }
 
     public static ObjectNode example(String file) {
