@@ -82,6 +82,50 @@ class FaultTest {
         }
     }
 
+    /**
+     * Someone edits coredns-custom between Tether's read and its write: adds a key, deletes one, and scribbles over
+     * Tether's own key. Tether's write is a merge patch of its own keys only, so their add and delete stand (nothing
+     * stale from Tether's read comes back), Tether's key ends as Tether wants it, and no extra write is made.
+     */
+    @org.junit.jupiter.api.Test
+    void configMapEditedBetweenReadAndWriteKeepsTheirChangesAndOurs() {
+        WorldFile world = WorldFile.parse(DemoWorld.build(), "demo");
+        ObjectNode expected;
+        List<String> expectedWrites;
+        try (Sandbox s = sandbox(world)) {
+            s.deliverAll(DemoWorld.events());
+            s.runUntilIdle();
+            expected = new WorldView(s).comparableWorld();
+            expectedWrites = successfulWrites(s);
+        }
+        String teamServer = "team.example:53 {\n    forward . 10.1.0.4\n}\n";
+        ObjectNode edit = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        edit.putObject("data").put("team.server", teamServer).putNull("log.override").put("tether.override", "k8s_external stale.example\n");
+        Faults faults = Faults.none().add(Faults.Rule.concurrentEdit("PATCH", "/configmaps/coredns-custom$", edit.toString(), 1));
+        try (Sandbox s = sandbox(world)) {
+            s.faults(faults);
+            s.deliverAll(DemoWorld.events());
+            s.runUntilIdle();
+            assertEquals(1, faults.fired(), "the edit happened between Tether's read and its write");
+            DurableDriver.InstanceView v = s.durable().instances().get(0);
+            assertEquals("Completed", v.status(), String.valueOf(v.failure()));
+            ObjectNode data = (ObjectNode) new WorldView(s).kube(DemoWorld.CLUSTER_ID, "ConfigMap", "kube-system", "coredns-custom")
+                    .orElseThrow().path("data");
+            assertEquals(teamServer, data.path("team.server").asText(), "their new key stands");
+            assertFalse(data.has("log.override"), "their delete stands: Tether wrote back nothing it read");
+            expected.path("kubernetes").forEach(objects -> objects.forEach(o -> {
+                if (o.path("kind").asText().equals("ConfigMap") && o.path("metadata").path("name").asText().equals("coredns-custom")) {
+                    ObjectNode d = (ObjectNode) o.path("data");
+                    d.remove("log.override");
+                    d.put("team.server", teamServer);
+                }
+            }));
+            String diff = WorldView.firstDifference(expected, new WorldView(s).comparableWorld(), "");
+            assertNull(diff, "Tether's key as Tether wants it, the rest as they left it: " + diff);
+            assertEquals(expectedWrites, successfulWrites(s), "no write beyond the one Tether always makes");
+        }
+    }
+
     static Stream<Arguments> permanentFaults() {
         return Stream.of(
                 Arguments.of(Faults.Rule.of(Faults.Kind.LRO_FAILED, "arm", "GET", "/operations/", 1), "ended FAILED"),

@@ -20,17 +20,29 @@ public final class Faults {
         /** A long-running operation's status poll answers Failed. */
         LRO_FAILED,
         /** A long-running operation's status poll answers InProgress. */
-        LRO_STUCK
+        LRO_STUCK,
+        /**
+         * Someone else writes first: just before the matching request is served, the object at its path is changed by
+         * another client with the rule's JSON merge patch (a new resourceVersion), then the request is served as usual.
+         */
+        CONCURRENT_EDIT
     }
 
-    public record Rule(String name, String target, String method, Pattern path, int times, Kind kind, int status, int retryAfterSeconds) {
+    public record Rule(String name, String target, String method, Pattern path, int times, Kind kind, int status, int retryAfterSeconds,
+                       String editPatch) {
         public static Rule status(String target, String method, String pathRegex, int status, int times) {
             return new Rule(target + " " + method + " " + pathRegex + " -> " + status, target, method, Pattern.compile(pathRegex), times, Kind.STATUS, status,
-                    status == 429 ? 1 : 0);
+                    status == 429 ? 1 : 0, null);
         }
 
         public static Rule of(Kind kind, String target, String method, String pathRegex, int times) {
-            return new Rule(target + " " + method + " " + pathRegex + " -> " + kind, target, method, Pattern.compile(pathRegex), times, kind, 0, 0);
+            return new Rule(target + " " + method + " " + pathRegex + " -> " + kind, target, method, Pattern.compile(pathRegex), times, kind, 0, 0, null);
+        }
+
+        /** Before the matching Kubernetes request is served, another client merge-patches the object it targets. */
+        public static Rule concurrentEdit(String method, String pathRegex, String mergePatch, int times) {
+            return new Rule("kubernetes " + method + " " + pathRegex + " -> edited first by someone else", "kubernetes", method,
+                    Pattern.compile(pathRegex), times, Kind.CONCURRENT_EDIT, 0, 0, mergePatch);
         }
 
         @Override

@@ -2,6 +2,11 @@ package dev.tether.sandbox.kubernetes;
 
 import dev.tether.sandbox.CallLog;
 import dev.tether.sandbox.Faults;
+
+import java.nio.charset.StandardCharsets;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
@@ -38,7 +43,9 @@ final class LoggingDispatcher extends ApiServerDispatcher {
         boolean internal = INTERNAL_VALUE.equals(request.getHeader(INTERNAL_HEADER));
         if (!internal) {
             var fault = faults.match("kubernetes", request.getMethod(), request.getPath());
-            if (fault.isPresent()) {
+            if (fault.isPresent() && fault.get().kind() == Faults.Kind.CONCURRENT_EDIT) {
+                editedBySomeoneElse(pathOnly(request.getPath()), fault.get().editPatch());
+            } else if (fault.isPresent()) {
                 int code = fault.get().status();
                 MockResponse injected = new MockResponse().setResponseCode(code)
                         .setHeader("Content-Type", "application/json")
@@ -60,5 +67,16 @@ final class LoggingDispatcher extends ApiServerDispatcher {
             writes.written(request.getMethod(), pathOnly(request.getPath()), body);
         }
         return response;
+    }
+
+    /** Another client's merge patch of the object at {@code path}, applied in the store (no network, not Tether's call). */
+    private void editedBySomeoneElse(String path, String mergePatch) {
+        RecordedRequest patch = new RecordedRequest("PATCH " + path + " HTTP/1.1", HttpMethod.PATCH, path,
+                Headers.builder().add("Content-Type", "application/merge-patch+json").build(),
+                new Buffer(mergePatch.getBytes(StandardCharsets.UTF_8)));
+        int status = handlePatch(patch).code();
+        if (status >= 300) {
+            throw new IllegalStateException("the concurrent edit of " + path + " failed in the sandbox: " + status);
+        }
     }
 }
