@@ -16,6 +16,7 @@ import dev.tether.orchestration.LinkRequest;
 import dev.tether.orchestration.Messages;
 import dev.tether.orchestration.StepResult;
 import dev.tether.plan.AppSettingsPlan;
+import dev.tether.plan.Cidr;
 import dev.tether.plan.ClusterChecks;
 import dev.tether.plan.ClusterState;
 import dev.tether.plan.Conventions;
@@ -30,6 +31,7 @@ import dev.tether.plan.SiteLinkPlan;
 import dev.tether.plan.SiteLinkPlanner;
 import dev.tether.plan.SiteState;
 import dev.tether.plan.SubnetDecision;
+import dev.tether.plan.SubnetAllocator;
 import dev.tether.plan.SubnetState;
 import dev.tether.plan.Tags;
 import dev.tether.plan.VnetState;
@@ -186,10 +188,17 @@ public final class LinkActivities {
         Messages.EnsureSubnet request = Json.read(input, Messages.EnsureSubnet.class);
         return step("subnet", () -> {
             SubnetDecision d = request.decision();
-            Optional<SubnetState> current = arm.subnet(d.subnetId());
+            // The VNet, not just the subnet: a range planned earlier may have been taken since by another plan's subnet.
+            VnetState vnet = arm.vnet(d.vnetId()).orElseThrow(() -> new RejectedException("GONE", "VNet " + d.vnetId() + " no longer exists"));
+            Optional<SubnetState> current = vnet.subnetWithId(d.subnetId());
             if (current.isEmpty()) {
-                arm.createDelegatedSubnet(d.subnetId(), d.addressPrefix());
-                return StepResult.done("subnet", Outcome.CREATED, "created " + d.name() + " " + d.addressPrefix() + " delegated to " + Conventions.WEB_DELEGATION);
+                List<String> used = vnet.subnets().stream().flatMap(sn -> sn.addressPrefixes().stream()).toList();
+                Cidr prefix = SubnetAllocator.plannedOrNextFree(d.addressPrefix(), vnet.addressPrefixes(), used).orElseThrow(() -> new RejectedException(
+                        "NO_FREE_RANGE", "VNet " + vnet.name() + " has no free range for " + d.name() + " any more (" + d.addressPrefix()
+                        + " was planned and has been taken since). Fix: add an address range to the VNet, then rerun the link"));
+                String moved = prefix.toString().equals(d.addressPrefix()) ? "" : " (" + d.addressPrefix() + " was taken after the plan)";
+                arm.createDelegatedSubnet(d.subnetId(), prefix.toString());
+                return StepResult.done("subnet", Outcome.CREATED, "created " + d.name() + " " + prefix + " delegated to " + Conventions.WEB_DELEGATION + moved);
             }
             if (!current.get().settled()) {
                 if ("Failed".equalsIgnoreCase(current.get().provisioningState())) {
@@ -346,7 +355,8 @@ public final class LinkActivities {
         for (String siteId : arm.taggedResources(cluster.subscriptionId(), List.of(Conventions.TYPE_SITE, Conventions.TYPE_SLOT),
                 Conventions.TAG_LINK, request.link())) {
             ResourceId site = ResourceId.parse(siteId);
-            LinkStarter.Started how = starter.startLink(site, request.options(), "cluster " + cluster.name() + " linked");
+            LinkStarter.Started how = starter.startLinkUnlessLinkedTo(site, request.clusterId(), request.dnsIp(), request.options(),
+                    "cluster " + cluster.name() + " linked");
             out.add(how.name().toLowerCase(java.util.Locale.ROOT) + " " + site);
         }
         return Json.write(out);

@@ -215,13 +215,6 @@ public final class ArmGateway {
                 .map(ArmGateway::toVnet);
     }
 
-    public Optional<SubnetState> subnet(String subnetId) {
-        ResourceId id = ResourceId.parse(subnetId);
-        return ArmErrors.find(ArmOperation.GET_SUBNET, subnetId,
-                () -> in(id).network().serviceClient().getSubnets().get(id.resourceGroup(), id.parent().name(), id.name()))
-                .map(ArmGateway::toSubnet);
-    }
-
     /** Creates a new subnet delegated to Microsoft.Web/serverFarms (a long-running PUT). */
     public SubnetState createDelegatedSubnet(String subnetId, String addressPrefix) {
         return putSubnet(subnetId, withWebDelegation(new SubnetInner().withAddressPrefix(addressPrefix)));

@@ -88,9 +88,19 @@ public final class EventIntake {
         }
         String instanceId = LinkStarter.linkInstanceId(target);
         LinkStarter starter = new LinkStarter(client);
-        // A running instance re-checks the resource anyway: signal it without spending an ARM read (event storms).
-        if (starter.signalIfRunning(instanceId, "event " + event.id() + ": " + route.reason())) {
-            return new Result("signaled", event.id(), id, instanceId, route.reason());
+        // A running instance re-checks the resource anyway, and a completed pass that began after this event was raised
+        // has already seen its write: neither costs an ARM read (duplicate and late deliveries in event storms).
+        LinkStarter.Prior prior = starter.signalIfRunningOrCovered(instanceId, event.time(), "event " + event.id() + ": " + route.reason());
+        switch (prior.kind()) {
+            case SIGNALED -> {
+                return new Result("signaled", event.id(), id, instanceId, route.reason());
+            }
+            case COVERED -> {
+                return new Result("ignored", event.id(), id, instanceId, "already covered: raised at " + event.time()
+                        + ", before the last pass of " + instanceId + " began at " + prior.passStartedAt() + "; nothing to read");
+            }
+            case NONE -> {
+            }
         }
         Optional<Map<String, String>> tags;
         try {

@@ -55,11 +55,11 @@ public final class EventParser {
         try {
             if (tree.has("specversion")) {
                 CloudEvent ce = CloudEvent.fromString(single).get(0);
-                return fromData(ce.getId(), ce.getType(), ce.getData(), ce.getSource());
+                return fromData(ce.getId(), ce.getType(), ce.getData(), ce.getTime());
             }
             if (tree.has("eventType")) {
                 EventGridEvent eg = EventGridEvent.fromString(single).get(0);
-                return fromData(eg.getId(), eg.getEventType(), eg.getData(), eg.getTopic());
+                return fromData(eg.getId(), eg.getEventType(), eg.getData(), eg.getEventTime());
             }
         } catch (IllegalArgumentException | IllegalStateException | ClassCastException | java.io.UncheckedIOException e) {
             throw new InvalidInputException("the event does not match its schema: " + e.getMessage());
@@ -68,13 +68,14 @@ public final class EventParser {
     }
 
     @SuppressWarnings("deprecation")
-    private static ResourceEvent fromData(String id, String type, BinaryData data, String topic) {
+    private static ResourceEvent fromData(String id, String type, BinaryData data, java.time.OffsetDateTime time) {
+        java.time.Instant at = time == null ? null : time.toInstant();
         if (type == null || type.isBlank()) {
             throw new InvalidInputException("event " + id + " has no type");
         }
         if (!EventRouter.WRITE_SUCCESS.equals(type)) {
             // Deletes, actions and failures never lead to a write; their data is not read.
-            return new ResourceEvent(id, type, null, null, null, null);
+            return new ResourceEvent(id, type, null, null, null, null, at);
         }
         if (data == null) {
             throw new InvalidInputException("event " + id + " (" + type + ") has no data");
@@ -85,6 +86,6 @@ public final class EventParser {
         } catch (RuntimeException e) {
             throw new InvalidInputException("event " + id + " has data Tether cannot read: " + e.getMessage());
         }
-        return new ResourceEvent(id, type, d.getResourceUri(), d.getOperationName(), d.getStatus(), d.getSubscriptionId());
+        return new ResourceEvent(id, type, d.getResourceUri(), d.getOperationName(), d.getStatus(), d.getSubscriptionId(), at);
     }
 }

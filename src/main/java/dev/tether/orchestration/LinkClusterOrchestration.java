@@ -3,6 +3,7 @@ package dev.tether.orchestration;
 import com.microsoft.durabletask.OrchestratorFunction;
 import com.microsoft.durabletask.TaskOrchestrationContext;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +18,7 @@ public final class LinkClusterOrchestration implements OrchestratorFunction<Link
     @Override
     public LinkResult apply(TaskOrchestrationContext ctx) {
         LinkRequest request = ctx.getInput(LinkRequest.class);
+        Instant started = ctx.getCurrentInstant();
         Steps steps = new Steps(ctx, request.options());
         List<StepResult> report = new ArrayList<>();
 
@@ -25,7 +27,7 @@ public final class LinkClusterOrchestration implements OrchestratorFunction<Link
         switch (plan.status()) {
             case REJECTED -> throw new LinkFailedException(plan.message());
             case GONE, NOT_TAGGED -> {
-                return LinkSiteOrchestration.finish(ctx, request,
+                return LinkSiteOrchestration.finish(ctx, request, started,
                         new LinkResult(plan.clusterId(), plan.status().name(), plan.message(), plan.clusterId(), null, report, null));
             }
             case READY -> {
@@ -39,8 +41,8 @@ public final class LinkClusterOrchestration implements OrchestratorFunction<Link
 
         ctx.setCustomStatus(Map.of("step", "linking-apps", "link", plan.link()));
         String[] signaled = steps.call(Steps.SIGNAL_LINKED_SITES,
-                new Messages.SignalSites(plan.clusterId(), plan.link(), request.options()), String[].class);
-        return LinkSiteOrchestration.finish(ctx, request, new LinkResult(plan.clusterId(), "LINKED",
+                new Messages.SignalSites(plan.clusterId(), plan.link(), ip, request.options()), String[].class);
+        return LinkSiteOrchestration.finish(ctx, request, started, new LinkResult(plan.clusterId(), "LINKED",
                 "cluster DNS ready on " + ip + " (zone " + plan.domain() + "); " + signaled.length + " app(s) started or signaled",
                 plan.clusterId(), ip, report, Arrays.asList(signaled)));
     }

@@ -8,6 +8,7 @@ import dev.tether.plan.Outcome;
 import dev.tether.plan.SiteLinkPlan;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
 
     @Override
     public LinkResult apply(TaskOrchestrationContext ctx) {
+        Instant started = ctx.getCurrentInstant();
         LinkRequest request = ctx.getInput(LinkRequest.class);
         Steps steps = new Steps(ctx, request.options());
         List<StepResult> report = new ArrayList<>();
@@ -30,7 +32,7 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
         switch (plan.status()) {
             case REJECTED -> throw new LinkFailedException(plan.message());
             case GONE, NOT_TAGGED, WAITING -> {
-                return finish(ctx, request, new LinkResult(plan.siteId(), plan.status().name(), plan.message(), null, null, report, null));
+                return finish(ctx, request, started, new LinkResult(plan.siteId(), plan.status().name(), plan.message(), null, null, report, null));
             }
             case READY -> {
             }
@@ -51,7 +53,7 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
         ctx.setCustomStatus(Map.of("step", "app-settings", "dnsIp", ip));
         report.add(steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip)));
 
-        return finish(ctx, request, new LinkResult(plan.siteId(), "LINKED", "linked to " + plan.clusterId() + " via DNS " + ip
+        return finish(ctx, request, started, new LinkResult(plan.siteId(), "LINKED", "linked to " + plan.clusterId() + " via DNS " + ip
                 + " (zone " + plan.domain() + ")", plan.clusterId(), ip, report, null));
     }
 
@@ -59,13 +61,13 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
      * The output, unless a newer event arrived while this pass ran: then the instance continues as new (which ends
      * this execution by throwing the engine's interruption) and checks the world once more.
      */
-    static LinkResult finish(TaskOrchestrationContext ctx, Object request, LinkResult result) {
+    static LinkResult finish(TaskOrchestrationContext ctx, Object request, Instant passStart, LinkResult result) {
         Task<String> recheck = ctx.waitForExternalEvent(LinkStarter.RECHECK_EVENT, Duration.ZERO, String.class);
         if (recheck.isDone() && !recheck.isCancelled()) {
             ctx.setCustomStatus(Map.of("step", "re-checking", "reason", "a newer event arrived during the last pass"));
             ctx.continueAsNew(request, false);
         }
         ctx.setCustomStatus(Map.of("step", "done", "status", result.status()));
-        return result;
+        return result.startedAt(passStart);
     }
 }

@@ -25,6 +25,6 @@ public final class Messages {
     public record ApplyService(String clusterId, String service, dev.tether.plan.ClusterPolicy policy) {
     }
 
-    public record SignalSites(String clusterId, String link, LinkOptions options) {
+    public record SignalSites(String clusterId, String link, String dnsIp, LinkOptions options) {
     }
 }

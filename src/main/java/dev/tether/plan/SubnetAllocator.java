@@ -35,4 +35,16 @@ public final class SubnetAllocator {
         }
         return Optional.empty();
     }
+
+    /**
+     * The planned prefix if it still overlaps no subnet, else the first free block of the same size: between a plan
+     * and its write another plan's subnet may have taken the range (ARM would refuse the overlap with a 400).
+     */
+    public static Optional<Cidr> plannedOrNextFree(String planned, List<String> addressSpace, List<String> usedPrefixes) {
+        Cidr wanted = Cidr.parse(planned);
+        if (usedPrefixes.stream().map(Cidr::parse).noneMatch(wanted::overlaps)) {
+            return Optional.of(wanted);
+        }
+        return findFree(addressSpace, usedPrefixes, wanted.prefixLength());
+    }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.plan.Cidr;
 import dev.tether.sandbox.CallLog;
 import dev.tether.sandbox.DemoWorld;
+import dev.tether.sandbox.ReferenceEvents;
 import dev.tether.sandbox.Sandbox;
 import dev.tether.sandbox.WorldFile;
 import dev.tether.sandbox.durable.DurableDriver;
@@ -131,15 +132,44 @@ class LinkEndToEndTest {
     }
 
     @Test
-    void aSecondIdenticalEventWritesNothing() {
+    void aSecondIdenticalEventIsCoveredByThePassThatFollowedIt() {
         try (Sandbox s = linked()) {
             int mark = s.calls().size();
-            s.deliverAll(DemoWorld.events());
+            assertEquals(List.of("ignored"), s.deliverAll(DemoWorld.events()));
+            s.runUntilIdle();
+            assertEquals(List.of(), s.calls().since(mark), "a redelivery of a write the last pass already saw costs no call");
+            assertTrue(s.logLines().stream().anyMatch(l -> l.contains("already covered")), "the log says why");
+        }
+    }
+
+    @Test
+    void aNewerEventObservesAgainAndWritesNothing() {
+        try (Sandbox s = linked()) {
+            int mark = s.calls().size();
+            ObjectNode newer = ReferenceEvents.writeSuccess(DemoWorld.SITE_ID, "Microsoft.Web/sites/write", "8d7a9c3e-0000-4a49-9d55-7c2f3e1b6a02",
+                    s.clock().now());
+            assertEquals("started", s.deliver(newer.toString()));
             s.runUntilIdle();
             List<CallLog.Call> again = s.calls().since(mark);
             assertFalse(again.isEmpty(), "the second pass observes");
             assertEquals(List.of(), again.stream().filter(CallLog.Call::isWrite).toList());
             assertEquals("Completed", s.durable().instances().get(0).status());
+        }
+    }
+
+    @Test
+    void anEventWithinTheClockSkewOfThePassIsNotTakenAsCovered() {
+        try (Sandbox s = linked()) {
+            String passStart = dev.tether.durable.Json.tree(s.durable().instances().get(0).output()).path("passStartedAt").asText();
+            java.time.Instant justBefore = java.time.Instant.parse(passStart).minus(dev.tether.durable.LinkStarter.CLOCK_SKEW);
+            ObjectNode close = ReferenceEvents.writeSuccess(DemoWorld.SITE_ID, "Microsoft.Web/sites/write", "8d7a9c3e-0000-4a49-9d55-7c2f3e1b6a03", justBefore);
+            assertEquals("started", s.deliver(close.toString()), "raised within the skew of the pass's start: the pass may not have seen it");
+            ObjectNode older = ReferenceEvents.writeSuccess(DemoWorld.SITE_ID, "Microsoft.Web/sites/write", "8d7a9c3e-0000-4a49-9d55-7c2f3e1b6a04",
+                    justBefore.minusMillis(1));
+            s.runUntilIdle();
+            String second = dev.tether.durable.Json.tree(s.durable().instances().get(0).output()).path("passStartedAt").asText();
+            assertTrue(java.time.Instant.parse(second).compareTo(java.time.Instant.parse(passStart)) >= 0);
+            assertEquals("ignored", s.deliver(older.toString()), "older than the newest pass by more than the skew");
         }
     }
 

@@ -32,4 +32,12 @@ class SubnetAllocatorTest {
         assertTrue(Cidr.parse("10.0.0.0/16").contains(Cidr.parse("10.0.255.224/27")));
         assertFalse(Cidr.parse("10.0.0.0/27").overlaps(Cidr.parse("10.0.0.32/27")));
     }
+
+    @Test
+    void aPlannedRangeIsKeptWhileFreeAndMovedOnceTaken() {
+        assertEquals("10.0.0.0/27", SubnetAllocator.plannedOrNextFree("10.0.0.0/27", List.of("10.0.0.0/16"), List.of("10.0.1.0/24")).orElseThrow().toString());
+        assertEquals("10.0.0.32/27", SubnetAllocator.plannedOrNextFree("10.0.0.0/27", List.of("10.0.0.0/16"), List.of("10.0.0.0/27")).orElseThrow().toString(),
+                "another plan's subnet took the range since the plan");
+        assertTrue(SubnetAllocator.plannedOrNextFree("10.0.0.0/27", List.of("10.0.0.0/26"), List.of("10.0.0.0/27", "10.0.0.32/27")).isEmpty(), "nothing left");
+    }
 }

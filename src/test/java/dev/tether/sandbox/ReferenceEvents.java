@@ -63,6 +63,13 @@ public final class ReferenceEvents {
         return retarget(example("sdk-java.resource-write-success.eventgrid.json"), resourceUri, operationName, eventId);
     }
 
+    /** The same, raised by ARM at {@code time} (the example's {@code eventTime} replaced). */
+    public static ObjectNode writeSuccess(String resourceUri, String operationName, String eventId, java.time.Instant time) {
+        ObjectNode e = writeSuccess(resourceUri, operationName, eventId);
+        e.put("eventTime", time.toString());
+        return e;
+    }
+
     public static ObjectNode retarget(ObjectNode example, String resourceUri, String operationName, String eventId) {
         ObjectNode e = example.deepCopy();
         String sub = resourceUri.split("/")[2];

@@ -83,6 +83,17 @@ public final class ArmEmulator implements HttpClient {
         this.budget = budget;
     }
 
+    private java.util.function.Consumer<Duration> throttleListener = wait -> { };
+
+    /**
+     * Told the Retry-After of every 429 the read budget answers. A throttled client waits that long before it retries
+     * (the Azure SDK sleeps it for real); the sandbox lets the same time pass on its virtual clock, so the retry meets
+     * the bucket as ARM's would after the wait.
+     */
+    public synchronized void onThrottled(java.util.function.Consumer<Duration> listener) {
+        this.throttleListener = listener;
+    }
+
     public synchronized void setFaults(dev.tether.sandbox.Faults faults) {
         this.faults = faults;
     }
@@ -246,6 +257,7 @@ public final class ArmEmulator implements HttpClient {
         }
         if (remaining == ReadBudget.EMPTY) {
             throttled++;
+            throttleListener.accept(Duration.ofSeconds(budget.retryAfterSeconds(subscription)));
             reply = new ArmError(429, "SubscriptionRequestsThrottled", "Number of 'read' requests for subscription '" + subscription
                     + "' exceeded. Please try again after '" + budget.retryAfterSeconds(subscription) + "' seconds.").reply();
             reply = new Reply(429, reply.body(), Map.of("Retry-After", String.valueOf(budget.retryAfterSeconds(subscription)),

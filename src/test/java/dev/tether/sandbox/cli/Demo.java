@@ -80,11 +80,17 @@ final class Demo {
                     + " Kubernetes: " + count(linkCalls, "kubernetes", false) + " reads, " + count(linkCalls, "kubernetes", true) + " writes");
 
             int mark = sandbox.calls().size();
-            sandbox.deliverAll(events);
+            List<String> actions = sandbox.deliverAll(events);
             sandbox.runUntilIdle();
             List<CallLog.Call> again = sandbox.calls().since(mark);
             out.println();
-            out.println("SAME EVENT AGAIN: " + again.stream().filter(CallLog.Call::isWrite).count() + " writes, "
+            out.println("SAME EVENT AGAIN (an Event Grid redelivery): " + actions + ", " + again.size()
+                    + " calls (the last pass began after this write was raised, so it already saw it)");
+            mark = sandbox.calls().size();
+            List<String> newer = sandbox.deliverAll(NoOpPass.newerEvents(events, sandbox.clock().now()));
+            sandbox.runUntilIdle();
+            again = sandbox.calls().since(mark);
+            out.println("A NEWER EVENT for the same app: " + newer + ", " + again.stream().filter(CallLog.Call::isWrite).count() + " writes, "
                     + again.size() + " reads (level-triggered: observe, compare, write nothing)");
             ObjectNode result = sandbox.result();
             write(dir.resolve("result.json"), result);

@@ -2,11 +2,9 @@ package dev.tether.sandbox.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tether.plan.CorednsPlan;
 import dev.tether.sandbox.CallLog;
-import dev.tether.sandbox.DemoWorld;
+import dev.tether.sandbox.FleetWorld;
 import dev.tether.sandbox.Sandbox;
 import dev.tether.sandbox.WorldFile;
 import dev.tether.sandbox.durable.DurableDriver;
@@ -67,73 +65,7 @@ final class DriftBench {
 
     /** A converged world: every cluster linked (tether-dns pinned, override loaded), every app joined, 1% missing its DNS setting. */
     static ObjectNode world(int apps) {
-        ObjectNode w = M.createObjectNode();
-        ArrayNode resources = w.putArray("resources");
-        ObjectNode settings = w.putObject("appSettings");
-        ObjectNode kube = w.putObject("kubernetes");
-        String rg = "/subscriptions/" + DemoWorld.SUB + "/resourceGroups/";
-        for (int c = 0; c < CLUSTERS; c++) {
-            String link = "link" + c;
-            String vnetId = rg + "net" + c + "/providers/Microsoft.Network/virtualNetworks/vnet" + c;
-            ObjectNode vnet = resources.addObject();
-            vnet.put("id", vnetId).put("name", "vnet" + c).put("type", "Microsoft.Network/virtualNetworks").put("location", "eastus");
-            ObjectNode vp = vnet.putObject("properties");
-            vp.putObject("addressSpace").putArray("addressPrefixes").add("10." + c + ".0.0/16");
-            ArrayNode subnets = vp.putArray("subnets");
-            subnets.addObject().put("name", "nodes").put("id", vnetId + "/subnets/nodes").putObject("properties").put("addressPrefix", "10." + c + ".1.0/24");
-            ObjectNode integ = subnets.addObject().put("name", "tether-plan" + c).put("id", vnetId + "/subnets/tether-plan" + c);
-            ObjectNode ip = integ.putObject("properties").put("addressPrefix", "10." + c + ".0.0/26");
-            ip.putArray("delegations").addObject().put("name", "d").putObject("properties").put("serviceName", "Microsoft.Web/serverFarms");
-
-            ObjectNode cluster = DemoWorld.armBody("ManagedClustersGet.2026-02-01.json");
-            String clusterId = rg + "aks" + c + "/providers/Microsoft.ContainerService/managedClusters/aks" + c;
-            cluster.put("id", clusterId).put("name", "aks" + c).put("location", "eastus");
-            ((ObjectNode) cluster.get("tags")).put("private-link", link);
-            ((ObjectNode) cluster.path("properties").path("agentPoolProfiles").get(0)).put("vnetSubnetID", vnetId + "/subnets/nodes");
-            ((ObjectNode) cluster.path("properties")).put("nodeResourceGroup", "MC_aks" + c);
-            resources.add(cluster);
-
-            String dnsIp = "10." + c + ".1.4";
-            ArrayNode objects = kube.putArray(clusterId);
-            objects.add(read("{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"tether-dns\",\"namespace\":\"kube-system\","
-                    + "\"labels\":{\"app.kubernetes.io/managed-by\":\"tether\"},\"annotations\":{\"service.beta.kubernetes.io/azure-load-balancer-internal\":\"true\","
-                    + "\"service.beta.kubernetes.io/azure-load-balancer-ipv4\":\"" + dnsIp + "\"}},\"spec\":{\"type\":\"LoadBalancer\",\"selector\":{\"k8s-app\":\"kube-dns\"},"
-                    + "\"ports\":[{\"name\":\"dns\",\"port\":53,\"protocol\":\"UDP\",\"targetPort\":53},{\"name\":\"dns-tcp\",\"port\":53,\"protocol\":\"TCP\",\"targetPort\":53}]},"
-                    + "\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"" + dnsIp + "\"}]}}}"));
-            String override = CorednsPlan.overrideFor(link + ".internal");
-            objects.add(read("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"coredns-custom\",\"namespace\":\"kube-system\"},"
-                    + "\"data\":{\"tether.override\":" + M.valueToTree(override) + "}}"));
-            objects.add(read("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"coredns\",\"namespace\":\"kube-system\"},"
-                    + "\"spec\":{\"selector\":{\"matchLabels\":{\"k8s-app\":\"kube-dns\"}},\"template\":{\"metadata\":{\"labels\":{\"k8s-app\":\"kube-dns\"},"
-                    + "\"annotations\":{\"tether.dev/coredns-override-sha256\":\"" + CorednsPlan.hash(override) + "\"}},"
-                    + "\"spec\":{\"containers\":[{\"name\":\"coredns\",\"image\":\"mcr.microsoft.com/oss/kubernetes/coredns:v1.11.3\"}]}}}}"));
-        }
-        ObjectNode template = DemoWorld.armBody("GetWebApp.2025-03-01.json");
-        for (int i = 0; i < apps; i++) {
-            int c = i % CLUSTERS;
-            String siteId = rg + "apps" + c + "/providers/Microsoft.Web/sites/app" + i;
-            ObjectNode site = template.deepCopy();
-            site.put("id", siteId).put("name", "app" + i).put("location", "East US");
-            site.putObject("tags").put("private-link", "link" + c);
-            ObjectNode p = (ObjectNode) site.get("properties");
-            p.put("virtualNetworkSubnetId", rg + "net" + c + "/providers/Microsoft.Network/virtualNetworks/vnet" + c + "/subnets/tether-plan" + c);
-            ((ObjectNode) p.get("outboundVnetRouting")).put("applicationTraffic", true);
-            ((ObjectNode) p.get("siteConfig")).put("vnetRouteAllEnabled", true);
-            resources.add(site);
-            ObjectNode s = settings.putObject(siteId);
-            s.put("APP_NAME", "app" + i);
-            if (i % 100 != 0) {
-                s.put("WEBSITE_DNS_SERVER", "10." + c + ".1.4");
-            }
-        }
-        return w;
+        return FleetWorld.linked(apps, CLUSTERS, 100);
     }
 
-    private static ObjectNode read(String json) {
-        try {
-            return (ObjectNode) M.readTree(json);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
 }

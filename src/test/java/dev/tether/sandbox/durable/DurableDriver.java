@@ -134,6 +134,22 @@ public final class DurableDriver {
         }
     }
 
+    /**
+     * Runs everything due up to {@code horizon} (episodes, activities, timers that fire by then), then moves the clock
+     * to it: the world as it stands at that instant, for callers that deliver work at given times.
+     */
+    public synchronized void runUntil(Instant horizon) {
+        int steps = 0;
+        while (step(horizon)) {
+            if (++steps > maxEpisodes) {
+                throw new IllegalStateException("the durable driver did more than " + maxEpisodes + " steps; an orchestration loops");
+            }
+        }
+        if (clock.now().isBefore(horizon)) {
+            clock.advanceTo(horizon);
+        }
+    }
+
     /** One unit of work: an episode, else an activity, else the earliest timers. False when idle. */
     public synchronized boolean step() {
         return step(null);

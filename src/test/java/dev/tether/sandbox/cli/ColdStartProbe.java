@@ -1,0 +1,88 @@
+package dev.tether.sandbox.cli;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.annotation.FunctionName;
+
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+
+/**
+ * Runs in a fresh JVM on a deployable package's classpath: loads one function class, hands its Event Grid function one
+ * event, as the Java worker does (reflection, a logger-bearing ExecutionContext, the real DurableClientContext), and
+ * prints the milliseconds from JVM start to the function's return: {@code coldstart <function> <ms>}.
+ * Usage: {@code ColdStartProbe CLASS FUNCTION_NAME EVENT_FILE}.
+ */
+public final class ColdStartProbe {
+    private ColdStartProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Class<?> type = Class.forName(args[0]);
+        Method function = null;
+        for (Method m : type.getMethods()) {
+            FunctionName name = m.getAnnotation(FunctionName.class);
+            if (name != null && name.value().equals(args[1])) {
+                function = m;
+            }
+        }
+        if (function == null) {
+            throw new IllegalArgumentException(args[0] + " has no function named " + args[1]);
+        }
+        String event = Files.readString(Path.of(args[2]));
+        Logger logger = Logger.getLogger(args[1]);
+        ExecutionContext context = new ExecutionContext() {
+            @Override
+            public Logger getLogger() {
+                return logger;
+            }
+
+            @Override
+            public String getInvocationId() {
+                return "cold-start-probe";
+            }
+
+            @Override
+            public String getFunctionName() {
+                return args[1];
+            }
+        };
+        Parameter[] params = function.getParameters();
+        Object[] values = new Object[params.length];
+        for (int i = 0; i < params.length; i++) {
+            Class<?> t = params[i].getType();
+            if (t == ExecutionContext.class) {
+                values[i] = context;
+            } else if (t == String.class) {
+                values[i] = event;
+            } else if (t.getName().equals("com.microsoft.durabletask.azurefunctions.DurableClientContext")) {
+                values[i] = durableContext(t);
+            } else {
+                throw new IllegalArgumentException("the probe cannot bind " + t);
+            }
+        }
+        function.invoke(type.getDeclaredConstructor().newInstance(), values);
+        long done = System.currentTimeMillis();
+        long start = ManagementFactory.getRuntimeMXBean().getStartTime();
+        System.out.println("coldstart " + args[1] + " " + (done - start));
+    }
+
+    /** The context the host binds (task hub, the sidecar's gRPC address); its client connects lazily. */
+    private static Object durableContext(Class<?> type) throws ReflectiveOperationException {
+        Object ctx = type.getDeclaredConstructor().newInstance();
+        set(ctx, "taskHubName", "TetherHub");
+        set(ctx, "rpcBaseUrl", "http://127.0.0.1:4001/durabletask/");
+        set(ctx, "requiredQueryStringParameters", "code=probe");
+        return ctx;
+    }
+
+    private static void set(Object target, String field, String value) throws ReflectiveOperationException {
+        Field f = target.getClass().getDeclaredField(field);
+        f.setAccessible(true);
+        f.set(target, value);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.tether.sandbox.cli;
+
+import dev.tether.sandbox.CallLog;
+import dev.tether.sandbox.FleetWorld;
+import dev.tether.sandbox.Sandbox;
+import dev.tether.sandbox.Storm;
+import dev.tether.sandbox.WorldFile;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** {@code bench-storm [DELIVERIES [APPS [CLUSTERS]]]}: an Event Grid storm through the harness; calls, 429s and throughput. */
+final class StormBench {
+    private StormBench() {
+    }
+
+    static Storm.Report measure(int deliveries, int apps, int clusters) {
+        WorldFile world = WorldFile.parse(FleetWorld.unlinked(apps, clusters), "storm");
+        try (Sandbox s = new Sandbox(world)) {
+            return Storm.run(s, new Storm.Spec(apps, clusters, deliveries, 42));
+        }
+    }
+
+    static int run(PrintStream out, int deliveries, int apps, int clusters, boolean verbose) {
+        WorldFile world = WorldFile.parse(FleetWorld.unlinked(apps, clusters), "storm");
+        try (Sandbox s = new Sandbox(world)) {
+            Storm.Report r = Storm.run(s, new Storm.Spec(apps, clusters, deliveries, 42));
+            print(out, r);
+            if (verbose) {
+                Map<String, Integer> byCall = new TreeMap<>();
+                for (CallLog.Call c : s.calls().calls()) {
+                    byCall.merge(c.target() + " " + c.method() + " " + c.status() + " " + c.path().replaceAll("\\?.*", "")
+                            .replaceAll("app\\d+|plan\\d+|aks\\d+|apps\\d+|net\\d+|vnet\\d+|tether-plan\\d+", "*"), 1, Integer::sum);
+                }
+                byCall.forEach((k, v) -> out.println(String.format("  %6d  %s", v, k)));
+            }
+        }
+        return 0;
+    }
+
+    static void print(PrintStream out, Storm.Report r) {
+        Storm.Spec spec = r.spec();
+        out.println("Tether event-storm bench: " + spec.deliveries() + " deliveries for " + spec.apps() + " apps (one plan each) and " + spec.clusters()
+                + " clusters, seed " + spec.seed());
+        Table t = new Table("DELIVERIES", "ACTIONS", "REDELIVERED", "ARM R/W", "429s", "K8S R/W", "FAILED WRITES", "VIRTUAL SPAN", "WALL", "EVENTS/S");
+        t.row(String.valueOf(spec.deliveries()), r.actions().toString(), String.valueOf(r.redeliveries()), r.armReads() + "/" + r.armWrites(),
+                String.valueOf(r.throttled()), r.kubeReads() + "/" + r.kubeWrites(), String.valueOf(r.armFailedWrites() + r.kubeFailedWrites()),
+                r.virtualSpan().toSeconds() + " s", r.wallMillis() + " ms", String.format("%.1f", r.eventsPerSecond()));
+        t.print(out);
+        out.println("  minimum writes: ARM " + 3 * spec.apps() + " (subnet, site, app settings per app), Kubernetes " + 4 * spec.clusters()
+                + " (tether-dns create and pin, coredns-custom, CoreDNS restart per cluster); violations: " + r.violations().size());
+    }
+}
