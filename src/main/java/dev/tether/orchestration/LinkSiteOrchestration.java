@@ -1,6 +1,6 @@
 package dev.tether.orchestration;
 
-import com.microsoft.durabletask.Task;
+import com.microsoft.durabletask.TaskCanceledException;
 import com.microsoft.durabletask.OrchestratorFunction;
 import com.microsoft.durabletask.TaskOrchestrationContext;
 import dev.tether.durable.LinkStarter;
@@ -58,12 +58,25 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
     }
 
     /**
+     * How long a finished pass listens for a newer event before it completes. Not zero: the backend may hand the last
+     * activity's result and a raised event over in one batch, and the engine gives the orchestrator the result first;
+     * only a wait lets it read the rest of the batch (RecheckRaceTest). It also catches an event raised just then.
+     */
+    static final Duration RECHECK_WINDOW = Duration.ofSeconds(1);
+
+    /**
      * The output, unless a newer event arrived while this pass ran: then the instance continues as new (which ends
      * this execution by throwing the engine's interruption) and checks the world once more.
      */
     static LinkResult finish(TaskOrchestrationContext ctx, Object request, Instant passStart, LinkResult result) {
-        Task<String> recheck = ctx.waitForExternalEvent(LinkStarter.RECHECK_EVENT, Duration.ZERO, String.class);
-        if (recheck.isDone() && !recheck.isCancelled()) {
+        boolean newer;
+        try {
+            ctx.waitForExternalEvent(LinkStarter.RECHECK_EVENT, RECHECK_WINDOW, String.class).await();
+            newer = true;
+        } catch (TaskCanceledException quiet) {
+            newer = false;
+        }
+        if (newer) {
             ctx.setCustomStatus(Map.of("step", "re-checking", "reason", "a newer event arrived during the last pass"));
             ctx.continueAsNew(request, false);
         }

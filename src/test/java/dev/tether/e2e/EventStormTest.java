@@ -9,7 +9,10 @@ import dev.tether.sandbox.Sandbox;
 import dev.tether.sandbox.Storm;
 import dev.tether.sandbox.WorldFile;
 import dev.tether.sandbox.durable.DurableDriver;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.Map;
@@ -29,9 +32,21 @@ class EventStormTest {
 
     @Test
     void aThousandEventsLinkEveryAppOnceWithTheMinimumWrites() {
+        storm(42);
+    }
+
+    /** The same storm in other orders and timings. Slow (about a minute each): run with -Dtether.test.excludedGroups=none. */
+    @Tag("slow")
+    @ParameterizedTest
+    @ValueSource(longs = {7, 1234, 20261202})
+    void otherSeeds(long seed) {
+        storm(seed);
+    }
+
+    private static void storm(long seed) {
         WorldFile world = WorldFile.parse(FleetWorld.unlinked(APPS, CLUSTERS), "storm");
         try (Sandbox s = new Sandbox(world)) {
-            Storm.Report report = Storm.run(s, new Storm.Spec(APPS, CLUSTERS, 1_000, 42));
+            Storm.Report report = Storm.run(s, new Storm.Spec(APPS, CLUSTERS, 1_000, seed));
             System.out.println("storm: " + report);
             assertEquals(List.of(), report.violations(), "never two active link instances for one resource");
 

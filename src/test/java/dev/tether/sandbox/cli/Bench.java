@@ -61,7 +61,7 @@ final class Bench {
         out.println("  wall time per link in the sandbox (includes the emulators): first round " + cold + " ms (cold classes and JIT),"
                 + " median " + linkMillis.get(linkMillis.size() / 2) + " ms, min " + linkMillis.get(0) + " ms, max "
                 + linkMillis.get(linkMillis.size() - 1) + " ms");
-        out.println("  Cold start of a Functions worker is not measured here (exec:java shares Maven's JVM); see issue 6.");
+        out.println("  Cold start is measured in fresh JVMs by `report` (docs/BENCHMARKS.md), not here: exec:java shares Maven's JVM.");
         return 0;
     }
 

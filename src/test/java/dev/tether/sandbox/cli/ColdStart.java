@@ -56,7 +56,9 @@ final class ColdStart {
             Path event = dir.resolve("event.json");
             Files.writeString(event, ReferenceEvents.writeSuccess("/subscriptions/" + OUT_OF_SCOPE_SUB
                     + "/resourceGroups/web/providers/Microsoft.Web/sites/shop", "Microsoft.Web/sites/write", "c01d57a7-0000-4000-8000-000000000001").toString());
-            String workerLibrary = Path.of(ExecutionContext.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            // The Java worker provides the function library (core types and annotations); the package does not ship it.
+            String workerLibrary = String.join(java.io.File.pathSeparator, new java.util.LinkedHashSet<>(List.of(jarOf(ExecutionContext.class),
+                    jarOf(com.microsoft.azure.functions.annotation.FunctionName.class))));
             String probe = Path.of("target/test-classes").toAbsolutePath().toString();
             List<String> tetherCp = new ArrayList<>();
             try (Stream<Path> jars = Stream.concat(Files.list(PACKAGE), Files.list(PACKAGE.resolve("lib")))) {
@@ -96,6 +98,10 @@ final class ColdStart {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String jarOf(Class<?> type) throws java.net.URISyntaxException {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
     private static long probe(String classpath, String type, String function, Path event) throws IOException, InterruptedException {
