@@ -14,6 +14,7 @@ import dev.tether.plan.ResourceId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,7 +48,7 @@ public final class LinkStarter {
         public enum Kind {
             /** The instance is running and was told to re-check. */
             SIGNALED,
-            /** The last pass completed and began after the event was raised (by more than {@link #CLOCK_SKEW}). */
+            /** The running or last completed pass began after the event was raised (by more than {@link #CLOCK_SKEW}). */
             COVERED,
             /** Nothing applies: the caller reads the resource and starts a pass. */
             NONE
@@ -55,9 +56,15 @@ public final class LinkStarter {
     }
 
     /**
-     * Signals the instance if it is running. Otherwise, when its last pass completed and began after {@code eventTime}
-     * (plus {@link #CLOCK_SKEW}), the event is covered: that pass read the resource after the write the event reports,
-     * so it needs neither a read nor a new pass (duplicate and late deliveries in an event storm). Costs no Azure read.
+     * Settles an event against the resource's instance, if one applies, with one metadata read and no Azure read:
+     * <ul>
+     * <li>the instance runs, and its pass began after {@code eventTime} (plus {@link #CLOCK_SKEW}): COVERED, since
+     * every read of that pass comes after the write the event reports;</li>
+     * <li>the instance runs otherwise: it is told to re-check (SIGNALED);</li>
+     * <li>its last pass completed and began after {@code eventTime} (plus the skew): COVERED;</li>
+     * <li>else NONE: the caller reads the resource and starts a pass.</li>
+     * </ul>
+     * This keeps Event Grid's redeliveries and late, out-of-order events from costing reads or passes in a storm.
      */
     public Prior signalIfRunningOrCovered(String instanceId, Instant eventTime, String reason) {
         OrchestrationMetadata current = client.getInstanceMetadata(instanceId, eventTime != null);
@@ -65,27 +72,47 @@ public final class LinkStarter {
             return new Prior(Prior.Kind.NONE, null);
         }
         if (ACTIVE.contains(current.getRuntimeStatus())) {
+            String passStart = eventTime == null ? null : runningPassStart(current);
+            if (passStart != null && covered(eventTime, passStart)) {
+                return new Prior(Prior.Kind.COVERED, passStart);
+            }
             client.raiseEvent(instanceId, RECHECK_EVENT, reason);
             return new Prior(Prior.Kind.SIGNALED, null);
         }
         if (eventTime != null && current.getRuntimeStatus() == OrchestrationRuntimeStatus.COMPLETED) {
-            String passStart = passStartedAt(current.getSerializedOutput());
-            if (passStart != null && eventTime.plus(CLOCK_SKEW).isBefore(Instant.parse(passStart))) {
+            String passStart = instant(current.getSerializedOutput(), "passStartedAt");
+            if (passStart != null && covered(eventTime, passStart)) {
                 return new Prior(Prior.Kind.COVERED, passStart);
             }
         }
         return new Prior(Prior.Kind.NONE, null);
     }
 
-    private static String passStartedAt(String serializedOutput) {
-        if (serializedOutput == null || serializedOutput.isBlank()) {
+    /** When the running pass began, from its custom status ({@link Steps#status}); null when it has not said yet. */
+    private static String runningPassStart(OrchestrationMetadata running) {
+        try {
+            Map<?, ?> status = running.isCustomStatusFetched() ? running.readCustomStatusAs(Map.class) : null;
+            Object at = status == null ? null : status.get(Steps.PASS_STARTED_AT);
+            return at == null ? null : Instant.parse(at.toString()).toString();
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+    }
+
+    private static boolean covered(Instant eventTime, String passStart) {
+        return eventTime.plus(CLOCK_SKEW).isBefore(Instant.parse(passStart));
+    }
+
+    /** An ISO instant field of a serialized status or output, or null when absent or unreadable. */
+    private static String instant(String serialized, String field) {
+        if (serialized == null || serialized.isBlank()) {
             return null;
         }
         try {
-            String at = Json.tree(serializedOutput).path("passStartedAt").asText(null);
+            String at = Json.tree(serialized).path(field).asText(null);
             return at == null ? null : Instant.parse(at).toString();
         } catch (RuntimeException unreadable) {
-            return null; // an output from an older version: no shortcut, the event is handled in full
+            return null; // written by an older version: no shortcut, the event is handled in full
         }
     }
 

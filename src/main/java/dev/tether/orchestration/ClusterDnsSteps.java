@@ -51,7 +51,7 @@ final class ClusterDnsSteps {
                         + " Fix: check the cluster identity has Network Contributor on the node subnet and the Service's events"
                         + " (kubectl -n kube-system describe service tether-dns), then rerun the link");
             }
-            ctx.setCustomStatus(Map.of("step", "waiting-for-dns-ip", "clusterId", clusterId,
+            steps.status(Map.of("step", "waiting-for-dns-ip", "clusterId", clusterId,
                     "waitedSeconds", Duration.between(started, now).toSeconds(), "deadline", deadline.toString(),
                     "checks", checks));
             Duration remaining = Duration.between(now, deadline);

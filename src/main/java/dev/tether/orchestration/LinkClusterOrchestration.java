@@ -3,7 +3,6 @@ package dev.tether.orchestration;
 import com.microsoft.durabletask.OrchestratorFunction;
 import com.microsoft.durabletask.TaskOrchestrationContext;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,31 +17,30 @@ public final class LinkClusterOrchestration implements OrchestratorFunction<Link
     @Override
     public LinkResult apply(TaskOrchestrationContext ctx) {
         LinkRequest request = ctx.getInput(LinkRequest.class);
-        Instant started = ctx.getCurrentInstant();
         Steps steps = new Steps(ctx, request.options());
         List<StepResult> report = new ArrayList<>();
 
-        ctx.setCustomStatus(Map.of("step", "planning"));
+        steps.status(Map.of("step", "planning"));
         ClusterLinkPlan plan = steps.call(Steps.PLAN_CLUSTER_LINK, request, ClusterLinkPlan.class);
         switch (plan.status()) {
             case REJECTED -> throw new LinkFailedException(plan.message());
             case GONE, NOT_TAGGED -> {
-                return LinkSiteOrchestration.finish(ctx, request, started,
+                return LinkSiteOrchestration.finish(ctx, steps, request,
                         new LinkResult(plan.clusterId(), plan.status().name(), plan.message(), plan.clusterId(), null, report, null));
             }
             case READY -> {
             }
         }
-        ctx.setCustomStatus(Map.of("step", "cluster-dns", "clusterId", plan.clusterId()));
+        steps.status(Map.of("step", "cluster-dns", "clusterId", plan.clusterId()));
         String ip = ClusterDnsSteps.ensure(ctx, steps, request.options(), plan.clusterId(), plan.domain(), report);
 
-        ctx.setCustomStatus(Map.of("step", "services", "clusterId", plan.clusterId()));
+        steps.status(Map.of("step", "services", "clusterId", plan.clusterId()));
         ServiceSteps.reconcile(ctx, steps, new ServicesRequest(plan.clusterId(), null, request.reason(), request.options()), report);
 
-        ctx.setCustomStatus(Map.of("step", "linking-apps", "link", plan.link()));
+        steps.status(Map.of("step", "linking-apps", "link", plan.link()));
         String[] signaled = steps.call(Steps.SIGNAL_LINKED_SITES,
                 new Messages.SignalSites(plan.clusterId(), plan.link(), ip, request.options()), String[].class);
-        return LinkSiteOrchestration.finish(ctx, request, started, new LinkResult(plan.clusterId(), "LINKED",
+        return LinkSiteOrchestration.finish(ctx, steps, request, new LinkResult(plan.clusterId(), "LINKED",
                 "cluster DNS ready on " + ip + " (zone " + plan.domain() + "); " + signaled.length + " app(s) started or signaled",
                 plan.clusterId(), ip, report, Arrays.asList(signaled)));
     }

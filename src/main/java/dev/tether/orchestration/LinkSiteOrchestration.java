@@ -8,7 +8,6 @@ import dev.tether.plan.Outcome;
 import dev.tether.plan.SiteLinkPlan;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,23 +21,22 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
 
     @Override
     public LinkResult apply(TaskOrchestrationContext ctx) {
-        Instant started = ctx.getCurrentInstant();
         LinkRequest request = ctx.getInput(LinkRequest.class);
         Steps steps = new Steps(ctx, request.options());
         List<StepResult> report = new ArrayList<>();
 
-        ctx.setCustomStatus(Map.of("step", "planning"));
+        steps.status(Map.of("step", "planning"));
         SiteLinkPlan plan = steps.call(Steps.PLAN_SITE_LINK, request, SiteLinkPlan.class);
         switch (plan.status()) {
             case REJECTED -> throw new LinkFailedException(plan.message());
             case GONE, NOT_TAGGED, WAITING -> {
-                return finish(ctx, request, started, new LinkResult(plan.siteId(), plan.status().name(), plan.message(), null, null, report, null));
+                return finish(ctx, steps, request, new LinkResult(plan.siteId(), plan.status().name(), plan.message(), null, null, report, null));
             }
             case READY -> {
             }
         }
 
-        ctx.setCustomStatus(Map.of("step", "integrating", "subnet", plan.subnet().subnetId()));
+        steps.status(Map.of("step", "integrating", "subnet", plan.subnet().subnetId()));
         // What the plan observed as already in place costs no second read; anything to change is re-observed by its step.
         report.add(plan.subnet().action() == Outcome.UNCHANGED
                 ? StepResult.done("subnet", Outcome.UNCHANGED, plan.subnet().reason())
@@ -47,13 +45,13 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
                 ? StepResult.done("site", Outcome.UNCHANGED, "joined to " + plan.subnet().name() + " with route-all on")
                 : steps.ensure(Steps.JOIN_SUBNET, new Messages.JoinSubnet(plan.siteId(), plan.subnet().subnetId())));
 
-        ctx.setCustomStatus(Map.of("step", "cluster-dns", "clusterId", plan.clusterId()));
+        steps.status(Map.of("step", "cluster-dns", "clusterId", plan.clusterId()));
         String ip = ClusterDnsSteps.ensure(ctx, steps, request.options(), plan.clusterId(), plan.domain(), report);
 
-        ctx.setCustomStatus(Map.of("step", "app-settings", "dnsIp", ip));
+        steps.status(Map.of("step", "app-settings", "dnsIp", ip));
         report.add(steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip)));
 
-        return finish(ctx, request, started, new LinkResult(plan.siteId(), "LINKED", "linked to " + plan.clusterId() + " via DNS " + ip
+        return finish(ctx, steps, request, new LinkResult(plan.siteId(), "LINKED", "linked to " + plan.clusterId() + " via DNS " + ip
                 + " (zone " + plan.domain() + ")", plan.clusterId(), ip, report, null));
     }
 
@@ -68,7 +66,7 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
      * The output, unless a newer event arrived while this pass ran: then the instance continues as new (which ends
      * this execution by throwing the engine's interruption) and checks the world once more.
      */
-    static LinkResult finish(TaskOrchestrationContext ctx, Object request, Instant passStart, LinkResult result) {
+    static LinkResult finish(TaskOrchestrationContext ctx, Steps steps, Object request, LinkResult result) {
         boolean newer;
         try {
             ctx.waitForExternalEvent(LinkStarter.RECHECK_EVENT, RECHECK_WINDOW, String.class).await();
@@ -77,10 +75,12 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
             newer = false;
         }
         if (newer) {
-            ctx.setCustomStatus(Map.of("step", "re-checking", "reason", "a newer event arrived during the last pass"));
+            // The next pass begins now: events raised before this are ones it will see.
+            ctx.setCustomStatus(Map.of("step", "re-checking", "reason", "a newer event arrived during the last pass",
+                    Steps.PASS_STARTED_AT, ctx.getCurrentInstant().toString()));
             ctx.continueAsNew(request, false);
         }
-        ctx.setCustomStatus(Map.of("step", "done", "status", result.status()));
-        return result.startedAt(passStart);
+        steps.status(Map.of("step", "done", "status", result.status()));
+        return result.startedAt(steps.passStart());
     }
 }

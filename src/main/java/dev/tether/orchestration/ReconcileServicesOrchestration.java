@@ -3,7 +3,6 @@ package dev.tether.orchestration;
 import com.microsoft.durabletask.OrchestratorFunction;
 import com.microsoft.durabletask.TaskOrchestrationContext;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,12 +12,11 @@ public final class ReconcileServicesOrchestration implements OrchestratorFunctio
     @Override
     public LinkResult apply(TaskOrchestrationContext ctx) {
         ServicesRequest request = ctx.getInput(ServicesRequest.class);
-        Instant started = ctx.getCurrentInstant();
         Steps steps = new Steps(ctx, request.options());
         List<StepResult> report = new ArrayList<>();
         ServicesPlan plan = ServiceSteps.reconcile(ctx, steps, request, report);
         String status = plan.status() == ServicesPlan.Status.READY ? "RECONCILED" : plan.status().name();
         LinkResult result = new LinkResult(request.clusterId(), status, plan.message(), request.clusterId(), null, report, null);
-        return LinkSiteOrchestration.finish(ctx, request, started, result);
+        return LinkSiteOrchestration.finish(ctx, steps, request, result);
     }
 }

@@ -49,7 +49,7 @@ final class ServiceSteps {
             for (ServiceDecision d : todo.subList(i, Math.min(i + parallelism, todo.size()))) {
                 batch.add(steps.schedule(Steps.APPLY_SERVICE, new Messages.ApplyService(request.clusterId(), d.service(), plan.policy())));
             }
-            ctx.setCustomStatus(Map.of("step", "services", "done", i, "total", todo.size()));
+            steps.status(Map.of("step", "services", "done", i, "total", todo.size()));
             for (String json : ctx.allOf(batch).await()) {
                 report.add(Json.read(json, StepResult.class));
             }

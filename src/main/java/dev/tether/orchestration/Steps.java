@@ -36,9 +36,14 @@ public final class Steps {
 
     private final TaskOrchestrationContext ctx;
     private final TaskOptions retry;
+    private final java.time.Instant passStart;
+
+    /** The custom status key that says when the running pass began (every read of the pass came after it). */
+    public static final String PASS_STARTED_AT = "passStartedAt";
 
     public Steps(TaskOrchestrationContext ctx, LinkOptions options) {
         this.ctx = ctx;
+        this.passStart = ctx.getCurrentInstant();
         RetryPolicy policy = new RetryPolicy(Math.max(1, options.retryMaxAttempts()), Duration.ofSeconds(Math.max(1, options.retryFirstSeconds())));
         policy.setBackoffCoefficient(2.0);
         policy.setMaxRetryInterval(MAX_RETRY_INTERVAL);
@@ -62,5 +67,20 @@ public final class Steps {
             throw new LinkFailedException(r.step() + ": " + r.error());
         }
         return r;
+    }
+
+    /** When this pass began (orchestration time, replay-safe). */
+    public java.time.Instant passStart() {
+        return passStart;
+    }
+
+    /**
+     * Sets the custom status, with {@value #PASS_STARTED_AT}: the trigger reads it to tell an event this running pass
+     * will see anyway (raised before the pass began) from one it must be told about.
+     */
+    public void status(java.util.Map<String, ?> fields) {
+        java.util.Map<String, Object> status = new java.util.LinkedHashMap<>(fields);
+        status.put(PASS_STARTED_AT, passStart.toString());
+        ctx.setCustomStatus(status);
     }
 }

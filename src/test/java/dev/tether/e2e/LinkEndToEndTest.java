@@ -143,6 +143,25 @@ class LinkEndToEndTest {
     }
 
     @Test
+    void aRunningPassAbsorbsOlderEventsAndIsToldOfNewerOnes() {
+        try (Sandbox s = new Sandbox(WorldFile.parse(DemoWorld.build(), "demo"))) {
+            s.clock().advance(java.time.Duration.ofMinutes(1));
+            ObjectNode first = ReferenceEvents.writeSuccess(DemoWorld.SITE_ID, "Microsoft.Web/sites/write", "8d7a9c3e-0000-4a49-9d55-7c2f3e1b6a05",
+                    s.clock().now());
+            assertEquals("started", s.deliver(first.toString()));
+            s.clock().advance(java.time.Duration.ofSeconds(10));
+            assertTrue(s.durable().step(), "the pass begins and says when");
+            assertEquals("Running", s.durable().instances().get(0).status());
+            assertEquals("ignored", s.deliver(first.toString()), "a redelivery raised before the running pass began: it will see that write");
+            ObjectNode newer = ReferenceEvents.writeSuccess(DemoWorld.SITE_ID, "Microsoft.Web/sites/write", "8d7a9c3e-0000-4a49-9d55-7c2f3e1b6a06",
+                    s.clock().now());
+            assertEquals("signaled", s.deliver(newer.toString()), "raised after the pass began: it may have read too early");
+            s.runUntilIdle();
+            assertEquals(2, s.durable().instances().get(0).executions(), "one more pass for the newer event");
+        }
+    }
+
+    @Test
     void aNewerEventObservesAgainAndWritesNothing() {
         try (Sandbox s = linked()) {
             int mark = s.calls().size();

@@ -22,10 +22,10 @@ class RecheckRaceTest {
     static DurableDriver driver(AtomicInteger passes) {
         return new DurableDriver(new VirtualClock(Instant.parse("2026-01-01T00:00:00Z")))
                 .orchestrator("pass", ctx -> {
-                    Instant started = ctx.getCurrentInstant();
+                    Steps steps = new Steps(ctx, new LinkOptions(600, 15, 3, 5, 4));
                     String in = ctx.getInput(String.class);
                     ctx.callActivity("observe", in, String.class).await();
-                    ctx.complete(LinkSiteOrchestration.finish(ctx, in, started, new LinkResult(in, "LINKED", "ok", null, null, List.of(), null)));
+                    ctx.complete(LinkSiteOrchestration.finish(ctx, steps, in, new LinkResult(in, "LINKED", "ok", null, null, List.of(), null)));
                 })
                 .activity("observe", in -> {
                     passes.incrementAndGet();
