@@ -72,7 +72,7 @@ public final class LinkStarter {
             return new Prior(Prior.Kind.NONE, null);
         }
         if (ACTIVE.contains(current.getRuntimeStatus())) {
-            String passStart = eventTime == null ? null : runningPassStart(current);
+            String passStart = eventTime == null || !current.isCustomStatusFetched() ? null : passStart(() -> current.readCustomStatusAs(Map.class));
             if (passStart != null && covered(eventTime, passStart)) {
                 return new Prior(Prior.Kind.COVERED, passStart);
             }
@@ -80,7 +80,7 @@ public final class LinkStarter {
             return new Prior(Prior.Kind.SIGNALED, null);
         }
         if (eventTime != null && current.getRuntimeStatus() == OrchestrationRuntimeStatus.COMPLETED) {
-            String passStart = instant(current.getSerializedOutput(), "passStartedAt");
+            String passStart = passStart(() -> current.readOutputAs(Map.class));
             if (passStart != null && covered(eventTime, passStart)) {
                 return new Prior(Prior.Kind.COVERED, passStart);
             }
@@ -88,11 +88,15 @@ public final class LinkStarter {
         return new Prior(Prior.Kind.NONE, null);
     }
 
-    /** When the running pass began, from its custom status ({@link Steps#status}); null when it has not said yet. */
-    private static String runningPassStart(OrchestrationMetadata running) {
+    /**
+     * When a pass began: the {@value Steps#PASS_STARTED_AT} of a running pass's custom status ({@link Steps#status})
+     * or of a completed pass's output ({@code LinkResult}). Null when it has not said (yet), or wrote something else
+     * (an older version): then there is no shortcut and the event is handled in full.
+     */
+    private static String passStart(java.util.function.Supplier<Map<?, ?>> read) {
         try {
-            Map<?, ?> status = running.isCustomStatusFetched() ? running.readCustomStatusAs(Map.class) : null;
-            Object at = status == null ? null : status.get(Steps.PASS_STARTED_AT);
+            Map<?, ?> fields = read.get();
+            Object at = fields == null ? null : fields.get(Steps.PASS_STARTED_AT);
             return at == null ? null : Instant.parse(at.toString()).toString();
         } catch (RuntimeException unreadable) {
             return null;
@@ -101,19 +105,6 @@ public final class LinkStarter {
 
     private static boolean covered(Instant eventTime, String passStart) {
         return eventTime.plus(CLOCK_SKEW).isBefore(Instant.parse(passStart));
-    }
-
-    /** An ISO instant field of a serialized status or output, or null when absent or unreadable. */
-    private static String instant(String serialized, String field) {
-        if (serialized == null || serialized.isBlank()) {
-            return null;
-        }
-        try {
-            String at = Json.tree(serialized).path(field).asText(null);
-            return at == null ? null : Instant.parse(at).toString();
-        } catch (RuntimeException unreadable) {
-            return null; // written by an older version: no shortcut, the event is handled in full
-        }
     }
 
     /** The one link instance of a site, slot or cluster. */

@@ -88,8 +88,8 @@ public final class EventIntake {
         }
         String instanceId = LinkStarter.linkInstanceId(target);
         LinkStarter starter = new LinkStarter(client);
-        // A running instance re-checks the resource anyway, and a completed pass that began after this event was raised
-        // has already seen its write: neither costs an ARM read (duplicate and late deliveries in event storms).
+        // A pass that began after this event was raised (running or completed) sees its write; a running one is told to
+        // re-check otherwise. Neither costs an ARM read (duplicate and late deliveries in event storms).
         LinkStarter.Prior prior = starter.signalIfRunningOrCovered(instanceId, event.time(), "event " + event.id() + ": " + route.reason());
         switch (prior.kind()) {
             case SIGNALED -> {
@@ -97,7 +97,8 @@ public final class EventIntake {
             }
             case COVERED -> {
                 return new Result("ignored", event.id(), id, instanceId, "already covered: raised at " + event.time()
-                        + ", before the last pass of " + instanceId + " began at " + prior.passStartedAt() + "; nothing to read");
+                        + ", before the current or last pass of " + instanceId + " began at " + prior.passStartedAt()
+                        + "; that pass reads the resource after this write, so nothing is read again");
             }
             case NONE -> {
             }

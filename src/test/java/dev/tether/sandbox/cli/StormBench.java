@@ -51,5 +51,9 @@ final class StormBench {
         t.print(out);
         out.println("  minimum writes: ARM " + 3 * spec.apps() + " (subnet, site, app settings per app), Kubernetes " + 4 * spec.clusters()
                 + " (tether-dns create and pin, coredns-custom, CoreDNS restart per cluster); violations: " + r.violations().size());
+        if (r.throttled() > 0) {
+            out.println("  of the wall time, about " + r.throttled() + " s is the Azure SDK sleeping Retry-After (1 s) before retrying its "
+                    + r.throttled() + " throttled reads: real seconds, while the sandbox's clock is virtual");
+        }
     }
 }
