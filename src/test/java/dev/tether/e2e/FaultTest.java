@@ -56,18 +56,25 @@ class FaultTest {
                 .map(c -> c.method() + " " + c.path().replaceAll("\\?.*", "")).sorted().toList();
     }
 
+    /** The world and the successful writes of the same link without faults: what a faulted run must end as. */
+    record FaultFree(ObjectNode world, List<String> writes) {
+    }
+
+    static FaultFree faultFree(WorldFile world) {
+        try (Sandbox s = sandbox(world)) {
+            s.deliverAll(DemoWorld.events());
+            s.runUntilIdle();
+            return new FaultFree(new WorldView(s).comparableWorld(), successfulWrites(s));
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("transientFaults")
     void transientFaultsConvergeWithNoExtraWrite(Faults.Rule fault) {
         WorldFile world = WorldFile.parse(DemoWorld.build(), "demo");
-        ObjectNode expected;
-        List<String> expectedWrites;
-        try (Sandbox s = sandbox(world)) {
-            s.deliverAll(DemoWorld.events());
-            s.runUntilIdle();
-            expected = new WorldView(s).comparableWorld();
-            expectedWrites = successfulWrites(s);
-        }
+        FaultFree baseline = faultFree(world);
+        ObjectNode expected = baseline.world();
+        List<String> expectedWrites = baseline.writes();
         try (Sandbox s = sandbox(world)) {
             Faults faults = Faults.none().add(fault);
             s.faults(faults);
@@ -90,14 +97,9 @@ class FaultTest {
     @org.junit.jupiter.api.Test
     void configMapEditedBetweenReadAndWriteKeepsTheirChangesAndOurs() {
         WorldFile world = WorldFile.parse(DemoWorld.build(), "demo");
-        ObjectNode expected;
-        List<String> expectedWrites;
-        try (Sandbox s = sandbox(world)) {
-            s.deliverAll(DemoWorld.events());
-            s.runUntilIdle();
-            expected = new WorldView(s).comparableWorld();
-            expectedWrites = successfulWrites(s);
-        }
+        FaultFree baseline = faultFree(world);
+        ObjectNode expected = baseline.world();
+        List<String> expectedWrites = baseline.writes();
         String teamServer = "team.example:53 {\n    forward . 10.1.0.4\n}\n";
         ObjectNode edit = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
         edit.putObject("data").put("team.server", teamServer).putNull("log.override").put("tether.override", "k8s_external stale.example\n");

@@ -67,5 +67,4 @@ final class DriftBench {
     static ObjectNode world(int apps) {
         return FleetWorld.linked(apps, CLUSTERS, 100);
     }
-
 }
