@@ -40,8 +40,10 @@ public final class LinkClusterOrchestration implements OrchestratorFunction<Link
         steps.status(Map.of("step", "linking-apps", "link", plan.link()));
         String[] signaled = steps.call(Steps.SIGNAL_LINKED_SITES,
                 new Messages.SignalSites(plan.clusterId(), plan.link(), ip, request.options()), String[].class);
+        long unchanged = Arrays.stream(signaled).filter(s -> s.startsWith("unchanged ")).count();
         return LinkSiteOrchestration.finish(ctx, steps, request, new LinkResult(plan.clusterId(), "LINKED",
-                "cluster DNS ready on " + ip + " (zone " + plan.domain() + "); " + signaled.length + " app(s) started or signaled",
+                "cluster DNS ready on " + ip + " (zone " + plan.domain() + "); " + (signaled.length - unchanged) + " app(s) started or signaled, "
+                        + unchanged + " already linked to it",
                 plan.clusterId(), ip, report, Arrays.asList(signaled)));
     }
 }

@@ -87,6 +87,8 @@ class InfraContractTest {
     void everyArmCallOfALinkIsInTheRole() {
         WorldFile world = WorldFile.parse(dev.tether.e2e.ClusterLinkAccess.worldWithSlot(), "slot world");
         try (Sandbox s = new Sandbox(world)) {
+            // App Service may answer the settings PUT with 202: the SDK's follow-up calls must be in the role too.
+            s.arm().setAppSettingsPutLongRunning(true);
             s.deliverAll(DemoWorld.events());
             s.deliverAll(dev.tether.e2e.ClusterLinkAccess.clusterTagEvent());
             s.runUntilIdle();
@@ -101,6 +103,8 @@ class InfraContractTest {
                         .orElseThrow(() -> new AssertionError("an ARM call missing from ArmOperation: " + c.method() + " " + c.path()));
                 used.add(op);
             }
+            assertTrue(s.calls().calls().stream().anyMatch(c -> c.method().equals("PUT") && c.path().contains("/config/appsettings") && c.status() == 202),
+                    "the settings PUT went the long-running way");
             assertTrue(used.containsAll(Set.of(ArmOperation.GET_SITE, ArmOperation.GET_SLOT, ArmOperation.PATCH_SITE, ArmOperation.PATCH_SLOT,
                     ArmOperation.PUT_SUBNET, ArmOperation.LIST_RESOURCES_BY_TAG, ArmOperation.LIST_CLUSTER_USER_CREDENTIAL,
                     ArmOperation.RESOURCE_GRAPH_QUERY, ArmOperation.LIST_SLOT_APP_SETTINGS)), used.toString());

@@ -9,6 +9,7 @@ import dev.tether.plan.Finding;
 import dev.tether.plan.SiteLinkPlan;
 import dev.tether.sandbox.CallLog;
 import dev.tether.sandbox.DemoWorld;
+import dev.tether.sandbox.ReferenceEvents;
 import dev.tether.sandbox.Sandbox;
 import dev.tether.sandbox.WorldFile;
 import dev.tether.sandbox.durable.DurableDriver;
@@ -37,7 +38,7 @@ final class Demo {
         WorldFile world = WorldFile.parse(worldJson, "demo world");
         try (Sandbox sandbox = new Sandbox(world)) {
             out.println("Tether demo: link App Service sitef6141 to AKS cluster clustername1 (tag private-link=" + DemoWorld.LINK + ")");
-            out.println("World: Microsoft's example payloads from shared/reference; written to " + dir.resolve("world.json"));
+            out.println("World: Microsoft's example payloads from " + ReferenceEvents.referenceDir() + "; written to " + dir.resolve("world.json"));
             out.println();
 
             SiteLinkPlan plan = sandbox.tether().activities().observeSite(DemoWorld.SITE_ID);
