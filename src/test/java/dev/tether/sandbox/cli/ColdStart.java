@@ -11,20 +11,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * Cold start, JVM start to the first handled event, of Tether's deployable package against a hello-world Event Grid
  * function, each in fresh JVMs with the same flags, alternating, {@code runs} times each. Tether's event is a real
  * ResourceWriteSuccess for an app in a subscription outside its scope: the whole intake path up to its first network
- * call (parse, route, the composition root with its Azure SDK clients and credential, the durable client, the refusal
- * and its structured log line).
+ * call (parse, route, the composition root with its configuration and credential, the durable client, the refusal and
+ * its structured log line). The Azure SDK managers are built on the first ARM call, so they are not in the figure.
  */
 final class ColdStart {
     static final Path PACKAGE = Path.of("target/azure-functions/tether");
     static final String OUT_OF_SCOPE_SUB = "00000000-1111-2222-3333-444444444444";
 
-    record Figures(List<Long> hello, List<Long> tether) {
+    /** Classes each side loaded before its first event returned, and for Tether the jars they came from, most first. */
+    record ClassLoads(int hello, int tether, List<Map.Entry<String, Integer>> tetherByJar) {
+    }
+
+    record Figures(List<Long> hello, List<Long> tether, ClassLoads classes) {
         long helloMedian() {
             return median(hello);
         }
@@ -67,13 +72,20 @@ final class ColdStart {
             tetherCp.add(workerLibrary);
             tetherCp.add(probe);
             String helloCp = String.join(java.io.File.pathSeparator, List.of(probe, workerLibrary));
+            String tetherClasspath = String.join(java.io.File.pathSeparator, tetherCp);
             List<Long> hello = new ArrayList<>();
             List<Long> tether = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
-                hello.add(probe(helloCp, HelloFunction.class.getName(), "Hello", event));
-                tether.add(probe(String.join(java.io.File.pathSeparator, tetherCp), "dev.tether.functions.EventGridFunction", "OnResourceEvent", event));
+                hello.add(probe(helloCp, HelloFunction.class.getName(), "Hello", event, null));
+                tether.add(probe(tetherClasspath, "dev.tether.functions.EventGridFunction", "OnResourceEvent", event, null));
             }
-            return new Figures(hello, tether);
+            // One more run of each, not timed, with class loading logged: where the difference comes from.
+            Path helloLog = dir.resolve("classes-hello.txt");
+            Path tetherLog = dir.resolve("classes-tether.txt");
+            probe(helloCp, HelloFunction.class.getName(), "Hello", event, helloLog);
+            probe(tetherClasspath, "dev.tether.functions.EventGridFunction", "OnResourceEvent", event, tetherLog);
+            return new Figures(hello, tether, new ClassLoads(classesLoaded(helloLog).size(), classesLoaded(tetherLog).size(),
+                    byJar(classesLoaded(tetherLog))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (java.net.URISyntaxException | InterruptedException e) {
@@ -104,9 +116,33 @@ final class ColdStart {
         return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
-    private static long probe(String classpath, String type, String function, Path event) throws IOException, InterruptedException {
+    /** The sources of the classes a probe loaded, one per class, from its -Xlog:class+load file. */
+    private static List<String> classesLoaded(Path log) throws IOException {
+        List<String> sources = new ArrayList<>();
+        for (String line : Files.readAllLines(log)) {
+            int at = line.indexOf("source: ");
+            if (at >= 0) {
+                String src = line.substring(at + "source: ".length()).trim();
+                sources.add(src.startsWith("file:") ? src.substring(src.lastIndexOf('/') + 1) : "JDK");
+            }
+        }
+        return sources;
+    }
+
+    private static List<Map.Entry<String, Integer>> byJar(List<String> sources) {
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        sources.forEach(src -> counts.merge(src, 1, Integer::sum));
+        return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).toList();
+    }
+
+    private static long probe(String classpath, String type, String function, Path event, Path classLog) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", classpath, ColdStartProbe.class.getName(), type, function, event.toString());
+        List<String> command = new ArrayList<>(List.of(java));
+        if (classLog != null) {
+            command.add("-Xlog:class+load=info:file=" + classLog);
+        }
+        command.addAll(List.of("-cp", classpath, ColdStartProbe.class.getName(), type, function, event.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("TETHER_SUBSCRIPTIONS", dev.tether.sandbox.DemoWorld.SUB);
         pb.redirectErrorStream(true);
         Process p = pb.start();
