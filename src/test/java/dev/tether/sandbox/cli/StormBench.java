@@ -16,13 +16,6 @@ final class StormBench {
     private StormBench() {
     }
 
-    static Storm.Report measure(int deliveries, int apps, int clusters) {
-        WorldFile world = WorldFile.parse(FleetWorld.unlinked(apps, clusters), "storm");
-        try (Sandbox s = new Sandbox(world)) {
-            return Storm.run(s, new Storm.Spec(apps, clusters, deliveries, 42));
-        }
-    }
-
     static int run(PrintStream out, int deliveries, int apps, int clusters, boolean verbose) {
         WorldFile world = WorldFile.parse(FleetWorld.unlinked(apps, clusters), "storm");
         try (Sandbox s = new Sandbox(world)) {
