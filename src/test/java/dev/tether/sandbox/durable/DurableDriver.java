@@ -126,8 +126,13 @@ public final class DurableDriver {
      * fireAt). Throws when one call takes more than {@code maxEpisodes} steps: an orchestration loops.
      */
     public synchronized void runUntilIdle() {
+        drain(null);
+    }
+
+    /** Steps until nothing is left before {@code horizon} (null: nothing at all), bounded by {@code maxEpisodes}. */
+    private void drain(Instant horizon) {
         int steps = 0;
-        while (step()) {
+        while (step(horizon)) {
             if (++steps > maxEpisodes) {
                 throw new IllegalStateException("the durable driver did more than " + maxEpisodes + " steps; an orchestration loops");
             }
@@ -139,12 +144,7 @@ public final class DurableDriver {
      * to it: the world as it stands at that instant, for callers that deliver work at given times.
      */
     public synchronized void runUntil(Instant horizon) {
-        int steps = 0;
-        while (step(horizon)) {
-            if (++steps > maxEpisodes) {
-                throw new IllegalStateException("the durable driver did more than " + maxEpisodes + " steps; an orchestration loops");
-            }
-        }
+        drain(horizon);
         if (clock.now().isBefore(horizon)) {
             clock.advanceTo(horizon);
         }
