@@ -114,9 +114,13 @@ public final class LinkStarter {
 
     /** Starts or signals the link orchestration of a site, slot (LinkSite) or cluster (LinkCluster). */
     public Started startLink(ResourceId id, LinkOptions options, String reason) {
+        return startLink(id, options, reason, client.getInstanceMetadata(linkInstanceId(id), false));
+    }
+
+    private Started startLink(ResourceId id, LinkOptions options, String reason, OrchestrationMetadata current) {
         boolean cluster = id.isType(Conventions.TYPE_CLUSTER);
         return startOrSignal(cluster ? Steps.LINK_CLUSTER_ORCHESTRATION : Steps.LINK_SITE_ORCHESTRATION, linkInstanceId(id),
-                new LinkRequest(id.toString(), reason, options), reason);
+                new LinkRequest(id.toString(), reason, options), reason, current);
     }
 
     /**
@@ -137,11 +141,14 @@ public final class LinkStarter {
                 // an output Tether cannot read: run the pass
             }
         }
-        return startLink(site, options, reason);
+        return startLink(site, options, reason, current); // the metadata just read: no second read
     }
 
     public Started startOrSignal(String orchestration, String instanceId, Object input, String reason) {
-        OrchestrationMetadata current = client.getInstanceMetadata(instanceId, false);
+        return startOrSignal(orchestration, instanceId, input, reason, client.getInstanceMetadata(instanceId, false));
+    }
+
+    private Started startOrSignal(String orchestration, String instanceId, Object input, String reason, OrchestrationMetadata current) {
         if (current != null && ACTIVE.contains(current.getRuntimeStatus())) {
             client.raiseEvent(instanceId, RECHECK_EVENT, reason);
             return Started.SIGNALED;
