@@ -66,9 +66,7 @@ final class ColdStart {
                     jarOf(com.microsoft.azure.functions.annotation.FunctionName.class))));
             String probe = Path.of("target/test-classes").toAbsolutePath().toString();
             List<String> tetherCp = new ArrayList<>();
-            try (Stream<Path> jars = Stream.concat(Files.list(PACKAGE), Files.list(PACKAGE.resolve("lib")))) {
-                jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> tetherCp.add(p.toAbsolutePath().toString()));
-            }
+            packageJars().forEach(j -> tetherCp.add(PACKAGE.resolve(j[0]).toAbsolutePath().toString()));
             tetherCp.add(workerLibrary);
             tetherCp.add(probe);
             String helloCp = String.join(java.io.File.pathSeparator, List.of(probe, workerLibrary));
@@ -84,8 +82,8 @@ final class ColdStart {
             Path tetherLog = dir.resolve("classes-tether.txt");
             probe(helloCp, HelloFunction.class.getName(), "Hello", event, helloLog);
             probe(tetherClasspath, "dev.tether.functions.EventGridFunction", "OnResourceEvent", event, tetherLog);
-            return new Figures(hello, tether, new ClassLoads(classesLoaded(helloLog).size(), classesLoaded(tetherLog).size(),
-                    byJar(classesLoaded(tetherLog))));
+            List<String> tetherClasses = classesLoaded(tetherLog);
+            return new Figures(hello, tether, new ClassLoads(classesLoaded(helloLog).size(), tetherClasses.size(), byJar(tetherClasses)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (java.net.URISyntaxException | InterruptedException e) {

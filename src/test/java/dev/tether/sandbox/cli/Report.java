@@ -40,14 +40,16 @@ final class Report {
                 .append("repeatable; wall times are this machine's.\n\n");
 
         section(md, console, "1. Calls per link", "One App Service linked to one AKS cluster (the demo world). The minimum is what the job "
-                + "cannot do with less: reads of the site, its plan, the cluster (found by tag, then read), the VNet, the app settings and the "
-                + "cluster credential; writes of the subnet, the site, the tether-dns Service create and IP pin, coredns-custom, the CoreDNS "
-                + "restart and the app settings.", out -> Bench.run(out, 3));
-        md.append("Where the fresh link exceeds the minimum: the extra ARM reads are the status polls of the long-running subnet PUT and the ")
-                .append("VNet re-read by the subnet step just before it writes (a range planned earlier may have been taken by another plan since); ")
-                .append("the extra Kubernetes reads are the DNS wait's polls of tether-dns until the load balancer has its IP and each step's own ")
-                .append("observation before it writes. A newer event for a linked app costs one no-op pass of reads and no write; a redelivery of ")
-                .append("an event the last pass already saw costs nothing.\n\n");
+                + "cannot do with less: ARM reads of the site, the tag-filtered resource list that finds the cluster, the cluster, its VNet, "
+                + "the plan, the cluster user credential, the app settings, and the subnet PUT's operation poll and final GET; Kubernetes reads "
+                + "of tether-dns, coredns-custom, the CoreDNS Deployment and one DNS-IP check; writes of the subnet, the site, the tether-dns "
+                + "Service create and IP pin, coredns-custom, the CoreDNS restart and the app settings.", out -> Bench.run(out, 3));
+        md.append("Where the fresh link exceeds the minimum: the three extra ARM reads are the trigger's read of the site before it starts ")
+                .append("anything, and the VNet and site re-read by the steps that write them (what makes a step safe to run again after a crash, ")
+                .append("and lets the subnet step move off a range another plan took since the plan); the three extra Kubernetes reads are the ")
+                .append("pre-flight's read of coredns-custom and the DNS wait's further polls of tether-dns until the load balancer has its IP. ")
+                .append("A newer event for a linked app costs one no-op pass of reads and no write; a redelivery of an event the last pass ")
+                .append("already saw costs nothing.\n\n");
 
         section(md, console, "2. Drift scans", "10 linked clusters, 1% of the apps drifted, ARM's read bucket (250 burst, 25/s) enforced by "
                 + "the emulator, the scan allowed 50% of it. Target: no 429.", out -> DriftBench.run(out, sizes));
