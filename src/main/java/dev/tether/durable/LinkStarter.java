@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Starts the one orchestration of a resource, or, while it runs, tells it to re-check: the running instance then
@@ -93,11 +94,20 @@ public final class LinkStarter {
      * or of a completed pass's output ({@code LinkResult}). Null when it has not said (yet), or wrote something else
      * (an older version): then there is no shortcut and the event is handled in full.
      */
-    private static String passStart(java.util.function.Supplier<Map<?, ?>> read) {
+    private static String passStart(Supplier<Map<?, ?>> read) {
+        Map<?, ?> fields = fields(read);
+        Object at = fields == null ? null : fields.get(Steps.PASS_STARTED_AT);
         try {
-            Map<?, ?> fields = read.get();
-            Object at = fields == null ? null : fields.get(Steps.PASS_STARTED_AT);
             return at == null ? null : Instant.parse(at.toString()).toString();
+        } catch (RuntimeException notAnInstant) {
+            return null;
+        }
+    }
+
+    /** A status or output read as fields, or null when it is absent or Tether cannot read it. */
+    private static Map<?, ?> fields(Supplier<Map<?, ?>> read) {
+        try {
+            return read.get();
         } catch (RuntimeException unreadable) {
             return null;
         }
@@ -130,15 +140,11 @@ public final class LinkStarter {
      */
     public Started startLinkUnlessLinkedTo(ResourceId site, String clusterId, String dnsIp, LinkOptions options, String reason) {
         OrchestrationMetadata current = client.getInstanceMetadata(linkInstanceId(site), true);
-        if (current != null && current.getRuntimeStatus() == OrchestrationRuntimeStatus.COMPLETED && current.getSerializedOutput() != null) {
-            try {
-                var last = Json.tree(current.getSerializedOutput());
-                if ("LINKED".equals(last.path("status").asText()) && clusterId.equalsIgnoreCase(last.path("clusterId").asText())
-                        && dnsIp != null && dnsIp.equals(last.path("dnsIp").asText())) {
-                    return Started.UNCHANGED;
-                }
-            } catch (RuntimeException unreadable) {
-                // an output Tether cannot read: run the pass
+        if (current != null && current.getRuntimeStatus() == OrchestrationRuntimeStatus.COMPLETED) {
+            Map<?, ?> last = fields(() -> current.readOutputAs(Map.class));
+            if (last != null && "LINKED".equals(last.get("status")) && clusterId.equalsIgnoreCase(String.valueOf(last.get("clusterId")))
+                    && dnsIp != null && dnsIp.equals(last.get("dnsIp"))) {
+                return Started.UNCHANGED;
             }
         }
         return startLink(site, options, reason, current); // the metadata just read: no second read
