@@ -233,7 +233,7 @@ public final class LinkActivities {
                 return StepResult.done("site", Outcome.UNCHANGED, "joined to " + request.subnetId() + " with route-all on");
             }
             arm.joinSubnet(id, request.subnetId());
-            return StepResult.done("site", Outcome.UPDATED, "set virtualNetworkSubnetId and vnetRouteAllEnabled in one PATCH");
+            return StepResult.done("site", Outcome.UPDATED, "set virtualNetworkSubnetId and outboundVnetRouting.applicationTraffic in one PATCH");
         });
     }
 

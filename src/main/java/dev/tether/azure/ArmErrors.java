@@ -42,7 +42,7 @@ final class ArmErrors {
         int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
         String code = status == 0 ? "NoResponse" : "HTTP" + status;
         String detail = e.getMessage();
-        if (e instanceof ManagementException me && me.getValue() != null) {
+        if (e instanceof ManagementException me && me.getValue() != null && me.getValue().getCode() != null) {
             code = me.getValue().getCode();
             detail = me.getValue().getMessage();
         }

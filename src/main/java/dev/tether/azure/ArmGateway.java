@@ -2,9 +2,7 @@ package dev.tether.azure;
 
 import com.azure.core.util.Context;
 import com.azure.resourcemanager.appservice.fluent.WebAppsClient;
-import com.azure.resourcemanager.appservice.fluent.models.SiteConfigInner;
 import com.azure.resourcemanager.appservice.fluent.models.SiteInner;
-import com.azure.resourcemanager.appservice.fluent.models.SitePatchResourceInner;
 import com.azure.resourcemanager.appservice.fluent.models.StringDictionaryInner;
 import com.azure.resourcemanager.appservice.models.OutboundVnetRouting;
 import com.azure.resourcemanager.containerservice.fluent.models.ManagedClusterInner;
@@ -67,17 +65,16 @@ public final class ArmGateway {
                 () -> webApps(id).getByResourceGroup(id.resourceGroup(), id.name())).map(ArmGateway::toSite);
     }
 
-    /** One sparse PATCH: join the subnet and turn route-all on, in the same write. Never the swift networkConfig resource. */
+    /**
+     * One sparse PATCH: join the subnet and turn route-all on through the site property, in the same write. Never the
+     * swift networkConfig resource, never {@code siteConfig.vnetRouteAllEnabled} (refused by App Service; see {@link SitePatch}).
+     */
     public void joinSubnet(ResourceId id, String subnetId) {
-        SitePatchResourceInner patch = new SitePatchResourceInner()
-                .withVirtualNetworkSubnetId(subnetId)
-                .withSiteConfig(new SiteConfigInner().withVnetRouteAllEnabled(true));
-        if (id.isType(Conventions.TYPE_SLOT)) {
-            ArmErrors.call(ArmOperation.PATCH_SLOT, id.toString(),
-                    () -> webApps(id).updateSlot(id.resourceGroup(), id.parent().name(), id.name(), patch));
-        } else {
-            ArmErrors.call(ArmOperation.PATCH_SITE, id.toString(), () -> webApps(id).update(id.resourceGroup(), id.name(), patch));
-        }
+        ArmOperation op = id.isType(Conventions.TYPE_SLOT) ? ArmOperation.PATCH_SLOT : ArmOperation.PATCH_SITE;
+        ArmErrors.call(op, id.toString(), () -> {
+            SitePatch.send(in(id).appService(), id.toString(), SitePatch.joinBody(subnetId));
+            return null;
+        });
     }
 
     public Map<String, String> appSettings(ResourceId id) {
@@ -268,11 +265,11 @@ public final class ArmGateway {
     // ---- mapping ----
 
     static SiteState toSite(SiteInner s) {
-        boolean routeAll = Boolean.TRUE.equals(s.siteConfig() == null ? null : s.siteConfig().vnetRouteAllEnabled());
+        // The site property decides; siteConfig.vnetRouteAllEnabled is only a mirror kept for older API versions.
         OutboundVnetRouting routing = s.outboundVnetRouting();
-        if (routing != null) {
-            routeAll = routeAll || Boolean.TRUE.equals(routing.applicationTraffic()) || Boolean.TRUE.equals(routing.allTraffic());
-        }
+        boolean routeAll = routing != null
+                ? Boolean.TRUE.equals(routing.applicationTraffic()) || Boolean.TRUE.equals(routing.allTraffic())
+                : Boolean.TRUE.equals(s.siteConfig() == null ? null : s.siteConfig().vnetRouteAllEnabled());
         String subnet = s.virtualNetworkSubnetId();
         return new SiteState(s.id(), s.name(), s.location(), s.serverFarmId(), subnet == null || subnet.isBlank() ? null : subnet,
                 routeAll, s.tags());

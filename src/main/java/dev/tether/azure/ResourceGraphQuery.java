@@ -87,10 +87,13 @@ final class ResourceGraphQuery {
         row.path("tags").fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
         JsonNode p = row.path("properties");
         String subnet = p.path("virtualNetworkSubnetId").asText(null);
-        boolean routeAll = p.path("outboundVnetRouting").path("applicationTraffic").asBoolean(false)
-                || p.path("outboundVnetRouting").path("allTraffic").asBoolean(false)
-                || p.path("vnetRouteAllEnabled").asBoolean(false)
-                || p.path("siteConfig").path("vnetRouteAllEnabled").asBoolean(false);
+        // The site property decides (outboundVnetRouting, or vnetRouteAllEnabled on older API versions); siteConfig's
+        // copy is read only when neither is there.
+        JsonNode routing = p.path("outboundVnetRouting");
+        boolean routeAll = routing.isObject()
+                ? routing.path("applicationTraffic").asBoolean(false) || routing.path("allTraffic").asBoolean(false)
+                : p.has("vnetRouteAllEnabled") ? p.path("vnetRouteAllEnabled").asBoolean(false)
+                : p.path("siteConfig").path("vnetRouteAllEnabled").asBoolean(false);
         return new InventoryItem(row.path("id").asText(), canonicalType(row.path("type").asText()), tags,
                 subnet == null || subnet.isBlank() ? null : subnet, routeAll);
     }

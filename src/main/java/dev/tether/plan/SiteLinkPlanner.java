@@ -88,7 +88,7 @@ public final class SiteLinkPlanner {
         } else {
             String why = (joined ? "" : "join subnet " + subnet.name()) + (joined || site.routeAll() ? "" : " and ")
                     + (site.routeAll() ? "" : "turn on route-all");
-            changes.add(new Change("site", site.id(), Outcome.UPDATED, why + " (one PATCH of virtualNetworkSubnetId and vnetRouteAllEnabled)"));
+            changes.add(new Change("site", site.id(), Outcome.UPDATED, why + " (one PATCH of virtualNetworkSubnetId and outboundVnetRouting.applicationTraffic)"));
         }
         changes.add(new Change("cluster-dns", cluster.id(), null,
                 "ensure kube-system/" + Conventions.DNS_SERVICE + " (internal LB) and " + Conventions.OVERRIDE_KEY + " = k8s_external " + domain));

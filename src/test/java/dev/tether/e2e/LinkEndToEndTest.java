@@ -48,7 +48,8 @@ class LinkEndToEndTest {
             // 2. The site joined with route-all on.
             JsonNode site = w.resource(DemoWorld.SITE_ID).orElseThrow();
             assertTrue(site.path("properties").path("virtualNetworkSubnetId").asText().equalsIgnoreCase(subnet.path("id").asText()));
-            assertTrue(site.path("properties").path("siteConfig").path("vnetRouteAllEnabled").asBoolean());
+            assertTrue(site.path("properties").path("outboundVnetRouting").path("applicationTraffic").asBoolean(), "route-all through the site property");
+            assertTrue(site.path("properties").path("siteConfig").path("vnetRouteAllEnabled").asBoolean(), "and its siteConfig mirror");
 
             // 3. tether-dns: internal LB for kube-dns with its IP pinned.
             JsonNode dns = w.kube(DemoWorld.CLUSTER_ID, "Service", "kube-system", "tether-dns").orElseThrow();

@@ -80,6 +80,7 @@ public final class Sandbox implements AutoCloseable {
         ResourceManagerUtils.InternalRuntimeContext.setDelayProvider(d -> Duration.ofMillis(1));
         this.arm = new ArmEmulator(calls, dev.tether.sandbox.arm.ReadBudget.arm(clock::now));
         arm.onThrottled(clock::advance);
+        arm.useClock(clock::now, clock::advance);
         world.resources().forEach(arm::putResource);
         world.appSettings().forEach(arm::putAppSettings);
         this.kubernetes = new KubernetesSandbox(calls, clock, options.lbDelay());

@@ -103,11 +103,9 @@ class ArmEmulatorTest {
         assertEquals("Succeeded", created.provisioningState().toString());
         assertTrue(w.log().calls().stream().anyMatch(c -> c.path().contains("/operations/")), "the SDK polled the LRO");
 
-        var site = apps.update("testrg123", "sitef6141", new SitePatchResourceInner().withVirtualNetworkSubnetId(created.id())
-                .withSiteConfig(new SiteConfigInner().withVnetRouteAllEnabled(true)));
+        var site = apps.update("testrg123", "sitef6141", new SitePatchResourceInner().withVirtualNetworkSubnetId(created.id()));
         assertEquals(created.id(), site.virtualNetworkSubnetId());
-        assertTrue(site.siteConfig().vnetRouteAllEnabled());
-        assertTrue(site.outboundVnetRouting().applicationTraffic(), "route-all mirrored to outboundVnetRouting");
+        assertFalse(site.outboundVnetRouting().applicationTraffic(), "joining leaves route-all as it was");
         assertEquals(List.of("sitef6141.azurewebsites.net"), site.hostNames(), "PATCH keeps what it does not name");
         assertEquals("Integrated", site.siteConfig().managedPipelineMode().toString());
         var subnet = w.net().serviceClient().getSubnets().get("RG1", "TEST-VNET", "APPS");
@@ -281,17 +279,39 @@ class ArmEmulatorTest {
     }
 
     @Test
-    void patchTurningRouteAllOffThroughOutboundVnetRoutingMirrorsIntoSiteConfig() {
+    void routeAllIsTheSitePropertyAndSiteConfigWritesAreRefusedWithAppServicesOwnBody() throws Exception {
         World w = world();
         var apps = w.web().serviceClient().getWebApps();
+        ManagementException refused = assertThrows(ManagementException.class, () -> apps.update("testrg123", "sitef6141",
+                new SitePatchResourceInner().withSiteConfig(new SiteConfigInner().withVnetRouteAllEnabled(true))));
+        assertEquals(400, refused.getResponse().getStatusCode());
+        HttpResponse raw = w.arm().send(armRequest(HttpMethod.PATCH, DemoWorld.SITE_ID + "?api-version=2025-03-01",
+                "{\"properties\":{\"siteConfig\":{\"vnetRouteAllEnabled\":true}}}")).block();
+        assertEquals(400, raw.getStatusCode());
+        String reported = new String(getClass().getResourceAsStream("/platform/AppServiceSiteConfigConflict.json").readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(read(reported.replace("PublicNetworkAccess", "VnetRouteAllEnabled")), read(raw.getBodyAsString().block()),
+                "App Service's body, field for field (terraform-provider-azurerm #24878)");
+        ObjectNode untouched = w.arm().resource(DemoWorld.SITE_ID).orElseThrow();
+        assertFalse(untouched.at("/properties/siteConfig/vnetRouteAllEnabled").asBoolean(true));
+        assertFalse(untouched.at("/properties/outboundVnetRouting/applicationTraffic").asBoolean(true));
+
+        ObjectNode on = new ObjectMapper().createObjectNode();
+        on.putObject("properties").putObject("outboundVnetRouting").put("applicationTraffic", true);
+        assertEquals(200, w.arm().send(armRequest(HttpMethod.PATCH, DemoWorld.SITE_ID + "?api-version=2025-03-01", on.toString())).block().getStatusCode());
+        var site = apps.getByResourceGroup("testrg123", "sitef6141");
+        assertTrue(site.outboundVnetRouting().applicationTraffic());
+        assertTrue(site.siteConfig().vnetRouteAllEnabled(), "siteConfig mirrors the site property");
         apps.update("testrg123", "sitef6141", new SitePatchResourceInner().withSiteConfig(new SiteConfigInner().withVnetRouteAllEnabled(true)));
-        ObjectNode patch = new ObjectMapper().createObjectNode();
-        patch.putObject("properties").putObject("outboundVnetRouting").put("applicationTraffic", false);
-        HttpResponse raw = w.arm().send(armRequest(HttpMethod.PATCH, DemoWorld.SITE_ID + "?api-version=2025-03-01", patch.toString())).block();
-        assertEquals(200, raw.getStatusCode());
-        ObjectNode site = w.arm().resource(DemoWorld.SITE_ID).orElseThrow();
-        assertFalse(site.at("/properties/siteConfig/vnetRouteAllEnabled").asBoolean(true));
-        assertFalse(site.at("/properties/outboundVnetRouting/applicationTraffic").asBoolean(true));
+        // Restating the value it already has changes nothing and is accepted; only a change through siteConfig is refused.
+
+        ObjectNode off = new ObjectMapper().createObjectNode();
+        off.putObject("properties").put("vnetRouteAllEnabled", false);
+        assertEquals(200, w.arm().send(armRequest(HttpMethod.PATCH, DemoWorld.SITE_ID + "?api-version=2025-03-01", off.toString())).block().getStatusCode());
+        ObjectNode stored = w.arm().resource(DemoWorld.SITE_ID).orElseThrow();
+        assertFalse(stored.at("/properties/siteConfig/vnetRouteAllEnabled").asBoolean(true));
+        assertFalse(stored.at("/properties/outboundVnetRouting/applicationTraffic").asBoolean(true));
+        assertFalse(stored.at("/properties/vnetRouteAllEnabled").asBoolean(true));
+        assertEquals(List.of(400, 400, 200, 200, 200, 200), w.log().calls().stream().map(CallLog.Call::status).toList());
         ManagementException missing = assertThrows(ManagementException.class, () -> apps.update("testrg123", "sitef6141",
                 new SitePatchResourceInner().withVirtualNetworkSubnetId(DemoWorld.VNET_ID + "/subnets/none")));
         assertEquals(400, missing.getResponse().getStatusCode());

@@ -30,13 +30,13 @@ final class ResourceGraph {
     private ResourceGraph() {
     }
 
-    static ArmEmulator.Reply query(Collection<ObjectNode> resources, JsonNode body) {
+    static Reply query(Collection<ObjectNode> resources, JsonNode body) {
         if (body == null || !body.path("query").isTextual()) {
-            throw new ArmEmulator.ArmError(400, "BadRequest", "Please provide a query.");
+            throw PlatformRules.Rule.GRAPH_QUERY_INVALID.error("Please provide a query.");
         }
         String q = body.path("query").asText().replace('\n', ' ');
         if (!q.trim().toLowerCase(Locale.ROOT).startsWith("resources")) {
-            throw new ArmEmulator.ArmError(400, "InvalidQuery", "Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying.");
+            throw PlatformRules.Rule.GRAPH_QUERY_INVALID.error("Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying.");
         }
         Set<String> subs = new TreeSet<>();
         body.path("subscriptions").forEach(s -> subs.add(s.asText().toLowerCase(Locale.ROOT)));
@@ -79,13 +79,13 @@ final class ResourceGraph {
             if (subnetPart != null && !r.path("properties").path("virtualNetworkSubnetId").asText("").toLowerCase(Locale.ROOT).contains(subnetPart)) {
                 continue;
             }
-            ObjectNode row = ArmEmulator.M.createObjectNode();
+            ObjectNode row = ArmWorld.M.createObjectNode();
             if (fields.isEmpty()) {
                 row.setAll(r.deepCopy());
             } else {
                 for (String f : fields) {
                     JsonNode v = r.get(f);
-                    row.set(f, v == null ? ArmEmulator.M.nullNode() : v.deepCopy());
+                    row.set(f, v == null ? ArmWorld.M.nullNode() : v.deepCopy());
                 }
             }
             row.put("type", r.path("type").asText().toLowerCase(Locale.ROOT));
@@ -94,7 +94,7 @@ final class ResourceGraph {
         JsonNode options = body.path("options");
         int top = Math.min(1000, options.path("$top").asInt(100));
         int skip = options.path("$skipToken").isTextual() ? Integer.parseInt(options.path("$skipToken").asText()) : options.path("$skip").asInt(0);
-        ObjectNode out = ArmEmulator.M.createObjectNode();
+        ObjectNode out = ArmWorld.M.createObjectNode();
         List<ObjectNode> page = rows.subList(Math.min(skip, rows.size()), Math.min(skip + top, rows.size()));
         out.put("totalRecords", rows.size()).put("count", page.size()).put("resultTruncated", "false");
         out.putArray("facets");
@@ -103,7 +103,7 @@ final class ResourceGraph {
         if (skip + top < rows.size()) {
             out.put("$skipToken", String.valueOf(skip + top));
         }
-        return ArmEmulator.Reply.ok(out);
+        return Reply.ok(out);
     }
 
     private static boolean hasTag(ObjectNode r, String name) {

@@ -1,0 +1,120 @@
+package dev.tether.sandbox.arm;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Every rule of Azure the emulator enforces, with what ARM answers and where the rule is written down. Each refusal the
+ * emulator gives is made here ({@link Rule#error}), so this table is complete by construction; docs/PLATFORM-RULES.md
+ * is rendered from it ({@link #markdown()}) and a test fails when the two differ.
+ */
+public final class PlatformRules {
+    private PlatformRules() {
+    }
+
+    private static final String ARM_RPC = "https://github.com/cloud-and-ai-microsoft/resource-provider-contract/blob/master/v1.0/common-api-details.md";
+    private static final String NOT_FOUND = "https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-not-found";
+    private static final String VNET_INTEGRATION = "https://learn.microsoft.com/azure/app-service/overview-vnet-integration#subnet-requirements";
+    private static final String MANAGE_SUBNET = "https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-subnet";
+
+    public enum Rule {
+        API_VERSION_REQUIRED(400, "MissingApiVersionParameter", "every request names an api-version", ARM_RPC),
+        METHOD_NOT_ALLOWED(405, "MethodNotAllowed", "a method the resource type does not support", ARM_RPC),
+        INVALID_REQUEST_CONTENT(400, "InvalidRequestContent", "a body that is not JSON",
+                "https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/common-deployment-errors"),
+        RESOURCE_NOT_FOUND(404, "ResourceNotFound", "a resource that does not exist, named by its real type ('Microsoft.Network/virtualNetworks/vnet/subnets/x')", NOT_FOUND),
+        RESOURCE_GROUP_NOT_FOUND(404, "ResourceGroupNotFound", "a resource group that does not exist", NOT_FOUND),
+        RESOURCE_TYPE_NOT_FOUND(404, "InvalidResourceType", "a path no resource provider serves",
+                "https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-invalid-resource-type"),
+        READS_THROTTLED(429, "SubscriptionRequestsThrottled", "more reads than the subscription's token bucket holds (about 250, refilled at 25/s), with Retry-After",
+                "https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling"),
+        AUTHORIZATION_FAILED(403, "AuthorizationFailed", "a call whose action (`{namespace}/{type}/read|write|delete|{name}/action`) the role lacks, polls of operations included; body as in Azure/ARO-RP#66",
+                "https://learn.microsoft.com/azure/role-based-access-control/troubleshooting"),
+        LINKED_AUTHORIZATION_FAILED(403, "LinkedAuthorizationFailed", "a write that references another resource without its `join/action` (a site joining a subnet; a subnet naming an NSG, route table or NAT gateway); body as in microsoft/planetary-computer-hub#25",
+                MANAGE_SUBNET + "#permissions"),
+        TAG_FILTER_INVALID(400, "InvalidFilterInQueryString", "a resource list `$filter` other than tagName/tagValue/resourceType eq, or tagValue without tagName",
+                "https://learn.microsoft.com/rest/api/resources/resources/list"),
+        SKIP_TOKEN_INVALID(400, "InvalidSkipToken", "a `$skiptoken` the list never handed out", "https://learn.microsoft.com/rest/api/resources/resources/list"),
+        GRAPH_QUERY_INVALID(400, "BadRequest", "a Resource Graph query outside the grammar the emulator parses (exactly Tether's queries)",
+                "https://learn.microsoft.com/azure/governance/resource-graph/troubleshoot/general"),
+        AKS_LOCAL_ACCOUNTS_DISABLED(400, "BadRequest", "admin credentials of a cluster with `disableLocalAccounts`",
+                "https://learn.microsoft.com/azure/aks/manage-local-accounts-managed-azure-ad"),
+        WEB_SUBNET_MISSING(400, "BadRequest", "joining an app to a subnet that does not exist", VNET_INTEGRATION),
+        WEB_SUBNET_NOT_DELEGATED(400, "BadRequest", "joining an app to a subnet not delegated to Microsoft.Web/serverFarms", VNET_INTEGRATION),
+        WEB_SUBNET_OTHER_REGION(400, "BadRequest", "joining an app to a VNet in another region", VNET_INTEGRATION),
+        WEB_SITECONFIG_ROUTE_ALL(400, "BadRequest", "changing `siteConfig.vnetRouteAllEnabled` (write `outboundVnetRouting.applicationTraffic` or `vnetRouteAllEnabled` on the site); App Service's own body (`Code`, `Message`, `Details`, `ErrorEntity`)",
+                "hashicorp/terraform-provider-azurerm#24878 and #25819 (bodies kept in src/test/resources/platform)"),
+        WEB_APP_SETTINGS_BODY(400, "BadRequest", "an app settings PUT without an object `properties`",
+                "https://learn.microsoft.com/rest/api/appservice/web-apps/update-application-settings"),
+        SUBNET_BODY_INVALID(400, "InvalidRequestFormat", "a subnet PUT without properties or address prefix", MANAGE_SUBNET),
+        SUBNET_CIDR_MISALIGNED(400, "InvalidCIDRNotation", "a prefix with host bits set (10.0.2.1/27)", MANAGE_SUBNET),
+        SUBNET_PREFIX_FORMAT(400, "InvalidAddressPrefixFormat", "a prefix that is not an address/length", MANAGE_SUBNET),
+        SUBNET_OUTSIDE_VNET(400, "NetcfgSubnetRangeOutsideVnet", "a subnet outside the VNet's address space", MANAGE_SUBNET),
+        SUBNET_OVERLAP(400, "NetcfgSubnetRangesOverlap", "a subnet overlapping another of the VNet", MANAGE_SUBNET),
+        OPERATION_NOT_FOUND(404, "", "polling an operation id that was never handed out; the body carries only the message 'Operation {id} not found.'",
+                "Azure/azure-cli#30169 (a network operation poll answered 404 'Operation ... not found.')");
+
+        public final int status;
+        public final String code;
+        public final String what;
+        public final String source;
+
+        Rule(int status, String code, String what, String source) {
+            this.status = status;
+            this.code = code;
+            this.what = what;
+            this.source = source;
+        }
+
+        ArmError error(String message) {
+            return new ArmError(status, code, message);
+        }
+
+        /**
+         * App Service's own error body, as it answers outside ARM's envelope:
+         * {@code {"Code","Message","Target","Details":[{"Message"},{"Code"},{"ErrorEntity":{...}}],"Innererror"}}.
+         */
+        ArmError appServiceError(String extendedCode, String template, String parameter) {
+            String message = template.replace("{0}", parameter);
+            ObjectNode body = ArmWorld.M.createObjectNode();
+            body.put("Code", code).put("Message", message).putNull("Target");
+            ArrayNode details = body.putArray("Details");
+            details.addObject().put("Message", message);
+            details.addObject().put("Code", code);
+            ObjectNode entity = details.addObject().putObject("ErrorEntity");
+            entity.put("ExtendedCode", extendedCode).put("MessageTemplate", template);
+            entity.putArray("Parameters").add(parameter);
+            entity.put("Code", code).put("Message", message);
+            body.putNull("Innererror");
+            return new ArmError(status, code, message, body);
+        }
+    }
+
+    public static final java.nio.file.Path DOC = java.nio.file.Path.of("docs", "PLATFORM-RULES.md");
+
+    /** docs/PLATFORM-RULES.md: a short preface and the table. */
+    public static String document() {
+        return "# Platform rules the local world enforces\n\n"
+                + "Generated from `src/test/java/dev/tether/sandbox/arm/PlatformRules.java` (regenerate: `mvn -q -B test-compile exec:java"
+                + " -Dexec.mainClass=dev.tether.sandbox.arm.PlatformRules`); `PlatformRulesTest` fails when this file is stale.\n\n"
+                + "Every refusal the ARM emulator gives is one of these rows, answered with the real status, code and body shape"
+                + " (ARM's `{\"error\":{\"code\",\"message\"}}` unless the row says otherwise). Authorization is checked against the"
+                + " role in `infra/generated/tether-contract.json` before a request reaches its provider.\n\n" + markdown();
+    }
+
+    public static void main(String[] args) throws java.io.IOException {
+        java.nio.file.Files.writeString(DOC, document());
+        System.out.println("wrote " + DOC.toAbsolutePath());
+        Runtime.getRuntime().halt(0);
+    }
+
+    /** The table of docs/PLATFORM-RULES.md. */
+    public static String markdown() {
+        StringBuilder out = new StringBuilder("| Rule | Status | Code | Refused | Source |\n|---|---|---|---|---|\n");
+        for (Rule r : Rule.values()) {
+            out.append("| ").append(r.name()).append(" | ").append(r.status).append(" | ").append(r.code.isEmpty() ? "(none)" : "`" + r.code + "`").append(" | ")
+                    .append(r.what).append(" | ").append(r.source).append(" |\n");
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,184 @@
+package dev.tether.sandbox.arm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static dev.tether.sandbox.arm.PlatformRules.Rule;
+
+/**
+ * Microsoft.Web: sites and slots (GET, sparse PATCH, app settings list and PUT, config/web) and plans (GET), with what
+ * App Service does around VNet integration: the subnet must exist, be delegated to Microsoft.Web/serverFarms and be in
+ * the app's region, and joining adds the subnet's service association link. Route-all is the site's own property
+ * ({@code outboundVnetRouting.applicationTraffic}, formerly {@code vnetRouteAllEnabled}); a write that changes
+ * {@code siteConfig.vnetRouteAllEnabled} is refused with App Service's 400.
+ */
+final class WebProvider {
+    static final Pattern SITE = Pattern.compile(ArmEmulator.RG_PATH + "microsoft\\.web/sites/([^/]+)(/slots/([^/]+))?(/.*)?");
+    static final Pattern PLAN = Pattern.compile(ArmEmulator.RG_PATH + "microsoft\\.web/serverfarms/([^/]+)");
+    private static final String ROUTE_ALL_REFUSED = "SiteConfig.VnetRouteAllEnabled cannot be modified. Please modify the Site.VnetRouteAllEnabled property.";
+
+    private final ArmWorld world;
+    private final Operations operations;
+    /** When true, a site's app settings PUT answers 202 and runs as a long-running operation. */
+    boolean appSettingsLongRunning;
+
+    WebProvider(ArmWorld world, Operations operations) {
+        this.world = world;
+        this.operations = operations;
+    }
+
+    Reply plan(String method, String path) {
+        ArmEmulator.requireMethod(method, "GET");
+        return Reply.ok(world.existing(path));
+    }
+
+    Reply site(String method, String path, Matcher m, JsonNode body, String apiVersion) {
+        String suffix = m.group(6) == null ? "" : m.group(6);
+        String siteId = suffix.isEmpty() ? path : path.substring(0, path.length() - suffix.length());
+        siteId = siteId.endsWith("/") ? siteId.substring(0, siteId.length() - 1) : siteId;
+        ObjectNode site = world.existing(siteId);
+        switch (suffix) {
+            case "" -> {
+                ArmEmulator.requireMethod(method, "GET", "PATCH");
+                if (method.equals("PATCH")) {
+                    patchSite(site, body);
+                }
+                return Reply.ok(site);
+            }
+            case "/config/appsettings/list" -> {
+                ArmEmulator.requireMethod(method, "POST");
+                return Reply.ok(settingsBody(site, world.appSettingsOf(siteId)));
+            }
+            case "/config/appsettings" -> {
+                ArmEmulator.requireMethod(method, "PUT", "GET");
+                if (method.equals("GET")) {
+                    // The read a long-running PUT ends with: the SDK fetches the final result from the PUT's own URL.
+                    return Reply.ok(settingsBody(site, world.appSettingsOf(siteId)));
+                }
+                if (body == null || !body.path("properties").isObject()) {
+                    throw Rule.WEB_APP_SETTINGS_BODY.error("The app settings body must have an object 'properties'.");
+                }
+                Map<String, String> replaced = new LinkedHashMap<>();
+                body.path("properties").fields().forEachRemaining(e -> replaced.put(e.getKey(), e.getValue().asText()));
+                world.replaceAppSettings(site.path("id").asText(), replaced);
+                boolean slot = m.group(5) != null;
+                if (appSettingsLongRunning && !slot) {
+                    return accepted(siteId, site.path("location").asText(), apiVersion);
+                }
+                return Reply.ok(settingsBody(site, replaced));
+            }
+            case "/config/web" -> {
+                ArmEmulator.requireMethod(method, "GET");
+                ObjectNode config = ArmWorld.M.createObjectNode();
+                // The shape of GetSiteConfig: id, name, type, kind and the site's siteConfig as properties.
+                config.put("id", site.path("id").asText() + "/config/web").put("name", "web")
+                        .put("type", site.path("type").asText() + "/config").put("kind", site.path("kind").asText("app"));
+                config.set("properties", site.path("properties").path("siteConfig").deepCopy());
+                return Reply.ok(config);
+            }
+            default -> throw world.notFound(path);
+        }
+    }
+
+    /** 202 Accepted for a long-running write: the operation's status URL in Azure-AsyncOperation and Location. */
+    private Reply accepted(String resourceId, String location, String apiVersion) {
+        String op = operations.start(null);
+        String sub = resourceId.split("/")[2];
+        String url = ArmEmulator.HOST + "/subscriptions/" + sub + "/providers/Microsoft.Web/locations/" + ArmWorld.canonicalLocation(location)
+                + "/operationResults/" + op + "?api-version=" + apiVersion;
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Azure-AsyncOperation", url);
+        headers.put("Location", url);
+        return new Reply(202, null, headers);
+    }
+
+    private static ObjectNode settingsBody(ObjectNode site, Map<String, String> settings) {
+        ObjectNode out = ArmWorld.M.createObjectNode();
+        out.put("id", site.path("id").asText() + "/config/appsettings").put("name", "appsettings")
+                .put("type", site.path("type").asText() + "/config").put("kind", site.path("kind").asText("app"));
+        ObjectNode props = out.putObject("properties");
+        settings.forEach(props::put);
+        return out;
+    }
+
+    private void patchSite(ObjectNode site, JsonNode patch) {
+        if (patch == null || !patch.isObject()) {
+            throw Rule.INVALID_REQUEST_CONTENT.error("The PATCH body must be a JSON object.");
+        }
+        JsonNode props = patch.path("properties");
+        JsonNode legacy = props.path("siteConfig").path("vnetRouteAllEnabled");
+        if (legacy.isBoolean() && legacy.asBoolean() != routeAll(site)) {
+            // Since 2024 App Service refuses the siteConfig form (terraform-provider-azurerm #24878, #25819).
+            throw Rule.WEB_SITECONFIG_ROUTE_ALL.appServiceError("01020", "There was a conflict. {0}", ROUTE_ALL_REFUSED);
+        }
+        String subnetId = props.path("virtualNetworkSubnetId").asText(null);
+        if (subnetId != null && !subnetId.isEmpty()) {
+            ObjectNode subnet = world.findSubnet(subnetId).orElseThrow(() -> Rule.WEB_SUBNET_MISSING.error(
+                    "Subnet '" + subnetId + "' was not found. The subnet must exist before the app can be integrated."));
+            boolean delegated = false;
+            for (JsonNode d : subnet.path("properties").path("delegations")) {
+                delegated |= d.path("properties").path("serviceName").asText().equalsIgnoreCase("Microsoft.Web/serverFarms");
+            }
+            if (!delegated) {
+                throw Rule.WEB_SUBNET_NOT_DELEGATED.error("Subnet " + subnet.path("name").asText() + " must be delegated to Microsoft.Web/serverFarms.");
+            }
+            String vnetId = subnetId.substring(0, subnetId.toLowerCase(Locale.ROOT).lastIndexOf("/subnets/"));
+            ObjectNode vnet = world.resources.get(ArmWorld.key(vnetId));
+            if (!ArmWorld.canonicalLocation(vnet.path("location").asText()).equals(ArmWorld.canonicalLocation(site.path("location").asText()))) {
+                throw Rule.WEB_SUBNET_OTHER_REGION.error("The virtual network must be in the same region as the app (" + site.path("location").asText() + ").");
+            }
+            linkSubnetToPlan(subnet, site.path("properties").path("serverFarmId").asText());
+        }
+        JsonMerge.merge(site, patch);
+        JsonNode written = props.path("outboundVnetRouting").path("applicationTraffic");
+        if (!written.isBoolean()) {
+            written = props.path("vnetRouteAllEnabled");
+        }
+        if (written.isBoolean()) {
+            setRouteAll(site, written.asBoolean());
+        }
+    }
+
+    /** The site's route-all: {@code outboundVnetRouting.applicationTraffic}, else the older site-level property. */
+    static boolean routeAll(ObjectNode site) {
+        JsonNode p = site.path("properties");
+        JsonNode routing = p.path("outboundVnetRouting").path("applicationTraffic");
+        if (routing.isBoolean()) {
+            return routing.asBoolean();
+        }
+        if (p.path("vnetRouteAllEnabled").isBoolean()) {
+            return p.path("vnetRouteAllEnabled").asBoolean();
+        }
+        return p.path("siteConfig").path("vnetRouteAllEnabled").asBoolean(false);
+    }
+
+    /** One value, shown by every property that carries it (GET returns the site property and its siteConfig mirror). */
+    private static void setRouteAll(ObjectNode site, boolean on) {
+        ObjectNode p = site.with("properties");
+        p.with("outboundVnetRouting").put("applicationTraffic", on);
+        if (p.has("vnetRouteAllEnabled")) {
+            p.put("vnetRouteAllEnabled", on);
+        }
+        if (p.get("siteConfig") instanceof ObjectNode config) {
+            config.put("vnetRouteAllEnabled", on);
+        }
+    }
+
+    private static void linkSubnetToPlan(ObjectNode subnet, String planId) {
+        ObjectNode props = (ObjectNode) subnet.get("properties");
+        String sid = subnet.path("id").asText();
+        ArrayNode links = props.putArray("serviceAssociationLinks");
+        ObjectNode link = links.addObject();
+        link.put("name", "AppServiceLink").put("id", sid + "/serviceAssociationLinks/AppServiceLink")
+                .put("type", "Microsoft.Network/virtualNetworks/subnets/serviceAssociationLinks");
+        link.putObject("properties").put("linkedResourceType", "Microsoft.Web/serverfarms").put("link", planId)
+                .put("provisioningState", "Succeeded");
+    }
+}
