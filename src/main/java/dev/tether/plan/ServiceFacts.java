@@ -14,7 +14,11 @@ public record ServiceFacts(String namespace, String name, String type, String cl
         return namespace + "/" + name;
     }
 
+    /**
+     * Internal exactly as AKS decides it: cloud-provider-azure's requiresInternalLoadBalancer compares the annotation with
+     * "true" and nothing else, so a Service annotated "True" stays public (and Tether repairs it).
+     */
     public boolean internal() {
-        return "true".equalsIgnoreCase(annotations.get(Conventions.ANNOTATION_INTERNAL_LB));
+        return "true".equals(annotations.get(Conventions.ANNOTATION_INTERNAL_LB));
     }
 }

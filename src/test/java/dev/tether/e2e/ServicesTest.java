@@ -140,6 +140,29 @@ class ServicesTest {
         }
     }
 
+    /**
+     * AKS reads azure-load-balancer-internal exactly (cloud-provider-azure compares with "true"): a Service annotated
+     * "True" got a public IP. Tether must see it as public and repair it, not report it "already internal".
+     */
+    @Test
+    void aServiceAnnotatedCapitalTrueIsPublicInAksAndIsRepaired() {
+        ObjectNode w = world(null, service("shop", "web", "LoadBalancer",
+                Map.of("tether.dev/private", "true", "service.beta.kubernetes.io/azure-load-balancer-internal", "True"), null));
+        try (Sandbox s = new Sandbox(WorldFile.parse(w, "capital True"))) {
+            s.clock().advance(Duration.ofSeconds(30));
+            assertEquals("203.0.113.4", ip(svc(s, "shop", "web")), "AKS gave it a public IP");
+            s.deliverAll(ClusterLinkTest.clusterTagEvent());
+            s.runUntilIdle();
+            s.clock().advance(Duration.ofSeconds(31));
+            DurableDriver.InstanceView cluster = s.durable().instances().get(0);
+            assertEquals("Completed", cluster.status(), cluster.failure());
+            assertEquals("UPDATED opted in; public LoadBalancer 203.0.113.4 becomes internal LoadBalancer (IP from the node subnet)."
+                    + " Its IP changes from the public 203.0.113.4 to a private one: callers of the public IP break ",
+                    step(output(cluster), "service shop/web"));
+            assertInternalInNodeSubnet(svc(s, "shop", "web"));
+        }
+    }
+
     @Test
     void aPublicIpEventUnderAllLoadBalancersMakesThatServiceInternalInOneOrchestration() {
         ObjectNode w = world("all-loadbalancers", service("shop", "web", "LoadBalancer", Map.of(), "203.0.113.10"),

@@ -96,6 +96,21 @@ class KubernetesSandboxTest {
         assertEquals(4 + 5, calls.size(), calls.toString());
     }
 
+    /**
+     * cloud-provider-azure makes a load balancer internal only when the annotation is exactly "true"
+     * ({@code requiresInternalLoadBalancer}: {@code value == consts.TrueAnnotationValue}); "True" or "yes" stay public.
+     */
+    @Test
+    void onlyTheExactValueTrueMakesALoadBalancerInternal() throws Exception {
+        core.createNamespacedService("default", lb("capital", Map.of("service.beta.kubernetes.io/azure-load-balancer-internal", "True"))).execute();
+        core.createNamespacedService("default", lb("yes", Map.of("service.beta.kubernetes.io/azure-load-balancer-internal", "yes"))).execute();
+        core.createNamespacedService("default", lb("exact", Map.of("service.beta.kubernetes.io/azure-load-balancer-internal", "true"))).execute();
+        clock.advance(Duration.ofSeconds(30));
+        assertEquals("203.0.113.4", ip("capital"));
+        assertEquals("203.0.113.5", ip("yes"));
+        assertEquals("10.1.0.4", ip("exact"));
+    }
+
     @Test
     void mergePatchAndConflictsBehaveLikeAnApiServer() throws Exception {
         V1ConfigMap cm = core.readNamespacedConfigMap("coredns-custom", "kube-system").execute();

@@ -77,7 +77,8 @@ final class SimulatedLoadBalancerController {
             }
             return;
         }
-        boolean internal = "true".equalsIgnoreCase(annotation(service, INTERNAL));
+        // cloud-provider-azure: internal only when the annotation is exactly "true" (requiresInternalLoadBalancer).
+        boolean internal = "true".equals(annotation(service, INTERNAL));
         String pinned = internal ? annotation(service, IPV4) : null;
         String subnetName = internal ? annotation(service, INTERNAL_SUBNET) : null;
         String frontend = (internal ? "internal" : "public") + "|" + pinned + "|" + subnetName;
