@@ -2,7 +2,8 @@ package dev.tether.azure;
 
 /**
  * Every ARM operation Tether's gateways call, with the RBAC action it needs. This table is the source of truth for the
- * least-privilege role: nothing else may be called.
+ * least-privilege role: nothing else may be called. Polls of long-running operations are calls like any other: ARM
+ * authorizes them, so they are listed too.
  */
 public enum ArmOperation {
     GET_SITE("Microsoft.Web/sites/read"),
@@ -13,6 +14,8 @@ public enum ArmOperation {
     LIST_SLOT_APP_SETTINGS("Microsoft.Web/sites/slots/config/list/action"),
     PUT_APP_SETTINGS("Microsoft.Web/sites/config/write"),
     PUT_SLOT_APP_SETTINGS("Microsoft.Web/sites/slots/config/write"),
+    /** The status poll of the site app settings PUT when App Service answers it 202 (a long-running operation). */
+    POLL_WEB_OPERATION("Microsoft.Web/locations/operationResults/read"),
     GET_PLAN("Microsoft.Web/serverfarms/read"),
     GET_CLUSTER("Microsoft.ContainerService/managedClusters/read"),
     LIST_CLUSTERS("Microsoft.ContainerService/managedClusters/read"),
@@ -21,6 +24,8 @@ public enum ArmOperation {
     GET_VNET("Microsoft.Network/virtualNetworks/read"),
     GET_SUBNET("Microsoft.Network/virtualNetworks/subnets/read"),
     PUT_SUBNET("Microsoft.Network/virtualNetworks/subnets/write"),
+    /** The subnet PUT's status poll (Azure-AsyncOperation): reading an operation is an authorized action of its own. */
+    POLL_NETWORK_OPERATION("Microsoft.Network/locations/operations/read"),
     JOIN_SUBNET("Microsoft.Network/virtualNetworks/subnets/join/action"),
     LIST_RESOURCES_BY_TAG("Microsoft.Resources/subscriptions/resources/read"),
     RESOURCE_GRAPH_QUERY("Microsoft.ResourceGraph/resources/read");

@@ -3,6 +3,7 @@ package dev.tether.e2e;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+
 /** Lets other test packages build the slot world and the cluster tag event of {@link ClusterLinkTest}. */
 public final class ClusterLinkAccess {
     private ClusterLinkAccess() {
@@ -14,5 +15,37 @@ public final class ClusterLinkAccess {
 
     public static ArrayNode clusterTagEvent() {
         return ClusterLinkTest.clusterTagEvent();
+    }
+
+    /**
+     * A world that makes Tether use every action of its role: the site and its slot (one plan), the site naming an
+     * existing, undelegated subnet with {@code private-link-subnet} (so the subnet is read before the delegation is
+     * added), and a public IP AKS made for Service shop/web in the node resource group (see {@link #publicIpEvent()}).
+     */
+    public static ObjectNode roleCoverageWorld() {
+        ObjectNode world = ServicesTest.world(null, ServicesTest.service("shop", "web", "LoadBalancer",
+                java.util.Map.of("tether.dev/private", "true"), "203.0.113.10"));
+        ObjectNode slot = ClusterLinkTest.worldWithSlot();
+        for (var r : slot.path("resources")) {
+            if (r.path("type").asText().equals("Microsoft.Web/sites/slots")) {
+                ((ArrayNode) world.get("resources")).add(r);
+            }
+        }
+        slot.path("appSettings").fields().forEachRemaining(e -> ((ObjectNode) world.get("appSettings")).set(e.getKey(), e.getValue()));
+        for (var r : world.path("resources")) {
+            if (r.path("id").asText().equals(dev.tether.sandbox.DemoWorld.SITE_ID)) {
+                ((ObjectNode) r.get("tags")).put("private-link-subnet", "apps");
+            }
+        }
+        ObjectNode subnet = ((ArrayNode) world.get("resources")).addObject();
+        subnet.put("id", dev.tether.sandbox.DemoWorld.VNET_ID + "/subnets/apps").put("name", "apps")
+                .put("type", "Microsoft.Network/virtualNetworks/subnets");
+        subnet.putObject("properties").put("addressPrefix", "10.0.2.0/27").put("provisioningState", "Succeeded");
+        return world;
+    }
+
+    /** The Event Grid notification of the public IP in {@link #roleCoverageWorld()}. */
+    public static ArrayNode publicIpEvent() {
+        return ServicesTest.events(ServicesTest.PUBLIC_IP_ID, "Microsoft.Network/publicIPAddresses/write");
     }
 }

@@ -32,9 +32,9 @@ public final class ArmCallMapper {
         route("GET", "/subscriptions/[^/]+/providers/microsoft\\.containerservice/managedclusters", ArmOperation.LIST_CLUSTERS);
         route("GET", RG + "microsoft\\.network/publicipaddresses/[^/]+", ArmOperation.GET_PUBLIC_IP);
         route("POST", "/providers/microsoft\\.resourcegraph/resources", ArmOperation.RESOURCE_GRAPH_QUERY);
+        route("GET", "/subscriptions/[^/]+/providers/microsoft\\.network/locations/[^/]+/operations/[^/]+", ArmOperation.POLL_NETWORK_OPERATION);
+        route("GET", "/subscriptions/[^/]+/providers/microsoft\\.web/locations/[^/]+/operationresults/[^/]+", ArmOperation.POLL_WEB_OPERATION);
     }
-
-    private static final Pattern POLLING = Pattern.compile("/subscriptions/[^/]+/providers/[^/]+/locations/[^/]+/(operations|operationresults)/[^/]+");
 
     private ArmCallMapper() {
     }
@@ -53,10 +53,5 @@ public final class ArmCallMapper {
     public static Optional<ArmOperation> map(String method, String path) {
         String key = method.toUpperCase(Locale.ROOT) + " " + pathOnly(path);
         return ROUTES.entrySet().stream().filter(e -> e.getKey().matcher(key).matches()).map(Map.Entry::getValue).findFirst();
-    }
-
-    /** Long-running-operation status polls: reads of an operation Tether started, needing no extra action. */
-    public static boolean isPolling(String path) {
-        return POLLING.matcher(pathOnly(path)).matches();
     }
 }

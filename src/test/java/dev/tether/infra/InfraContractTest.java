@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,6 +48,16 @@ class InfraContractTest {
         return M.readTree(read(ContractGenerator.CONTRACT.toString()));
     }
 
+    static List<String> contractActions() {
+        try {
+            List<String> out = new ArrayList<>();
+            contract().get("roleActions").forEach(a -> out.add(a.asText()));
+            return out;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void theGeneratedContractIsCurrent() throws IOException {
         assertEquals(ContractGenerator.render(), read(ContractGenerator.CONTRACT.toString()),
@@ -72,42 +83,70 @@ class InfraContractTest {
     }
 
     @Test
-    void customRoleHoldsExactlyTheActionsTheGatewaysCall() throws IOException {
-        Set<String> role = new TreeSet<>();
-        contract().get("roleActions").forEach(a -> role.add(a.asText()));
-        Set<String> code = Arrays.stream(ArmOperation.values()).map(ArmOperation::action).collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(code, role);
-        assertTrue(role.stream().noneMatch(a -> a.contains("*")), "no wildcards: " + role);
+    void customRoleIsWiredFromTheContractWithoutWildcards() throws IOException {
+        List<String> role = contractActions();
+        assertEquals(List.of(), role.stream().filter(a -> a.contains("*")).toList(), "no wildcards");
         assertTrue(read("infra/main.bicep").contains("actions: contract.roleActions"));
         String roleBicep = read("infra/modules/tetherRole.bicep");
         assertTrue(roleBicep.contains("actions: actions") && roleBicep.contains("notActions: []"));
     }
 
+    /**
+     * The custom role is compared with what the end-to-end runs needed, not with the constants that generated it: the
+     * ARM emulator authorizes every call (polls and linked join checks included) against the role in the contract, and
+     * the actions it granted over a link of a site and a slot, a cluster pass, a public-IP event and a drift scan must be
+     * exactly the role. An action the code needs but the role lacks fails the run with 403; an action the role holds but
+     * nothing uses fails the equality.
+     */
     @Test
-    void everyArmCallOfALinkIsInTheRole() {
-        WorldFile world = WorldFile.parse(dev.tether.e2e.ClusterLinkAccess.worldWithSlot(), "slot world");
+    void theRoleIsExactlyWhatTheEndToEndRunsWereAuthorizedFor() {
+        WorldFile world = WorldFile.parse(dev.tether.e2e.ClusterLinkAccess.roleCoverageWorld(), "slot world with a public IP");
         try (Sandbox s = new Sandbox(world)) {
-            // App Service may answer the settings PUT with 202: the SDK's follow-up calls must be in the role too.
+            // App Service may answer the settings PUT with 202: the SDK's follow-up poll must be in the role too.
             s.arm().setAppSettingsPutLongRunning(true);
             s.deliverAll(DemoWorld.events());
             s.deliverAll(dev.tether.e2e.ClusterLinkAccess.clusterTagEvent());
             s.runUntilIdle();
+            s.deliverAll(dev.tether.e2e.ClusterLinkAccess.publicIpEvent());
+            s.runUntilIdle();
             s.timer();
             s.runUntilIdle();
+            List<CallLog.Call> arm = s.calls().calls().stream().filter(c -> c.target().equals("arm")).toList();
+            assertEquals(List.of(), arm.stream().filter(c -> c.status() == 401 || c.status() == 403).toList(), "nothing refused");
             Set<ArmOperation> used = new TreeSet<>();
-            for (CallLog.Call c : s.calls().calls()) {
-                if (!c.target().equals("arm") || ArmCallMapper.isPolling(c.path())) {
-                    continue;
-                }
-                ArmOperation op = ArmCallMapper.map(c.method(), c.path())
-                        .orElseThrow(() -> new AssertionError("an ARM call missing from ArmOperation: " + c.method() + " " + c.path()));
-                used.add(op);
+            for (CallLog.Call c : arm) {
+                used.add(ArmCallMapper.map(c.method(), c.path())
+                        .orElseThrow(() -> new AssertionError("an ARM call missing from ArmOperation: " + c.method() + " " + c.path())));
             }
-            assertTrue(s.calls().calls().stream().anyMatch(c -> c.method().equals("PUT") && c.path().contains("/config/appsettings") && c.status() == 202),
+            assertTrue(arm.stream().anyMatch(c -> c.method().equals("PUT") && c.path().contains("/config/appsettings") && c.status() == 202),
                     "the settings PUT went the long-running way");
-            assertTrue(used.containsAll(Set.of(ArmOperation.GET_SITE, ArmOperation.GET_SLOT, ArmOperation.PATCH_SITE, ArmOperation.PATCH_SLOT,
-                    ArmOperation.PUT_SUBNET, ArmOperation.LIST_RESOURCES_BY_TAG, ArmOperation.LIST_CLUSTER_USER_CREDENTIAL,
-                    ArmOperation.RESOURCE_GRAPH_QUERY, ArmOperation.LIST_SLOT_APP_SETTINGS)), used.toString());
+            Set<String> role = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            role.addAll(contractActions());
+            Set<String> granted = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            granted.addAll(s.arm().authorizedActions());
+            assertEquals(new ArrayList<>(role), new ArrayList<>(granted), "the role is exactly what the runs were authorized for");
+            Set<ArmOperation> unused = new TreeSet<>(Set.of(ArmOperation.values()));
+            unused.removeAll(used);
+            assertEquals(Set.of(ArmOperation.JOIN_SUBNET), unused, "JOIN_SUBNET is the linked check of a site PATCH, no call of its own");
+        }
+    }
+
+    @Test
+    void aCallOutsideTheRoleIsRefusedLikeArmRefusesIt() {
+        WorldFile world = WorldFile.parse(DemoWorld.build(), "demo");
+        try (Sandbox s = new Sandbox(world)) {
+            Set<String> role = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            contractActions().stream().filter(a -> !a.equalsIgnoreCase("Microsoft.Network/locations/operations/read")).forEach(role::add);
+            s.arm().setRoleActions(role);
+            s.deliverAll(DemoWorld.events());
+            s.runUntilIdle();
+            var run = s.durable().instances().get(0);
+            assertEquals("Failed", run.status());
+            List<CallLog.Call> refused = s.calls().calls().stream().filter(c -> c.status() == 403).toList();
+            assertEquals(1, refused.size(), refused.toString());
+            assertTrue(refused.get(0).path().matches("/subscriptions/[^/]+/providers/Microsoft\\.Network/locations/eastus/operations/op-1\\?api-version=.*"),
+                    refused.toString());
+            assertEquals(List.of("PUT"), s.calls().writes().stream().map(CallLog.Call::method).toList(), "nothing written after the refused poll");
         }
     }
 
@@ -138,9 +177,14 @@ class InfraContractTest {
             covered.add((ArmOperation) c[2]);
         }
         covered.add(ArmOperation.JOIN_SUBNET); // implied by PATCH_SITE/PATCH_SLOT setting virtualNetworkSubnetId
+        assertEquals(ArmOperation.POLL_NETWORK_OPERATION, ArmCallMapper.map("GET",
+                "/subscriptions/x/providers/Microsoft.Network/locations/eastus/operations/op-1?api-version=2025-07-01").orElse(null));
+        covered.add(ArmOperation.POLL_NETWORK_OPERATION);
+        assertEquals(ArmOperation.POLL_WEB_OPERATION, ArmCallMapper.map("GET",
+                "/subscriptions/x/providers/Microsoft.Web/locations/eastus/operationResults/op-2?api-version=2025-03-01").orElse(null));
+        covered.add(ArmOperation.POLL_WEB_OPERATION);
         assertEquals(Set.of(ArmOperation.values()), covered);
         assertTrue(ArmCallMapper.map("DELETE", site).isEmpty());
-        assertTrue(ArmCallMapper.isPolling("/subscriptions/x/providers/Microsoft.Network/locations/eastus/operations/op-1?api-version=2025-07-01"));
     }
 
     @Test

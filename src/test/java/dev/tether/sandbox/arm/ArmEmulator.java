@@ -39,7 +39,7 @@ import static dev.tether.sandbox.arm.PlatformRules.Rule;
 /**
  * An in-memory ARM behind the real Azure SDK pipeline: the SDK managers are given this {@link HttpClient}, so their
  * serialization, auth, retry and LRO polling run unchanged. This class is ARM's front door: it logs every request in
- * order, applies injected faults, the read budget and the role's authorization, and routes each request to its resource
+ * order, applies injected faults, the read budget and the role's authorization ({@link Authorization}), and routes each request to its resource
  * provider ({@link WebProvider}, {@link NetworkProvider}, {@link ContainerServiceProvider}, {@link ResourcesProvider},
  * {@link ResourceGraph}, {@link Operations}). What each refuses, and why, is the table in {@link PlatformRules}.
  */
@@ -56,6 +56,7 @@ public final class ArmEmulator implements HttpClient {
     private final NetworkProvider network = new NetworkProvider(world, operations);
     private final ContainerServiceProvider containers = new ContainerServiceProvider(world);
     private final ResourcesProvider resourceList = new ResourcesProvider(world);
+    private final Authorization authorization = new Authorization();
     private Faults faults = Faults.none();
     private int throttled;
     private Consumer<Duration> throttleListener = wait -> { };
@@ -92,6 +93,24 @@ public final class ArmEmulator implements HttpClient {
     /** Whether InProgress polls carry the provider's Retry-After (the SDK then sleeps it in real time). */
     public synchronized void setSendRetryAfter(boolean send) {
         operations.setSendRetryAfter(send);
+    }
+
+    /**
+     * The actions the caller's role holds. By default Tether's custom role from infra/generated/tether-contract.json,
+     * which is what the deployment assigns: every call outside it is answered 403 as ARM answers it.
+     */
+    public synchronized void setRoleActions(java.util.Set<String> actions) {
+        authorization.setRole(Authorization.Role.of(actions));
+    }
+
+    /** Every RBAC action the caller has been granted so far, linked actions included, in first-use order. */
+    public synchronized java.util.Set<String> authorizedActions() {
+        return new java.util.LinkedHashSet<>(authorization.granted);
+    }
+
+    /** Lets the caller do anything (an Owner): for tests of the providers' own rules. */
+    public synchronized void allowEverything() {
+        authorization.setRole(Authorization.Role.everything());
     }
 
     public synchronized void setFaults(Faults faults) {
@@ -215,7 +234,15 @@ public final class ArmEmulator implements HttpClient {
                     + "' exceeded. Please try again after '" + wait + "' seconds.").reply();
             reply = new Reply(429, err.body(), Map.of("Retry-After", String.valueOf(wait), "x-ms-ratelimit-remaining-subscription-reads", "0"));
         } else {
-            reply = answer(() -> route(method, path, queryParams(query), body(request)));
+            reply = answer(() -> {
+                Map<String, String> params = queryParams(query);
+                if (!params.containsKey("api-version")) {
+                    throw Rule.API_VERSION_REQUIRED.error("The api-version query parameter (?api-version=) is required for all requests.");
+                }
+                JsonNode body = body(request);
+                authorization.check(method, path, body);
+                return route(method, path, params, body);
+            });
             if (remaining >= 0) {
                 Map<String, String> h = new LinkedHashMap<>(reply.headers());
                 h.put("x-ms-ratelimit-remaining-subscription-reads", String.valueOf(remaining));
@@ -279,9 +306,6 @@ public final class ArmEmulator implements HttpClient {
     }
 
     private Reply route(String method, String path, Map<String, String> query, JsonNode body) {
-        if (!query.containsKey("api-version")) {
-            throw Rule.API_VERSION_REQUIRED.error("The api-version query parameter (?api-version=) is required for all requests.");
-        }
         String p = path.toLowerCase(Locale.ROOT);
         p = p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
         String apiVersion = query.get("api-version");

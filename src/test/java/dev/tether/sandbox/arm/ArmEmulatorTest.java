@@ -148,8 +148,17 @@ class ArmEmulatorTest {
         ObjectNode locked = (ObjectNode) w.arm().resource(DemoWorld.CLUSTER_ID).orElseThrow();
         ((ObjectNode) locked.get("properties")).put("disableLocalAccounts", true);
         w.arm().putResource(locked);
+        ManagementException outsideRole = assertThrows(ManagementException.class, () -> clusters.listClusterAdminCredentials("rg1", "clustername1"));
+        assertEquals(403, outsideRole.getResponse().getStatusCode());
+        assertEquals("AuthorizationFailed", outsideRole.getValue().getCode());
+        assertEquals("The client '" + Authorization.PRINCIPAL + "' with object id '" + Authorization.PRINCIPAL + "' does not have authorization"
+                + " to perform action 'Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action' over scope '"
+                + DemoWorld.CLUSTER_ID + "/listClusterAdminCredential' or the scope is invalid. If access was recently granted, please refresh your credentials.",
+                outsideRole.getValue().getMessage());
+        w.arm().allowEverything();
         ManagementException admin = assertThrows(ManagementException.class, () -> clusters.listClusterAdminCredentials("rg1", "clustername1"));
-        assertTrue(admin.getValue().getMessage().contains("disable local accounts"));
+        assertEquals(400, admin.getResponse().getStatusCode());
+        assertEquals("Getting static credential is not allowed because this cluster is set to disable local accounts.", admin.getValue().getMessage());
     }
 
     @Test
@@ -222,6 +231,7 @@ class ArmEmulatorTest {
     @Test
     void siteConfigHasTheShapeOfGetSiteConfig() {
         World w = world();
+        w.arm().allowEverything(); // reads outside Tether's role: this checks the provider, not the role
         ObjectNode reference = DemoWorld.armBody("GetSiteConfig.2025-05-01.json");
         var config = w.web().serviceClient().getWebApps().getConfiguration("TESTRG123", "SITEF6141");
         assertEquals(reference.get("id").asText(), config.id());
@@ -238,6 +248,7 @@ class ArmEmulatorTest {
     @Test
     void appSettingsPutCanRunAsALongRunningOperation() {
         World w = world();
+        w.arm().allowEverything(); // reads outside Tether's role: this checks the provider, not the role
         w.arm().setAppSettingsPutLongRunning(true);
         w.arm().putAppSettings(DemoWorld.SITE_ID, Map.of("KEEP", "1"));
         var apps = w.web().serviceClient().getWebApps();
@@ -258,6 +269,7 @@ class ArmEmulatorTest {
     @Test
     void slotEndpoints() {
         World w = world();
+        w.arm().allowEverything(); // reads outside Tether's role: this checks the provider, not the role
         ObjectNode slot = DemoWorld.armBody("GetWebApp.2025-03-01.json");
         String slotId = DemoWorld.SITE_ID + "/slots/staging";
         slot.put("id", slotId).put("name", "sitef6141/staging").put("type", "Microsoft.Web/sites/slots");
@@ -410,6 +422,7 @@ class ArmEmulatorTest {
     @Test
     void userCredentialsMatchTheReferenceShape() {
         World w = world();
+        w.arm().allowEverything(); // reads outside Tether's role: this checks the provider, not the role
         w.arm().setKubeconfigSource(id -> "apiVersion: v1\nkind: Config\n# " + id);
         HttpResponse raw = w.arm().send(armRequest(HttpMethod.POST, DemoWorld.CLUSTER_ID + "/listClusterUserCredential?api-version=2026-02-01&format=exec")).block();
         JsonNode body = read(raw.getBodyAsString().block());
@@ -455,13 +468,15 @@ class ArmEmulatorTest {
         assertEquals(404, unknown.getStatusCode());
         assertEquals("InvalidResourceType", read(unknown.getBodyAsString().block()).at("/error/code").asText());
         HttpResponse delete = w.arm().send(armRequest(HttpMethod.DELETE, DemoWorld.SITE_ID + "?api-version=2025-03-01")).block();
-        assertEquals(405, delete.getStatusCode());
+        assertEquals(403, delete.getStatusCode(), "Tether's role holds no delete");
+        w.arm().allowEverything();
+        assertEquals(405, w.arm().send(armRequest(HttpMethod.DELETE, DemoWorld.SITE_ID + "?api-version=2025-03-01")).block().getStatusCode());
         HttpResponse badJson = w.arm().send(armRequest(HttpMethod.PATCH, DemoWorld.SITE_ID + "?api-version=2025-03-01", "{not json")).block();
         assertEquals(400, badJson.getStatusCode());
         assertEquals("InvalidRequestContent", read(badJson.getBodyAsString().block()).at("/error/code").asText());
         HttpResponse badToken = w.arm().send(armRequest(HttpMethod.GET, "/subscriptions/" + SUB + "/resources?api-version=2024-04-01&$skiptoken=abc")).block();
         assertEquals(400, badToken.getStatusCode());
-        assertEquals(List.of(400, 404, 405, 400, 400), w.log().calls().stream().map(CallLog.Call::status).toList());
+        assertEquals(List.of(400, 404, 403, 405, 400, 400), w.log().calls().stream().map(CallLog.Call::status).toList());
 
         ManagementException notFound = assertThrows(ManagementException.class,
                 () -> w.web().serviceClient().getWebApps().getByResourceGroup("testrg123", "nosuchsite"));
