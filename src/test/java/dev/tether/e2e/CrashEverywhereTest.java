@@ -20,7 +20,34 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class CrashEverywhereTest {
 
-    record Scenario(ObjectNode world, Consumer<Sandbox> drive) {
+    /**
+     * @param writes exactly the writes the run makes (method and path, sorted), known from what the scenario asks for
+     * @param check  the world the run must end in
+     */
+    record Scenario(ObjectNode world, Consumer<Sandbox> drive, List<String> writes, Consumer<Sandbox> check) {
+    }
+
+    static final String SUBNET = DemoWorld.VNET_ID + "/subnets/tether-DefaultAsp";
+    static final List<String> LINK_WRITES = List.of("PUT " + SUBNET, "PATCH " + DemoWorld.SITE_ID, "PUT " + DemoWorld.SITE_ID + "/config/appsettings",
+            "POST /api/v1/namespaces/kube-system/services", "PATCH /api/v1/namespaces/kube-system/services/tether-dns",
+            "PATCH /api/v1/namespaces/kube-system/configmaps/coredns-custom", "PATCH /apis/apps/v1/namespaces/kube-system/deployments/coredns");
+
+    static List<String> plus(List<String> a, String... more) {
+        List<String> out = new java.util.ArrayList<>(a);
+        out.addAll(List.of(more));
+        return out.stream().sorted().toList();
+    }
+
+    /** The app is linked: joined to the Tether subnet with route-all on, its DNS setting on tether-dns's IP. */
+    static void assertAppLinked(Sandbox s) {
+        WorldView w = new WorldView(s);
+        var site = w.resource(DemoWorld.SITE_ID).orElseThrow();
+        assertEquals(SUBNET, site.path("properties").path("virtualNetworkSubnetId").asText());
+        assertTrue(site.path("properties").path("outboundVnetRouting").path("applicationTraffic").asBoolean());
+        String ip = w.kube(DemoWorld.CLUSTER_ID, "Service", "kube-system", "tether-dns").orElseThrow()
+                .path("status").path("loadBalancer").path("ingress").get(0).path("ip").asText();
+        assertEquals("10.0.1.4", ip, "the first usable address of the node subnet");
+        assertEquals(ip, w.appSettings(DemoWorld.SITE_ID).path("WEBSITE_DNS_SERVER").asText());
     }
 
     static void crashEverywhere(Scenario scenario) {
@@ -33,6 +60,8 @@ class CrashEverywhereTest {
             s.durable().instances().forEach(v -> assertEquals("Completed", v.status(), v.instanceId() + ": " + v.failure()));
             expected = new WorldView(s).comparableWorld();
             expectedWrites = writes(s);
+            assertEquals(scenario.writes(), expectedWrites.stream().sorted().toList(), "the run without a crash makes exactly these writes");
+            scenario.check().accept(s);
             events = s.durable().totalHistoryEvents();
         }
         assertTrue(events > 10, "history events: " + events);
@@ -45,7 +74,7 @@ class CrashEverywhereTest {
                 }
                 String diff = WorldView.firstDifference(expected, new WorldView(s).comparableWorld(), "");
                 assertNull(diff, "crash after event " + n + ": " + diff);
-                assertEquals(expectedWrites.stream().sorted().toList(), writes(s).stream().sorted().toList(), "crash after event " + n + ": no extra writes");
+                assertEquals(scenario.writes(), writes(s).stream().sorted().toList(), "crash after event " + n + ": no extra writes");
             }
         }
     }
@@ -60,6 +89,13 @@ class CrashEverywhereTest {
         crashEverywhere(new Scenario(w, s -> {
             s.deliverAll(ClusterLinkTest.clusterTagEvent());
             s.runUntilIdle();
+        }, plus(LINK_WRITES, "PATCH /api/v1/namespaces/shop/services/api"), s -> {
+            assertAppLinked(s);
+            var api = ServicesTest.svc(s, "shop", "api");
+            assertEquals("LoadBalancer", api.path("spec").path("type").asText());
+            assertEquals("true", api.path("metadata").path("annotations").path("service.beta.kubernetes.io/azure-load-balancer-internal").asText());
+            assertEquals("ClusterIP", api.path("metadata").path("annotations").path("tether.dev/prior-type").asText());
+            assertEquals("tether", api.path("metadata").path("labels").path("app.kubernetes.io/managed-by").asText());
         }));
     }
 
@@ -69,7 +105,9 @@ class CrashEverywhereTest {
         crashEverywhere(new Scenario(w, s -> {
             s.deliverAll(ServicesTest.events(ServicesTest.PUBLIC_IP_ID, "Microsoft.Network/publicIPAddresses/write"));
             s.runUntilIdle();
-        }));
+            s.clock().advance(java.time.Duration.ofSeconds(31));
+        }, List.of("PATCH /api/v1/namespaces/shop/services/web"),
+                s -> ServicesTest.assertInternalInNodeSubnet(ServicesTest.svc(s, "shop", "web"))));
     }
 
     @Test
@@ -83,6 +121,6 @@ class CrashEverywhereTest {
             s.arm().putAppSettings(DemoWorld.SITE_ID, settings);
             s.timer();
             s.runUntilIdle();
-        }));
+        }, plus(LINK_WRITES, "PUT " + DemoWorld.SITE_ID + "/config/appsettings"), CrashEverywhereTest::assertAppLinked));
     }
 }

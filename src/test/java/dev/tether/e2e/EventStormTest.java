@@ -49,6 +49,8 @@ class EventStormTest {
             Storm.Report report = Storm.run(s, new Storm.Spec(APPS, CLUSTERS, 1_000, seed));
             System.out.println("storm: " + report);
             assertEquals(List.of(), report.violations(), "never two active link instances for one resource");
+            assertEquals(0, report.redeliveries(), "no delivery threw, so Event Grid redelivered nothing because of an exception");
+            assertEquals(null, report.actions().get("failed, redelivered"), report.actions().toString());
 
             List<DurableDriver.InstanceView> links = s.durable().instances().stream()
                     .filter(v -> v.name().equals(Steps.LINK_SITE_ORCHESTRATION) || v.name().equals(Steps.LINK_CLUSTER_ORCHESTRATION)).toList();
@@ -63,7 +65,7 @@ class EventStormTest {
                 String site = FleetWorld.siteId(i, CLUSTERS);
                 JsonNode props = w.resource(site).orElseThrow().path("properties");
                 assertTrue(props.path("virtualNetworkSubnetId").asText().contains("/virtualNetworks/vnet" + (i % CLUSTERS) + "/subnets/"), site);
-                assertTrue(props.path("siteConfig").path("vnetRouteAllEnabled").asBoolean(), site + " routes all traffic");
+                assertTrue(props.path("outboundVnetRouting").path("applicationTraffic").asBoolean(), site + " routes all traffic");
                 JsonNode settings = w.appSettings(site);
                 assertEquals("app" + i, settings.path("APP_NAME").asText());
                 assertEquals("a=1;b=2", settings.path("FEATURE_FLAGS").asText());

@@ -80,7 +80,7 @@ class FaultTest {
             s.faults(faults);
             s.deliverAll(DemoWorld.events());
             s.runUntilIdle();
-            assertTrue(faults.fired() > 0, "the fault fired: " + fault);
+            assertEquals(fault.times(), faults.fired(), "the fault fired as often as it was set to: " + fault);
             DurableDriver.InstanceView v = s.durable().instances().get(0);
             assertEquals("Completed", v.status(), fault + ": " + v.failure());
             String diff = WorldView.firstDifference(expected, new WorldView(s).comparableWorld(), "");

@@ -59,8 +59,7 @@ class ClusterConnectorTest {
     void unreadableKubeconfigIsRejectedWithoutEchoingIt() {
         ClusterConnector connector = new ClusterConnector(null, r -> Mono.empty(), Duration.ofMinutes(10), Clock.systemUTC());
         RejectedException e = assertThrows(RejectedException.class, () -> connector.build(CLUSTER, "users: [token: s3cr3t"));
-        assertFalse(e.getMessage().contains("s3cr3t"));
-        assertTrue(e.getMessage().contains(CLUSTER.toString()));
+        assertEquals("the user kubeconfig of cluster " + CLUSTER + " could not be parsed", e.getMessage(), "says which cluster, never echoes the kubeconfig");
     }
 
     @Test

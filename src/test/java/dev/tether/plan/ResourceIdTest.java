@@ -2,7 +2,10 @@ package dev.tether.plan;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -20,20 +23,24 @@ class ResourceIdTest {
         assertEquals(site.normalized(), ResourceId.parse(SITE + "/").normalized());
     }
 
+    static Stream<Arguments> malformed() {
+        return Stream.of(
+                Arguments.of("", "resource id is missing"),
+                Arguments.of("subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites/a", "resource id 'subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites/a' must start with /subscriptions/"),
+                Arguments.of("/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.Web/sites/a", "subscription 'not-a-guid' in resource id is not a GUID"),
+                Arguments.of("/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites/../sites/b", "resource id '/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites/../sites/b' has an invalid segment '..'"),
+                Arguments.of("/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites//a", "resource id '/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites//a' has an invalid segment ''"),
+                Arguments.of("/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites/a%2F..", "resource id '/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites/a%2F..' has an invalid segment 'a%2F..'"),
+                Arguments.of("/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites/a?x=1", "resource id '/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites/a?x=1' has an invalid segment 'a?x=1'"),
+                Arguments.of("/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites", "resource id '/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites' is not of the form /subscriptions/{id}/resourceGroups/{group}/providers/{namespace}/{type}/{name}"),
+                Arguments.of("/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites/a/providers/Microsoft.Resources/tags/default", "resource id '" + ResourceId.abbreviate("/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites/a/providers/Microsoft.Resources/tags/default")
+                        + "' names an extension resource; give the resource itself"));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {
-            "",
-            "subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites/a",
-            "/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.Web/sites/a",
-            "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites/../sites/b",
-            "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites//a",
-            "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites/a%2F..",
-            "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites/a?x=1",
-            "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites",
-            "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites/a/providers/Microsoft.Resources/tags/default"
-    })
-    void rejectsMalformedIdsWithAMessage(String raw) {
+    @MethodSource("malformed")
+    void rejectsMalformedIdsWithAMessage(String raw, String message) {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> ResourceId.parse(raw));
-        assertFalse(e.getMessage().isBlank());
+        assertEquals(message, e.getMessage());
     }
 }

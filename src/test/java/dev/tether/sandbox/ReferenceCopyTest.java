@@ -27,6 +27,22 @@ class ReferenceCopyTest {
         }
     }
 
+    /**
+     * The copy is checked on every clone, with or without shared/ beside it: against a committed manifest of every file
+     * name and SHA-256 (src/test/reference.sha256, the output of {@code sha256sum} run inside src/test/reference).
+     */
+    @Test
+    void bundledCopyMatchesItsCommittedManifest() throws Exception {
+        Map<String, String> manifest = new TreeMap<>();
+        for (String line : Files.readAllLines(Path.of("src", "test", "reference.sha256"))) {
+            manifest.put(line.substring(66), line.substring(0, 64));
+        }
+        Map<String, String> actual = new TreeMap<>();
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        files(Path.of(ReferenceEvents.BUNDLED)).forEach((name, bytes) -> actual.put(name, java.util.HexFormat.of().formatHex(sha.digest(bytes))));
+        assertEquals(manifest, actual, "src/test/reference differs from src/test/reference.sha256");
+    }
+
     @Test
     void bundledCopyEqualsSharedWhereSharedIsPresent() throws IOException {
         Path shared = Path.of(ReferenceEvents.SHARED);

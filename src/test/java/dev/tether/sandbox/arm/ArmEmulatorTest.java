@@ -353,9 +353,11 @@ class ArmEmulatorTest {
 
         // The operation URL echoes the request api-version (network 2.57.0 sends 2025-03-01). An update keeps the service association links Azure added, and answers 200.
         w.web().serviceClient().getWebApps().update("testrg123", "sitef6141", new SitePatchResourceInner().withVirtualNetworkSubnetId(id));
-        SubnetInner updated = subnets.createOrUpdate("rg1", "test-vnet", "apps", new SubnetInner().withAddressPrefix("10.0.2.0/26")
+        SubnetInner updated = subnets.createOrUpdate("rg1", "test-vnet", "apps", new SubnetInner().withAddressPrefix("10.0.2.0/27")
+                .withDefaultOutboundAccess(false)
                 .withDelegations(List.of(new Delegation().withName("web").withServiceName("Microsoft.Web/serverFarms"))));
-        assertEquals("10.0.2.0/26", updated.addressPrefix());
+        assertEquals("10.0.2.0/27", updated.addressPrefix(), "a subnet in use keeps its range (SubnetsAndOperationsTest)");
+        assertEquals(false, updated.defaultOutboundAccess());
         assertEquals("AppServiceLink", updated.serviceAssociationLinks().get(0).name());
         assertEquals(id + "/serviceAssociationLinks/AppServiceLink", updated.serviceAssociationLinks().get(0).id());
         assertEquals(DemoWorld.PLAN_ID, updated.serviceAssociationLinks().get(0).link());

@@ -105,6 +105,7 @@ final class NetworkProvider {
                 }
             }
         }
+        current.ifPresent(c -> refuseChangesInUse(c, props, cidr));
         String id = current.map(c -> c.path("id").asText()).orElse(path);
         ObjectNode subnet = ArmWorld.M.createObjectNode();
         subnet.put("name", ArmWorld.last(id)).put("id", id).put("etag", "W/\"" + UUID.randomUUID() + "\"")
@@ -138,6 +139,31 @@ final class NetworkProvider {
         outProps.put("purpose", "");
         ArmWorld.upsertSubnet(vnet, subnet);
         return subnet;
+    }
+
+    /**
+     * A subnet in use keeps what its users need: a service association link (App Service's AppServiceLink) requires its
+     * delegation to stay, and a subnet with an association link or IP configurations keeps its address range.
+     */
+    private static void refuseChangesInUse(ObjectNode current, JsonNode wanted, Ipv4Prefix cidr) {
+        JsonNode links = current.path("properties").path("serviceAssociationLinks");
+        for (JsonNode link : links) {
+            boolean web = link.path("properties").path("linkedResourceType").asText().equalsIgnoreCase("Microsoft.Web/serverfarms");
+            boolean keeps = false;
+            for (JsonNode d : wanted.path("delegations")) {
+                keeps |= d.path("properties").path("serviceName").asText().equalsIgnoreCase("Microsoft.Web/serverFarms");
+            }
+            if (web && !keeps) {
+                throw Rule.SUBNET_DELEGATION_REQUIRED.error("Subnet " + current.path("id").asText() + " requires any of the following delegation(s)"
+                        + " [Microsoft.Web/serverFarms] to reference service association link " + link.path("id").asText() + ".");
+            }
+        }
+        boolean inUse = !links.isEmpty() || !current.path("properties").path("ipConfigurations").isEmpty();
+        boolean samePrefix = prefixesOf(current.path("properties")).stream()
+                .anyMatch(p -> Ipv4Prefix.stored(p).map(c -> c.equals(cidr)).orElse(false));
+        if (inUse && !samePrefix) {
+            throw Rule.SUBNET_IN_USE.error("Subnet " + current.path("name").asText() + " is in use and cannot be updated.");
+        }
     }
 
     /** A subnet's prefixes: addressPrefix and/or addressPrefixes, as ARM bodies carry either. */

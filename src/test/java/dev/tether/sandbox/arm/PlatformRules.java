@@ -35,8 +35,8 @@ public final class PlatformRules {
         TAG_FILTER_INVALID(400, "InvalidFilterInQueryString", "a resource list `$filter` other than tagName/tagValue/resourceType eq, or tagValue without tagName",
                 "https://learn.microsoft.com/rest/api/resources/resources/list"),
         SKIP_TOKEN_INVALID(400, "InvalidSkipToken", "a `$skiptoken` the list never handed out", "https://learn.microsoft.com/rest/api/resources/resources/list"),
-        GRAPH_QUERY_INVALID(400, "BadRequest", "a Resource Graph query outside the grammar the emulator parses (exactly Tether's queries)",
-                "https://learn.microsoft.com/azure/governance/resource-graph/troubleshoot/general"),
+        GRAPH_QUERY_INVALID(400, "BadRequest", "a Resource Graph query outside the grammar the emulator parses (exactly Tether's queries: `where location == ...`, `summarize` and any other stage); details `InvalidQuery` and `ParserFailure`. Tag keys match case-sensitively (a KQL property bag)",
+                "Azure/azure-sdk-for-js#12780 (the 400 body); https://learn.microsoft.com/azure/governance/resource-graph/concepts/query-language"),
         AKS_LOCAL_ACCOUNTS_DISABLED(400, "BadRequest", "admin credentials of a cluster with `disableLocalAccounts`",
                 "https://learn.microsoft.com/azure/aks/manage-local-accounts-managed-azure-ad"),
         WEB_SUBNET_MISSING(400, "BadRequest", "joining an app to a subnet that does not exist", VNET_INTEGRATION),
@@ -51,6 +51,10 @@ public final class PlatformRules {
         SUBNET_PREFIX_FORMAT(400, "InvalidAddressPrefixFormat", "a prefix that is not an address/length", MANAGE_SUBNET),
         SUBNET_OUTSIDE_VNET(400, "NetcfgSubnetRangeOutsideVnet", "a subnet outside the VNet's address space", MANAGE_SUBNET),
         SUBNET_OVERLAP(400, "NetcfgSubnetRangesOverlap", "a subnet overlapping another of the VNet", MANAGE_SUBNET),
+        SUBNET_DELEGATION_REQUIRED(400, "SubnetMissingRequiredDelegation", "a subnet PUT that drops the Microsoft.Web/serverFarms delegation while an App Service association link needs it",
+                "MicrosoftDocs/azure-docs#48902 and #92894 (the message: 'requires any of the following delegation(s) [...] to reference service association link ...')"),
+        SUBNET_IN_USE(400, "InUseSubnetCannotBeUpdated", "changing the prefix of a subnet in use (a service association link or IP configurations)",
+                MANAGE_SUBNET + "#change-subnet-settings (\"you can change the address range only if the subnet has no resources\")"),
         OPERATION_NOT_FOUND(404, "", "polling an operation id that was never handed out; the body carries only the message 'Operation {id} not found.'",
                 "Azure/azure-cli#30169 (a network operation poll answered 404 'Operation ... not found.')");
 

@@ -10,56 +10,52 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The subset of Azure Resource Graph that Tether sends, answered from the world: {@code Resources}, filtered by
- * {@code type in~ (...)}, {@code isnotempty(tags['name'])}, {@code isempty(tags['name'])} and
- * {@code properties.virtualNetworkSubnetId contains '...'}, projected, paged with {@code $top}/{@code $skipToken}.
- * Shapes follow shared/reference/arm/ResourcesFilterQuery (objectArray data, count, totalRecords, resultTruncated).
- * Anything else is a 400 like Resource Graph's own for an unsupported query.
+ * The Azure Resource Graph queries Tether sends, parsed stage by stage and answered from the world: the table
+ * {@code Resources}, then any of {@code where type in~ (...)}, {@code where isnotempty(tags['name'])},
+ * {@code where isempty(tags['name'])}, {@code where properties.virtualNetworkSubnetId contains '...'} and a final
+ * {@code project} of known columns; paged with {@code $top}/{@code $skipToken}. Shapes follow
+ * shared/reference/arm/ResourcesFilterQuery (objectArray data, count, totalRecords, resultTruncated).
+ * <p>
+ * Any other query is answered with Resource Graph's 400 ({@code BadRequest} with details {@code InvalidQuery} and
+ * {@code ParserFailure}, as reported in Azure/azure-sdk-for-js#12780 and scautomation/AzureResourceGraph-Examples#2):
+ * valid KQL this emulator cannot evaluate is refused rather than answered wrongly.
+ * <p>
+ * Tags: {@code tags} is a dynamic property bag and KQL looks up a bag's keys case-sensitively (learn: Kusto "dynamic"
+ * data type, property access), so {@code tags['private-link']} does not find a tag written {@code Private-Link}, though
+ * ARM itself treats tag names case-insensitively. {@code isempty} is true for a missing key and for an empty value.
  */
 final class ResourceGraph {
-    private static final Pattern TYPES = Pattern.compile("where\\s+type\\s+in~\\s*\\(([^)]*)\\)", Pattern.CASE_INSENSITIVE);
-    private static final Pattern TAG = Pattern.compile("where\\s+isnotempty\\(tags\\['([^']+)'\\]\\)", Pattern.CASE_INSENSITIVE);
-    private static final Pattern UNTAGGED = Pattern.compile("where\\s+isempty\\(tags\\['([^']+)'\\]\\)", Pattern.CASE_INSENSITIVE);
-    private static final Pattern SUBNET_CONTAINS = Pattern.compile("where\\s+properties\\.virtualNetworkSubnetId\\s+contains\\s+'([^']*)'", Pattern.CASE_INSENSITIVE);
-    private static final Pattern PROJECT = Pattern.compile("project\\s+(.+)$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TYPES = Pattern.compile("(?i)where\\s+type\\s+in~\\s*\\(((?:\\s*'[^']*'\\s*,)*\\s*'[^']*'\\s*)\\)");
+    private static final Pattern TAGGED = Pattern.compile("(?i)where\\s+(isnotempty|isempty)\\(\\s*tags\\s*\\[\\s*'([^']+)'\\s*\\]\\s*\\)");
+    private static final Pattern SUBNET_CONTAINS = Pattern.compile("(?i)where\\s+properties\\.virtualNetworkSubnetId\\s+contains\\s+'([^']*)'");
+    private static final Pattern PROJECT = Pattern.compile("(?i)project\\s+(\\w+(?:\\s*,\\s*\\w+)*)");
+    private static final Set<String> COLUMNS = Set.of("id", "name", "type", "kind", "location", "tags", "properties", "sku",
+            "resourceGroup", "subscriptionId", "tenantId");
 
     private ResourceGraph() {
     }
 
+    /** A parsed query: every filter is optional; {@code project} null keeps every column. */
+    private static final class Query {
+        Set<String> types;
+        String taggedName;
+        String untaggedName;
+        String subnetPart;
+        List<String> project;
+    }
+
     static Reply query(Collection<ObjectNode> resources, JsonNode body) {
         if (body == null || !body.path("query").isTextual()) {
-            throw PlatformRules.Rule.GRAPH_QUERY_INVALID.error("Please provide a query.");
+            throw invalid("the request has no query");
         }
-        String q = body.path("query").asText().replace('\n', ' ');
-        if (!q.trim().toLowerCase(Locale.ROOT).startsWith("resources")) {
-            throw PlatformRules.Rule.GRAPH_QUERY_INVALID.error("Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying.");
-        }
+        Query q = parse(body.path("query").asText());
         Set<String> subs = new TreeSet<>();
         body.path("subscriptions").forEach(s -> subs.add(s.asText().toLowerCase(Locale.ROOT)));
-        Set<String> types = new TreeSet<>();
-        Matcher t = TYPES.matcher(q);
-        if (t.find()) {
-            for (String part : t.group(1).split(",")) {
-                types.add(part.trim().replace("'", "").toLowerCase(Locale.ROOT));
-            }
-        }
-        Matcher tag = TAG.matcher(q);
-        String tagName = tag.find() ? tag.group(1) : null;
-        Matcher untagged = UNTAGGED.matcher(q);
-        String untaggedName = untagged.find() ? untagged.group(1) : null;
-        Matcher contains = SUBNET_CONTAINS.matcher(q);
-        String subnetPart = contains.find() ? contains.group(1).toLowerCase(Locale.ROOT) : null;
-        Matcher p = PROJECT.matcher(q);
-        List<String> fields = new ArrayList<>();
-        if (p.find()) {
-            for (String f : p.group(1).split(",")) {
-                fields.add(f.trim());
-            }
-        }
         List<ObjectNode> rows = new ArrayList<>();
         for (ObjectNode r : resources) {
             String id = r.path("id").asText();
@@ -67,28 +63,30 @@ final class ResourceGraph {
             if (!subs.isEmpty() && !subs.contains(sub)) {
                 continue;
             }
-            if (!types.isEmpty() && !types.contains(r.path("type").asText().toLowerCase(Locale.ROOT))) {
+            if (q.types != null && !q.types.contains(r.path("type").asText().toLowerCase(Locale.ROOT))) {
                 continue;
             }
-            if (tagName != null && !hasTag(r, tagName)) {
+            if (q.taggedName != null && tagEmpty(r, q.taggedName)) {
                 continue;
             }
-            if (untaggedName != null && hasTag(r, untaggedName)) {
+            if (q.untaggedName != null && !tagEmpty(r, q.untaggedName)) {
                 continue;
             }
-            if (subnetPart != null && !r.path("properties").path("virtualNetworkSubnetId").asText("").toLowerCase(Locale.ROOT).contains(subnetPart)) {
+            if (q.subnetPart != null && !r.path("properties").path("virtualNetworkSubnetId").asText("").toLowerCase(Locale.ROOT).contains(q.subnetPart)) {
                 continue;
             }
             ObjectNode row = ArmWorld.M.createObjectNode();
-            if (fields.isEmpty()) {
+            if (q.project == null) {
                 row.setAll(r.deepCopy());
             } else {
-                for (String f : fields) {
+                for (String f : q.project) {
                     JsonNode v = r.get(f);
                     row.set(f, v == null ? ArmWorld.M.nullNode() : v.deepCopy());
                 }
             }
-            row.put("type", r.path("type").asText().toLowerCase(Locale.ROOT));
+            if (q.project == null || q.project.contains("type")) {
+                row.put("type", r.path("type").asText().toLowerCase(Locale.ROOT));
+            }
             rows.add(row);
         }
         JsonNode options = body.path("options");
@@ -106,14 +104,85 @@ final class ResourceGraph {
         return Reply.ok(out);
     }
 
-    private static boolean hasTag(ObjectNode r, String name) {
-        var it = r.path("tags").fields();
-        while (it.hasNext()) {
-            var e = it.next();
-            if (e.getKey().equalsIgnoreCase(name) && !e.getValue().asText().isBlank()) {
-                return true;
+    private static Query parse(String text) {
+        List<String> stages = stages(text);
+        if (!stages.get(0).trim().equalsIgnoreCase("Resources")) {
+            throw invalid("the query must start with the Resources table: '" + stages.get(0).trim() + "'");
+        }
+        Query q = new Query();
+        for (int i = 1; i < stages.size(); i++) {
+            String stage = stages.get(i).trim();
+            Matcher m;
+            if (q.project != null) {
+                throw invalid("nothing may follow project: '" + stage + "'");
+            } else if ((m = TYPES.matcher(stage)).matches() && q.types == null) {
+                q.types = new TreeSet<>();
+                for (String part : m.group(1).split(",")) {
+                    q.types.add(part.trim().replace("'", "").toLowerCase(Locale.ROOT));
+                }
+            } else if ((m = TAGGED.matcher(stage)).matches() && m.group(1).equalsIgnoreCase("isnotempty") && q.taggedName == null) {
+                q.taggedName = m.group(2);
+            } else if (m.matches() && m.group(1).equalsIgnoreCase("isempty") && q.untaggedName == null) {
+                q.untaggedName = m.group(2);
+            } else if ((m = SUBNET_CONTAINS.matcher(stage)).matches() && q.subnetPart == null) {
+                q.subnetPart = m.group(1).toLowerCase(Locale.ROOT);
+            } else if ((m = PROJECT.matcher(stage)).matches()) {
+                q.project = new ArrayList<>();
+                for (String f : m.group(1).split(",")) {
+                    String column = f.trim();
+                    if (!COLUMNS.contains(column)) {
+                        throw invalid("unknown column '" + column + "'");
+                    }
+                    q.project.add(column);
+                }
+            } else {
+                throw invalid("unsupported stage '" + stage + "'");
             }
         }
-        return false;
+        return q;
+    }
+
+    /** The query's stages: split on '|' outside single-quoted strings. */
+    private static List<String> stages(String text) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        boolean quoted = false;
+        for (char c : text.toCharArray()) {
+            if (c == '\'') {
+                quoted = !quoted;
+            }
+            if (c == '|' && !quoted) {
+                out.add(current.toString());
+                current.setLength(0);
+            } else {
+                current.append(c);
+            }
+        }
+        if (quoted) {
+            throw invalid("unterminated string literal");
+        }
+        out.add(current.toString());
+        return out;
+    }
+
+    /** KQL: a bag's keys are matched case-sensitively; isempty is true for a missing key or an empty value. */
+    private static boolean tagEmpty(ObjectNode r, String name) {
+        JsonNode v = r.path("tags").get(name);
+        return v == null || v.isNull() || v.asText().isEmpty();
+    }
+
+    /** Resource Graph's 400 for a query it cannot parse. {@code why} is for the reader of the test, in ParserFailure's place. */
+    static ArmError invalid(String why) {
+        String message = "Please provide below info when asking for support: timestamp = 2026-01-01T00:00:00.0000000Z, correlationId = "
+                + UUID.nameUUIDFromBytes(why.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".";
+        ObjectNode body = ArmWorld.M.createObjectNode();
+        ObjectNode error = body.putObject("error");
+        error.put("code", "BadRequest").put("message", message);
+        ArrayNode details = error.putArray("details");
+        details.addObject().put("code", "InvalidQuery")
+                .put("message", "Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying.");
+        details.addObject().put("code", "ParserFailure").put("message", "ParserFailure: " + why);
+        PlatformRules.Rule rule = PlatformRules.Rule.GRAPH_QUERY_INVALID;
+        return new ArmError(rule.status, rule.code, message, body);
     }
 }

@@ -31,16 +31,20 @@ public final class SandboxMain {
     }
 
     public static void main(String[] args) {
-        int code;
-        try {
-            code = run(args, System.out);
-        } catch (UsageException | IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            code = 2;
-        }
+        int code = exitCode(args, System.out, System.err);
         System.out.flush();
         // exec:java keeps the JVM for Maven; mock servers and SDK threads are daemon-less, so leave explicitly.
         Runtime.getRuntime().halt(code);
+    }
+
+    /** Runs a command as main does: its exit code, 2 with a one-line message on {@code err} for unusable input. */
+    static int exitCode(String[] args, PrintStream out, PrintStream err) {
+        try {
+            return run(args, out);
+        } catch (UsageException | IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
     }
 
     static int run(String[] args, PrintStream out) {

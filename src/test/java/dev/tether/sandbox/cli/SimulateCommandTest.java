@@ -41,6 +41,19 @@ class SimulateCommandTest {
         for (String f : new String[]{"target", "method", "path", "status"}) {
             assertTrue(call.has(f), f);
         }
+        // --lb-delay is the virtual time before tether-dns gets its IP: the link polls it every 15 s (TETHER_DNS_POLL_INTERVAL).
+        java.util.Map<String, Long> polls = new java.util.TreeMap<>();
+        for (String delay : new String[]{"0", "30", "45"}) {
+            Path o = dir.resolve("r" + delay + ".json");
+            assertEquals(0, SandboxMain.run(new String[]{"simulate", "--world", world.toString(), "--events", events.toString(),
+                    "--out", o.toString(), "--lb-delay", delay}, new PrintStream(new ByteArrayOutputStream())));
+            long n = 0;
+            for (JsonNode c : M.readTree(Files.readString(o)).path("calls")) {
+                n += c.path("path").asText().endsWith("/services/tether-dns") && c.path("method").asText().equals("GET") ? 1 : 0;
+            }
+            polls.put(delay, n);
+        }
+        assertEquals(java.util.Map.of("0", 3L, "30", 4L, "45", 5L), polls, "reads of tether-dns until its IP is there");
     }
 
     @Test
@@ -57,9 +70,11 @@ class SimulateCommandTest {
                 {"frobnicate"},
         };
         for (String[] args : cases) {
-            RuntimeException e = assertThrows(RuntimeException.class, () -> SandboxMain.run(args, new PrintStream(new ByteArrayOutputStream())));
-            assertTrue(e instanceof SandboxMain.UsageException || e instanceof IllegalArgumentException, e.toString());
-            assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertEquals(2, SandboxMain.exitCode(args, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err)), String.join(" ", args));
+            String said = err.toString();
+            assertTrue(said.startsWith("error: ") && said.endsWith("\n") && said.indexOf('\n') == said.length() - 1,
+                    "one line on stderr: " + said);
         }
     }
 }
