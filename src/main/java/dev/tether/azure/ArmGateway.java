@@ -271,8 +271,10 @@ public final class ArmGateway {
                 ? Boolean.TRUE.equals(routing.applicationTraffic()) || Boolean.TRUE.equals(routing.allTraffic())
                 : Boolean.TRUE.equals(s.siteConfig() == null ? null : s.siteConfig().vnetRouteAllEnabled());
         String subnet = s.virtualNetworkSubnetId();
+        List<String> dns = s.dnsConfiguration() == null || s.dnsConfiguration().dnsServers() == null ? List.of()
+                : s.dnsConfiguration().dnsServers().stream().filter(d -> d != null && !d.isBlank()).toList();
         return new SiteState(s.id(), s.name(), s.location(), s.serverFarmId(), subnet == null || subnet.isBlank() ? null : subnet,
-                routeAll, s.tags());
+                routeAll, s.tags(), dns);
     }
 
     static ClusterState toCluster(ManagedClusterInner c) {

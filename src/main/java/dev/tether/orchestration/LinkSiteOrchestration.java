@@ -49,7 +49,8 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
         String ip = ClusterDnsSteps.ensure(ctx, steps, request.options(), plan.clusterId(), plan.domain(), report);
 
         steps.status(Map.of("step", "app-settings", "dnsIp", ip));
-        report.add(steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip)));
+        report.add(steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip,
+                plan.dns() != null && plan.dns().replaceForeign())));
 
         return finish(ctx, steps, request, new LinkResult(plan.siteId(), "LINKED", "linked to " + plan.clusterId() + " via DNS " + ip
                 + " (zone " + plan.domain() + ")", plan.clusterId(), ip, report, null));

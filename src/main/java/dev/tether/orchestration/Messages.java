@@ -19,7 +19,8 @@ public final class Messages {
     public record RestartCoredns(String clusterId, String domain, String at) {
     }
 
-    public record DnsSetting(String siteId, String dnsIp) {
+    /** {@code replaceForeign}: the app allows Tether to replace a DNS server it did not set (tag private-link-dns-replace=true). */
+    public record DnsSetting(String siteId, String dnsIp, boolean replaceForeign) {
     }
 
     public record ApplyService(String clusterId, String service, dev.tether.plan.ClusterPolicy policy) {

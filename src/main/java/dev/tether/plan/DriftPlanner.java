@@ -19,10 +19,24 @@ public final class DriftPlanner {
         if (!site.routeAll()) {
             reasons.add("route-all is off");
         }
-        String current = settings.get(Conventions.SETTING_DNS_SERVER);
-        if (!Objects.equals(current, dnsIp)) {
+        // Judged by the DNS server the app really uses: the site property takes precedence over the app setting.
+        if (!site.siteDnsServers().isEmpty() && !site.siteDnsServers().equals(List.of(dnsIp))) {
+            reasons.add("site property dnsConfiguration.dnsServers=" + site.siteDnsServers() + " takes precedence over "
+                    + Conventions.SETTING_DNS_SERVER + ": the app resolves through " + site.siteDnsServers().get(0) + ", not " + dnsIp);
+            return reasons;
+        }
+        if (!site.siteDnsServers().isEmpty()) {
+            return reasons;
+        }
+        List<String> keys = DnsPlan.keysOf(settings, Conventions.SETTING_DNS_SERVER);
+        String current = DnsPlan.valueOf(settings, Conventions.SETTING_DNS_SERVER).orElse(null);
+        if (keys.size() > 1) {
+            reasons.add(Conventions.SETTING_DNS_SERVER + " is set " + keys.size() + " times in different cases (" + String.join(", ", keys) + ")");
+        } else if (!Objects.equals(current, dnsIp)) {
             reasons.add(current == null ? Conventions.SETTING_DNS_SERVER + " is missing (expected " + dnsIp + ")"
                     : Conventions.SETTING_DNS_SERVER + " is " + current + ", expected " + dnsIp);
+        } else if (!keys.get(0).equals(Conventions.SETTING_DNS_SERVER)) {
+            reasons.add(Conventions.SETTING_DNS_SERVER + " is spelled " + keys.get(0));
         }
         return reasons;
     }
