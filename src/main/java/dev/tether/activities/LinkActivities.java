@@ -229,11 +229,12 @@ public final class LinkActivities {
                 return StepResult.refused("site", "app " + site.name() + " was integrated with " + site.subnetId()
                         + " meanwhile; Tether will not move it silently. Remove that integration or the " + Conventions.TAG_LINK + " tag");
             }
-            if (site.subnetId() != null && site.routeAll()) {
-                return StepResult.done("site", Outcome.UNCHANGED, "joined to " + request.subnetId() + " with route-all on");
+            if (site.subnetId() != null && (site.routeAll() || !request.routeAllOn())) {
+                return StepResult.done("site", Outcome.UNCHANGED, "joined to " + request.subnetId() + " with route-all " + (site.routeAll() ? "on" : "off"));
             }
-            arm.joinSubnet(id, request.subnetId());
-            return StepResult.done("site", Outcome.UPDATED, "set virtualNetworkSubnetId and outboundVnetRouting.applicationTraffic in one PATCH");
+            arm.joinSubnet(id, request.subnetId(), request.routeAllOn() && !site.routeAll());
+            return StepResult.done("site", Outcome.UPDATED, request.routeAllOn() && !site.routeAll()
+                    ? "set virtualNetworkSubnetId and outboundVnetRouting.applicationTraffic in one PATCH" : "set virtualNetworkSubnetId (route-all not needed)");
         });
     }
 

@@ -10,7 +10,8 @@ public final class Messages {
     public record EnsureSubnet(SubnetDecision decision) {
     }
 
-    public record JoinSubnet(String siteId, String subnetId) {
+    /** {@code routeAllOn}: also turn route-all on (the plan found it needed); Tether never turns it off. */
+    public record JoinSubnet(String siteId, String subnetId, boolean routeAllOn) {
     }
 
     public record ClusterDns(String clusterId, String domain) {

@@ -18,6 +18,12 @@ public final class Conventions {
      */
     public static final String TAG_DNS_REPLACE = "private-link-dns-replace";
 
+    /**
+     * Optional app tag: {@code on} forces route-all on, {@code off} keeps Tether from turning it on, {@code auto} (default)
+     * turns it on only when the cluster's DNS range is outside RFC 1918. Tether never turns route-all off.
+     */
+    public static final String TAG_ROUTE_ALL = "private-link-route-all";
+
     /** Optional cluster tag: which Services become internal (annotated, all-loadbalancers, audit). */
     public static final String TAG_POLICY = "private-link-policy";
 

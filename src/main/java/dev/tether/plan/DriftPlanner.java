@@ -16,8 +16,15 @@ public final class DriftPlanner {
         if (site.subnetId() == null) {
             reasons.add("not joined to the cluster's VNet (virtualNetworkSubnetId is empty)");
         }
-        if (!site.routeAll()) {
-            reasons.add("route-all is off");
+        // Route-all follows the link's rule (RouteAllPlan): drift only when it is off and the link needs it.
+        try {
+            RouteAllPlan.Decision routeAll = RouteAllPlan.decide(site.routeAll(),
+                    RouteAllPlan.mode(Tags.get(site.tags(), Conventions.TAG_ROUTE_ALL).orElse(null)), List.of(dnsIp), "the DNS IP");
+            if (routeAll.turnOn()) {
+                reasons.add("route-all is off but needed: " + routeAll.reason().substring(routeAll.reason().indexOf(": ") + 2));
+            }
+        } catch (InvalidInputException e) {
+            reasons.add(e.getMessage());
         }
         // Judged by the DNS server the app really uses: the site property takes precedence over the app setting.
         if (!site.siteDnsServers().isEmpty() && !site.siteDnsServers().equals(List.of(dnsIp))) {

@@ -168,6 +168,15 @@ public final class BadInputCatalog {
                     ((ObjectNode) w.path("appSettings").path(site)).put("WEBSITE_DNS_SERVER", "10.50.0.4");
                     siteTag("private-link-dns-replace", "yes").accept(w);
                 }, BadInputCatalog::link));
+        c.add(new Case("R05", "link", "tag private-link-route-all with a value other than on/off/auto ('always')", "INVALID_ROUTE_ALL_TAG",
+                siteTag("private-link-route-all", "always"), BadInputCatalog::link));
+        c.add(new Case("R06", "link", "private-link-subnet naming the cluster's node subnet (subnet1)", "NODE_SUBNET",
+                siteTag("private-link-subnet", "subnet1"), BadInputCatalog::link));
+        c.add(new Case("R07", "link", "a named subnet delegated to Microsoft.Web/serverFarms that holds an IP configuration", "SUBNET_IN_USE", w -> {
+            BadInputTest.addSubnet(w, "apps", "10.0.2.0/27", "Microsoft.Web/serverFarms", null);
+            JsonNode subnets = BadInputTest.resource(w, "Microsoft.Network/virtualNetworks").path("properties").path("subnets");
+            ((ObjectNode) subnets.get(subnets.size() - 1).path("properties")).putArray("ipConfigurations").addObject().put("id", "nic1/ipConfigurations/ipconfig1");
+        }, BadInputCatalog::link));
         c.add(new Case("H01", "http", "rerun of a resource in a foreign subscription", "outside Tether's scope", none(),
                 s -> http(s, "POST /api/links/rerun", "{\"resourceId\":\"" + foreign + "\"}")));
         c.add(new Case("H02", "http", "rerun of a resource type Tether does not link (a VNet)", "not linked by Tether", none(),

@@ -21,7 +21,16 @@ class ResourceIdTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"rg-café", "rg.team(eu)", "Ressourcen_Gruppe-ü", "リソース", "rg-cafe\u0301"})
+    void acceptsResourceGroupNamesArmAllows(String rg) {
+        ResourceId id = ResourceId.parse("/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/" + rg + "/providers/Microsoft.Web/sites/a");
+        assertEquals(rg, id.resourceGroup());
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {
+            "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg./providers/Microsoft.Web/sites/a",
+            "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg café/providers/Microsoft.Web/sites/a",
             "",
             "subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg/providers/Microsoft.Web/sites/a",
             "/subscriptions/not-a-guid/resourceGroups/rg/providers/Microsoft.Web/sites/a",
