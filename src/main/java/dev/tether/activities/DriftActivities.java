@@ -50,18 +50,35 @@ public final class DriftActivities {
             } catch (InvalidInputException e) {
                 continue;
             }
-            if (link.isEmpty() || !config.inScope(ResourceId.parse(item.id()).subscriptionId())) {
+            ResourceId id;
+            try {
+                id = ResourceId.parse(item.id());
+            } catch (InvalidInputException e) {
+                // One resource Tether cannot handle is reported by itself; the scan goes on with everything else.
+                StructuredLog.log(LOG, java.util.logging.Level.WARNING, "drift.unhandled", Map.of("resourceId", item.id(), "error", e.getMessage()));
                 continue;
             }
-            String key = ResourceId.parse(item.id()).subscriptionId().toLowerCase() + "/" + link.get();
+            if (link.isEmpty() || !config.inScope(id.subscriptionId())) {
+                continue;
+            }
+            String key = id.subscriptionId().toLowerCase() + "/" + link.get();
             (item.isCluster() ? byLinkClusters : byLinkSites).computeIfAbsent(key, k -> new ArrayList<>()).add(item);
             (item.isCluster() ? byLinkSites : byLinkClusters).computeIfAbsent(key, k -> new ArrayList<>());
         }
         List<DriftMessages.LinkGroup> groups = new ArrayList<>();
         byLinkClusters.forEach((k, cl) -> groups.add(new DriftMessages.LinkGroup(k, cl, byLinkSites.getOrDefault(k, List.of()))));
         List<String> released = arm.released(new ArrayList<>(config.subscriptions()), config.subnetNamePrefix()).stream()
-                .map(InventoryItem::id).filter(id -> config.inScope(ResourceId.parse(id).subscriptionId())).sorted().toList();
+                .map(InventoryItem::id).filter(this::inScope).sorted().toList();
         return Json.write(new DriftMessages.Inventory(groups, released, Math.max(1, (items.size() + 999) / 1000) + 1));
+    }
+
+    private boolean inScope(String id) {
+        try {
+            return config.inScope(ResourceId.parse(id).subscriptionId());
+        } catch (InvalidInputException e) {
+            StructuredLog.log(LOG, java.util.logging.Level.WARNING, "drift.unhandled", Map.of("resourceId", id, "error", e.getMessage()));
+            return false;
+        }
     }
 
     public String checkCluster(String input) {
@@ -96,7 +113,7 @@ public final class DriftActivities {
                 if (!reasons.isEmpty()) {
                     drifted.add(new DriftMessages.SiteDrift(c.site().id(), reasons));
                 }
-            } catch (RejectedException e) {
+            } catch (RejectedException | InvalidInputException e) {
                 drifted.add(new DriftMessages.SiteDrift(c.site().id(), List.of("cannot be read: " + e.getMessage())));
             }
         }

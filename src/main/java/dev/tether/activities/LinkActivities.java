@@ -15,7 +15,7 @@ import dev.tether.orchestration.DnsIp;
 import dev.tether.orchestration.LinkRequest;
 import dev.tether.orchestration.Messages;
 import dev.tether.orchestration.StepResult;
-import dev.tether.plan.AppSettingsPlan;
+import dev.tether.plan.DnsPlan;
 import dev.tether.plan.Cidr;
 import dev.tether.plan.ClusterChecks;
 import dev.tether.plan.ClusterState;
@@ -114,7 +114,7 @@ public final class LinkActivities {
             return SiteLinkPlan.without(planned.siteId(), planned.link(), SiteLinkPlan.Status.REJECTED,
                     conflicts.stream().map(Finding::describe).reduce((a, b) -> a + " | " + b).orElseThrow(), conflicts);
         }
-        return planned;
+        return new DnsPreflight(arm, clusters, config).apply(planned, site.get());
     }
 
     private List<Finding> corednsConflicts(String clusterId) {
@@ -229,11 +229,12 @@ public final class LinkActivities {
                 return StepResult.refused("site", "app " + site.name() + " was integrated with " + site.subnetId()
                         + " meanwhile; Tether will not move it silently. Remove that integration or the " + Conventions.TAG_LINK + " tag");
             }
-            if (site.subnetId() != null && site.routeAll()) {
-                return StepResult.done("site", Outcome.UNCHANGED, "joined to " + request.subnetId() + " with route-all on");
+            if (site.subnetId() != null && (site.routeAll() || !request.routeAllOn())) {
+                return StepResult.done("site", Outcome.UNCHANGED, "joined to " + request.subnetId() + " with route-all " + (site.routeAll() ? "on" : "off"));
             }
-            arm.joinSubnet(id, request.subnetId());
-            return StepResult.done("site", Outcome.UPDATED, "set virtualNetworkSubnetId and outboundVnetRouting.applicationTraffic in one PATCH");
+            arm.joinSubnet(id, request.subnetId(), request.routeAllOn() && !site.routeAll());
+            return StepResult.done("site", Outcome.UPDATED, request.routeAllOn() && !site.routeAll()
+                    ? "set virtualNetworkSubnetId and outboundVnetRouting.applicationTraffic in one PATCH" : "set virtualNetworkSubnetId (route-all not needed)");
         });
     }
 
@@ -242,14 +243,23 @@ public final class LinkActivities {
         return step("app-settings", () -> {
             ResourceId id = ResourceId.parse(request.siteId());
             Map<String, String> current = arm.appSettings(id);
-            Optional<Map<String, String>> merged = AppSettingsPlan.merge(current, AppSettingsPlan.desired(request.dnsIp(), config.altDnsServer()));
+            // Re-checked at write time: a foreign DNS server set since the plan is never replaced without the opt-in.
+            Map<String, String> foreign = DnsPlan.foreign(current, request.dnsIp(), config.altDnsServer());
+            if (!foreign.isEmpty() && !request.replaceForeign()) {
+                return StepResult.refused("app-settings", "app " + id.name() + " now resolves through " + DnsPlan.describe(foreign)
+                        + ", which Tether did not set. Fix: remove it, or tag the app " + Conventions.TAG_DNS_REPLACE + "=true, then rerun the link");
+            }
+            Optional<Map<String, String>> merged = DnsPlan.merge(current, request.dnsIp(), config.altDnsServer());
             if (merged.isEmpty()) {
                 return StepResult.done("app-settings", Outcome.UNCHANGED, Conventions.SETTING_DNS_SERVER + " is " + request.dnsIp());
             }
             arm.replaceAppSettings(id, merged.get());
-            Outcome outcome = current.containsKey(Conventions.SETTING_DNS_SERVER) ? Outcome.UPDATED : Outcome.CREATED;
+            Outcome outcome = DnsPlan.keysOf(current, Conventions.SETTING_DNS_SERVER).isEmpty() ? Outcome.CREATED : Outcome.UPDATED;
+            int dnsKeys = merged.get().size() - (int) merged.get().keySet().stream().filter(k -> !k.equals(Conventions.SETTING_DNS_SERVER)
+                    && !k.equals(Conventions.SETTING_DNS_ALT_SERVER)).count();
             return StepResult.done("app-settings", outcome, Conventions.SETTING_DNS_SERVER + "=" + request.dnsIp() + "; kept "
-                    + (merged.get().size() - AppSettingsPlan.desired(request.dnsIp(), config.altDnsServer()).size()) + " other settings");
+                    + (merged.get().size() - dnsKeys) + " other settings"
+                    + (foreign.isEmpty() ? "" : "; replaced " + DnsPlan.describe(foreign) + " (previous value, for an unlink to restore)"));
         });
     }
 

@@ -66,13 +66,13 @@ public final class ArmGateway {
     }
 
     /**
-     * One sparse PATCH: join the subnet and turn route-all on through the site property, in the same write. Never the
+     * One sparse PATCH: join the subnet and, when the link needs it, turn route-all on through the site property in the same write. Never the
      * swift networkConfig resource, never {@code siteConfig.vnetRouteAllEnabled} (refused by App Service; see {@link SitePatch}).
      */
-    public void joinSubnet(ResourceId id, String subnetId) {
+    public void joinSubnet(ResourceId id, String subnetId, boolean routeAllOn) {
         ArmOperation op = id.isType(Conventions.TYPE_SLOT) ? ArmOperation.PATCH_SLOT : ArmOperation.PATCH_SITE;
         ArmErrors.call(op, id.toString(), () -> {
-            SitePatch.send(in(id).appService(), id.toString(), SitePatch.joinBody(subnetId));
+            SitePatch.send(in(id).appService(), id.toString(), SitePatch.joinBody(subnetId, routeAllOn));
             return null;
         });
     }
@@ -271,8 +271,10 @@ public final class ArmGateway {
                 ? Boolean.TRUE.equals(routing.applicationTraffic()) || Boolean.TRUE.equals(routing.allTraffic())
                 : Boolean.TRUE.equals(s.siteConfig() == null ? null : s.siteConfig().vnetRouteAllEnabled());
         String subnet = s.virtualNetworkSubnetId();
+        List<String> dns = s.dnsConfiguration() == null || s.dnsConfiguration().dnsServers() == null ? List.of()
+                : s.dnsConfiguration().dnsServers().stream().filter(d -> d != null && !d.isBlank()).toList();
         return new SiteState(s.id(), s.name(), s.location(), s.serverFarmId(), subnet == null || subnet.isBlank() ? null : subnet,
-                routeAll, s.tags());
+                routeAll, s.tags(), dns);
     }
 
     static ClusterState toCluster(ManagedClusterInner c) {

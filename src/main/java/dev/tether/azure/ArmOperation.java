@@ -27,6 +27,14 @@ public enum ArmOperation {
     /** The subnet PUT's status poll (Azure-AsyncOperation): reading an operation is an authorized action of its own. */
     POLL_NETWORK_OPERATION("Microsoft.Network/locations/operations/read"),
     JOIN_SUBNET("Microsoft.Network/virtualNetworks/subnets/join/action"),
+    /**
+     * Linked access checks of the subnet PUT that adds the Web delegation to an existing subnet: the PUT carries the
+     * subnet's NSG, route table and NAT gateway references, and ARM answers 403 LinkedAuthorizationFailed without the
+     * matching join/action (learn "virtual-network-manage-subnet#permissions"). Tether never sets them itself.
+     */
+    JOIN_NSG("Microsoft.Network/networkSecurityGroups/join/action"),
+    JOIN_ROUTE_TABLE("Microsoft.Network/routeTables/join/action"),
+    JOIN_NAT_GATEWAY("Microsoft.Network/natGateways/join/action"),
     LIST_RESOURCES_BY_TAG("Microsoft.Resources/subscriptions/resources/read"),
     RESOURCE_GRAPH_QUERY("Microsoft.ResourceGraph/resources/read");
 

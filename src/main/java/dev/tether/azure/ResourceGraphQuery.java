@@ -94,8 +94,14 @@ final class ResourceGraphQuery {
                 ? routing.path("applicationTraffic").asBoolean(false) || routing.path("allTraffic").asBoolean(false)
                 : p.has("vnetRouteAllEnabled") ? p.path("vnetRouteAllEnabled").asBoolean(false)
                 : p.path("siteConfig").path("vnetRouteAllEnabled").asBoolean(false);
+        List<String> dns = new ArrayList<>();
+        p.path("dnsConfiguration").path("dnsServers").forEach(d -> {
+            if (!d.asText().isBlank()) {
+                dns.add(d.asText());
+            }
+        });
         return new InventoryItem(row.path("id").asText(), canonicalType(row.path("type").asText()), tags,
-                subnet == null || subnet.isBlank() ? null : subnet, routeAll);
+                subnet == null || subnet.isBlank() ? null : subnet, routeAll, dns);
     }
 
     private static String canonicalType(String type) {

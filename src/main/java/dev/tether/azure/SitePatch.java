@@ -26,11 +26,16 @@ final class SitePatch {
     private SitePatch() {
     }
 
-    static ObjectNode joinBody(String subnetId) {
+    /** {@code routeAllOn}: also set route-all on; false leaves it as it is (Tether never turns it off). */
+    static ObjectNode joinBody(String subnetId, boolean routeAllOn) {
         ObjectNode body = Json.mapper().createObjectNode();
         ObjectNode props = body.putObject("properties");
-        props.put("virtualNetworkSubnetId", subnetId);
-        props.putObject("outboundVnetRouting").put("applicationTraffic", true);
+        if (subnetId != null) {
+            props.put("virtualNetworkSubnetId", subnetId);
+        }
+        if (routeAllOn) {
+            props.putObject("outboundVnetRouting").put("applicationTraffic", true);
+        }
         return body;
     }
 

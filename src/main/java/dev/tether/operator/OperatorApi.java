@@ -78,8 +78,15 @@ public final class OperatorApi {
     List<ResourceId> members(String link) {
         List<ResourceId> out = new ArrayList<>();
         for (String sub : config.subscriptions()) {
-            arm.taggedResources(sub, List.of(Conventions.TYPE_CLUSTER, Conventions.TYPE_SITE, Conventions.TYPE_SLOT), Conventions.TAG_LINK, link)
-                    .forEach(id -> out.add(ResourceId.parse(id)));
+            for (String raw : arm.taggedResources(sub, List.of(Conventions.TYPE_CLUSTER, Conventions.TYPE_SITE, Conventions.TYPE_SLOT), Conventions.TAG_LINK, link)) {
+                try {
+                    out.add(ResourceId.parse(raw));
+                } catch (InvalidInputException e) {
+                    // One member Tether cannot handle never fails the others: it is logged by itself and skipped.
+                    dev.tether.logging.StructuredLog.log(java.util.logging.Logger.getLogger("dev.tether.operator"), java.util.logging.Level.WARNING,
+                            "link.member.unhandled", Map.of("resourceId", raw, "error", e.getMessage()));
+                }
+            }
         }
         if (out.isEmpty()) {
             throw new InvalidInputException("no site, slot or cluster in Tether's scope carries " + Conventions.TAG_LINK + "=" + link);
@@ -184,7 +191,14 @@ public final class OperatorApi {
                 n.putArray("apps");
                 return n;
             });
-            ResourceId id = ResourceId.parse(item.id());
+            ResourceId id;
+            try {
+                id = ResourceId.parse(item.id());
+            } catch (InvalidInputException e) {
+                ObjectNode bad = ((ArrayNode) l.get(item.isCluster() ? "clusters" : "apps")).addObject();
+                bad.put("resourceId", item.id()).put("state", "unhandled").put("reason", e.getMessage());
+                continue;
+            }
             String instanceId = LinkStarter.linkInstanceId(id);
             OrchestrationMetadata m = client.getInstanceMetadata(instanceId, true);
             ObjectNode entry = ((ArrayNode) l.get(item.isCluster() ? "clusters" : "apps")).addObject();

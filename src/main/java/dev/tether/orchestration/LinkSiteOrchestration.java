@@ -42,14 +42,15 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
                 ? StepResult.done("subnet", Outcome.UNCHANGED, plan.subnet().reason())
                 : steps.ensure(Steps.ENSURE_SUBNET, new Messages.EnsureSubnet(plan.subnet())));
         report.add(plan.actionOf("site") == Outcome.UNCHANGED
-                ? StepResult.done("site", Outcome.UNCHANGED, "joined to " + plan.subnet().name() + " with route-all on")
-                : steps.ensure(Steps.JOIN_SUBNET, new Messages.JoinSubnet(plan.siteId(), plan.subnet().subnetId())));
+                ? StepResult.done("site", Outcome.UNCHANGED, "joined to " + plan.subnet().name() + "; " + plan.routeAll().reason())
+                : steps.ensure(Steps.JOIN_SUBNET, new Messages.JoinSubnet(plan.siteId(), plan.subnet().subnetId(), plan.turnsRouteAllOn())));
 
         steps.status(Map.of("step", "cluster-dns", "clusterId", plan.clusterId()));
         String ip = ClusterDnsSteps.ensure(ctx, steps, request.options(), plan.clusterId(), plan.domain(), report);
 
         steps.status(Map.of("step", "app-settings", "dnsIp", ip));
-        report.add(steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip)));
+        report.add(steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip,
+                plan.dns() != null && plan.dns().replaceForeign())));
 
         return finish(ctx, steps, request, new LinkResult(plan.siteId(), "LINKED", "linked to " + plan.clusterId() + " via DNS " + ip
                 + " (zone " + plan.domain() + ")", plan.clusterId(), ip, report, null));

@@ -10,7 +10,8 @@ public final class Messages {
     public record EnsureSubnet(SubnetDecision decision) {
     }
 
-    public record JoinSubnet(String siteId, String subnetId) {
+    /** {@code routeAllOn}: also turn route-all on (the plan found it needed); Tether never turns it off. */
+    public record JoinSubnet(String siteId, String subnetId, boolean routeAllOn) {
     }
 
     public record ClusterDns(String clusterId, String domain) {
@@ -19,7 +20,8 @@ public final class Messages {
     public record RestartCoredns(String clusterId, String domain, String at) {
     }
 
-    public record DnsSetting(String siteId, String dnsIp) {
+    /** {@code replaceForeign}: the app allows Tether to replace a DNS server it did not set (tag private-link-dns-replace=true). */
+    public record DnsSetting(String siteId, String dnsIp, boolean replaceForeign) {
     }
 
     public record ApplyService(String clusterId, String service, dev.tether.plan.ClusterPolicy policy) {

@@ -12,6 +12,18 @@ public final class Conventions {
     /** Optional site tag: the name of the integration subnet to use or create. */
     public static final String TAG_SUBNET = "private-link-subnet";
 
+    /**
+     * Optional app tag: {@code true} lets Tether replace a WEBSITE_DNS_SERVER / WEBSITE_DNS_ALT_SERVER it did not set
+     * (the old values are recorded in the link's output). Without it such an app is refused before any write.
+     */
+    public static final String TAG_DNS_REPLACE = "private-link-dns-replace";
+
+    /**
+     * Optional app tag: {@code on} forces route-all on, {@code off} keeps Tether from turning it on, {@code auto} (default)
+     * turns it on only when the cluster's DNS range is outside RFC 1918. Tether never turns route-all off.
+     */
+    public static final String TAG_ROUTE_ALL = "private-link-route-all";
+
     /** Optional cluster tag: which Services become internal (annotated, all-loadbalancers, audit). */
     public static final String TAG_POLICY = "private-link-policy";
 

@@ -16,13 +16,34 @@ public final class DriftPlanner {
         if (site.subnetId() == null) {
             reasons.add("not joined to the cluster's VNet (virtualNetworkSubnetId is empty)");
         }
-        if (!site.routeAll()) {
-            reasons.add("route-all is off");
+        // Route-all follows the link's rule (RouteAllPlan): drift only when it is off and the link needs it.
+        try {
+            RouteAllPlan.Decision routeAll = RouteAllPlan.decide(site.routeAll(),
+                    RouteAllPlan.mode(Tags.get(site.tags(), Conventions.TAG_ROUTE_ALL).orElse(null)), List.of(dnsIp), "the DNS IP");
+            if (routeAll.turnOn()) {
+                reasons.add("route-all is off but needed: " + routeAll.reason().substring(routeAll.reason().indexOf(": ") + 2));
+            }
+        } catch (InvalidInputException e) {
+            reasons.add(e.getMessage());
         }
-        String current = settings.get(Conventions.SETTING_DNS_SERVER);
-        if (!Objects.equals(current, dnsIp)) {
+        // Judged by the DNS server the app really uses: the site property takes precedence over the app setting.
+        if (!site.siteDnsServers().isEmpty() && !site.siteDnsServers().equals(List.of(dnsIp))) {
+            reasons.add("site property dnsConfiguration.dnsServers=" + site.siteDnsServers() + " takes precedence over "
+                    + Conventions.SETTING_DNS_SERVER + ": the app resolves through " + site.siteDnsServers().get(0) + ", not " + dnsIp);
+            return reasons;
+        }
+        if (!site.siteDnsServers().isEmpty()) {
+            return reasons;
+        }
+        List<String> keys = DnsPlan.keysOf(settings, Conventions.SETTING_DNS_SERVER);
+        String current = DnsPlan.valueOf(settings, Conventions.SETTING_DNS_SERVER).orElse(null);
+        if (keys.size() > 1) {
+            reasons.add(Conventions.SETTING_DNS_SERVER + " is set " + keys.size() + " times in different cases (" + String.join(", ", keys) + ")");
+        } else if (!Objects.equals(current, dnsIp)) {
             reasons.add(current == null ? Conventions.SETTING_DNS_SERVER + " is missing (expected " + dnsIp + ")"
                     : Conventions.SETTING_DNS_SERVER + " is " + current + ", expected " + dnsIp);
+        } else if (!keys.get(0).equals(Conventions.SETTING_DNS_SERVER)) {
+            reasons.add(Conventions.SETTING_DNS_SERVER + " is spelled " + keys.get(0));
         }
         return reasons;
     }

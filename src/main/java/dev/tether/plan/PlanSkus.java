@@ -4,10 +4,15 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-/** Which App Service plan tiers support Regional VNet Integration. */
+/**
+ * Which App Service plan tiers support Regional VNet Integration (learn "Integrate your app with an Azure virtual network":
+ * Basic, Standard, Premium v2/v3/v4 and Elastic Premium; Logic Apps Standard runs on WorkflowStandard plans (WS1-WS3),
+ * whose apps integrate the same way). Windows plans allow two regional integrations, Linux plans one; Tether manages
+ * exactly one, the app's {@code virtualNetworkSubnetId} (docs/APP-SERVICE-ESTATES.md).
+ */
 public final class PlanSkus {
     private static final Set<String> SUPPORTED = Set.of("basic", "standard", "premium", "premiumv2", "premiumv3",
-            "premiumv4", "premium0v3", "premiummv3", "elasticpremium");
+            "premiumv4", "premium0v3", "premiummv3", "elasticpremium", "workflowstandard");
 
     private PlanSkus() {
     }

@@ -14,7 +14,13 @@ public record ResourceId(String subscriptionId, String resourceGroup, String nam
                          List<String> types, List<String> names) {
 
     private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._()\\-]{1,90}");
+    /**
+     * A segment as ARM allows resource group names: the REST spec's {@code resourceGroupName} pattern {@code ^[-\\w\\._\\(\\)]+$},
+     * where {@code \\w} is Unicode (letters, digits, marks, connectors: "rg-café" is a valid group), 1-90 characters
+     * (learn "Naming rules and restrictions for Azure resources", Microsoft.Resources/resourcegroups). Everything else
+     * ('/', '%', '?', '#', spaces) is refused, so path tricks stay out.
+     */
+    private static final Pattern SEGMENT = Pattern.compile("[-\\w._()]{1,90}", Pattern.UNICODE_CHARACTER_CLASS);
     private static final int MAX_LENGTH = 1024;
 
     public ResourceId {
@@ -47,6 +53,9 @@ public record ResourceId(String subscriptionId, String resourceGroup, String nam
                 || !parts[4].equalsIgnoreCase("providers") || (parts.length - 6) % 2 != 0) {
             throw new InvalidInputException("resource id '" + abbreviate(raw)
                     + "' is not of the form /subscriptions/{id}/resourceGroups/{group}/providers/{namespace}/{type}/{name}");
+        }
+        if (parts[3].endsWith(".")) {
+            throw new InvalidInputException("resource group '" + abbreviate(parts[3]) + "' in resource id ends with a period, which ARM does not allow");
         }
         if (!GUID.matcher(parts[1]).matches()) {
             throw new InvalidInputException("subscription '" + abbreviate(parts[1]) + "' in resource id is not a GUID");

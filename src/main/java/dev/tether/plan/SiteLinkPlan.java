@@ -7,7 +7,30 @@ import java.util.List;
  * {@code subnet} and {@code clusterId} are set only when the status is READY.
  */
 public record SiteLinkPlan(String siteId, String link, Status status, String message, String clusterId, String domain,
-                           SubnetDecision subnet, List<Change> changes, List<Finding> findings) {
+                           SubnetDecision subnet, List<Change> changes, List<Finding> findings, DnsDecision dns,
+                           RouteAllPlan.Decision routeAll) {
+
+    /**
+     * How the DNS setting may be written: {@code replaceForeign} when the app allows Tether to replace a DNS server it did
+     * not set (tag private-link-dns-replace=true), and {@code previous} the foreign values the plan saw (recorded so an
+     * unlink can restore them).
+     */
+    public record DnsDecision(boolean replaceForeign, java.util.Map<String, String> previous) {
+        public DnsDecision {
+            previous = previous == null ? java.util.Map.of() : java.util.Map.copyOf(previous);
+        }
+    }
+
+    public SiteLinkPlan(String siteId, String link, Status status, String message, String clusterId, String domain,
+                        SubnetDecision subnet, List<Change> changes, List<Finding> findings) {
+        this(siteId, link, status, message, clusterId, domain, subnet, changes, findings, null, null);
+    }
+
+    /** This plan with the DNS decision, its app-settings change replaced by {@code change}. */
+    public SiteLinkPlan withDns(DnsDecision decision, Change change) {
+        List<Change> out = changes.stream().map(c -> c.step().equals(change.step()) ? change : c).toList();
+        return new SiteLinkPlan(siteId, link, status, message, clusterId, domain, subnet, out, findings, decision, routeAll);
+    }
 
     public enum Status {
         /** Everything checked: the changes can be applied. */
@@ -25,6 +48,11 @@ public record SiteLinkPlan(String siteId, String link, Status status, String mes
     public SiteLinkPlan {
         changes = changes == null ? List.of() : List.copyOf(changes);
         findings = findings == null ? List.of() : List.copyOf(findings);
+    }
+
+    /** Whether the site step turns route-all on (false when the plan did not decide it). */
+    public boolean turnsRouteAllOn() {
+        return routeAll != null && routeAll.turnOn();
     }
 
     /** The planned action of a step, or null when the plan does not decide it (it is decided when the step runs). */

@@ -76,30 +76,42 @@ public final class SiteLinkPlanner {
             findings.add(Finding.error("INVALID_SUBNET_TAG", e.getMessage(), "fix the tag on " + site.id()));
             subnetOverride = Optional.empty();
         }
-        SubnetDecision subnet = chooseSubnet(site, plan, vnet, subnetOverride, settings, findings);
+        RouteAllPlan.Mode routeAllMode = RouteAllPlan.Mode.AUTO;
+        try {
+            routeAllMode = RouteAllPlan.mode(Tags.get(site.tags(), Conventions.TAG_ROUTE_ALL).orElse(null));
+        } catch (InvalidInputException e) {
+            findings.add(Finding.error("INVALID_ROUTE_ALL_TAG", e.getMessage(), "set it to on, off or auto on " + site.id()));
+        }
+        SubnetDecision subnet = chooseSubnet(site, plan, vnet, subnetOverride, settings, findings, cluster);
         if (findings.stream().anyMatch(Finding::isError)) {
             return rejected(site.id(), link, findings);
         }
+        // IPv4 only: tether-dns and internal load balancers take IPv4 addresses (a dual-stack subnet lists IPv6 too).
+        List<String> dnsRanges = SubnetAllocator.ipv4(cluster.nodeSubnetIds().stream().map(vnet::subnetWithId).flatMap(Optional::stream)
+                .flatMap(s -> s.addressPrefixes().stream()).toList());
+        RouteAllPlan.Decision routeAll = RouteAllPlan.decide(site.routeAll(), routeAllMode, dnsRanges,
+                "the cluster's node subnet (where " + Conventions.DNS_SERVICE + " and internal load balancers take their IPs)");
         List<Change> changes = new ArrayList<>();
         changes.add(new Change("subnet", subnet.subnetId(), subnet.action(), subnet.reason()));
         boolean joined = ResourceId.same(site.subnetId(), subnet.subnetId());
-        if (joined && site.routeAll()) {
-            changes.add(new Change("site", site.id(), Outcome.UNCHANGED, "already joined to " + subnet.name() + " with route-all on"));
+        if (joined && !routeAll.turnOn()) {
+            changes.add(new Change("site", site.id(), Outcome.UNCHANGED, "already joined to " + subnet.name() + "; " + routeAll.reason()));
         } else {
-            String why = (joined ? "" : "join subnet " + subnet.name()) + (joined || site.routeAll() ? "" : " and ")
-                    + (site.routeAll() ? "" : "turn on route-all");
-            changes.add(new Change("site", site.id(), Outcome.UPDATED, why + " (one PATCH of virtualNetworkSubnetId and outboundVnetRouting.applicationTraffic)"));
+            String what = joined ? "set outboundVnetRouting.applicationTraffic"
+                    : routeAll.turnOn() ? "one PATCH of virtualNetworkSubnetId and outboundVnetRouting.applicationTraffic" : "one PATCH of virtualNetworkSubnetId";
+            changes.add(new Change("site", site.id(), Outcome.UPDATED, (joined ? "" : "join subnet " + subnet.name() + "; ")
+                    + routeAll.reason() + " (" + what + ")"));
         }
         changes.add(new Change("cluster-dns", cluster.id(), null,
                 "ensure kube-system/" + Conventions.DNS_SERVICE + " (internal LB) and " + Conventions.OVERRIDE_KEY + " = k8s_external " + domain));
         changes.add(new Change("app-settings", site.id(), null,
                 "set " + Conventions.SETTING_DNS_SERVER + " to the IP of " + Conventions.DNS_SERVICE + " once it is assigned, keeping every other setting"));
         return new SiteLinkPlan(site.id(), link, SiteLinkPlan.Status.READY, "ready to link to cluster " + cluster.name(),
-                cluster.id(), domain, subnet, changes, findings);
+                cluster.id(), domain, subnet, changes, findings, null, routeAll);
     }
 
     private static SubnetDecision chooseSubnet(SiteState site, PlanState plan, VnetState vnet, Optional<String> override,
-                                               LinkSettings settings, List<Finding> findings) {
+                                               LinkSettings settings, List<Finding> findings, ClusterState cluster) {
         // 1. The site is already integrated: keep that subnet if it is in the cluster's VNet, never move it silently.
         if (site.subnetId() != null && !site.subnetId().isBlank()) {
             Optional<SubnetState> current = vnet.subnetWithId(site.subnetId());
@@ -111,13 +123,13 @@ public final class SiteLinkPlanner {
                                 + Conventions.TAG_LINK + " tag"));
                 return null;
             }
-            return validateExisting(current.get(), plan, settings, findings, "the app is already integrated with it");
+            return validateExisting(current.get(), plan, cluster, findings, "the app is already integrated with it");
         }
         // 2. A subnet named by tag.
         if (override.isPresent()) {
             Optional<SubnetState> named = vnet.subnetNamed(override.get());
             if (named.isPresent()) {
-                return validateExisting(named.get(), plan, settings, findings, "named by tag " + Conventions.TAG_SUBNET);
+                return validateExisting(named.get(), plan, cluster, findings, "named by tag " + Conventions.TAG_SUBNET);
             }
             return allocate(vnet, override.get(), settings, findings, "named by tag " + Conventions.TAG_SUBNET + " and missing");
         }
@@ -126,13 +138,13 @@ public final class SiteLinkPlanner {
                 .filter(s -> s.linkedPlans().stream().anyMatch(p -> ResourceId.same(p, plan.id())))
                 .findFirst();
         if (planSubnet.isPresent()) {
-            return validateExisting(planSubnet.get(), plan, settings, findings, "plan " + plan.name() + " already uses it");
+            return validateExisting(planSubnet.get(), plan, cluster, findings, "plan " + plan.name() + " already uses it");
         }
         // 4. Tether's own name for the plan's subnet.
         String name = defaultSubnetName(settings.subnetNamePrefix(), plan.name());
         Optional<SubnetState> existing = vnet.subnetNamed(name);
         if (existing.isPresent()) {
-            return validateExisting(existing.get(), plan, settings, findings, "Tether's subnet for plan " + plan.name());
+            return validateExisting(existing.get(), plan, cluster, findings, "Tether's subnet for plan " + plan.name());
         }
         return allocate(vnet, name, settings, findings, "plan " + plan.name() + " has no integration subnet in VNet " + vnet.name());
     }
@@ -144,7 +156,7 @@ public final class SiteLinkPlanner {
     }
 
     private static SubnetDecision allocate(VnetState vnet, String name, LinkSettings settings, List<Finding> findings, String why) {
-        List<String> used = vnet.subnets().stream().flatMap(s -> s.addressPrefixes().stream()).toList();
+        List<String> used = SubnetAllocator.ipv4(vnet.subnets().stream().flatMap(s -> s.addressPrefixes().stream()).toList());
         Optional<Cidr> free;
         try {
             free = SubnetAllocator.findFree(vnet.addressPrefixes(), used, settings.subnetPrefixLength());
@@ -163,10 +175,20 @@ public final class SiteLinkPlanner {
                 why + ": create " + name + " at " + free.get() + " delegated to " + Conventions.WEB_DELEGATION);
     }
 
-    private static SubnetDecision validateExisting(SubnetState subnet, PlanState plan, LinkSettings settings, List<Finding> findings, String why) {
-        String prefix = subnet.addressPrefixes().isEmpty() ? null : subnet.addressPrefixes().get(0);
+    private static SubnetDecision validateExisting(SubnetState subnet, PlanState plan, ClusterState cluster, List<Finding> findings, String why) {
+        // The cluster's own node subnets (every agent pool's vnetSubnetID): the app must never join or delegate them.
+        if (cluster.nodeSubnetIds().stream().anyMatch(n -> ResourceId.same(n, subnet.id()))) {
+            findings.add(Finding.error("NODE_SUBNET", "subnet " + subnet.name() + " (" + why + ") is a node subnet of cluster " + cluster.name()
+                            + "; delegating it to " + Conventions.WEB_DELEGATION + " would take it from the cluster's nodes and load balancers",
+                    "name another subnet with tag " + Conventions.TAG_SUBNET + ", or remove the tag and let Tether create one"));
+            return null;
+        }
+        // Dual-stack subnets list IPv6 ranges too (addressPrefixes only); the integration uses the IPv4 one.
+        List<String> v4 = SubnetAllocator.ipv4(subnet.addressPrefixes());
+        String prefix = v4.isEmpty() ? null : v4.get(0);
         if (prefix == null) {
-            findings.add(Finding.error("SUBNET_WITHOUT_RANGE", "subnet " + subnet.name() + " has no address prefix", "give the subnet an IPv4 range"));
+            findings.add(Finding.error("SUBNET_WITHOUT_RANGE", "subnet " + subnet.name() + " has no IPv4 address prefix ("
+                    + String.join(", ", subnet.addressPrefixes()) + ")", "give the subnet an IPv4 range"));
             return null;
         }
         Cidr cidr;
@@ -191,9 +213,9 @@ public final class SiteLinkPlanner {
                     + String.join(", ", otherPlans) + " and regional VNet integration allows one plan per subnet",
                     "name another subnet with tag " + Conventions.TAG_SUBNET + " or let Tether create one"));
         }
-        if (!subnet.delegatedTo(Conventions.WEB_DELEGATION) && subnet.ipConfigurations() > 0) {
+        if (subnet.ipConfigurations() > 0) {
             findings.add(Finding.error("SUBNET_IN_USE", "subnet " + subnet.name() + " holds " + subnet.ipConfigurations()
-                    + " IP configurations and is not delegated to " + Conventions.WEB_DELEGATION + "; a subnet in use cannot be delegated",
+                    + " IP configurations (NICs, load balancer frontends or private endpoints); an integration subnet must hold nothing else",
                     "name an empty subnet with tag " + Conventions.TAG_SUBNET + " or let Tether create one"));
         }
         String vnetId = ResourceId.parse(subnet.id()).parent().toString();

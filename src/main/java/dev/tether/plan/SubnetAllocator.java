@@ -10,14 +10,19 @@ public final class SubnetAllocator {
     private SubnetAllocator() {
     }
 
+    /** IPv4 prefixes only: a dual-stack VNet or subnet also lists IPv6 ranges, which an IPv4 allocation ignores. */
+    public static List<String> ipv4(List<String> prefixes) {
+        return prefixes.stream().filter(p -> p != null && !p.contains(":")).toList();
+    }
+
     public static Optional<Cidr> findFree(List<String> addressSpace, List<String> usedPrefixes, int prefixLength) {
         List<Cidr> used = new ArrayList<>();
-        for (String p : usedPrefixes) {
+        for (String p : ipv4(usedPrefixes)) {
             used.add(Cidr.parse(p));
         }
         used.sort(Comparator.comparingLong(Cidr::base));
         long size = 1L << (32 - prefixLength);
-        for (String spaceText : addressSpace) {
+        for (String spaceText : ipv4(addressSpace)) {
             Cidr space = Cidr.parse(spaceText);
             if (space.prefixLength() > prefixLength) {
                 continue;
@@ -42,7 +47,7 @@ public final class SubnetAllocator {
      */
     public static Optional<Cidr> plannedOrNextFree(String planned, List<String> addressSpace, List<String> usedPrefixes) {
         Cidr wanted = Cidr.parse(planned);
-        if (usedPrefixes.stream().map(Cidr::parse).noneMatch(wanted::overlaps)) {
+        if (ipv4(usedPrefixes).stream().map(Cidr::parse).noneMatch(wanted::overlaps)) {
             return Optional.of(wanted);
         }
         return findFree(addressSpace, usedPrefixes, wanted.prefixLength());

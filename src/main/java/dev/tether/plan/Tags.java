@@ -73,6 +73,18 @@ public final class Tags {
         }
     }
 
+    /** A true/false tag value (any case); absent is false. */
+    public static boolean flag(String value, String tagName) {
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidInputException("tag " + tagName + "='" + ResourceId.abbreviate(value) + "' is not true or false");
+        };
+    }
+
     public static Optional<String> subnetName(Map<String, String> siteTags) {
         return get(siteTags, Conventions.TAG_SUBNET).map(v -> {
             if (!SUBNET_NAME.matcher(v).matches()) {

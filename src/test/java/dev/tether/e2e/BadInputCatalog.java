@@ -155,6 +155,28 @@ public final class BadInputCatalog {
                 siteTag("private-link-subnet", "a/b"), BadInputCatalog::link));
         c.add(new Case("L17", "link", "another coredns-custom .override key already using k8s_external", "COREDNS_CONFLICT", w -> ((ObjectNode) ((ArrayNode) w
                 .path("kubernetes").path(DemoWorld.CLUSTER_ID)).get(0).get("data")).put("mine.override", "k8s_external example.org\n"), BadInputCatalog::link));
+        // Real estates (issue 9): the App Service side.
+        c.add(new Case("R01", "link", "an app whose site property dnsConfiguration.dnsServers names another server", "SITE_DNS_PROPERTY",
+                w -> BadInputTest.resource(w, "Microsoft.Web/sites").with("properties").putObject("dnsConfiguration").putArray("dnsServers").add("10.50.0.4"),
+                BadInputCatalog::link));
+        c.add(new Case("R02", "link", "an app with WEBSITE_DNS_SERVER set by someone else (10.50.0.4)", "already resolves through WEBSITE_DNS_SERVER=10.50.0.4",
+                w -> ((ObjectNode) w.path("appSettings").path(site)).put("WEBSITE_DNS_SERVER", "10.50.0.4"), BadInputCatalog::link));
+        c.add(new Case("R03", "link", "a foreign website_dns_alt_server in lower case", "already resolves through website_dns_alt_server=10.50.0.5",
+                w -> ((ObjectNode) w.path("appSettings").path(site)).put("website_dns_alt_server", "10.50.0.5"), BadInputCatalog::link));
+        c.add(new Case("R04", "link", "tag private-link-dns-replace with a value other than true/false ('yes')", "INVALID_DNS_REPLACE_TAG",
+                w -> {
+                    ((ObjectNode) w.path("appSettings").path(site)).put("WEBSITE_DNS_SERVER", "10.50.0.4");
+                    siteTag("private-link-dns-replace", "yes").accept(w);
+                }, BadInputCatalog::link));
+        c.add(new Case("R05", "link", "tag private-link-route-all with a value other than on/off/auto ('always')", "INVALID_ROUTE_ALL_TAG",
+                siteTag("private-link-route-all", "always"), BadInputCatalog::link));
+        c.add(new Case("R06", "link", "private-link-subnet naming the cluster's node subnet (subnet1)", "NODE_SUBNET",
+                siteTag("private-link-subnet", "subnet1"), BadInputCatalog::link));
+        c.add(new Case("R07", "link", "a named subnet delegated to Microsoft.Web/serverFarms that holds an IP configuration", "SUBNET_IN_USE", w -> {
+            BadInputTest.addSubnet(w, "apps", "10.0.2.0/27", "Microsoft.Web/serverFarms", null);
+            JsonNode subnets = BadInputTest.resource(w, "Microsoft.Network/virtualNetworks").path("properties").path("subnets");
+            ((ObjectNode) subnets.get(subnets.size() - 1).path("properties")).putArray("ipConfigurations").addObject().put("id", "nic1/ipConfigurations/ipconfig1");
+        }, BadInputCatalog::link));
         c.add(new Case("H01", "http", "rerun of a resource in a foreign subscription", "outside Tether's scope", none(),
                 s -> http(s, "POST /api/links/rerun", "{\"resourceId\":\"" + foreign + "\"}")));
         c.add(new Case("H02", "http", "rerun of a resource type Tether does not link (a VNet)", "not linked by Tether", none(),

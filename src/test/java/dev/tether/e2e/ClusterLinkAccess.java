@@ -20,7 +20,7 @@ public final class ClusterLinkAccess {
     /**
      * A world that makes Tether use every action of its role: the site and its slot (one plan), the site naming an
      * existing, undelegated subnet with {@code private-link-subnet} (so the subnet is read before the delegation is
-     * added), and a public IP AKS made for Service shop/web in the node resource group (see {@link #publicIpEvent()}).
+     * added; it references an NSG, a route table and a NAT gateway, so their join actions are checked), and a public IP AKS made for Service shop/web in the node resource group (see {@link #publicIpEvent()}).
      */
     public static ObjectNode roleCoverageWorld() {
         ObjectNode world = ServicesTest.world(null, ServicesTest.service("shop", "web", "LoadBalancer",
@@ -40,7 +40,12 @@ public final class ClusterLinkAccess {
         ObjectNode subnet = ((ArrayNode) world.get("resources")).addObject();
         subnet.put("id", dev.tether.sandbox.DemoWorld.VNET_ID + "/subnets/apps").put("name", "apps")
                 .put("type", "Microsoft.Network/virtualNetworks/subnets");
-        subnet.putObject("properties").put("addressPrefix", "10.0.2.0/27").put("provisioningState", "Succeeded");
+        ObjectNode props = subnet.putObject("properties").put("addressPrefix", "10.0.2.0/27").put("provisioningState", "Succeeded");
+        // A secured subnet, as platform teams build them: delegating it re-sends these references (linked access checks).
+        String rg = "/subscriptions/" + dev.tether.sandbox.DemoWorld.SUB + "/resourceGroups/rg1/providers/Microsoft.Network/";
+        props.putObject("networkSecurityGroup").put("id", rg + "networkSecurityGroups/apps-nsg");
+        props.putObject("routeTable").put("id", rg + "routeTables/apps-udr");
+        props.putObject("natGateway").put("id", rg + "natGateways/apps-nat");
         return world;
     }
 

@@ -45,11 +45,11 @@ class LinkEndToEndTest {
             assertFalse(cidr.overlaps(Cidr.parse("10.0.1.0/24")));
             assertEquals("Microsoft.Web/serverFarms", subnet.path("properties").path("delegations").get(0).path("properties").path("serviceName").asText());
 
-            // 2. The site joined with route-all on.
+            // 2. The site joined; route-all stays off: the cluster's DNS range 10.0.1.0/24 is RFC 1918 (RouteAllTest).
             JsonNode site = w.resource(DemoWorld.SITE_ID).orElseThrow();
             assertTrue(site.path("properties").path("virtualNetworkSubnetId").asText().equalsIgnoreCase(subnet.path("id").asText()));
-            assertTrue(site.path("properties").path("outboundVnetRouting").path("applicationTraffic").asBoolean(), "route-all through the site property");
-            assertTrue(site.path("properties").path("siteConfig").path("vnetRouteAllEnabled").asBoolean(), "and its siteConfig mirror");
+            assertFalse(site.path("properties").path("outboundVnetRouting").path("applicationTraffic").asBoolean(true), "route-all not needed");
+            assertFalse(site.path("properties").path("siteConfig").path("vnetRouteAllEnabled").asBoolean(true), "and its siteConfig mirror");
 
             // 3. tether-dns: internal LB for kube-dns with its IP pinned.
             JsonNode dns = w.kube(DemoWorld.CLUSTER_ID, "Service", "kube-system", "tether-dns").orElseThrow();

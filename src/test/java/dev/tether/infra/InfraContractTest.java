@@ -127,7 +127,8 @@ class InfraContractTest {
             assertEquals(new ArrayList<>(role), new ArrayList<>(granted), "the role is exactly what the runs were authorized for");
             Set<ArmOperation> unused = new TreeSet<>(Set.of(ArmOperation.values()));
             unused.removeAll(used);
-            assertEquals(Set.of(ArmOperation.JOIN_SUBNET), unused, "JOIN_SUBNET is the linked check of a site PATCH, no call of its own");
+            assertEquals(Set.of(ArmOperation.JOIN_SUBNET, ArmOperation.JOIN_NSG, ArmOperation.JOIN_ROUTE_TABLE, ArmOperation.JOIN_NAT_GATEWAY), unused,
+                    "the join actions are linked checks of a site PATCH or a subnet PUT, no calls of their own");
         }
     }
 
@@ -177,6 +178,7 @@ class InfraContractTest {
             covered.add((ArmOperation) c[2]);
         }
         covered.add(ArmOperation.JOIN_SUBNET); // implied by PATCH_SITE/PATCH_SLOT setting virtualNetworkSubnetId
+        covered.addAll(List.of(ArmOperation.JOIN_NSG, ArmOperation.JOIN_ROUTE_TABLE, ArmOperation.JOIN_NAT_GATEWAY)); // implied by PUT_SUBNET
         assertEquals(ArmOperation.POLL_NETWORK_OPERATION, ArmCallMapper.map("GET",
                 "/subscriptions/x/providers/Microsoft.Network/locations/eastus/operations/op-1?api-version=2025-07-01").orElse(null));
         covered.add(ArmOperation.POLL_NETWORK_OPERATION);

@@ -51,10 +51,22 @@ class ClusterPlansTest {
     @Test
     void appSettingsMergeKeepsEverythingElse() {
         Map<String, String> current = Map.of("A", "1", "WEBSITE_DNS_SERVER", "168.63.129.16");
-        Map<String, String> merged = AppSettingsPlan.merge(current, AppSettingsPlan.desired("10.1.0.7", null)).orElseThrow();
+        Map<String, String> merged = DnsPlan.merge(current, "10.1.0.7", null).orElseThrow();
         assertEquals(Map.of("A", "1", "WEBSITE_DNS_SERVER", "10.1.0.7"), merged);
-        assertTrue(AppSettingsPlan.merge(merged, AppSettingsPlan.desired("10.1.0.7", null)).isEmpty());
-        assertEquals("168.63.129.16", AppSettingsPlan.desired("10.1.0.7", "168.63.129.16").get(Conventions.SETTING_DNS_ALT_SERVER));
+        assertTrue(DnsPlan.merge(merged, "10.1.0.7", null).isEmpty());
+        assertEquals("168.63.129.16", DnsPlan.merge(merged, "10.1.0.7", "168.63.129.16").orElseThrow().get(Conventions.SETTING_DNS_ALT_SERVER));
+    }
+
+    @Test
+    void dnsSettingNamesAreCaseInsensitiveAndNeverLeftTwice() {
+        Map<String, String> current = new java.util.LinkedHashMap<>();
+        current.put("A", "1");
+        current.put("website_dns_server", "10.1.0.7");
+        current.put("Website_Dns_Alt_Server", "10.9.9.9");
+        assertEquals(Map.of("Website_Dns_Alt_Server", "10.9.9.9"), DnsPlan.foreign(current, "10.1.0.7", null));
+        assertEquals(Map.of("A", "1", "WEBSITE_DNS_SERVER", "10.1.0.7"), DnsPlan.merge(current, "10.1.0.7", null).orElseThrow());
+        assertEquals(java.util.List.of("10.1.0.7", "10.9.9.9"), DnsPlan.effective(java.util.List.of(), current));
+        assertEquals(java.util.List.of("10.5.0.4"), DnsPlan.effective(java.util.List.of("10.5.0.4"), current), "the site property takes precedence");
     }
 
     @Test

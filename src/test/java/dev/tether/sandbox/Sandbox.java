@@ -153,12 +153,23 @@ public final class Sandbox implements AutoCloseable {
             String subnetId = pool.path("vnetSubnetID").asText(null);
             if (subnetId != null) {
                 String vnetId = subnetId.substring(0, subnetId.toLowerCase().lastIndexOf("/subnets/"));
+                // IPv6-only subnets hold no IPv4 internal load balancer: they are left out, not refused.
                 arm.resource(vnetId).ifPresent(v -> v.path("properties").path("subnets").forEach(sn ->
-                        out.put(sn.path("name").asText(), sn.path("properties").path("addressPrefix").asText())));
+                        firstIpv4(sn).ifPresent(c -> out.put(sn.path("name").asText(), c))));
                 break;
             }
         }
         return out;
+    }
+
+    /** A subnet's first IPv4 range: addressPrefix, or addressPrefixes alone (dual-stack subnets list an IPv6 range too). */
+    private static java.util.Optional<String> firstIpv4(JsonNode subnet) {
+        List<String> prefixes = new ArrayList<>();
+        if (subnet.path("properties").hasNonNull("addressPrefix")) {
+            prefixes.add(subnet.path("properties").path("addressPrefix").asText());
+        }
+        subnet.path("properties").path("addressPrefixes").forEach(p -> prefixes.add(p.asText()));
+        return prefixes.stream().filter(p -> !p.isBlank() && !p.contains(":")).findFirst();
     }
 
     /** The CIDR of the cluster's node subnet, from the world, or null when AKS manages its VNet. */
@@ -166,7 +177,9 @@ public final class Sandbox implements AutoCloseable {
         for (JsonNode pool : clusterProps.path("agentPoolProfiles")) {
             String subnetId = pool.path("vnetSubnetID").asText(null);
             if (subnetId != null) {
-                return arm.resource(subnetId).map(s -> s.path("properties").path("addressPrefix").asText(null)).orElse(null);
+                // addressPrefix, or addressPrefixes alone (dual-stack subnets list an IPv6 range too): the first IPv4 range.
+                return arm.resource(subnetId).map(s -> firstIpv4(s).orElseThrow(() -> new IllegalArgumentException(
+                        "world: node subnet " + subnetId + " has no IPv4 range in addressPrefix or addressPrefixes"))).orElse(null);
             }
         }
         return null;

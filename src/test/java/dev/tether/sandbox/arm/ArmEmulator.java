@@ -173,6 +173,16 @@ public final class ArmEmulator implements HttpClient {
         return world.allAppSettings();
     }
 
+    /**
+     * The DNS servers a site or slot really resolves with, as App Service decides: the site property
+     * {@code dnsConfiguration.dnsServers} when set (it takes precedence over the app settings: Azure/AppService blog
+     * "DNS improvements", 2024-01-09), else {@code WEBSITE_DNS_SERVER} then {@code WEBSITE_DNS_ALT_SERVER}, whose names
+     * are case-insensitive (they become environment variables). Empty: Azure's default resolver.
+     */
+    public synchronized List<String> effectiveDnsServers(String siteOrSlotId) {
+        return WebProvider.effectiveDns(world.existing(siteOrSlotId), world.appSettingsOf(siteOrSlotId));
+    }
+
     public static TokenCredential fakeCredential() {
         return request -> Mono.just(new AccessToken("sandbox-token-not-a-secret", OffsetDateTime.now().plusHours(1)));
     }

@@ -146,6 +146,19 @@ final class WebProvider {
         }
     }
 
+    static java.util.List<String> effectiveDns(ObjectNode site, Map<String, String> settings) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        site.path("properties").path("dnsConfiguration").path("dnsServers").forEach(d -> out.add(d.asText()));
+        if (!out.isEmpty()) {
+            return out;
+        }
+        for (String name : java.util.List.of("WEBSITE_DNS_SERVER", "WEBSITE_DNS_ALT_SERVER")) {
+            settings.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
+                    .filter(v -> v != null && !v.isBlank()).findFirst().ifPresent(out::add);
+        }
+        return out;
+    }
+
     /** The site's route-all: {@code outboundVnetRouting.applicationTraffic}, else the older site-level property. */
     static boolean routeAll(ObjectNode site) {
         JsonNode p = site.path("properties");
