@@ -15,6 +15,7 @@ import dev.tether.plan.Conventions;
 import dev.tether.plan.DriftPlanner;
 import dev.tether.plan.InvalidInputException;
 import dev.tether.plan.InventoryItem;
+import dev.tether.plan.NearMiss;
 import dev.tether.plan.ResourceId;
 import dev.tether.plan.Tags;
 
@@ -61,7 +62,8 @@ public final class DriftActivities {
         byLinkClusters.forEach((k, cl) -> groups.add(new DriftMessages.LinkGroup(k, cl, byLinkSites.getOrDefault(k, List.of()))));
         List<String> released = arm.released(new ArrayList<>(config.subscriptions()), config.subnetNamePrefix()).stream()
                 .map(InventoryItem::id).filter(id -> config.inScope(ResourceId.parse(id).subscriptionId())).sorted().toList();
-        return Json.write(new DriftMessages.Inventory(groups, released, Math.max(1, (items.size() + 999) / 1000) + 1));
+        List<NearMiss> nearMisses = NearMiss.find(items.stream().filter(i -> config.inScope(ResourceId.parse(i.id()).subscriptionId())).toList());
+        return Json.write(new DriftMessages.Inventory(groups, released, Math.max(1, (items.size() + 999) / 1000) + 1, nearMisses));
     }
 
     public String checkCluster(String input) {
@@ -115,7 +117,8 @@ public final class DriftActivities {
         }
         StructuredLog.info(LOG, "drift.report", Map.of("links", report.links(), "clusters", report.clusters(), "sites", report.sites(),
                 "armReads", report.armReads(), "drifted", report.drifted().size(), "repairsStarted", started.size(),
-                "waiting", report.waiting().size(), "conflicts", report.conflicts().size(), "released", report.released()));
+                "waiting", report.waiting().size(), "conflicts", report.conflicts().size(), "released", report.released(),
+                "nearMisses", report.nearMisses()));
         return Json.write(started);
     }
 }

@@ -86,10 +86,11 @@ public final class DriftScanOrchestration implements OrchestratorFunction<DriftM
             }
         }
         DriftMessages.Report report = new DriftMessages.Report(inventory.links().size(), clusters, sites, reads, drifted, waiting, conflicts,
-                inventory.released(), List.of(), Duration.between(started, ctx.getCurrentInstant()).toSeconds());
+                inventory.released(), List.of(), Duration.between(started, ctx.getCurrentInstant()).toSeconds(),
+                inventory.nearMisses().stream().map(dev.tether.plan.NearMiss::message).toList());
         String[] repairs = steps.call(Steps.DRIFT_START_REPAIRS, report, String[].class);
         ctx.setCustomStatus(Map.of("step", "done", "drifted", drifted.size()));
         return new DriftMessages.Report(report.links(), report.clusters(), report.sites(), report.armReads(), drifted, waiting, conflicts,
-                inventory.released(), Arrays.asList(repairs), report.virtualSeconds());
+                inventory.released(), Arrays.asList(repairs), report.virtualSeconds(), report.nearMisses());
     }
 }

@@ -63,8 +63,12 @@ public final class Sandbox implements AutoCloseable {
             this(lbDelay, config, 0);
         }
 
+        /** Tether's settings for the world: its subscriptions, and its network position from the world's {@code tether} section. */
         public static Options defaults(WorldFile world) {
-            return new Options(Duration.ofSeconds(30), TetherConfig.defaults(new java.util.LinkedHashSet<>(world.subscriptions())));
+            return new Options(Duration.ofSeconds(30), TetherConfig.fromEnvironment(Map.of(
+                    "TETHER_SUBSCRIPTIONS", String.join(",", world.subscriptions()),
+                    "TETHER_NETWORK_VNETS", String.join(",", world.tether().vnetIds()),
+                    "TETHER_OUTBOUND_IPS", String.join(",", world.tether().outboundIps()))));
         }
 
         public Options crashingAfter(int event) {
@@ -93,6 +97,7 @@ public final class Sandbox implements AutoCloseable {
                         world.kubernetes().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(id))
                                 .findFirst().map(Map.Entry::getValue).orElse(List.of()));
                 kubernetes.setVnetSubnets(id, vnetSubnets(props));
+                dev.tether.sandbox.kubernetes.ApiServerNetwork.unreachable(props, world.tether()).ifPresent(why -> kubernetes.setUnreachable(id, why));
             }
         }
         arm.setKubeconfigSource(id -> kubernetes.kubeconfig(id, entra.getOrDefault(id.toLowerCase(), false)));
