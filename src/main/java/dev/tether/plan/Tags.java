@@ -78,8 +78,8 @@ public final class Tags {
      * A zone Tether may serve with k8s_external: at least two DNS labels; not cluster.local; not a public suffix or a
      * whole registrable domain by the Public Suffix List (Guava's {@link InternetDomainName}, both its ICANN and
      * private sections); not an Azure service domain ({@link AzureServiceDomains}) nor a privatelink zone. Internal
-     * suffixes estates use ({@code .internal}, {@code .local} other than cluster.local, {@code .corp}, {@code .lan},
-     * {@code .home.arpa}) are not on the list and pass.
+     * suffixes estates use ({@code .internal}, {@code .local} other than cluster.local, {@code .corp}, {@code .lan}) are
+     * not on the list and pass (docs/ZONES.md).
      */
     public static void validateDomain(String domain) {
         String d = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
