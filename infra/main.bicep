@@ -208,4 +208,4 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output TETHER_IDENTITY_CLIENT_ID string = app.outputs.identityClientId
 output TETHER_IDENTITY_PRINCIPAL_ID string = app.outputs.identityPrincipalId
 output TETHER_ROLE_DEFINITION_ID string = role.outputs.roleDefinitionId
-output TETHER_OUTBOUND_IP string = natGateway ? network.outputs.outboundIp : '
+output TETHER_OUTBOUND_IP string = natGateway ? network.outputs.outboundIp : ''

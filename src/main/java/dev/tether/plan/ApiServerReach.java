@@ -38,7 +38,7 @@ public final class ApiServerReach {
                             + (tether.vnetIds().isEmpty() ? "no VNet: TETHER_NETWORK_VNETS is empty" : "TETHER_NETWORK_VNETS " + names(tether.vnetIds()))
                             + ") cannot reach it",
                     "deploy Tether with the Bicep parameters tetherSubnetId (a subnet delegated to Microsoft.Web/serverFarms in "
-                            + (vnet == null ? "the cluster's VNet" : ResourceId.parse(vnet).name()) + " or a VNet peered with it) and"
+                            + (vnet == null ? "the cluster's VNet" : ResourceId.parse(vnet).name()) + " or a VNet peered with it and listed in peeredVnetIds) and"
                             + " privateDnsZoneIds (the cluster's private DNS zone), which sets TETHER_NETWORK_VNETS; see docs/PRIVATE-CLUSTERS.md"));
         }
         if (a.authorizedIpRanges().isEmpty()) {

@@ -112,7 +112,7 @@ class RealEstatesTest {
             assertEquals("API_SERVER_UNREACHABLE: cluster clustername1 is a private cluster: its API server has only a private address in VNet"
                     + " test-vnet and its privatelink.eastus.azmk8s.io zone is linked only to that VNet, and Tether's network (no VNet:"
                     + " TETHER_NETWORK_VNETS is empty) cannot reach it Fix: deploy Tether with the Bicep parameters tetherSubnetId (a subnet"
-                    + " delegated to Microsoft.Web/serverFarms in test-vnet or a VNet peered with it) and privateDnsZoneIds (the cluster's"
+                    + " delegated to Microsoft.Web/serverFarms in test-vnet or a VNet peered with it and listed in peeredVnetIds) and privateDnsZoneIds (the cluster's"
                     + " private DNS zone), which sets TETHER_NETWORK_VNETS; see docs/PRIVATE-CLUSTERS.md", v.failure());
             assertEquals(List.of(), writes(s));
             assertEquals(List.of(), s.calls().calls().stream().filter(c -> c.target().equals("kubernetes")).toList(), "no connection attempt");
