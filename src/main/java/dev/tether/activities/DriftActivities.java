@@ -11,6 +11,7 @@ import dev.tether.kubernetes.ServiceView;
 import dev.tether.logging.StructuredLog;
 import dev.tether.orchestration.DriftMessages;
 import dev.tether.orchestration.LinkOptions;
+import dev.tether.plan.ApiServerReach;
 import dev.tether.plan.Conventions;
 import dev.tether.plan.DriftPlanner;
 import dev.tether.plan.InvalidInputException;
@@ -63,7 +64,10 @@ public final class DriftActivities {
         List<String> released = arm.released(new ArrayList<>(config.subscriptions()), config.subnetNamePrefix()).stream()
                 .map(InventoryItem::id).filter(id -> config.inScope(ResourceId.parse(id).subscriptionId())).sorted().toList();
         List<NearMiss> nearMisses = NearMiss.find(items.stream().filter(i -> config.inScope(ResourceId.parse(i.id()).subscriptionId())).toList());
-        return Json.write(new DriftMessages.Inventory(groups, released, Math.max(1, (items.size() + 999) / 1000) + 1, nearMisses));
+        Map<String, String> unreachable = new TreeMap<>();
+        groups.forEach(g -> g.clusters().forEach(c -> ApiServerReach.check(c.asCluster(), config.network())
+                .ifPresent(f -> unreachable.put(c.id(), f.describe()))));
+        return Json.write(new DriftMessages.Inventory(groups, released, Math.max(1, (items.size() + 999) / 1000) + 1, nearMisses, unreachable));
     }
 
     public String checkCluster(String input) {

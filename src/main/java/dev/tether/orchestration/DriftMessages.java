@@ -17,9 +17,15 @@ public final class DriftMessages {
     }
 
     /** {@code nearMisses}: apps and clusters whose link values differ only in letter case or whitespace (not linked). */
-    public record Inventory(List<LinkGroup> links, List<String> released, int pages, List<dev.tether.plan.NearMiss> nearMisses) {
+    /**
+     * {@code unreachable}: clusters whose API server Tether cannot reach from its network position (id to the
+     * pre-flight's message); the scan reports them instead of timing out on them.
+     */
+    public record Inventory(List<LinkGroup> links, List<String> released, int pages, List<dev.tether.plan.NearMiss> nearMisses,
+                            java.util.Map<String, String> unreachable) {
         public Inventory {
             nearMisses = nearMisses == null ? List.of() : nearMisses;
+            unreachable = unreachable == null ? java.util.Map.of() : unreachable;
         }
     }
 

@@ -47,6 +47,11 @@ public final class DriftScanOrchestration implements OrchestratorFunction<DriftM
                 continue;
             }
             InventoryItem cluster = group.clusters().get(0);
+            if (inventory.unreachable().containsKey(cluster.id())) {
+                // Reported, not checked: its API server would only time out, and a repair would be refused the same way.
+                conflicts.add(cluster.id() + ": " + inventory.unreachable().get(cluster.id()));
+                continue;
+            }
             String link = group.link().substring(group.link().indexOf('/') + 1);
             String domain;
             try {

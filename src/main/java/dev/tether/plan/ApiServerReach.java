@@ -30,7 +30,8 @@ public final class ApiServerReach {
             if (vnet != null && tether.reachesVnet(vnet)) {
                 return Optional.empty();
             }
-            String zone = a.privateDnsZone() == null || a.privateDnsZone().equalsIgnoreCase("system")
+            String zone = cluster.location() == null ? "its private DNS zone"
+                    : a.privateDnsZone() == null || a.privateDnsZone().equalsIgnoreCase("system")
                     ? "its privatelink." + Regions.canonical(cluster.location()) + ".azmk8s.io zone" : "zone " + a.privateDnsZone();
             return Optional.of(Finding.error("API_SERVER_UNREACHABLE", "cluster " + cluster.name() + " is a private cluster: its API server"
                             + " has only a private address" + (vnet == null ? "" : " in VNet " + ResourceId.parse(vnet).name())

@@ -4,11 +4,24 @@ import java.util.Map;
 
 /**
  * One tagged site, slot or cluster as Resource Graph lists it: enough to find drift without reading it again.
- * {@code subnetId} and {@code routeAll} apply to sites and slots.
+ * {@code subnetId} and {@code routeAll} apply to sites and slots. For clusters, {@code nodeSubnetId} (the first agent
+ * pool's vnetSubnetID) and {@code access} (its apiServerAccessProfile) tell whether Tether can reach its API server.
  */
-public record InventoryItem(String id, String type, Map<String, String> tags, String subnetId, boolean routeAll) {
+public record InventoryItem(String id, String type, Map<String, String> tags, String subnetId, boolean routeAll,
+                            String nodeSubnetId, ApiServerAccess access) {
     public InventoryItem {
         tags = tags == null ? Map.of() : Map.copyOf(tags);
+        access = access == null ? ApiServerAccess.open() : access;
+    }
+
+    public InventoryItem(String id, String type, Map<String, String> tags, String subnetId, boolean routeAll) {
+        this(id, type, tags, subnetId, routeAll, null, null);
+    }
+
+    /** What the reachability check needs of a cluster, from this row alone. */
+    public ClusterState asCluster() {
+        return new ClusterState(id, ResourceId.parse(id).name(), null, tags, nodeSubnetId == null ? java.util.List.of() : java.util.List.of(nodeSubnetId),
+                null, false, false, null, null, access);
     }
 
     public boolean isCluster() {

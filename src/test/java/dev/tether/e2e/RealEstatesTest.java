@@ -103,7 +103,7 @@ class RealEstatesTest {
     // ---- 1. private clusters and authorized IP ranges ----
 
     @Test
-    void aPrivateClusterIsRefusedBeforeTheAppIsTouchedAndWithoutAConnectionAttempt() {
+    void aPrivateClusterIsRefusedBeforeTheAppIsTouchedAndWithoutAConnectionAttempt() throws Exception {
         try (Sandbox s = new Sandbox(WorldFile.parse(privateClusterWorld(), "private cluster"))) {
             s.deliverAll(DemoWorld.events());
             s.runUntilIdle();
@@ -116,6 +116,22 @@ class RealEstatesTest {
                     + " private DNS zone), which sets TETHER_NETWORK_VNETS; see docs/PRIVATE-CLUSTERS.md", v.failure());
             assertEquals(List.of(), writes(s));
             assertEquals(List.of(), s.calls().calls().stream().filter(c -> c.target().equals("kubernetes")).toList(), "no connection attempt");
+
+            // The drift scan reports the cluster instead of timing out on it, and still completes.
+            s.timer();
+            s.runUntilIdle();
+            DurableDriver.InstanceView scan = s.durable().instance("tether-drift-scan").orElseThrow();
+            assertEquals("Completed", scan.status(), scan.failure());
+            JsonNode report = M.readTree(scan.output());
+            String id = DemoWorld.CLUSTER_ID.replace("resourceGroups", "resourcegroups");
+            assertEquals(List.of(id + ": API_SERVER_UNREACHABLE: cluster clustername1 is a private cluster: its API server has only a private"
+                    + " address in VNet test-vnet and its private DNS zone is linked only to that VNet, and Tether's network (no VNet:"
+                    + " TETHER_NETWORK_VNETS is empty) cannot reach it Fix: deploy Tether with the Bicep parameters tetherSubnetId (a subnet"
+                    + " delegated to Microsoft.Web/serverFarms in test-vnet or a VNet peered with it and listed in peeredVnetIds) and"
+                    + " privateDnsZoneIds (the cluster's private DNS zone), which sets TETHER_NETWORK_VNETS; see docs/PRIVATE-CLUSTERS.md"),
+                    M.convertValue(report.path("conflicts"), List.class));
+            assertEquals(List.of(), s.calls().calls().stream().filter(c -> c.target().equals("kubernetes")).toList());
+            assertEquals(List.of(), writes(s));
         }
     }
 
