@@ -36,6 +36,10 @@ public final class Tags {
         if (value.strip().equals(value)) {
             return Optional.empty();
         }
+        if (value.isBlank()) {
+            return Optional.of("tag " + name + "='" + ResourceId.abbreviate(printable(value)) + "' is only whitespace."
+                    + " Fix: remove the tag or give it a value");
+        }
         return Optional.of("tag " + name + "='" + ResourceId.abbreviate(printable(value)) + "' has leading or trailing whitespace;"
                 + " ARM's tag filter compares values exactly, so the other side of the link would not be found."
                 + " Fix: set the value to '" + ResourceId.abbreviate(value.strip()) + "'");

@@ -34,7 +34,8 @@ class RealEstatePlansTest {
                 + " side of the link would not be found. Fix: set the value to 'shop'",
                 assertThrows(InvalidInputException.class, () -> Tags.link(Map.of("private-link", "shop\n"))).getMessage());
         assertThrows(InvalidInputException.class, () -> Tags.domain(Map.of("private-link-domain", "shop.internal\t"), "shop"));
-        assertThrows(InvalidInputException.class, () -> Tags.link(Map.of("private-link", "   ")));
+        assertEquals("tag private-link='   ' is only whitespace. Fix: remove the tag or give it a value",
+                assertThrows(InvalidInputException.class, () -> Tags.link(Map.of("private-link", "   "))).getMessage());
     }
 
     @Test
