@@ -136,11 +136,13 @@ class RealEstatesTest {
     }
 
     @Test
-    void aPrivateClusterLinksWhenTetherIsIntegratedIntoItsVnet() {
+    void aPrivateClusterLinksWhenTetherIsIntegratedIntoItsVnet() throws Exception {
         ObjectNode world = privateClusterWorld();
         world.putObject("tether").putArray("vnetIds").add(DemoWorld.VNET_ID);
         try (Sandbox s = new Sandbox(WorldFile.parse(world, "private cluster, Tether in its VNet"))) {
             assertEquals(List.of(DemoWorld.VNET_ID), Sandbox.Options.defaults(WorldFile.parse(world, "w")).config().network().vnetIds());
+            assertEquals(M.readTree("{\"vnetIds\":[\"" + DemoWorld.VNET_ID + "\"],\"outboundIps\":[]}"), s.result().path("world").path("tether"),
+                    "RESULT.json's world keeps the section");
             s.deliverAll(DemoWorld.events());
             s.runUntilIdle();
             assertLinkedThenConverged(s);

@@ -56,6 +56,8 @@ public final class Sandbox implements AutoCloseable {
     private final Tether tether;
     private final Logger logger;
     private final List<String> logLines = new ArrayList<>();
+    /** Tether's network position (WORLD.json's {@code tether} section), echoed in RESULT.json's world. */
+    private final dev.tether.sandbox.kubernetes.ApiServerNetwork.Position tetherPosition;
 
     /** @param crashAfterEvent 0 for none, else the durable backend crashes once right after that history event */
     public record Options(Duration lbDelay, TetherConfig config, int crashAfterEvent) {
@@ -82,6 +84,7 @@ public final class Sandbox implements AutoCloseable {
 
     public Sandbox(WorldFile world, Options options) {
         ResourceManagerUtils.InternalRuntimeContext.setDelayProvider(d -> Duration.ofMillis(1));
+        this.tetherPosition = world.tether();
         this.arm = new ArmEmulator(calls, dev.tether.sandbox.arm.ReadBudget.arm(clock::now));
         arm.onThrottled(clock::advance);
         world.resources().forEach(arm::putResource);
@@ -312,6 +315,11 @@ public final class Sandbox implements AutoCloseable {
             ObjectNode o = settings.putObject(id);
             s.forEach(o::put);
         });
+        if (!tetherPosition.vnetIds().isEmpty() || !tetherPosition.outboundIps().isEmpty()) {
+            ObjectNode t = world.putObject("tether");
+            tetherPosition.vnetIds().forEach(t.putArray("vnetIds")::add);
+            tetherPosition.outboundIps().forEach(t.putArray("outboundIps")::add);
+        }
         ObjectNode kube = world.putObject("kubernetes");
         kubernetes.dump().forEach((id, objects) -> {
             ArrayNode a = kube.putArray(id);
