@@ -65,13 +65,30 @@ param driftReadShare string = '0.5'
 @description('TETHER_ARM_LRO_TIMEOUT: how long a long-running ARM operation may stay InProgress (ISO-8601).')
 param armLroTimeout string = 'PT5M'
 
-@description('AKS clusters using Azure RBAC for Kubernetes authorization: Tether gets a namespace-scoped data-plane role in kube-system of each. Clusters using Kubernetes RBAC use infra/kubernetes/tether-rbac.yaml instead.')
+@description('AKS clusters using Azure RBAC for Kubernetes authorization: Tether gets a custom data-plane role assigned on each cluster, so it applies in every namespace (Services anywhere for tether.dev/private, the coredns-custom ConfigMap and the coredns Deployment in kube-system). Clusters using Kubernetes RBAC use infra/kubernetes/tether-rbac.yaml instead, which is narrower.')
 param azureRbacClusterIds array = []
+
+@description('Private clusters: a subnet for Tether\'s own regional VNet integration, delegated to Microsoft.Web/serverFarms, in the cluster\'s VNet or a VNet peered with it. Empty: Tether has no VNet, and private clusters are refused in the pre-flight. See docs/PRIVATE-CLUSTERS.md.')
+param tetherSubnetId string = ''
+
+@description('Private clusters: ids of their private DNS zones (privatelink.<region>.azmk8s.io) to link to Tether\'s VNet. Needed when tetherSubnetId is not in the cluster\'s own VNet.')
+param privateDnsZoneIds array = []
+
+@description('Private clusters: VNets peered with Tether\'s VNet whose private clusters Tether may reach (their zones in privateDnsZoneIds).')
+param peeredVnetIds array = []
+
+@description('Authorized IP ranges: give Tether a static outbound IP through a NAT gateway on tetherSubnetId (output TETHER_OUTBOUND_IP); add it to each cluster\'s --api-server-authorized-ip-ranges.')
+param natGateway bool = false
+
+@description('Subscriptions that already have an Event Grid system topic for Microsoft.Resources.Subscriptions (only one is allowed per subscription): subscription id -> topic resource id. Tether attaches its event subscription to that topic instead of creating one; the topic needs a system-assigned identity for dead-lettering. Find it with: az eventgrid system-topic list --query "[?topicType==\'Microsoft.Resources.Subscriptions\' && source==\'/subscriptions/<sub>\'].id" -o tsv')
+param existingSystemTopicIds object = {}
 
 @description('Tags for every resource Tether\'s deployment creates.')
 param tags object = {}
 
 var contract = loadJsonContent('generated/tether-contract.json')
+var tetherVnetId = empty(tetherSubnetId) ? '' : substring(tetherSubnetId, 0, lastIndexOf(toLower(tetherSubnetId), '/subnets/'))
+var tetherVnets = empty(tetherSubnetId) ? [] : union([tetherVnetId], peeredVnetIds)
 var allTags = union(tags, { 'azd-env-name': name, 'app.kubernetes.io/managed-by': 'tether' })
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -102,15 +119,40 @@ module app 'modules/app.bicep' = {
       TETHER_DRIFT_SCHEDULE: driftSchedule
       TETHER_DRIFT_READ_SHARE: driftReadShare
       TETHER_ARM_LRO_TIMEOUT: armLroTimeout
+      TETHER_NETWORK_VNETS: join(tetherVnets, ',')
+      TETHER_OUTBOUND_IPS: natGateway ? network.outputs.outboundIp : ''
     }
+    subnetId: tetherSubnetId
   }
 }
+
+module network 'modules/tetherNetwork.bicep' = if (natGateway) {
+  scope: resourceGroup(split(tetherSubnetId, '/')[2], split(tetherSubnetId, '/')[4])
+  name: 'tether-network'
+  params: {
+    name: name
+    location: location
+    tags: allTags
+    vnetName: split(tetherSubnetId, '/')[8]
+    subnetName: last(split(tetherSubnetId, '/'))
+  }
+}
+
+module zoneLinks 'modules/privateDnsZoneLink.bicep' = [for z in privateDnsZoneIds: if (!empty(tetherSubnetId)) {
+  scope: resourceGroup(split(z, '/')[2], split(z, '/')[4])
+  name: 'tether-zone-${uniqueString(z)}'
+  params: {
+    zoneName: last(split(z, '/'))
+    vnetId: tetherVnetId
+    tags: allTags
+  }
+}]
 
 module role 'modules/tetherRole.bicep' = {
   scope: subscription(scopeSubscriptionIds[0])
   name: 'tether-role'
   params: {
-    roleName: 'Tether link operator (${name})'
+    roleName: 'Tether link operator (${name}, ${uniqueString(scopeSubscriptionIds[0], name)})'
     actions: contract.roleActions
     assignableScopes: [for s in scopeSubscriptionIds: '/subscriptions/${s}']
   }
@@ -125,6 +167,7 @@ module scoped 'modules/scopedSubscription.bicep' = [for s in scopeSubscriptionId
     tags: allTags
     roleGuid: role.outputs.roleGuid
     principalId: app.outputs.identityPrincipalId
+    existingTopicId: contains(existingSystemTopicIds, s) ? existingSystemTopicIds[s] : ''
   }
 }]
 
@@ -138,7 +181,8 @@ module deadLetterAccess 'modules/deadLetterAccess.bicep' = {
 }
 
 module events 'modules/eventSubscription.bicep' = [for (s, i) in scopeSubscriptionIds: if (deployEventSubscriptions) {
-  scope: resourceGroup(s, eventsResourceGroupName)
+  // The event subscription lives next to its topic: Tether's own, or the subscription's existing one.
+  scope: resourceGroup(s, contains(existingSystemTopicIds, s) ? split(existingSystemTopicIds[s], '/')[4] : eventsResourceGroupName)
   name: 'tether-events-${uniqueString(s)}'
   dependsOn: [deadLetterAccess]
   params: {
@@ -164,3 +208,4 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output TETHER_IDENTITY_CLIENT_ID string = app.outputs.identityClientId
 output TETHER_IDENTITY_PRINCIPAL_ID string = app.outputs.identityPrincipalId
 output TETHER_ROLE_DEFINITION_ID string = role.outputs.roleDefinitionId
+output TETHER_OUTBOUND_IP string = natGateway ? network.outputs.outboundIp : ''

@@ -1,5 +1,6 @@
 // For AKS clusters that use Azure RBAC for Kubernetes authorization: a custom data-plane role with only what Tether
-// does in a cluster (Services, ConfigMaps, Deployments: read and write), assigned on the cluster.
+// does in a cluster (Services, ConfigMaps, Deployments: read and write), assigned on the cluster, so it applies in every
+// namespace (not only kube-system): Services anywhere need it for tether.dev/private.
 // Clusters with Kubernetes RBAC use infra/kubernetes/tether-rbac.yaml instead, which is narrower (kube-system only).
 
 @description('Name of the AKS cluster in this resource group.')
@@ -15,7 +16,8 @@ resource cluster 'Microsoft.ContainerService/managedClusters@2024-09-01' existin
 resource role 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(resourceGroup().id, 'tether-aks-data-plane')
   properties: {
-    roleName: 'Tether AKS data plane (${resourceGroup().name})'
+    // Custom role names are unique per tenant (Entra directory), and resource group names repeat across subscriptions.
+    roleName: 'Tether AKS data plane (${resourceGroup().name}, ${uniqueString(resourceGroup().id)})'
     description: 'Tether: Services, the coredns-custom ConfigMap and the coredns Deployment.'
     type: 'CustomRole'
     permissions: [

@@ -13,6 +13,9 @@ param tags object
 @description('Tether settings (TetherConfig.SETTINGS) as app settings, by name. AZURE_CLIENT_ID is added here.')
 param tetherSettings object
 
+@description('Optional: Tether\'s own regional VNet integration subnet (delegated to Microsoft.Web/serverFarms), for private clusters and a NAT gateway\'s static outbound IP. Empty: no VNet integration.')
+param subnetId string = ''
+
 @description('Elastic Premium size. EP1 is enough: Tether is I/O bound and Durable Functions scale out on it.')
 @allowed(['EP1', 'EP2', 'EP3'])
 param planSku string = 'EP1'
@@ -168,6 +171,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Route-all sends all outbound traffic (the private API server, and public ones through the NAT gateway) into the VNet.
+    virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
+    vnetRouteAllEnabled: !empty(subnetId)
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
       linuxFxVersion: 'Java|17'

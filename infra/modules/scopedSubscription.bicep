@@ -16,6 +16,9 @@ param roleGuid string
 @description('Object id of Tether\'s managed identity.')
 param principalId string
 
+@description('Id of an Event Grid system topic this subscription already has for Microsoft.Resources.Subscriptions (only one is allowed per source); empty: Tether creates its own. It needs a system-assigned identity: dead letters are written with it.')
+param existingTopicId string = ''
+
 resource eventsRg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: resourceGroupName
   location: location
@@ -31,7 +34,7 @@ resource assignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-module topic 'systemTopic.bicep' = {
+module topic 'systemTopic.bicep' = if (empty(existingTopicId)) {
   scope: eventsRg
   name: 'tether-system-topic'
   params: {
@@ -40,5 +43,10 @@ module topic 'systemTopic.bicep' = {
   }
 }
 
-output topicName string = topic.outputs.name
-output topicPrincipalId string = topic.outputs.principalId
+resource existingTopic 'Microsoft.EventGrid/systemTopics@2022-06-15' existing = if (!empty(existingTopicId)) {
+  scope: resourceGroup(empty(existingTopicId) ? resourceGroupName : split(existingTopicId, '/')[4])
+  name: empty(existingTopicId) ? 'none' : last(split(existingTopicId, '/'))
+}
+
+output topicName string = empty(existingTopicId) ? topic.outputs.name : existingTopic.name
+output topicPrincipalId string = empty(existingTopicId) ? topic.outputs.principalId : existingTopic.identity.principalId

@@ -11,10 +11,12 @@ import dev.tether.kubernetes.ServiceView;
 import dev.tether.logging.StructuredLog;
 import dev.tether.orchestration.DriftMessages;
 import dev.tether.orchestration.LinkOptions;
+import dev.tether.plan.ApiServerReach;
 import dev.tether.plan.Conventions;
 import dev.tether.plan.DriftPlanner;
 import dev.tether.plan.InvalidInputException;
 import dev.tether.plan.InventoryItem;
+import dev.tether.plan.NearMiss;
 import dev.tether.plan.ResourceId;
 import dev.tether.plan.Tags;
 
@@ -69,7 +71,11 @@ public final class DriftActivities {
         byLinkClusters.forEach((k, cl) -> groups.add(new DriftMessages.LinkGroup(k, cl, byLinkSites.getOrDefault(k, List.of()))));
         List<String> released = arm.released(new ArrayList<>(config.subscriptions()), config.subnetNamePrefix()).stream()
                 .map(InventoryItem::id).filter(this::inScope).sorted().toList();
-        return Json.write(new DriftMessages.Inventory(groups, released, Math.max(1, (items.size() + 999) / 1000) + 1));
+        List<NearMiss> nearMisses = NearMiss.find(items.stream().filter(i -> inScope(i.id())).toList());
+        Map<String, String> unreachable = new TreeMap<>();
+        groups.forEach(g -> g.clusters().forEach(c -> ApiServerReach.check(c.asCluster(), config.network())
+                .ifPresent(f -> unreachable.put(c.id(), f.describe()))));
+        return Json.write(new DriftMessages.Inventory(groups, released, Math.max(1, (items.size() + 999) / 1000) + 1, nearMisses, unreachable));
     }
 
     private boolean inScope(String id) {
@@ -132,7 +138,8 @@ public final class DriftActivities {
         }
         StructuredLog.info(LOG, "drift.report", Map.of("links", report.links(), "clusters", report.clusters(), "sites", report.sites(),
                 "armReads", report.armReads(), "drifted", report.drifted().size(), "repairsStarted", started.size(),
-                "waiting", report.waiting().size(), "conflicts", report.conflicts().size(), "released", report.released()));
+                "waiting", report.waiting().size(), "conflicts", report.conflicts().size(), "released", report.released(),
+                "nearMisses", report.nearMisses()));
         return Json.write(started);
     }
 }

@@ -20,6 +20,7 @@ import dev.tether.plan.Cidr;
 import dev.tether.plan.ClusterChecks;
 import dev.tether.plan.ClusterState;
 import dev.tether.plan.Conventions;
+import dev.tether.plan.CorednsChecks;
 import dev.tether.plan.CorednsPlan;
 import dev.tether.plan.DnsServicePlan;
 import dev.tether.plan.Finding;
@@ -52,11 +53,13 @@ public final class LinkActivities {
     private final ArmGateway arm;
     private final ClusterConnector clusters;
     private final TetherConfig config;
+    private final ClusterPreflight preflight;
 
     public LinkActivities(ArmGateway arm, ClusterConnector clusters, TetherConfig config) {
         this.arm = arm;
         this.clusters = clusters;
         this.config = config;
+        this.preflight = new ClusterPreflight(clusters, config.network());
     }
 
     // ---- observe and plan ----
@@ -102,24 +105,20 @@ public final class LinkActivities {
                 plan = planOf(site.get());
             }
         } else {
-            clusterIds.forEach(cid -> tagged.add(new ClusterState(cid, ResourceId.parse(cid).name(), null, Map.of(), List.of(), null, false, false, null, null)));
+            clusterIds.forEach(cid -> tagged.add(new ClusterState(cid, ResourceId.parse(cid).name(), null, Map.of(), List.of(), null, false, false, null, null, null)));
         }
         SiteLinkPlan planned = SiteLinkPlanner.plan(resourceId, site.get(), plan, tagged, vnet, config.linkSettings());
         if (planned.status() != SiteLinkPlan.Status.READY) {
             return planned;
         }
-        // Pre-flight includes the cluster: a CoreDNS conflict must stop the link before the app is touched.
-        List<Finding> conflicts = corednsConflicts(planned.clusterId());
+        // Pre-flight includes the cluster: an unreachable API server, a foreign tether-dns or a CoreDNS conflict must stop
+        // the link before the app is touched.
+        List<Finding> conflicts = preflight.check(tagged.get(0), planned.domain());
         if (!conflicts.isEmpty()) {
             return SiteLinkPlan.without(planned.siteId(), planned.link(), SiteLinkPlan.Status.REJECTED,
                     conflicts.stream().map(Finding::describe).reduce((a, b) -> a + " | " + b).orElseThrow(), conflicts);
         }
         return new DnsPreflight(arm, clusters, config).apply(planned, site.get());
-    }
-
-    private List<Finding> corednsConflicts(String clusterId) {
-        return clusters.gateway(clusterId).configMapData(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM)
-                .map(ClusterChecks::corednsConflicts).orElse(List.of());
     }
 
     private PlanState planOf(SiteState site) {
@@ -169,7 +168,7 @@ public final class LinkActivities {
             findings.add(Finding.warning("KUBENET", "cluster uses kubenet; internal load balancers still take IPs from the node subnet, so the link works", null));
         }
         if (findings.stream().noneMatch(Finding::isError)) {
-            findings.addAll(corednsConflicts(resourceId));
+            findings.addAll(preflight.check(cluster.get(), domain));
         }
         if (findings.stream().anyMatch(Finding::isError)) {
             return rejectedCluster(resourceId, link, findings);
@@ -274,6 +273,10 @@ public final class LinkActivities {
                 kube.createService(Conventions.KUBE_SYSTEM, Conventions.DNS_SERVICE, DnsServicePlan.desired(null));
                 return StepResult.done("dns-service", Outcome.CREATED, "created internal LoadBalancer kube-system/" + Conventions.DNS_SERVICE);
             }
+            Optional<Finding> foreign = DnsServicePlan.foreign(current.get().shape());
+            if (foreign.isPresent()) {
+                return StepResult.refused("dns-service", foreign.get().describe());
+            }
             Optional<Map<String, Object>> patch = DnsServicePlan.patch(current.get().shape(), DnsServicePlan.desired(null));
             if (patch.isEmpty()) {
                 return StepResult.done("dns-service", Outcome.UNCHANGED, "kube-system/" + Conventions.DNS_SERVICE + " is as desired");
@@ -294,7 +297,7 @@ public final class LinkActivities {
                         Map.of(Conventions.LABEL_MANAGED_BY, Conventions.MANAGED_BY_TETHER), Map.of(Conventions.OVERRIDE_KEY, desired));
                 return StepResult.done("coredns-override", Outcome.CREATED, "created " + Conventions.COREDNS_CUSTOM + " with " + Conventions.OVERRIDE_KEY);
             }
-            List<Finding> conflicts = ClusterChecks.corednsConflicts(data.get());
+            List<Finding> conflicts = CorednsChecks.check(data.get(), request.domain());
             if (!conflicts.isEmpty()) {
                 return StepResult.refused("coredns-override", conflicts.get(0).describe());
             }
@@ -320,6 +323,13 @@ public final class LinkActivities {
             }
             if (hash.equals(annotations.get().get(Conventions.ANNOTATION_OVERRIDE_HASH))) {
                 return StepResult.done("coredns-restart", Outcome.UNCHANGED, "CoreDNS already runs this override");
+            }
+            // A restart loads every key as it is now: Tether must never be the one that turns a dormant bad key (written
+            // since the override step checked) into a live outage.
+            List<Finding> bad = CorednsChecks.check(kube.configMapData(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM).orElse(Map.of()),
+                    request.domain());
+            if (!bad.isEmpty()) {
+                return StepResult.refused("coredns-restart", "CoreDNS was not restarted: " + bad.get(0).describe());
             }
             kube.patchPodTemplateAnnotations(Conventions.KUBE_SYSTEM, Conventions.COREDNS_DEPLOYMENT,
                     Map.of(Conventions.ANNOTATION_RESTARTED_AT, request.at(), Conventions.ANNOTATION_OVERRIDE_HASH, hash));

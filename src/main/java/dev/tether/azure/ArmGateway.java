@@ -12,6 +12,7 @@ import com.azure.resourcemanager.network.fluent.models.SubnetInner;
 import com.azure.resourcemanager.network.fluent.models.VirtualNetworkInner;
 import com.azure.resourcemanager.network.models.Delegation;
 import com.azure.resourcemanager.resources.fluent.models.GenericResourceExpandedInner;
+import dev.tether.plan.ApiServerAccess;
 import dev.tether.plan.ClusterState;
 import dev.tether.plan.Conventions;
 import dev.tether.plan.PlanState;
@@ -285,7 +286,16 @@ public final class ArmGateway {
         return new ClusterState(c.id(), c.name(), c.location(), c.tags(), subnets, c.nodeResourceGroup(), entra,
                 Boolean.TRUE.equals(c.disableLocalAccounts()),
                 net == null || net.networkPlugin() == null ? null : net.networkPlugin().toString(),
-                net == null ? null : net.dnsServiceIp());
+                net == null ? null : net.dnsServiceIp(), access(c));
+    }
+
+    static ApiServerAccess access(ManagedClusterInner c) {
+        var a = c.apiServerAccessProfile();
+        if (a == null) {
+            return ApiServerAccess.open();
+        }
+        return new ApiServerAccess(Boolean.TRUE.equals(a.enablePrivateCluster()), Boolean.TRUE.equals(a.enablePrivateClusterPublicFqdn()),
+                Boolean.TRUE.equals(a.enableVnetIntegration()), a.subnetId(), a.authorizedIpRanges(), a.privateDnsZone(), c.privateFqdn());
     }
 
     static VnetState toVnet(VirtualNetworkInner v) {

@@ -100,8 +100,26 @@ final class ResourceGraphQuery {
                 dns.add(d.asText());
             }
         });
+        String nodeSubnet = null;
+        for (JsonNode pool : p.path("agentPoolProfiles")) {
+            if (pool.hasNonNull("vnetSubnetID")) {
+                nodeSubnet = pool.get("vnetSubnetID").asText();
+                break;
+            }
+        }
         return new InventoryItem(row.path("id").asText(), canonicalType(row.path("type").asText()), tags,
-                subnet == null || subnet.isBlank() ? null : subnet, routeAll, dns);
+                subnet == null || subnet.isBlank() ? null : subnet, routeAll, dns, nodeSubnet, access(p.path("apiServerAccessProfile")));
+    }
+
+    /** A cluster row's apiServerAccessProfile (Resource Graph returns ARM's properties as they are). */
+    static dev.tether.plan.ApiServerAccess access(JsonNode a) {
+        if (!a.isObject()) {
+            return dev.tether.plan.ApiServerAccess.open();
+        }
+        List<String> ranges = new ArrayList<>();
+        a.path("authorizedIPRanges").forEach(r -> ranges.add(r.asText()));
+        return new dev.tether.plan.ApiServerAccess(a.path("enablePrivateCluster").asBoolean(false), a.path("enablePrivateClusterPublicFQDN").asBoolean(false),
+                a.path("enableVnetIntegration").asBoolean(false), a.path("subnetId").asText(null), ranges, a.path("privateDNSZone").asText(null), null);
     }
 
     private static String canonicalType(String type) {

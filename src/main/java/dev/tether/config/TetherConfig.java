@@ -2,6 +2,7 @@ package dev.tether.config;
 
 import dev.tether.plan.InvalidInputException;
 import dev.tether.plan.LinkSettings;
+import dev.tether.plan.TetherNetwork;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
 public record TetherConfig(Set<String> subscriptions, String tenantId, int subnetPrefixLength, String subnetNamePrefix,
                            Duration dnsWaitTimeout, Duration dnsPollInterval, String altDnsServer,
                            int retryMaxAttempts, Duration retryFirstInterval, Duration clusterClientTtl, int serviceParallelism,
-                           String driftSchedule, double driftReadShare, Duration armLroTimeout) {
+                           String driftSchedule, double driftReadShare, Duration armLroTimeout, TetherNetwork network) {
 
     /** A documented setting. */
     public record Setting(String name, String defaultValue, String description) {
@@ -41,7 +42,9 @@ public record TetherConfig(Set<String> subscriptions, String tenantId, int subne
             new Setting("TETHER_SERVICE_PARALLELISM", "5", "How many Services of one cluster are made internal at once during a cluster reconcile."),
             new Setting("TETHER_DRIFT_SCHEDULE", "0 */15 * * * *", "NCRONTAB schedule of the drift scan (the timer function reads it as %TETHER_DRIFT_SCHEDULE%)."),
             new Setting("TETHER_DRIFT_READ_SHARE", "0.5", "Share of ARM's per-subscription read budget (about 250 burst, 25/s) a drift scan may spend, 0.05..1."),
-            new Setting("TETHER_ARM_LRO_TIMEOUT", "PT5M", "How long a long-running ARM operation (subnet PUT) may stay InProgress before the step fails and is retried."));
+            new Setting("TETHER_ARM_LRO_TIMEOUT", "PT5M", "How long a long-running ARM operation (subnet PUT) may stay InProgress before the step fails and is retried."),
+            new Setting("TETHER_NETWORK_VNETS", "", "Comma-separated ids of the VNets Tether reaches privately: its own integration subnet's VNet and VNets peered with it, with their private clusters' DNS zones linked. Set by the Bicep option tetherSubnetId; empty: Tether has no VNet and private clusters are refused."),
+            new Setting("TETHER_OUTBOUND_IPS", "", "Comma-separated static public IPs of Tether's outbound traffic (its NAT gateway, Bicep option natGateway). The pre-flight checks them against clusters' authorized IP ranges; empty: no static IP."));
 
     private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}");
 
@@ -77,7 +80,7 @@ public record TetherConfig(Set<String> subscriptions, String tenantId, int subne
                 value(env, "TETHER_DNS_ALT_SERVER"), integer(env, "TETHER_RETRY_MAX_ATTEMPTS"),
                 duration(env, "TETHER_RETRY_FIRST_INTERVAL"), duration(env, "TETHER_CLUSTER_CLIENT_TTL"),
                 integer(env, "TETHER_SERVICE_PARALLELISM"), value(env, "TETHER_DRIFT_SCHEDULE"), share(env, "TETHER_DRIFT_READ_SHARE"),
-                duration(env, "TETHER_ARM_LRO_TIMEOUT"));
+                duration(env, "TETHER_ARM_LRO_TIMEOUT"), new TetherNetwork(list(env, "TETHER_NETWORK_VNETS"), list(env, "TETHER_OUTBOUND_IPS")));
     }
 
     public static TetherConfig defaults(Set<String> subscriptions) {
@@ -99,6 +102,11 @@ public record TetherConfig(Set<String> subscriptions, String tenantId, int subne
                     .orElseThrow(() -> new IllegalArgumentException("undocumented setting " + name)).defaultValue();
         }
         return v.trim();
+    }
+
+    /** A comma-separated list; blanks between commas are dropped. */
+    private static List<String> list(Map<String, String> env, String name) {
+        return Arrays.stream(value(env, name).split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     private static int integer(Map<String, String> env, String name) {

@@ -29,7 +29,8 @@ import java.util.Optional;
  * CoreDNS Deployment. Merge patches touch only the keys Tether owns, so other keys survive concurrent edits.
  */
 public final class KubeGateway {
-    private static final Gson GSON = new Gson();
+    /** serializeNulls: a JSON merge patch removes a key with an explicit null (RFC 7386); Gson drops nulls otherwise. */
+    private static final Gson GSON = new com.google.gson.GsonBuilder().serializeNulls().create();
 
     private final ApiClient client;
     private final CoreV1Api core;

@@ -18,6 +18,7 @@ import dev.tether.plan.Conventions;
 import dev.tether.plan.Finding;
 import dev.tether.plan.InvalidInputException;
 import dev.tether.plan.InventoryItem;
+import dev.tether.plan.NearMiss;
 import dev.tether.plan.ResourceId;
 import dev.tether.plan.ServiceDecision;
 import dev.tether.plan.SiteLinkPlan;
@@ -174,7 +175,8 @@ public final class OperatorApi {
             lastScan.set("report", report);
         }
         Map<String, ObjectNode> byLink = new TreeMap<>();
-        for (InventoryItem item : arm.inventory(new ArrayList<>(config.subscriptions()))) {
+        List<InventoryItem> inventory = arm.inventory(new ArrayList<>(config.subscriptions()));
+        for (InventoryItem item : inventory) {
             Optional<String> link;
             try {
                 link = Tags.link(item.tags());
@@ -215,6 +217,12 @@ public final class OperatorApi {
         }
         ArrayNode linksOut = out.putArray("links");
         byLink.values().forEach(linksOut::add);
+        // Near misses: an app and a cluster whose link values differ only in letter case or whitespace are not linked.
+        ArrayNode nearMisses = out.putArray("nearMisses");
+        NearMiss.find(inventory.stream().filter(i -> config.inScope(ResourceId.parse(i.id()).subscriptionId())).toList()).stream()
+                .filter(n -> linkFilter == null || n.appValue().strip().equalsIgnoreCase(linkFilter))
+                .forEach(n -> nearMisses.addObject().put("appId", n.appId()).put("appValue", n.appValue())
+                        .put("clusterId", n.clusterId()).put("clusterValue", n.clusterValue()).put("message", n.message()));
         return out;
     }
 

@@ -16,7 +16,17 @@ public final class DriftMessages {
     public record LinkGroup(String link, List<InventoryItem> clusters, List<InventoryItem> sites) {
     }
 
-    public record Inventory(List<LinkGroup> links, List<String> released, int pages) {
+    /** {@code nearMisses}: apps and clusters whose link values differ only in letter case or whitespace (not linked). */
+    /**
+     * {@code unreachable}: clusters whose API server Tether cannot reach from its network position (id to the
+     * pre-flight's message); the scan reports them instead of timing out on them.
+     */
+    public record Inventory(List<LinkGroup> links, List<String> released, int pages, List<dev.tether.plan.NearMiss> nearMisses,
+                            java.util.Map<String, String> unreachable) {
+        public Inventory {
+            nearMisses = nearMisses == null ? List.of() : nearMisses;
+            unreachable = unreachable == null ? java.util.Map.of() : unreachable;
+        }
     }
 
     public record ClusterCheck(String clusterId, String link, String domain) {
@@ -37,8 +47,15 @@ public final class DriftMessages {
     public record Repair(String resourceId, boolean cluster, String reason) {
     }
 
-    /** {@code released}: untagged apps still joined to a Tether subnet; reported, never changed. */
+    /**
+     * {@code released}: untagged apps still joined to a Tether subnet; reported, never changed. {@code nearMisses}: an
+     * app and a cluster whose link values differ only in letter case or whitespace, each with its message.
+     */
     public record Report(int links, int clusters, int sites, int armReads, List<SiteDrift> drifted, List<String> waiting,
-                         List<String> conflicts, List<String> released, List<String> repairsStarted, long virtualSeconds) {
+                         List<String> conflicts, List<String> released, List<String> repairsStarted, long virtualSeconds,
+                         List<String> nearMisses) {
+        public Report {
+            nearMisses = nearMisses == null ? List.of() : nearMisses;
+        }
     }
 }

@@ -47,6 +47,11 @@ public final class DriftScanOrchestration implements OrchestratorFunction<DriftM
                 continue;
             }
             InventoryItem cluster = group.clusters().get(0);
+            if (inventory.unreachable().containsKey(cluster.id())) {
+                // Reported, not checked: its API server would only time out, and a repair would be refused the same way.
+                conflicts.add(cluster.id() + ": " + inventory.unreachable().get(cluster.id()));
+                continue;
+            }
             String link = group.link().substring(group.link().indexOf('/') + 1);
             String domain;
             try {
@@ -86,10 +91,11 @@ public final class DriftScanOrchestration implements OrchestratorFunction<DriftM
             }
         }
         DriftMessages.Report report = new DriftMessages.Report(inventory.links().size(), clusters, sites, reads, drifted, waiting, conflicts,
-                inventory.released(), List.of(), Duration.between(started, ctx.getCurrentInstant()).toSeconds());
+                inventory.released(), List.of(), Duration.between(started, ctx.getCurrentInstant()).toSeconds(),
+                inventory.nearMisses().stream().map(dev.tether.plan.NearMiss::message).toList());
         String[] repairs = steps.call(Steps.DRIFT_START_REPAIRS, report, String[].class);
         ctx.setCustomStatus(Map.of("step", "done", "drifted", drifted.size()));
         return new DriftMessages.Report(report.links(), report.clusters(), report.sites(), report.armReads(), drifted, waiting, conflicts,
-                inventory.released(), Arrays.asList(repairs), report.virtualSeconds());
+                inventory.released(), Arrays.asList(repairs), report.virtualSeconds(), report.nearMisses());
     }
 }

@@ -29,8 +29,26 @@ public final class DnsServicePlan {
     }
 
     /**
-     * A JSON merge patch that brings {@code current} to {@code desired}, or empty when nothing differs.
-     * Labels and annotations are merged key by key, so keys others added are kept; selector, type and ports are Tether's.
+     * A {@code kube-system/tether-dns} Tether did not create (no {@code app.kubernetes.io/managed-by: tether} label) is
+     * someone else's: Tether refuses to take it over, since patching it would change what it selects and exposes.
+     */
+    public static Optional<Finding> foreign(ServiceShape current) {
+        if (Conventions.MANAGED_BY_TETHER.equals(current.labels().get(Conventions.LABEL_MANAGED_BY))) {
+            return Optional.empty();
+        }
+        String owner = current.labels().get(Conventions.LABEL_MANAGED_BY);
+        return Optional.of(Finding.error("FOREIGN_DNS_SERVICE", "Service kube-system/" + Conventions.DNS_SERVICE + " exists but was not"
+                        + " created by Tether (label " + Conventions.LABEL_MANAGED_BY + " is " + (owner == null ? "missing" : "'" + owner + "'")
+                        + "); Tether will not take over a Service it does not own",
+                "rename or delete that Service (kubectl -n kube-system delete service " + Conventions.DNS_SERVICE
+                        + ") so Tether can create its own, then rerun the link"));
+    }
+
+    /**
+     * A JSON merge patch (RFC 7386) that brings {@code current} to {@code desired}, or empty when nothing differs.
+     * Labels and annotations are merged key by key, so keys others added are kept; selector, type and ports are Tether's
+     * and converge exactly: a selector key Tether did not set is removed with a {@code null} in the patch (a merge patch
+     * of the desired keys alone would keep it, and every later pass would patch again).
      */
     public static Optional<Map<String, Object>> patch(ServiceShape current, ServiceShape desired) {
         Map<String, Object> metadata = new LinkedHashMap<>();
@@ -47,7 +65,9 @@ public final class DnsServicePlan {
             spec.put("type", desired.type());
         }
         if (!current.selector().equals(desired.selector())) {
-            spec.put("selector", desired.selector());
+            Map<String, String> selector = new LinkedHashMap<>(desired.selector());
+            current.selector().keySet().stream().filter(k -> !desired.selector().containsKey(k)).sorted().forEach(k -> selector.put(k, null));
+            spec.put("selector", selector);
         }
         if (!samePorts(current.ports(), desired.ports())) {
             spec.put("ports", desired.ports().stream()

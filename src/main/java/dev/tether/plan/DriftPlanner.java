@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /** Pure drift checks: what differs from a linked state, in words an operator can act on. */
 public final class DriftPlanner {
@@ -55,7 +56,11 @@ public final class DriftPlanner {
         if (service == null) {
             reasons.add("kube-system/" + Conventions.DNS_SERVICE + " is missing");
         } else {
-            DnsServicePlan.patch(service, DnsServicePlan.desired(null)).ifPresent(p -> reasons.add(Conventions.DNS_SERVICE + " differs: " + p.keySet()));
+            Optional<Finding> foreign = DnsServicePlan.foreign(service);
+            foreign.ifPresent(f -> reasons.add(f.message()));
+            if (foreign.isEmpty()) {
+                DnsServicePlan.patch(service, DnsServicePlan.desired(null)).ifPresent(p -> reasons.add(Conventions.DNS_SERVICE + " differs: " + p.keySet()));
+            }
             if (ingressIp == null) {
                 reasons.add(Conventions.DNS_SERVICE + " has no load balancer IP");
             } else if (!ingressIp.equals(service.annotations().get(Conventions.ANNOTATION_LB_IPV4))) {

@@ -75,6 +75,23 @@ public final class BadInputCatalog {
         return w -> ((ArrayNode) w.path("kubernetes").path(DemoWorld.CLUSTER_ID)).add(svc);
     }
 
+    static Consumer<ObjectNode> clusterAccess(Consumer<ObjectNode> edit) {
+        return w -> edit.accept(((ObjectNode) BadInputTest.resource(w, "Microsoft.ContainerService/managedClusters").get("properties"))
+                .putObject("apiServerAccessProfile"));
+    }
+
+    static Consumer<ObjectNode> corednsKey(String key, String value) {
+        return w -> ((ObjectNode) ((ArrayNode) w.path("kubernetes").path(DemoWorld.CLUSTER_ID)).get(0).get("data")).put(key, value);
+    }
+
+    /** A tether-dns someone else created: no Tether label, selecting a pod set of its own. */
+    static ObjectNode foreignDnsService() {
+        ObjectNode svc = ServicesTest.service("kube-system", "tether-dns", "LoadBalancer",
+                Map.of("service.beta.kubernetes.io/azure-load-balancer-internal", "true"), null);
+        ((ObjectNode) svc.get("spec")).putObject("selector").put("k8s-app", "kube-dns").put("team", "platform");
+        return svc;
+    }
+
     public static List<Case> cases() {
         String site = DemoWorld.SITE_ID;
         String foreign = site.replace(DemoWorld.SUB, "11111111-2222-3333-4444-555555555555");
@@ -177,6 +194,32 @@ public final class BadInputCatalog {
             JsonNode subnets = BadInputTest.resource(w, "Microsoft.Network/virtualNetworks").path("properties").path("subnets");
             ((ObjectNode) subnets.get(subnets.size() - 1).path("properties")).putArray("ipConfigurations").addObject().put("id", "nic1/ipConfigurations/ipconfig1");
         }, BadInputCatalog::link));
+        c.add(new Case("L18", "link", "a private cluster, and Tether has no VNet (TETHER_NETWORK_VNETS empty)", "API_SERVER_UNREACHABLE",
+                clusterAccess(a -> a.put("enablePrivateCluster", true).put("privateDNSZone", "system")), BadInputCatalog::link));
+        c.add(new Case("L19", "link", "authorizedIPRanges that do not include Tether's outbound IP", "accepts API server connections only from",
+                clusterAccess(a -> a.putArray("authorizedIPRanges").add("198.51.100.0/24")), BadInputCatalog::link));
+        c.add(new Case("L20", "link", "a kube-system/tether-dns Service that Tether did not create", "FOREIGN_DNS_SERVICE",
+                service(foreignDnsService()), BadInputCatalog::link));
+        c.add(new Case("L21", "link", "a coredns-custom .server block for the link's zone", "COREDNS_SERVER_BLOCK_SHADOWS",
+                corednsKey("shop.server", "shop.internal:53 {\n    forward . 10.9.9.9\n}\n"), BadInputCatalog::link));
+        c.add(new Case("L22", "link", "a forward in a coredns-custom .override key", "COREDNS_FORWARD_IN_OVERRIDE",
+                corednsKey("upstream.override", "forward . 10.1.2.3\n"), BadInputCatalog::link));
+        c.add(new Case("L23", "link", "a hosts block without fallthrough in a coredns-custom .override key", "COREDNS_ANSWERS_ZONE",
+                corednsKey("pins.override", "hosts {\n    10.0.0.9 pinned.example.org\n}\n"), BadInputCatalog::link));
+        c.add(new Case("L24", "link", "a coredns-custom key whose braces do not balance", "COREDNS_UNPARSEABLE",
+                corednsKey("broken.server", "broken.example:53 {\n    errors\n"), BadInputCatalog::link));
+        c.add(new Case("L25", "link", "private-link-domain under an Azure service domain ('vault.azure.net')", "the Azure service domain azure.net",
+                clusterTag("private-link-domain", "vault.azure.net"), BadInputCatalog::link));
+        c.add(new Case("L26", "link", "private-link-domain that is a registrable domain under a two-label public suffix ('example.co.uk')",
+                "is a whole public domain", clusterTag("private-link-domain", "example.co.uk"), BadInputCatalog::link));
+        c.add(new Case("L27", "link", "private-link-domain that is a public suffix ('co.uk')", "is a public suffix",
+                clusterTag("private-link-domain", "co.uk"), BadInputCatalog::link));
+        c.add(new Case("L28", "link", "private-link-domain that is a privatelink zone ('privatelink.shop.internal')", "Azure Private Endpoint zone",
+                clusterTag("private-link-domain", "privatelink.shop.internal"), BadInputCatalog::link));
+        c.add(new Case("E20", "event", "cluster tag private-link with a leading space (' shop')", "leading or trailing whitespace",
+                clusterTag("private-link", " shop"), s -> event(s, ClusterLinkAccess.clusterTagEvent().get(0).toString())));
+        c.add(new Case("E19", "event", "app tag private-link with a trailing newline ('shop\\n')", "leading or trailing whitespace",
+                siteTag("private-link", "shop\n"), s -> event(s, write(site, "Microsoft.Web/sites/write").toString())));
         c.add(new Case("H01", "http", "rerun of a resource in a foreign subscription", "outside Tether's scope", none(),
                 s -> http(s, "POST /api/links/rerun", "{\"resourceId\":\"" + foreign + "\"}")));
         c.add(new Case("H02", "http", "rerun of a resource type Tether does not link (a VNet)", "not linked by Tether", none(),

@@ -53,4 +53,18 @@ public final class ClusterLinkAccess {
     public static ArrayNode publicIpEvent() {
         return ServicesTest.events(ServicesTest.PUBLIC_IP_ID, "Microsoft.Network/publicIPAddresses/write");
     }
+
+    /** ServicesTest's world (a public LoadBalancer Service's public IP in the node resource group) with these Services. */
+    public static ObjectNode servicesWorld(ObjectNode... services) {
+        return ServicesTest.world(null, services);
+    }
+
+    public static ObjectNode service(String ns, String name, String type, java.util.Map<String, String> annotations, String publicIp) {
+        return ServicesTest.service(ns, name, type, annotations, publicIp);
+    }
+
+    /** The Event Grid notification of AKS writing the cluster's load balancer. */
+    public static ArrayNode loadBalancerWriteEvent() {
+        return ServicesTest.events(ServicesTest.LB_ID, "Microsoft.Network/loadBalancers/write");
+    }
 }

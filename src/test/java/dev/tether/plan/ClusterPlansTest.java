@@ -44,8 +44,8 @@ class ClusterPlansTest {
 
     @Test
     void anotherK8sExternalInAnOverrideIsAConflict() {
-        assertEquals(1, ClusterChecks.corednsConflicts(Map.of("mine.override", "k8s_external example.org\n")).size());
-        assertTrue(ClusterChecks.corednsConflicts(Map.of("a.server", "x:53 {\n k8s_external x\n}", "tether.override", "k8s_external a.b\n")).isEmpty());
+        assertEquals(1, CorednsChecks.check(Map.of("mine.override", "k8s_external example.org\n"), "shop.internal").size());
+        assertTrue(CorednsChecks.check(Map.of("a.server", "x:53 {\n k8s_external x\n}", "tether.override", "k8s_external a.b\n"), "shop.internal").isEmpty());
     }
 
     @Test

@@ -24,7 +24,7 @@ class SiteLinkPlannerTest {
     }
 
     static ClusterState cluster(String id, Map<String, String> tags, List<String> subnets) {
-        return new ClusterState(id, ResourceId.parse(id).name(), "westeurope", tags, subnets, "MC_rg_aks1", false, false, "azure", "10.0.0.10");
+        return new ClusterState(id, ResourceId.parse(id).name(), "westeurope", tags, subnets, "MC_rg_aks1", false, false, "azure", "10.0.0.10", null);
     }
 
     static SubnetState subnet(String name, String prefix, List<String> delegations, List<String> plans, int ipConfigs) {

@@ -56,6 +56,8 @@ public final class Sandbox implements AutoCloseable {
     private final Tether tether;
     private final Logger logger;
     private final List<String> logLines = new ArrayList<>();
+    /** Tether's network position (WORLD.json's {@code tether} section), echoed in RESULT.json's world. */
+    private final dev.tether.sandbox.kubernetes.ApiServerNetwork.Position tetherPosition;
 
     /** @param crashAfterEvent 0 for none, else the durable backend crashes once right after that history event */
     public record Options(Duration lbDelay, TetherConfig config, int crashAfterEvent) {
@@ -63,8 +65,12 @@ public final class Sandbox implements AutoCloseable {
             this(lbDelay, config, 0);
         }
 
+        /** Tether's settings for the world: its subscriptions, and its network position from the world's {@code tether} section. */
         public static Options defaults(WorldFile world) {
-            return new Options(Duration.ofSeconds(30), TetherConfig.defaults(new java.util.LinkedHashSet<>(world.subscriptions())));
+            return new Options(Duration.ofSeconds(30), TetherConfig.fromEnvironment(Map.of(
+                    "TETHER_SUBSCRIPTIONS", String.join(",", world.subscriptions()),
+                    "TETHER_NETWORK_VNETS", String.join(",", world.tether().vnetIds()),
+                    "TETHER_OUTBOUND_IPS", String.join(",", world.tether().outboundIps()))));
         }
 
         public Options crashingAfter(int event) {
@@ -78,6 +84,7 @@ public final class Sandbox implements AutoCloseable {
 
     public Sandbox(WorldFile world, Options options) {
         ResourceManagerUtils.InternalRuntimeContext.setDelayProvider(d -> Duration.ofMillis(1));
+        this.tetherPosition = world.tether();
         this.arm = new ArmEmulator(calls, dev.tether.sandbox.arm.ReadBudget.arm(clock::now));
         arm.onThrottled(clock::advance);
         arm.useClock(clock::now, clock::advance);
@@ -94,6 +101,7 @@ public final class Sandbox implements AutoCloseable {
                         world.kubernetes().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(id))
                                 .findFirst().map(Map.Entry::getValue).orElse(List.of()));
                 kubernetes.setVnetSubnets(id, vnetSubnets(props));
+                dev.tether.sandbox.kubernetes.ApiServerNetwork.unreachable(props, world.tether()).ifPresent(why -> kubernetes.setUnreachable(id, why));
             }
         }
         arm.setKubeconfigSource(id -> kubernetes.kubeconfig(id, entra.getOrDefault(id.toLowerCase(), false)));
@@ -321,6 +329,11 @@ public final class Sandbox implements AutoCloseable {
             ObjectNode o = settings.putObject(id);
             s.forEach(o::put);
         });
+        if (!tetherPosition.vnetIds().isEmpty() || !tetherPosition.outboundIps().isEmpty()) {
+            ObjectNode t = world.putObject("tether");
+            tetherPosition.vnetIds().forEach(t.putArray("vnetIds")::add);
+            tetherPosition.outboundIps().forEach(t.putArray("outboundIps")::add);
+        }
         ObjectNode kube = world.putObject("kubernetes");
         kubernetes.dump().forEach((id, objects) -> {
             ArrayNode a = kube.putArray(id);

@@ -3,6 +3,7 @@ package dev.tether.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tether.sandbox.kubernetes.ApiServerNetwork;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,10 +15,17 @@ import java.util.Map;
 
 /**
  * WORLD.json (DESIGN.md section 4): ARM resource bodies exactly as GET returns them, app settings per site or slot,
- * and Kubernetes objects per managed cluster.
+ * and Kubernetes objects per managed cluster; optionally {@code tether}, Tether's own network position
+ * ({@code {"vnetIds": [...], "outboundIps": [...]}}, see {@link ApiServerNetwork.Position}), which decides which API
+ * servers it reaches and sets its TETHER_NETWORK_VNETS and TETHER_OUTBOUND_IPS.
  */
 public record WorldFile(List<ObjectNode> resources, Map<String, Map<String, String>> appSettings,
-                        Map<String, List<ObjectNode>> kubernetes, List<String> subscriptions) {
+                        Map<String, List<ObjectNode>> kubernetes, List<String> subscriptions, ApiServerNetwork.Position tether) {
+
+    public WorldFile(List<ObjectNode> resources, Map<String, Map<String, String>> appSettings,
+                     Map<String, List<ObjectNode>> kubernetes, List<String> subscriptions) {
+        this(resources, appSettings, kubernetes, subscriptions, ApiServerNetwork.Position.none());
+    }
 
     private static final ObjectMapper M = new ObjectMapper();
 
@@ -77,6 +85,30 @@ public record WorldFile(List<ObjectNode> resources, Map<String, Map<String, Stri
                 }
             });
         }
-        return new WorldFile(resources, settings, kube, subs);
+        return new WorldFile(resources, settings, kube, subs, position(root.path("tether"), where));
+    }
+
+    private static ApiServerNetwork.Position position(JsonNode tether, String where) {
+        if (tether.isMissingNode() || tether.isNull()) {
+            return ApiServerNetwork.Position.none();
+        }
+        if (!tether.isObject()) {
+            throw new IllegalArgumentException("world file " + where + ": \"tether\" must be an object with \"vnetIds\" and \"outboundIps\"");
+        }
+        List<String> vnets = new ArrayList<>();
+        List<String> ips = new ArrayList<>();
+        for (String f : (Iterable<String>) tether::fieldNames) {
+            JsonNode v = tether.get(f);
+            List<String> into = switch (f) {
+                case "vnetIds" -> vnets;
+                case "outboundIps" -> ips;
+                default -> throw new IllegalArgumentException("world file " + where + ": tether." + f + " is not known (use vnetIds and outboundIps)");
+            };
+            if (!v.isArray()) {
+                throw new IllegalArgumentException("world file " + where + ": tether." + f + " must be an array of strings");
+            }
+            v.forEach(x -> into.add(x.asText()));
+        }
+        return new ApiServerNetwork.Position(vnets, ips);
     }
 }

@@ -46,8 +46,9 @@ final class Report {
                 + "Service create and IP pin, coredns-custom, the CoreDNS restart and the app settings.", out -> Bench.run(out, 3));
         md.append("Where the fresh link exceeds the minimum: the three extra ARM reads are the trigger's read of the site before it starts ")
                 .append("anything, and the VNet and site re-read by the steps that write them (what makes a step safe to run again after a crash, ")
-                .append("and lets the subnet step move off a range another plan took since the plan); the three extra Kubernetes reads are the ")
-                .append("pre-flight's read of coredns-custom and the DNS wait's further polls of tether-dns until the load balancer has its IP. ")
+                .append("and lets the subnet step move off a range another plan took since the plan); the five extra Kubernetes reads are the ")
+                .append("pre-flight's reads of tether-dns and coredns-custom, the re-read of coredns-custom right before the CoreDNS restart, ")
+                .append("and the DNS wait's further polls of tether-dns until the load balancer has its IP. ")
                 .append("A newer event for a linked app costs one no-op pass of reads and no write; a redelivery of an event the last pass ")
                 .append("already saw costs nothing.\n\n");
 

@@ -136,7 +136,7 @@ public final class SandboxMain {
 
     /** Events first, then the timer once (--timer), then each HTTP call in order; the world runs to rest after each. */
     static ObjectNode runWorld(WorldFile world, JsonNode events, Options o) {
-        TetherConfig config = TetherConfig.defaults(new LinkedHashSet<>(world.subscriptions()));
+        TetherConfig config = Sandbox.Options.defaults(world).config();
         try (Sandbox sandbox = new Sandbox(world, new Sandbox.Options(o.lbDelay(), config))) {
             sandbox.deliverAll(events);
             sandbox.runUntilIdle();

@@ -60,6 +60,8 @@ public final class KubernetesSandbox implements AutoCloseable {
     private final VirtualClock clock;
     private final SimulatedLoadBalancerController controller;
     private final Map<String, ClusterServer> clusters = new LinkedHashMap<>();
+    private final Map<String, String> unreachable = new LinkedHashMap<>();
+    private ApiServerNetwork.Blackhole blackhole;
     private boolean closed;
 
     public KubernetesSandbox(CallLog log, VirtualClock clock, Duration lbDelay) {
@@ -106,6 +108,7 @@ public final class KubernetesSandbox implements AutoCloseable {
      */
     public synchronized String kubeconfig(String clusterId, boolean entra) {
         ClusterServer s = server(clusterId);
+        String serverUrl = unreachable.containsKey(key(clusterId)) ? blackhole().url() : s.url();
         String name = clusterId.substring(clusterId.lastIndexOf('/') + 1);
         String user = "clusterUser_" + name;
         String userBlock = entra
@@ -114,7 +117,7 @@ public final class KubernetesSandbox implements AutoCloseable {
                 + "      - --client-id\n      - " + AKS_AAD_CLIENT_ID + "\n      - --login\n      - devicecode\n"
                 + "      env: null\n      provideClusterInfo: false\n      interactiveMode: IfAvailable\n"
                 : "    token: " + token(clusterId) + "\n";
-        return "apiVersion: v1\nkind: Config\nclusters:\n- name: " + name + "\n  cluster:\n    server: " + s.url() + "\n"
+        return "apiVersion: v1\nkind: Config\nclusters:\n- name: " + name + "\n  cluster:\n    server: " + serverUrl + "\n"
                 + "contexts:\n- name: " + name + "\n  context:\n    cluster: " + name + "\n    user: " + user + "\n"
                 + "current-context: " + name + "\npreferences: {}\nusers:\n- name: " + user + "\n  user:\n" + userBlock;
     }
@@ -123,6 +126,28 @@ public final class KubernetesSandbox implements AutoCloseable {
     public synchronized String token(String clusterId) {
         server(clusterId);
         return UUID.nameUUIDFromBytes(key(clusterId).getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
+    }
+
+    /**
+     * Makes the cluster's API server unreachable from Tether's network position: its kubeconfig then names an address
+     * where a connection times out, as Azure's does for a caller outside a private cluster's VNet or outside the
+     * authorized IP ranges ({@link ApiServerNetwork}).
+     */
+    public synchronized void setUnreachable(String clusterId, String reason) {
+        server(clusterId);
+        unreachable.put(key(clusterId), reason);
+    }
+
+    /** Why the cluster's API server is unreachable from Tether, if it is. */
+    public synchronized Optional<String> unreachableReason(String clusterId) {
+        return Optional.ofNullable(unreachable.get(key(clusterId)));
+    }
+
+    private ApiServerNetwork.Blackhole blackhole() {
+        if (blackhole == null) {
+            blackhole = new ApiServerNetwork.Blackhole();
+        }
+        return blackhole;
     }
 
     /** The subnets of the cluster's VNet by name, for Services that name one with azure-load-balancer-internal-subnet. */
@@ -198,6 +223,9 @@ public final class KubernetesSandbox implements AutoCloseable {
             }
         }
         clusters.clear();
+        if (blackhole != null) {
+            blackhole.close();
+        }
         if (first != null) {
             throw first;
         }
