@@ -163,6 +163,21 @@ public final class KubernetesSandbox implements AutoCloseable {
         return server(clusterId).get(kind, namespace, name);
     }
 
+    /**
+     * A cluster user's client-java client (what kubectl or a deployment pipeline would send): its requests go through
+     * the API server like Tether's, admission included, but are not Tether's, so they are not in the call log.
+     */
+    public synchronized io.kubernetes.client.openapi.ApiClient userClient(String clusterId) {
+        try {
+            io.kubernetes.client.openapi.ApiClient c = io.kubernetes.client.util.Config.fromConfig(new java.io.StringReader(kubeconfig(clusterId, false)));
+            c.setHttpClient(c.getHttpClient().newBuilder().addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
+                    .header(LoggingDispatcher.INTERNAL_HEADER, LoggingDispatcher.INTERNAL_VALUE).build())).build());
+            return c;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The sandbox's own fabric8 client for a cluster (its calls are not logged): for tests that edit the world. */
     public synchronized io.fabric8.kubernetes.client.KubernetesClient adminClient(String clusterId) {
         return server(clusterId).client;
