@@ -142,6 +142,26 @@ class ServicesDriftTest {
         }
     }
 
+    @Test
+    void aClusterWithMoreServicesThanAPageIsListedInPagesAndTheOptedInOneIsStillFound() throws Exception {
+        try (Sandbox s = linkedWithSilentService()) {
+            var admin = s.kubernetes().adminClient(DemoWorld.CLUSTER_ID);
+            for (int i = 0; i < 520; i++) {
+                admin.services().inNamespace("bulk").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
+                        .withName("svc-" + i).withNamespace("bulk").endMetadata().withNewSpec().withType("ClusterIP").endSpec().build()).create();
+            }
+            int mark = s.calls().size();
+            s.timer();
+            s.runUntilIdle();
+            List<String> lists = kubeCalls(s, mark).stream().filter(c -> c.startsWith("GET /api/v1/services")).toList();
+            assertEquals(4, lists.size(), "two pages for the scan, two for the repair: " + lists);
+            assertEquals("GET /api/v1/services?limit=500", lists.get(0));
+            assertTrue(lists.get(1).matches("GET /api/v1/services\\?continue=[A-Za-z0-9_-]+&limit=500"), lists.get(1));
+            assertEquals("[\"" + API_DRIFT + "\"]", DriftTest.report(s).path("services").path(0).path("reasons").toString());
+            assertEquals(List.of("PATCH /api/v1/namespaces/default/services/api"), writes(s, mark));
+        }
+    }
+
     /**
      * The process dies right after each history event of the scan and its repair; recovery from the saved histories
      * reaches the same Service with exactly the same one write.

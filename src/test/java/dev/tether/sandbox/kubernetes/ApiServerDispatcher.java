@@ -24,6 +24,9 @@ import java.util.Locale;
  * <li>A write that changes nothing is a no-op: same resourceVersion, as on a real API server.</li>
  * <li>Responses carry {@code Content-Type: application/json}; a PATCH answers 200 (not 202); a 404 carries a
  * {@code Status} body with reason NotFound (not an empty body); a 409 says AlreadyExists or Conflict (not Invalid).</li>
+ * <li>A list with {@code limit} is answered in chunks: at most that many items and, when more remain, a
+ * {@code metadata.continue} token for the next chunk (fabric8 ignores {@code limit}; the API server's chunked list:
+ * https://kubernetes.io/docs/reference/using-api/api-concepts/#retrieving-large-results-sets-in-chunks).</li>
  * <li>Creates and updates of Services pass the bound ValidatingAdmissionPolicies first ({@link AdmissionPolicies}).</li>
  * </ul>
  */
@@ -36,7 +39,42 @@ class ApiServerDispatcher extends KubernetesCrudDispatcher {
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-        return normalize(request, super.dispatch(request));
+        return chunked(request, normalize(request, super.dispatch(request)));
+    }
+
+    /** A list answered in chunks of {@code limit}, continued by an opaque token (here: the offset of the next item). */
+    private static MockResponse chunked(RecordedRequest request, MockResponse response) {
+        String query = request.getPath().contains("?") ? request.getPath().substring(request.getPath().indexOf('?') + 1) : "";
+        String limit = param(query, "limit");
+        if (!"GET".equals(request.getMethod()) || response.code() != 200 || limit == null || !(read(body(response)) instanceof ObjectNode list)
+                || !(list.get("items") instanceof com.fasterxml.jackson.databind.node.ArrayNode items)) {
+            return response;
+        }
+        String token = param(query, "continue");
+        int from = token == null ? 0 : Integer.parseInt(new String(java.util.Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
+        int to = Math.min(items.size(), from + Integer.parseInt(limit));
+        com.fasterxml.jackson.databind.node.ArrayNode page = JSON.createArrayNode();
+        for (int i = from; i < to; i++) {
+            page.add(items.get(i));
+        }
+        list.set("items", page);
+        ObjectNode meta = list.with("metadata");
+        if (to < items.size()) {
+            meta.put("continue", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(String.valueOf(to).getBytes(StandardCharsets.UTF_8)));
+            meta.put("remainingItemCount", items.size() - to);
+        } else {
+            meta.remove("continue");
+        }
+        return response.setBody(list.toString());
+    }
+
+    private static String param(String query, String name) {
+        for (String kv : query.split("&")) {
+            if (kv.startsWith(name + "=")) {
+                return java.net.URLDecoder.decode(kv.substring(name.length() + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     @Override
