@@ -99,12 +99,20 @@ public final class KubeGateway {
         body.put("metadata", Map.of("name", name, "labels", labels));
         body.put("spec", spec);
         String json = GSON.toJson(body);
-        if (kind == GuardKind.ValidatingAdmissionPolicy) {
-            V1ValidatingAdmissionPolicy p = client.getJSON().deserialize(json, V1ValidatingAdmissionPolicy.class);
-            call("create " + kind + " " + name, () -> admission.createValidatingAdmissionPolicy(p).execute());
-        } else {
-            V1ValidatingAdmissionPolicyBinding b = client.getJSON().deserialize(json, V1ValidatingAdmissionPolicyBinding.class);
-            call("create " + kind + " " + name, () -> admission.createValidatingAdmissionPolicyBinding(b).execute());
+        try {
+            if (kind == GuardKind.ValidatingAdmissionPolicy) {
+                admission.createValidatingAdmissionPolicy(client.getJSON().deserialize(json, V1ValidatingAdmissionPolicy.class)).execute();
+            } else {
+                admission.createValidatingAdmissionPolicyBinding(client.getJSON().deserialize(json, V1ValidatingAdmissionPolicyBinding.class)).execute();
+            }
+        } catch (ApiException e) {
+            if (e.getCode() == 404) {
+                // The collection itself is missing: admissionregistration.k8s.io/v1 serves these kinds from Kubernetes 1.30 on.
+                throw new RejectedException("GUARD_API_MISSING", "cluster " + clusterId + " does not serve admissionregistration.k8s.io/v1 "
+                        + kind + " (Kubernetes 1.30 or later has it). Fix: upgrade the cluster to Kubernetes 1.30 or later, or remove the"
+                        + " private-link-guard tag", e);
+            }
+            throw translate("create " + kind + " " + name, e);
         }
     }
 
