@@ -112,24 +112,23 @@ public final class ServiceActivities {
                     ? List.of(KubeGateway.GuardKind.ValidatingAdmissionPolicy, KubeGateway.GuardKind.ValidatingAdmissionPolicyBinding)
                     : List.of(KubeGateway.GuardKind.ValidatingAdmissionPolicyBinding, KubeGateway.GuardKind.ValidatingAdmissionPolicy);
             List<ExposureGuardPlan.Decision> decisions = new java.util.ArrayList<>();
+            List<Map<String, Object>> specs = new java.util.ArrayList<>();
             for (KubeGateway.GuardKind kind : order) {
                 Map<String, Object> desired = !guard.enabled() ? null : kind == KubeGateway.GuardKind.ValidatingAdmissionPolicy
                         ? ExposureGuardPlan.policySpec(guard.policy()) : ExposureGuardPlan.bindingSpec(guard.policy());
                 ExposureGuardPlan.Decision d = ExposureGuardPlan.decide(kind.name(), kube.guardObject(kind, ExposureGuardPlan.NAME)
                         .map(ServiceActivities::observedGuard).orElse(null), desired);
                 if (d.error() != null) {
-                    throw new InvalidInputException(d.error());
+                    throw new InvalidInputException(d.error()); // before any write: both objects are checked first
                 }
                 decisions.add(d);
+                specs.add(desired);
             }
             for (int i = 0; i < order.size(); i++) {
                 KubeGateway.GuardKind kind = order.get(i);
-                Map<String, Object> desired = kind == KubeGateway.GuardKind.ValidatingAdmissionPolicy
-                        ? ExposureGuardPlan.policySpec(guard.policy() == null ? ClusterPolicy.ANNOTATED : guard.policy())
-                        : ExposureGuardPlan.bindingSpec(guard.policy() == null ? ClusterPolicy.ANNOTATED : guard.policy());
                 switch (decisions.get(i).action()) {
-                    case CREATE -> kube.createGuardObject(kind, ExposureGuardPlan.NAME, labels, desired);
-                    case PATCH -> kube.patchGuardObject(kind, ExposureGuardPlan.NAME, labels, desired);
+                    case CREATE -> kube.createGuardObject(kind, ExposureGuardPlan.NAME, labels, specs.get(i));
+                    case PATCH -> kube.patchGuardObject(kind, ExposureGuardPlan.NAME, labels, specs.get(i));
                     case DELETE -> kube.deleteGuardObject(kind, ExposureGuardPlan.NAME);
                     case NONE -> {
                     }

@@ -234,6 +234,31 @@ class ExposureGuardTest {
         }
     }
 
+    @Test
+    void aPolicyWithTheGuardsNameThatIsNotTethersIsLeftAloneAndThePassFailsWithTheFix() throws Exception {
+        ObjectNode w = world(Map.of("private-link-guard", "true"));
+        ObjectNode theirs = ((com.fasterxml.jackson.databind.node.ArrayNode) w.path("kubernetes").path(DemoWorld.CLUSTER_ID)).addObject();
+        theirs.put("apiVersion", "admissionregistration.k8s.io/v1").put("kind", "ValidatingAdmissionPolicy");
+        theirs.putObject("metadata").put("name", "tether-exposure-guard");
+        ObjectNode rule = theirs.putObject("spec").putObject("matchConstraints").putArray("resourceRules").addObject();
+        rule.putArray("apiGroups").add("apps");
+        rule.putArray("apiVersions").add("v1");
+        rule.putArray("operations").add("CREATE");
+        rule.putArray("resources").add("deployments");
+        ((ObjectNode) theirs.get("spec")).putArray("validations").addObject().put("expression", "object.spec.replicas <= 5");
+        try (Sandbox s = new Sandbox(WorldFile.parse(w, "taken"))) {
+            s.deliverAll(ClusterLinkTest.clusterTagEvent());
+            s.runUntilIdle();
+            String id = dev.tether.durable.LinkStarter.linkInstanceId(dev.tether.plan.ResourceId.parse(DemoWorld.CLUSTER_ID));
+            DurableDriver.InstanceView cluster = s.durable().instance(id).orElseThrow();
+            assertEquals("Failed", cluster.status());
+            assertTrue(cluster.failure().contains("exposure-guard: GUARD_NAME_TAKEN: a ValidatingAdmissionPolicy named tether-exposure-guard exists"
+                    + " and is not labelled app.kubernetes.io/managed-by: tether, so Tether leaves it alone. Fix: delete or rename it, or remove"
+                    + " the private-link-guard tag"), cluster.failure());
+            assertEquals(List.of("GET " + POLICIES + "/tether-exposure-guard 200"), guardCalls(s, 0), "read, refused, nothing written");
+        }
+    }
+
     /** A tag write on the cluster, raised by ARM now (so no earlier pass covers it). */
     static List<String> clusterEvent(Sandbox s) {
         ArrayNode events = M.createArrayNode();
