@@ -2,6 +2,7 @@ package dev.tether.activities;
 
 import dev.tether.azure.ArmGateway;
 import dev.tether.config.TetherConfig;
+import dev.tether.durable.InstanceIds;
 import dev.tether.durable.Json;
 import dev.tether.durable.LinkStarter;
 import dev.tether.errors.RejectedException;
@@ -12,7 +13,11 @@ import dev.tether.logging.StructuredLog;
 import dev.tether.orchestration.DriftMessages;
 import dev.tether.orchestration.LinkOptions;
 import dev.tether.plan.ApiServerReach;
+import dev.tether.orchestration.ServicesRequest;
+import dev.tether.orchestration.Steps;
+import dev.tether.plan.ClusterState;
 import dev.tether.plan.Conventions;
+import dev.tether.plan.ServiceFacts;
 import dev.tether.plan.DriftPlanner;
 import dev.tether.plan.InvalidInputException;
 import dev.tether.plan.InventoryItem;
@@ -97,9 +102,25 @@ public final class DriftActivities {
             List<String> reasons = DriftPlanner.cluster(dns.map(ServiceView::shape).orElse(null), dns.map(ServiceView::ingressIp).orElse(null),
                     custom.orElse(null), check.domain(), template.orElse(null));
             String ip = dns.map(ServiceView::ingressIp).orElse(null);
-            return Json.write(new DriftMessages.ClusterDrift(check.clusterId(), ip, reasons));
+            List<ServiceFacts> services = kube.services().stream().map(ServiceView::facts).toList();
+            List<String> exposed = DriftPlanner.services(services, check.policy());
+            int[] armReads = {0};
+            List<String> misplaced = DriftPlanner.misplaced(services, check.policy(), () -> {
+                armReads[0]++;
+                Optional<ClusterState> cluster = arm.cluster(ResourceId.parse(check.clusterId()));
+                if (cluster.isEmpty() || cluster.get().nodeSubnetIds().isEmpty()) {
+                    return Map.of();
+                }
+                armReads[0]++;
+                String vnetId = ResourceId.parse(cluster.get().nodeSubnetIds().get(0)).parent().toString();
+                Map<String, List<String>> prefixes = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                arm.vnet(vnetId).ifPresent(v -> v.subnets().forEach(sn -> prefixes.put(sn.name(), sn.addressPrefixes())));
+                return prefixes;
+            });
+            return Json.write(new DriftMessages.ClusterDrift(check.clusterId(), ip, reasons, exposed, misplaced, armReads[0]));
         } catch (RejectedException e) {
-            return Json.write(new DriftMessages.ClusterDrift(check.clusterId(), null, List.of("cannot be read: " + e.getMessage())));
+            return Json.write(new DriftMessages.ClusterDrift(check.clusterId(), null, List.of("cannot be read: " + e.getMessage()),
+                    List.of(), List.of(), 0));
         }
     }
 
@@ -136,8 +157,19 @@ public final class DriftActivities {
             starter.startLink(id, options, "drift: " + String.join("; ", d.reasons()));
             started.add(LinkStarter.linkInstanceId(id));
         }
+        for (DriftMessages.ServicesDrift d : report.services()) {
+            if (d.repair()) {
+                // The cluster's one ReconcileServices instance (all its Services), as a public IP or load balancer event starts it.
+                ResourceId cluster = ResourceId.parse(d.clusterId());
+                String instanceId = InstanceIds.forServices(cluster, null);
+                String reason = "drift: " + String.join("; ", d.reasons());
+                starter.startOrSignal(Steps.RECONCILE_SERVICES_ORCHESTRATION, instanceId,
+                        new ServicesRequest(cluster.toString(), null, reason, options), reason);
+                started.add(instanceId);
+            }
+        }
         StructuredLog.info(LOG, "drift.report", Map.of("links", report.links(), "clusters", report.clusters(), "sites", report.sites(),
-                "armReads", report.armReads(), "drifted", report.drifted().size(), "repairsStarted", started.size(),
+                "armReads", report.armReads(), "drifted", report.drifted().size(), "servicesDrifted", report.services().size(), "repairsStarted", started.size(),
                 "waiting", report.waiting().size(), "conflicts", report.conflicts().size(), "released", report.released(),
                 "nearMisses", report.nearMisses()));
         return Json.write(started);

@@ -164,6 +164,11 @@ public final class LinkActivities {
         } catch (InvalidInputException e) {
             findings.add(Finding.error("INVALID_DOMAIN", e.getMessage(), "fix tag " + Conventions.TAG_DOMAIN + " on " + resourceId));
         }
+        try {
+            dev.tether.plan.ExposureGuardPlan.enabled(cluster.get().tags());
+        } catch (InvalidInputException e) {
+            findings.add(Finding.error("INVALID_GUARD", e.getMessage(), "fix tag " + Conventions.TAG_GUARD + " on " + resourceId));
+        }
         if ("kubenet".equalsIgnoreCase(cluster.get().networkPlugin())) {
             findings.add(Finding.warning("KUBENET", "cluster uses kubenet; internal load balancers still take IPs from the node subnet, so the link works", null));
         }

@@ -13,6 +13,7 @@ import dev.tether.orchestration.ServicesRequest;
 import dev.tether.orchestration.StepResult;
 import dev.tether.plan.ClusterPolicy;
 import dev.tether.plan.ClusterState;
+import dev.tether.plan.ExposureGuardPlan;
 import dev.tether.plan.Conventions;
 import dev.tether.plan.InvalidInputException;
 import dev.tether.plan.Outcome;
@@ -64,6 +65,7 @@ public final class ServiceActivities {
                     + Conventions.TAG_LINK + " tag; Tether leaves its Services alone", null, List.of());
         }
         ClusterPolicy policy = ClusterPolicy.of(cluster.get().tags());
+        boolean guard = ExposureGuardPlan.enabled(cluster.get().tags());
         KubeGateway kube = clusters.gateway(clusterId);
         List<ServiceView> services;
         if (onlyService == null) {
@@ -73,7 +75,7 @@ public final class ServiceActivities {
             Optional<ServiceView> one = key.length == 2 ? kube.service(key[0], key[1]) : Optional.empty();
             if (one.isEmpty()) {
                 return new ServicesPlan(clusterId, ServicesPlan.Status.READY, "Service " + onlyService
-                        + " no longer exists in cluster " + cluster.get().name() + "; nothing to do", policy, List.of());
+                        + " no longer exists in cluster " + cluster.get().name() + "; nothing to do", policy, List.of(), guard);
             }
             services = List.of(one.get());
         }
@@ -84,7 +86,7 @@ public final class ServiceActivities {
                 .map(s -> ServiceExposurePlanner.plan(s.facts(), policy, subnets))
                 .filter(ServiceDecision::managed).toList();
         return new ServicesPlan(clusterId, ServicesPlan.Status.READY, decisions.size() + " managed Service(s) under policy "
-                + policy.name().toLowerCase().replace('_', '-'), policy, decisions);
+                + policy.name().toLowerCase().replace('_', '-'), policy, decisions, guard);
     }
 
     private Set<String> subnetNames(ClusterState cluster) {
@@ -93,6 +95,67 @@ public final class ServiceActivities {
         }
         String vnetId = ResourceId.parse(cluster.nodeSubnetIds().get(0)).parent().toString();
         return arm.vnet(vnetId).map(VnetState::subnets).map(l -> l.stream().map(SubnetState::name).collect(Collectors.toSet())).orElse(null);
+    }
+
+    /**
+     * Writes, updates or removes the exposure guard (policy, then binding; removal in the reverse order, so a binding
+     * never names a missing policy). Each object is read first and written only when it differs.
+     */
+    public String ensureExposureGuard(String input) {
+        Messages.Guard guard = Json.read(input, Messages.Guard.class);
+        String step = "exposure-guard";
+        StepResult result;
+        try {
+            KubeGateway kube = clusters.gateway(guard.clusterId());
+            Map<String, String> labels = Map.of(Conventions.LABEL_MANAGED_BY, Conventions.MANAGED_BY_TETHER);
+            List<KubeGateway.GuardKind> order = guard.enabled()
+                    ? List.of(KubeGateway.GuardKind.ValidatingAdmissionPolicy, KubeGateway.GuardKind.ValidatingAdmissionPolicyBinding)
+                    : List.of(KubeGateway.GuardKind.ValidatingAdmissionPolicyBinding, KubeGateway.GuardKind.ValidatingAdmissionPolicy);
+            List<ExposureGuardPlan.Decision> decisions = new java.util.ArrayList<>();
+            List<Map<String, Object>> specs = new java.util.ArrayList<>();
+            for (KubeGateway.GuardKind kind : order) {
+                Map<String, Object> desired = !guard.enabled() ? null : kind == KubeGateway.GuardKind.ValidatingAdmissionPolicy
+                        ? ExposureGuardPlan.policySpec(guard.policy()) : ExposureGuardPlan.bindingSpec(guard.policy());
+                ExposureGuardPlan.Decision d = ExposureGuardPlan.decide(kind.name(), kube.guardObject(kind, ExposureGuardPlan.NAME)
+                        .map(ServiceActivities::observedGuard).orElse(null), desired);
+                if (d.error() != null) {
+                    throw new InvalidInputException(d.error()); // before any write: both objects are checked first
+                }
+                decisions.add(d);
+                specs.add(desired);
+            }
+            for (int i = 0; i < order.size(); i++) {
+                KubeGateway.GuardKind kind = order.get(i);
+                switch (decisions.get(i).action()) {
+                    case CREATE -> kube.createGuardObject(kind, ExposureGuardPlan.NAME, labels, specs.get(i));
+                    case PATCH -> kube.patchGuardObject(kind, ExposureGuardPlan.NAME, labels, specs.get(i));
+                    case DELETE -> kube.deleteGuardObject(kind, ExposureGuardPlan.NAME);
+                    case NONE -> {
+                    }
+                }
+            }
+            boolean created = decisions.stream().anyMatch(d -> d.action() == ExposureGuardPlan.Action.CREATE);
+            boolean changed = decisions.stream().anyMatch(d -> d.action() != ExposureGuardPlan.Action.NONE);
+            String detail = decisions.stream().map(d -> d.kind() + " " + d.action().name().toLowerCase()).collect(Collectors.joining(", "))
+                    + (guard.enabled() ? "; guard " + ExposureGuardPlan.NAME + " "
+                    + (guard.policy() == ClusterPolicy.AUDIT ? "warns" : "denies") + " under policy " + guard.policy().name().toLowerCase().replace('_', '-')
+                    : "; no guard (tag " + Conventions.TAG_GUARD + " is not true)");
+            result = StepResult.done(step, created ? Outcome.CREATED : changed ? Outcome.UPDATED : Outcome.UNCHANGED, detail);
+        } catch (RejectedException | InvalidInputException e) {
+            result = StepResult.refused(step, e.getMessage());
+        }
+        StructuredLog.log(LOG, result.error() == null ? Level.INFO : Level.SEVERE, result.error() == null ? "step.done" : "step.refused",
+                result.error() == null ? Map.of("step", step, "outcome", String.valueOf(result.outcome()), "detail", result.detail())
+                        : Map.of("step", step, "error", result.error()));
+        return Json.write(result);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ExposureGuardPlan.Observed observedGuard(Map<String, Object> object) {
+        Map<String, Object> meta = (Map<String, Object>) object.getOrDefault("metadata", Map.of());
+        Map<String, Object> labels = (Map<String, Object>) meta.getOrDefault("labels", Map.of());
+        return new ExposureGuardPlan.Observed(Conventions.MANAGED_BY_TETHER.equals(labels == null ? null : labels.get(Conventions.LABEL_MANAGED_BY)),
+                (Map<String, Object>) object.getOrDefault("spec", Map.of()));
     }
 
     /** Re-observes one Service and applies what its plan says, if anything still differs. */

@@ -117,6 +117,16 @@ public final class LinkStarter {
         return eventTime.plus(CLOCK_SKEW).isBefore(Instant.parse(passStart));
     }
 
+    /** Whether the instance's last pass completed LINKED (one metadata read): a cluster that lost its tag since needs one more pass. */
+    public boolean lastPassLinked(String instanceId) {
+        OrchestrationMetadata current = client.getInstanceMetadata(instanceId, true);
+        if (current == null || current.getRuntimeStatus() != OrchestrationRuntimeStatus.COMPLETED) {
+            return false;
+        }
+        Map<?, ?> last = fields(() -> current.readOutputAs(Map.class));
+        return last != null && "LINKED".equals(last.get("status"));
+    }
+
     /** The one link instance of a site, slot or cluster. */
     public static String linkInstanceId(ResourceId id) {
         return id.isType(Conventions.TYPE_CLUSTER) ? InstanceIds.forCluster(id) : InstanceIds.forSite(id);

@@ -114,6 +114,12 @@ public final class EventIntake {
         }
         try {
             if (Tags.link(tags.get()).isEmpty()) {
+                if (route.kind() == Route.Kind.CLUSTER && starter.lastPassLinked(instanceId)) {
+                    // Unlinked since its last pass: one more pass removes what must go with the link (the exposure guard).
+                    LinkStarter.Started how = starter.startLink(target, LinkOptions.from(config), "event " + event.id() + ": unlinked");
+                    return new Result(how.name().toLowerCase(Locale.ROOT), event.id(), id, instanceId, id + " lost its "
+                            + Conventions.TAG_LINK + " tag; one pass removes its exposure guard");
+                }
                 return new Result("ignored", event.id(), id, null, id + " has no " + Conventions.TAG_LINK + " tag");
             }
         } catch (InvalidInputException e) {

@@ -66,6 +66,11 @@ public final class ActivityFunctions {
         return Tether.get().serviceActivities().applyService(input);
     }
 
+    @FunctionName(Steps.ENSURE_EXPOSURE_GUARD)
+    public String ensureExposureGuard(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().serviceActivities().ensureExposureGuard(input);
+    }
+
     @FunctionName(Steps.DRIFT_DISCOVER)
     public String driftDiscover(@DurableActivityTrigger(name = "input") String input) {
         return Tether.get().driftActivities().discover(input);

@@ -8,6 +8,7 @@ import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
@@ -16,9 +17,13 @@ import io.kubernetes.client.openapi.models.V1LoadBalancerIngress;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServicePort;
+import io.kubernetes.client.openapi.models.V1ServiceList;
 import io.kubernetes.client.openapi.models.V1ServiceSpec;
+import io.kubernetes.client.openapi.models.V1ValidatingAdmissionPolicy;
+import io.kubernetes.client.openapi.models.V1ValidatingAdmissionPolicyBinding;
 import io.kubernetes.client.util.PatchUtils;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,12 +40,14 @@ public final class KubeGateway {
     private final ApiClient client;
     private final CoreV1Api core;
     private final AppsV1Api apps;
+    private final AdmissionregistrationV1Api admission;
     private final String clusterId;
 
     KubeGateway(ApiClient client, String clusterId) {
         this.client = client;
         this.core = new CoreV1Api(client);
         this.apps = new AppsV1Api(client);
+        this.admission = new AdmissionregistrationV1Api(client);
         this.clusterId = clusterId;
     }
 
@@ -54,9 +61,93 @@ public final class KubeGateway {
                 .map(KubeGateway::toView);
     }
 
-    /** Every Service in the cluster (one list call). */
+    /** Services a list page holds at most: the API server answers a continue token for the rest. */
+    static final int PAGE_SIZE = 500;
+
+    /**
+     * Every Service in the cluster: one list, in pages of {@value #PAGE_SIZE} (the API server's chunked list, followed
+     * with the continue token). No label selector can find Services opted in by annotation, so the list is unfiltered
+     * and the caller filters by annotation.
+     */
     public List<ServiceView> services() {
-        return call("list Services", () -> core.listServiceForAllNamespaces().execute()).getItems().stream().map(KubeGateway::toView).toList();
+        List<ServiceView> all = new ArrayList<>();
+        String next = null;
+        do {
+            String token = next;
+            V1ServiceList page = call("list Services", () -> core.listServiceForAllNamespaces().limit(PAGE_SIZE)._continue(token).execute());
+            page.getItems().stream().map(KubeGateway::toView).forEach(all::add);
+            next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+        } while (next != null && !next.isEmpty());
+        return all;
+    }
+
+    /** The two kinds of the exposure guard (cluster-scoped, admissionregistration.k8s.io/v1). */
+    public enum GuardKind { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding }
+
+    /** A guard object as JSON values (labels and spec), or empty when it does not exist. */
+    @SuppressWarnings("unchecked")
+    public Optional<Map<String, Object>> guardObject(GuardKind kind, String name) {
+        Optional<?> typed = kind == GuardKind.ValidatingAdmissionPolicy
+                ? find("get " + kind + " " + name, () -> admission.readValidatingAdmissionPolicy(name).execute())
+                : find("get " + kind + " " + name, () -> admission.readValidatingAdmissionPolicyBinding(name).execute());
+        return typed.map(o -> (Map<String, Object>) GSON.fromJson(client.getJSON().serialize(o), Map.class));
+    }
+
+    public void createGuardObject(GuardKind kind, String name, Map<String, String> labels, Map<String, Object> spec) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("apiVersion", "admissionregistration.k8s.io/v1");
+        body.put("kind", kind.name());
+        body.put("metadata", Map.of("name", name, "labels", labels));
+        body.put("spec", spec);
+        String json = GSON.toJson(body);
+        try {
+            if (kind == GuardKind.ValidatingAdmissionPolicy) {
+                admission.createValidatingAdmissionPolicy(client.getJSON().deserialize(json, V1ValidatingAdmissionPolicy.class)).execute();
+            } else {
+                admission.createValidatingAdmissionPolicyBinding(client.getJSON().deserialize(json, V1ValidatingAdmissionPolicyBinding.class)).execute();
+            }
+        } catch (ApiException e) {
+            if (e.getCode() == 404) {
+                // The collection itself is missing: admissionregistration.k8s.io/v1 serves these kinds from Kubernetes 1.30 on.
+                throw new RejectedException("GUARD_API_MISSING", "cluster " + clusterId + " does not serve admissionregistration.k8s.io/v1 "
+                        + kind + " (Kubernetes 1.30 or later has it). Fix: upgrade the cluster to Kubernetes 1.30 or later, or remove the"
+                        + " private-link-guard tag", e);
+            }
+            throw translate("create " + kind + " " + name, e);
+        }
+    }
+
+    /** A JSON merge patch of the labels and the spec (arrays in it replace the server's). */
+    public void patchGuardObject(GuardKind kind, String name, Map<String, String> labels, Map<String, Object> spec) {
+        V1Patch patch = new V1Patch(GSON.toJson(Map.of("metadata", Map.of("labels", labels), "spec", spec)));
+        if (kind == GuardKind.ValidatingAdmissionPolicy) {
+            call("patch " + kind + " " + name, () -> PatchUtils.patch(V1ValidatingAdmissionPolicy.class,
+                    () -> admission.patchValidatingAdmissionPolicy(name, patch).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client));
+        } else {
+            call("patch " + kind + " " + name, () -> PatchUtils.patch(V1ValidatingAdmissionPolicyBinding.class,
+                    () -> admission.patchValidatingAdmissionPolicyBinding(name, patch).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client));
+        }
+    }
+
+    /**
+     * Deletes a guard object; one that is already gone is fine. The response body is not parsed: the API server answers
+     * a delete with the deleted object or a Status, and client-java's typed delete expects a Status only.
+     */
+    public void deleteGuardObject(GuardKind kind, String name) {
+        String what = "delete " + kind + " " + name;
+        int code = call(what, () -> {
+            okhttp3.Call c = kind == GuardKind.ValidatingAdmissionPolicy
+                    ? admission.deleteValidatingAdmissionPolicy(name).buildCall(null)
+                    : admission.deleteValidatingAdmissionPolicyBinding(name).buildCall(null);
+            try (okhttp3.Response r = c.execute()) {
+                return r.code();
+            } catch (java.io.IOException e) {
+                throw new ApiException(e);
+            }
+        });
+        if (code >= 300 && code != 404) {
+            throw translate(what, new ApiException(code, what + " answered " + code));
+        }
     }
 
     public void createService(String namespace, String name, ServiceShape shape) {

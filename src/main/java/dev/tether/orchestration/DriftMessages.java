@@ -1,5 +1,6 @@
 package dev.tether.orchestration;
 
+import dev.tether.plan.ClusterPolicy;
 import dev.tether.plan.InventoryItem;
 
 import java.util.List;
@@ -29,10 +30,17 @@ public final class DriftMessages {
         }
     }
 
-    public record ClusterCheck(String clusterId, String link, String domain) {
+    public record ClusterCheck(String clusterId, String link, String domain, ClusterPolicy policy) {
     }
 
-    public record ClusterDrift(String clusterId, String dnsIp, List<String> reasons) {
+    /**
+     * {@code reasons}: the cluster's DNS drift; {@code services}: opted-in Services that are not internal (repaired by
+     * the cluster's ReconcileServices instance); {@code misplaced}: internal Services whose IP is outside their annotated
+     * subnet (reported: AKS's controller moves the frontend, Tether has nothing to write); {@code armReads}: the VNet
+     * reads that check took.
+     */
+    public record ClusterDrift(String clusterId, String dnsIp, List<String> reasons, List<String> services, List<String> misplaced,
+                               int armReads) {
     }
 
     public record SiteCheck(InventoryItem site, String dnsIp) {
@@ -50,12 +58,18 @@ public final class DriftMessages {
     /**
      * {@code released}: untagged apps still joined to a Tether subnet; reported, never changed. {@code nearMisses}: an
      * app and a cluster whose link values differ only in letter case or whitespace, each with its message.
+     * {@code services}: per cluster, its Services that drifted (opted in and not internal, or outside their subnet).
      */
     public record Report(int links, int clusters, int sites, int armReads, List<SiteDrift> drifted, List<String> waiting,
                          List<String> conflicts, List<String> released, List<String> repairsStarted, long virtualSeconds,
-                         List<String> nearMisses) {
+                         List<String> nearMisses, List<ServicesDrift> services) {
         public Report {
             nearMisses = nearMisses == null ? List.of() : nearMisses;
+            services = services == null ? List.of() : services;
         }
+    }
+
+    /** {@code repair}: whether the cluster's ReconcileServices instance has something to write. */
+    public record ServicesDrift(String clusterId, List<String> reasons, boolean repair) {
     }
 }

@@ -2,6 +2,7 @@ package dev.tether.orchestration;
 
 import com.microsoft.durabletask.OrchestratorFunction;
 import com.microsoft.durabletask.TaskOrchestrationContext;
+import dev.tether.plan.ClusterPolicy;
 import dev.tether.plan.InventoryItem;
 import dev.tether.plan.Tags;
 
@@ -33,6 +34,8 @@ public final class DriftScanOrchestration implements OrchestratorFunction<DriftM
         List<String> waiting = new ArrayList<>();
         List<String> conflicts = new ArrayList<>();
         List<DriftMessages.SiteCheck> siteChecks = new ArrayList<>();
+        List<DriftMessages.ServicesDrift> services = new ArrayList<>();
+        int clusterReads = 0;
         int clusters = 0;
         int sites = 0;
         for (DriftMessages.LinkGroup group : inventory.links()) {
@@ -54,17 +57,26 @@ public final class DriftScanOrchestration implements OrchestratorFunction<DriftM
             }
             String link = group.link().substring(group.link().indexOf('/') + 1);
             String domain;
+            ClusterPolicy policy;
             try {
                 domain = Tags.domain(cluster.tags(), link);
+                policy = ClusterPolicy.of(cluster.tags());
             } catch (RuntimeException e) {
                 conflicts.add(cluster.id() + ": " + e.getMessage());
                 continue;
             }
             ctx.setCustomStatus(Map.of("step", "checking-cluster", "clusterId", cluster.id()));
-            DriftMessages.ClusterDrift c = steps.call(Steps.DRIFT_CHECK_CLUSTER, new DriftMessages.ClusterCheck(cluster.id(), link, domain),
+            DriftMessages.ClusterDrift c = steps.call(Steps.DRIFT_CHECK_CLUSTER, new DriftMessages.ClusterCheck(cluster.id(), link, domain, policy),
                     DriftMessages.ClusterDrift.class);
+            clusterReads += c.armReads();
             if (!c.reasons().isEmpty()) {
                 drifted.add(new DriftMessages.SiteDrift(cluster.id(), c.reasons()));
+            }
+            if (!c.services().isEmpty() || !c.misplaced().isEmpty()) {
+                List<String> reasons = new ArrayList<>(c.services());
+                reasons.addAll(c.misplaced());
+                // A cluster whose DNS drifted gets a LinkCluster pass, which reconciles its Services too.
+                services.add(new DriftMessages.ServicesDrift(cluster.id(), reasons, !c.services().isEmpty() && c.reasons().isEmpty()));
             }
             if (c.dnsIp() == null) {
                 // The cluster's repair relinks its apps; their DNS setting cannot be judged without an IP.
@@ -75,7 +87,7 @@ public final class DriftScanOrchestration implements OrchestratorFunction<DriftM
 
         double readsPerSecond = request.readShare() * ARM_READ_REFILL;
         int floor = (int) Math.round(ARM_READ_BURST * (1 - request.readShare()));
-        int reads = inventory.pages();
+        int reads = inventory.pages() + clusterReads;
         for (int i = 0; i < siteChecks.size(); i += request.batchSize()) {
             List<DriftMessages.SiteCheck> batch = siteChecks.subList(i, Math.min(i + request.batchSize(), siteChecks.size()));
             ctx.setCustomStatus(Map.of("step", "checking-sites", "checked", i, "total", siteChecks.size()));
@@ -92,10 +104,10 @@ public final class DriftScanOrchestration implements OrchestratorFunction<DriftM
         }
         DriftMessages.Report report = new DriftMessages.Report(inventory.links().size(), clusters, sites, reads, drifted, waiting, conflicts,
                 inventory.released(), List.of(), Duration.between(started, ctx.getCurrentInstant()).toSeconds(),
-                inventory.nearMisses().stream().map(dev.tether.plan.NearMiss::message).toList());
+                inventory.nearMisses().stream().map(dev.tether.plan.NearMiss::message).toList(), services);
         String[] repairs = steps.call(Steps.DRIFT_START_REPAIRS, report, String[].class);
         ctx.setCustomStatus(Map.of("step", "done", "drifted", drifted.size()));
         return new DriftMessages.Report(report.links(), report.clusters(), report.sites(), report.armReads(), drifted, waiting, conflicts,
-                inventory.released(), Arrays.asList(repairs), report.virtualSeconds(), report.nearMisses());
+                inventory.released(), Arrays.asList(repairs), report.virtualSeconds(), report.nearMisses(), services);
     }
 }

@@ -25,6 +25,10 @@ public final class LinkClusterOrchestration implements OrchestratorFunction<Link
         switch (plan.status()) {
             case REJECTED -> throw new LinkFailedException(plan.message());
             case GONE, NOT_TAGGED -> {
+                if (plan.status() == ClusterLinkPlan.Status.NOT_TAGGED) {
+                    // Unlinked: the exposure guard goes with the link.
+                    report.add(steps.ensure(Steps.ENSURE_EXPOSURE_GUARD, new Messages.Guard(plan.clusterId(), null, false)));
+                }
                 return LinkSiteOrchestration.finish(ctx, steps, request,
                         new LinkResult(plan.clusterId(), plan.status().name(), plan.message(), plan.clusterId(), null, report, null));
             }
@@ -35,7 +39,7 @@ public final class LinkClusterOrchestration implements OrchestratorFunction<Link
         String ip = ClusterDnsSteps.ensure(ctx, steps, request.options(), plan.clusterId(), plan.domain(), report);
 
         steps.status(Map.of("step", "services", "clusterId", plan.clusterId()));
-        ServiceSteps.reconcile(ctx, steps, new ServicesRequest(plan.clusterId(), null, request.reason(), request.options()), report);
+        ServiceSteps.reconcile(ctx, steps, new ServicesRequest(plan.clusterId(), null, request.reason(), request.options()), report, true);
 
         steps.status(Map.of("step", "linking-apps", "link", plan.link()));
         String[] signaled = steps.call(Steps.SIGNAL_LINKED_SITES,

@@ -24,6 +24,10 @@ public final class Messages {
     public record DnsSetting(String siteId, String dnsIp, boolean replaceForeign) {
     }
 
+    /** The exposure guard of a cluster: written for {@code policy} when {@code enabled}, removed otherwise. */
+    public record Guard(String clusterId, dev.tether.plan.ClusterPolicy policy, boolean enabled) {
+    }
+
     public record ApplyService(String clusterId, String service, dev.tether.plan.ClusterPolicy policy) {
     }
 

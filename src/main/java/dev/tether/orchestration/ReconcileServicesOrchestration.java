@@ -14,7 +14,7 @@ public final class ReconcileServicesOrchestration implements OrchestratorFunctio
         ServicesRequest request = ctx.getInput(ServicesRequest.class);
         Steps steps = new Steps(ctx, request.options());
         List<StepResult> report = new ArrayList<>();
-        ServicesPlan plan = ServiceSteps.reconcile(ctx, steps, request, report);
+        ServicesPlan plan = ServiceSteps.reconcile(ctx, steps, request, report, false);
         String status = plan.status() == ServicesPlan.Status.READY ? "RECONCILED" : plan.status().name();
         LinkResult result = new LinkResult(request.clusterId(), status, plan.message(), request.clusterId(), null, report, null);
         return LinkSiteOrchestration.finish(ctx, steps, request, result);

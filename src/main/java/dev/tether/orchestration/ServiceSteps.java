@@ -20,14 +20,22 @@ final class ServiceSteps {
     private ServiceSteps() {
     }
 
-    /** Returns the plan's message; adds one StepResult per managed Service to {@code report}. */
-    static ServicesPlan reconcile(TaskOrchestrationContext ctx, Steps steps, ServicesRequest request, List<StepResult> report) {
+    /**
+     * Returns the plan's message; adds one StepResult per managed Service to {@code report}. With {@code ensureGuard}
+     * (a cluster pass), the exposure guard is written or removed first, so that new public Services are refused while
+     * the existing ones are made internal.
+     */
+    static ServicesPlan reconcile(TaskOrchestrationContext ctx, Steps steps, ServicesRequest request, List<StepResult> report,
+                                  boolean ensureGuard) {
         ServicesPlan plan = steps.call(Steps.PLAN_SERVICES, request, ServicesPlan.class);
         if (plan.status() == ServicesPlan.Status.REJECTED) {
             throw new LinkFailedException("services: " + plan.message());
         }
         if (plan.status() != ServicesPlan.Status.READY) {
             return plan;
+        }
+        if (ensureGuard) {
+            report.add(steps.ensure(Steps.ENSURE_EXPOSURE_GUARD, new Messages.Guard(request.clusterId(), plan.policy(), plan.guard())));
         }
         List<ServiceDecision> todo = new ArrayList<>();
         for (ServiceDecision d : plan.decisions()) {

@@ -26,6 +26,8 @@ public final class Conventions {
 
     /** Optional cluster tag: which Services become internal (annotated, all-loadbalancers, audit). */
     public static final String TAG_POLICY = "private-link-policy";
+    /** Optional cluster tag: {@code true} makes the API server itself refuse public exposure ({@link ExposureGuardPlan}). */
+    public static final String TAG_GUARD = "private-link-guard";
 
     public static final String TYPE_SITE = "Microsoft.Web/sites";
     public static final String TYPE_SLOT = "Microsoft.Web/sites/slots";

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Pure drift checks: what differs from a linked state, in words an operator can act on. */
 public final class DriftPlanner {
@@ -47,6 +48,66 @@ public final class DriftPlanner {
             reasons.add(Conventions.SETTING_DNS_SERVER + " is spelled " + keys.get(0));
         }
         return reasons;
+    }
+
+    /**
+     * Opted-in Services (by annotation, or by the cluster policy) that are not internal load balancers, each as
+     * {@code "<namespace>/<name>: <what it is>; <what it must become>"}. Under audit nothing drifts: audit changes nothing.
+     * Services with bad input are not drift: every pass reports them with their fix.
+     */
+    public static List<String> services(List<ServiceFacts> services, ClusterPolicy policy) {
+        List<String> reasons = new ArrayList<>();
+        if (policy == ClusterPolicy.AUDIT) {
+            return reasons;
+        }
+        for (ServiceFacts s : services) {
+            if (dnsService(s)) {
+                continue;
+            }
+            ServiceDecision d = ServiceExposurePlanner.plan(s, policy, null);
+            if (d.error() == null && d.action() == Outcome.UPDATED) {
+                reasons.add(s.key() + ": " + d.exposureBefore() + ", should be an internal LoadBalancer ("
+                        + ("true".equals(s.annotations().get(Conventions.ANNOTATION_PRIVATE)) ? "opted in" : "policy " + policy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')) + ")");
+            }
+        }
+        return reasons;
+    }
+
+    /**
+     * Internal Services of the policy whose IP is outside the subnet their azure-load-balancer-internal-subnet annotation
+     * names. {@code subnets} (name to address prefixes, case-insensitive) is asked at most once, and only when such a
+     * Service exists.
+     */
+    public static List<String> misplaced(List<ServiceFacts> services, ClusterPolicy policy, Supplier<Map<String, List<String>>> subnets) {
+        List<String> reasons = new ArrayList<>();
+        Map<String, List<String>> prefixes = null;
+        for (ServiceFacts s : services) {
+            String subnet = s.annotations().get(Conventions.ANNOTATION_INTERNAL_SUBNET);
+            if (subnet == null || s.ingressIp() == null || !"LoadBalancer".equals(s.type()) || !s.internal() || dnsService(s)) {
+                continue;
+            }
+            ServiceDecision d = ServiceExposurePlanner.plan(s, policy, null);
+            if (!d.managed() || d.error() != null) {
+                continue;
+            }
+            if (prefixes == null) {
+                prefixes = subnets.get();
+            }
+            List<String> cidrs = prefixes.get(subnet);
+            if (cidrs == null) {
+                continue; // a subnet outside the VNet is bad input, reported by every pass
+            }
+            long ip = Cidr.parseAddress(s.ingressIp());
+            if (cidrs.stream().noneMatch(c -> Cidr.parse(c).contains(ip))) {
+                reasons.add(s.key() + ": internal IP " + s.ingressIp() + " is outside its annotated subnet " + subnet + " (" + String.join(", ", cidrs)
+                        + "); AKS moves the frontend, Tether has nothing to write");
+            }
+        }
+        return reasons;
+    }
+
+    private static boolean dnsService(ServiceFacts s) {
+        return Conventions.KUBE_SYSTEM.equals(s.namespace()) && Conventions.DNS_SERVICE.equals(s.name());
     }
 
     /** Reasons a cluster's DNS has drifted. {@code service} is null when tether-dns is missing. */

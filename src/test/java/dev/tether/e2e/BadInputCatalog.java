@@ -242,7 +242,69 @@ public final class BadInputCatalog {
                     s.runUntilIdle();
                     return s.durable().instances().get(0).failure();
                 }));
+        c.add(new Case("L18", "link", "cluster tag private-link-guard with an unknown value ('on')", "is not a guard setting: use true",
+                clusterTag("private-link-guard", "on"), s -> {
+                    s.deliverAll(ClusterLinkTest.clusterTagEvent());
+                    s.runUntilIdle();
+                    return s.durable().instances().get(0).failure();
+                }));
+        // The exposure guard's refusals come from the cluster's API server (the guard is seeded as Tether writes it), answered to
+        // whoever writes the Service: a 422 Invalid Status whose message says what to add.
+        c.add(new Case("A01", "admission", "guard on, policy annotated: a public LoadBalancer annotated tether.dev/private: \"true\"",
+                "Service shop/web is annotated tether.dev/private: \"true\" and would get a public IP. Fix: add the annotation"
+                        + " service.beta.kubernetes.io/azure-load-balancer-internal: \"true\"",
+                guard(dev.tether.plan.ClusterPolicy.ANNOTATED, null),
+                s -> admission(s, () -> ExposureGuardTest.create(s, ExposureGuardTest.service("shop", "web", "LoadBalancer", Map.of("tether.dev/private", "true"))))));
+        c.add(new Case("A02", "admission", "guard on: an update that turns an opted-in internal LoadBalancer public again",
+                "Service shop/web is annotated tether.dev/private: \"true\" and would get a public IP",
+                guard(dev.tether.plan.ClusterPolicy.ANNOTATED, ServicesTest.service("shop", "web", "LoadBalancer",
+                        Map.of("tether.dev/private", "true", "service.beta.kubernetes.io/azure-load-balancer-internal", "true"), null)),
+                s -> admission(s, () -> ExposureGuardTest.patch(s, "shop", "web",
+                        Map.of("metadata", Map.of("annotations", Map.of("service.beta.kubernetes.io/azure-load-balancer-internal", "false")))))));
+        c.add(new Case("A03", "admission", "guard on, policy all-loadbalancers: a public LoadBalancer without tether.dev/private: \"false\"",
+                "would get a public IP. Fix: add the annotation service.beta.kubernetes.io/azure-load-balancer-internal: \"true\""
+                        + " (or tether.dev/private: \"false\" to keep it public)",
+                guard(dev.tether.plan.ClusterPolicy.ALL_LOADBALANCERS, null),
+                s -> admission(s, () -> ExposureGuardTest.create(s, ExposureGuardTest.service("shop", "web", "LoadBalancer", Map.of())))));
         return c;
+    }
+
+    interface KubeWrite {
+        void run() throws Exception;
+    }
+
+    /** The API server's answer to a write the guard refuses: code, reason and message of the Status. */
+    static String admission(Sandbox s, KubeWrite write) {
+        try {
+            write.run();
+            return "allowed";
+        } catch (io.kubernetes.client.openapi.ApiException e) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode status = M.readTree(e.getResponseBody());
+                return e.getCode() + " " + status.path("reason").asText() + ": " + status.path("message").asText();
+            } catch (java.io.IOException bad) {
+                return e.getCode() + " " + e.getResponseBody();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The guard as Tether writes it for {@code policy} (its policy and binding), and optionally a Service, in the cluster. */
+    static Consumer<ObjectNode> guard(dev.tether.plan.ClusterPolicy policy, ObjectNode service) {
+        return w -> {
+            ArrayNode objects = (ArrayNode) w.path("kubernetes").path(DemoWorld.CLUSTER_ID);
+            for (String kind : List.of("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding")) {
+                ObjectNode o = objects.addObject();
+                o.put("apiVersion", dev.tether.plan.ExposureGuardPlan.API_VERSION).put("kind", kind);
+                o.putObject("metadata").put("name", dev.tether.plan.ExposureGuardPlan.NAME).putObject("labels").put("app.kubernetes.io/managed-by", "tether");
+                o.set("spec", M.valueToTree(kind.equals("ValidatingAdmissionPolicy") ? dev.tether.plan.ExposureGuardPlan.policySpec(policy)
+                        : dev.tether.plan.ExposureGuardPlan.bindingSpec(policy)));
+            }
+            if (service != null) {
+                objects.add(service);
+            }
+        };
     }
 
     static ObjectNode headless() {
@@ -256,7 +318,8 @@ public final class BadInputCatalog {
                 + "Generated from `BadInputCatalog` (src/test/java/dev/tether/e2e); `BadInputCatalogTest` runs every case and checks the message,"
                 + " that nothing was written to ARM or Kubernetes, and that Tether keeps serving. Event cases end in the `event.handled` log line"
                 + " (the event is dropped, not retried); link cases end the orchestration as Failed; HTTP cases answer 400; Service cases are"
-                + " reported per Service in the reconcile output.\n\n| Case | Kind | Input | Message contains |\n|---|---|---|---|\n");
+                + " reported per Service in the reconcile output; admission cases are the cluster's API server refusing a Service write under the exposure"
+                + " guard (a 422 Invalid Status, to whoever wrote the Service).\n\n| Case | Kind | Input | Message contains |\n|---|---|---|---|\n");
         for (Case c : cases()) {
             sb.append("| ").append(c.id()).append(" | ").append(c.category()).append(" | ").append(c.input().replace("|", "\\|"))
                     .append(" | `").append(c.expected()).append("` |\n");

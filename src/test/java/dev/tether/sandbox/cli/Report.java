@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 /**
  * {@code report [--quick]}: runs every benchmark and writes docs/BENCHMARKS.md with the machine and the date: calls
  * per link against the minimum, drift scans of 100, 1,000 and 10,000 apps, the event storm, cold start against a
- * hello-world function, and the deployable package. {@code --quick} scans only 100 and 1,000 apps and runs 3 cold
+ * hello-world function, the deployable package, and the public-exposure window with and without the exposure guard. {@code --quick} scans only 100 and 1,000 apps and runs 3 cold
  * starts (a smoke run; the checked-in report is a full run). Needs the package: {@code mvn -DskipTests package} first.
  */
 final class Report {
@@ -98,6 +98,12 @@ final class Report {
         for (String[] j : jars) {
             md.append("| ").append(j[0]).append(" | ").append(Long.parseLong(j[1]) / 1024).append(" |\n");
         }
+        section(md, console, "6. Public exposure window", "An app team creates a Service annotated `tether.dev/private: \"true\"` as a public "
+                + "LoadBalancer in a linked cluster (`bench-exposure`). Without the exposure guard it is public from the moment AKS gives it a "
+                + "public IP until Tether's patch (after Event Grid delivered the public IP's event), and then until AKS has moved its frontend "
+                + "to the internal load balancer. With the guard (cluster tag `private-link-guard=true`) the API server refuses it before it "
+                + "exists. Virtual time; the delays are the stated assumptions, not measurements of Azure.",
+                out -> ExposureBench.run(out, ExposureBench.DELIVERY_SECONDS, 30));
         md.append("\nReport written in ").append((System.nanoTime() - t0) / 1_000_000_000).append(" s.\n");
         try {
             Files.createDirectories(OUT.getParent());

@@ -49,7 +49,7 @@ public final class SandboxMain {
 
     static int run(String[] args, PrintStream out) {
         if (args.length == 0) {
-            throw new UsageException("usage: simulate --world WORLD.json --events EVENTS.json --out RESULT.json [--timer] [--http \"METHOD /api/path\"]... [--lb-delay SECONDS] | demo | bench [ROUNDS] | bench-drift [SIZES] | bench-storm [DELIVERIES [APPS [CLUSTERS]]] | report [--quick]");
+            throw new UsageException("usage: simulate --world WORLD.json --events EVENTS.json --out RESULT.json [--timer] [--http \"METHOD /api/path\"]... [--lb-delay SECONDS] | demo | bench [ROUNDS] | bench-drift [SIZES] | bench-storm [DELIVERIES [APPS [CLUSTERS]]] | bench-exposure [DELIVERY_SECONDS [LB_DELAY_SECONDS]] | report [--quick]");
         }
         return switch (args[0]) {
             case "simulate" -> simulate(Options.parse(args), out);
@@ -59,8 +59,11 @@ public final class SandboxMain {
                     ? java.util.Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray() : new int[]{100, 1000, 10000});
             case "bench-storm" -> StormBench.run(out, args.length > 1 ? Integer.parseInt(args[1]) : 1_000, args.length > 2 ? Integer.parseInt(args[2]) : 100,
                     args.length > 3 ? Integer.parseInt(args[3]) : 10, Boolean.getBoolean("storm.verbose"));
+            case "bench-exposure" -> ExposureBench.run(out, args.length > 1
+                    ? java.util.Arrays.stream(args[1].split(",")).map(Integer::valueOf).toList() : ExposureBench.DELIVERY_SECONDS,
+                    args.length > 2 ? Integer.parseInt(args[2]) : 30);
             case "report" -> Report.run(out, args.length > 1 && args[1].equals("--quick"));
-            default -> throw new UsageException("unknown command '" + args[0] + "'; use simulate, demo, bench, bench-drift, bench-storm or report");
+            default -> throw new UsageException("unknown command '" + args[0] + "'; use simulate, demo, bench, bench-drift, bench-storm, bench-exposure or report");
         };
     }
 

@@ -24,15 +24,96 @@ import java.util.Locale;
  * <li>A write that changes nothing is a no-op: same resourceVersion, as on a real API server.</li>
  * <li>Responses carry {@code Content-Type: application/json}; a PATCH answers 200 (not 202); a 404 carries a
  * {@code Status} body with reason NotFound (not an empty body); a 409 says AlreadyExists or Conflict (not Invalid).</li>
+ * <li>A list with {@code limit} is answered in chunks: at most that many items and, when more remain, a
+ * {@code metadata.continue} token for the next chunk (fabric8 ignores {@code limit}; the API server's chunked list:
+ * https://kubernetes.io/docs/reference/using-api/api-concepts/#retrieving-large-results-sets-in-chunks).</li>
+ * <li>Creates and updates of Services pass the bound ValidatingAdmissionPolicies first ({@link AdmissionPolicies}).</li>
  * </ul>
  */
 class ApiServerDispatcher extends KubernetesCrudDispatcher {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> VOLATILE_METADATA = List.of("resourceVersion", "generation", "creationTimestamp", "uid", "managedFields");
 
+    /** Validating admission on Service writes: its own class; {@link #admitted} is the only hook. */
+    final AdmissionPolicies admission = new AdmissionPolicies();
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-        return normalize(request, super.dispatch(request));
+        return chunked(request, normalize(request, super.dispatch(request)));
+    }
+
+    /** A list answered in chunks of {@code limit}, continued by an opaque token (here: the offset of the next item). */
+    private static MockResponse chunked(RecordedRequest request, MockResponse response) {
+        String query = request.getPath().contains("?") ? request.getPath().substring(request.getPath().indexOf('?') + 1) : "";
+        String limit = param(query, "limit");
+        if (!"GET".equals(request.getMethod()) || response.code() != 200 || limit == null || !(read(body(response)) instanceof ObjectNode list)
+                || !(list.get("items") instanceof com.fasterxml.jackson.databind.node.ArrayNode items)) {
+            return response;
+        }
+        String token = param(query, "continue");
+        int from = token == null ? 0 : Integer.parseInt(new String(java.util.Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
+        int to = Math.min(items.size(), from + Integer.parseInt(limit));
+        com.fasterxml.jackson.databind.node.ArrayNode page = JSON.createArrayNode();
+        for (int i = from; i < to; i++) {
+            page.add(items.get(i));
+        }
+        list.set("items", page);
+        ObjectNode meta = list.with("metadata");
+        if (to < items.size()) {
+            meta.put("continue", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(String.valueOf(to).getBytes(StandardCharsets.UTF_8)));
+            meta.put("remainingItemCount", items.size() - to);
+        } else {
+            meta.remove("continue");
+        }
+        return response.setBody(list.toString());
+    }
+
+    private static String param(String query, String name) {
+        for (String kv : query.split("&")) {
+            if (kv.startsWith(name + "=")) {
+                return java.net.URLDecoder.decode(kv.substring(name.length() + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public synchronized MockResponse handleCreate(RecordedRequest request) {
+        String body = request.getUtf8Body();
+        return admitted("CREATE", pathOnly(request.getPath()), object(body), null, () -> super.handleCreate(withBody(request, body)));
+    }
+
+    /**
+     * Runs validating admission for a create or update of a Service (any other write passes), then {@code store}
+     * unless a policy denied it; warnings go on the response as {@code Warning: 299 - "..."} headers.
+     */
+    private MockResponse admitted(String operation, String path, ObjectNode object, ObjectNode old, java.util.function.Supplier<MockResponse> store) {
+        java.util.Optional<String> namespace = AdmissionPolicies.serviceNamespace(path);
+        if (namespace.isEmpty() || path.endsWith("/status") || object == null) {
+            return store.get();
+        }
+        ObjectNode candidate = object.deepCopy();
+        candidate.with("metadata").put("namespace", namespace.get()); // the API server sets it from the URL before admission
+        String name = candidate.path("metadata").path("name").asText(path.substring(path.lastIndexOf('/') + 1));
+        AdmissionPolicies.Decision d = admission.admit(new AdmissionPolicies.Request(operation, "", "v1", "services", "Service",
+                namespace.get(), name, candidate, old), this::items);
+        if (d.denied() != null) {
+            return d.denied();
+        }
+        MockResponse response = store.get();
+        for (String w : d.warnings()) {
+            response.addHeader("Warning", "299 - \"" + w.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+        }
+        return response;
+    }
+
+    private List<ObjectNode> items(String collectionPath) {
+        MockResponse r = super.handleGet(collectionPath);
+        List<ObjectNode> items = new java.util.ArrayList<>();
+        if (r.code() == 200 && read(body(r)) instanceof ObjectNode list) {
+            list.path("items").forEach(i -> items.add((ObjectNode) i));
+        }
+        return items;
     }
 
     @Override
@@ -95,10 +176,10 @@ class ApiServerDispatcher extends KubernetesCrudDispatcher {
         String actual = current.path("metadata").path("resourceVersion").asText(null);
         boolean preconditionHolds = wanted == null || wanted.equals(actual);
         ObjectNode candidate = statusOnly ? withStatus(current, update.get("status")) : update;
-        if (preconditionHolds && comparable(candidate).equals(comparable(current))) {
-            return new MockResponse().setResponseCode(200).setBody(current.toString());
-        }
-        return super.handleUpdate(withBody(request, update.toString()));
+        java.util.function.Supplier<MockResponse> store = preconditionHolds && comparable(candidate).equals(comparable(current))
+                ? () -> new MockResponse().setResponseCode(200).setBody(current.toString())
+                : () -> super.handleUpdate(withBody(request, update.toString()));
+        return statusOnly ? store.get() : admitted("UPDATE", path, update, current, store);
     }
 
     /**

@@ -47,7 +47,9 @@ final class ClusterServer implements AutoCloseable {
     private static final Map<String, String> COLLECTIONS = Map.of(
             "Service", "/api/v1/namespaces/%s/services",
             "ConfigMap", "/api/v1/namespaces/%s/configmaps",
-            "Deployment", "/apis/apps/v1/namespaces/%s/deployments");
+            "Deployment", "/apis/apps/v1/namespaces/%s/deployments",
+            "ValidatingAdmissionPolicy", AdmissionPolicies.POLICIES,
+            "ValidatingAdmissionPolicyBinding", AdmissionPolicies.BINDINGS);
     /** The kinds {@link #dump()} reports, in this order. */
     static final List<String> DUMPED_KINDS = List.of("ConfigMap", "Deployment", "Service");
 
@@ -113,13 +115,16 @@ final class ClusterServer implements AutoCloseable {
         String kind = object.path("kind").asText();
         String name = object.path("metadata").path("name").asText("");
         if (!kind.equals("Namespace") && !COLLECTIONS.containsKey(kind)) {
-            throw new IllegalArgumentException("cluster " + clusterId + ": the sandbox holds Namespace, Service, ConfigMap and Deployment objects, not '"
+            throw new IllegalArgumentException("cluster " + clusterId + ": the sandbox holds Namespace, Service, ConfigMap, Deployment,"
+                    + " ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding objects, not '"
                     + kind + "' (" + name + ")");
         }
         ObjectNode body = object.deepCopy();
         String path;
         if (kind.equals("Namespace")) {
             path = "/api/v1/namespaces";
+        } else if (!COLLECTIONS.get(kind).contains("%s")) {
+            path = COLLECTIONS.get(kind); // cluster-scoped
         } else {
             String namespace = body.path("metadata").path("namespace").asText("");
             if (namespace.isEmpty()) {

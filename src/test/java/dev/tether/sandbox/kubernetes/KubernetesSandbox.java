@@ -28,6 +28,7 @@ import java.util.UUID;
  * <li>fabric8's JSON merge patch appends to arrays and stores {@code null}s, and lets a patch or PUT of the object
  * rewrite (or drop) its status; the sandbox applies RFC 7386 and keeps status to the /status subresource.</li>
  * <li>A write that changes nothing keeps the resourceVersion.</li>
+ * <li>fabric8 ignores {@code limit}; the sandbox answers a list in chunks with a {@code continue} token.</li>
  * <li>Objects in a namespace that does not exist are accepted by fabric8; seeding creates the namespace first.</li>
  * </ul>
  * Not corrected (Tether must not depend on them):
@@ -35,7 +36,8 @@ import java.util.UUID;
  * <li>Server-side apply ({@code application/apply-patch+yaml}) and strategic merge patch answer 415: use JSON merge
  * patch (or JSON patch) through {@code PatchUtils.patch}.</li>
  * <li>Watch works only over WebSocket; an HTTP-streaming watch ({@code ?watch=true}) answers 400.</li>
- * <li>No validation, defaulting or admission: names are not checked, a Service gets no clusterIP, nodePorts or
+ * <li>No validation, defaulting or admission other than bound ValidatingAdmissionPolicies on Service create and update
+ * ({@link AdmissionPolicies}): names are not checked, a Service gets no clusterIP, nodePorts or
  * defaulted protocol, a Deployment no status, and no controller but the load-balancer one runs (pods never roll).</li>
  * <li>Authentication is not checked: any bearer token, or none, is accepted.</li>
  * <li>{@code metadata.generation} goes up on every write, resourceVersions are small integers, uids are sequential,
@@ -186,6 +188,21 @@ public final class KubernetesSandbox implements AutoCloseable {
 
     public synchronized Optional<ObjectNode> get(String clusterId, String kind, String namespace, String name) {
         return server(clusterId).get(kind, namespace, name);
+    }
+
+    /**
+     * A cluster user's client-java client (what kubectl or a deployment pipeline would send): its requests go through
+     * the API server like Tether's, admission included, but are not Tether's, so they are not in the call log.
+     */
+    public synchronized io.kubernetes.client.openapi.ApiClient userClient(String clusterId) {
+        try {
+            io.kubernetes.client.openapi.ApiClient c = io.kubernetes.client.util.Config.fromConfig(new java.io.StringReader(kubeconfig(clusterId, false)));
+            c.setHttpClient(c.getHttpClient().newBuilder().addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
+                    .header(LoggingDispatcher.INTERNAL_HEADER, LoggingDispatcher.INTERNAL_VALUE).build())).build());
+            return c;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The sandbox's own fabric8 client for a cluster (its calls are not logged): for tests that edit the world. */
