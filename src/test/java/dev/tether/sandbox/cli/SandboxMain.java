@@ -135,14 +135,14 @@ public final class SandboxMain {
         TetherConfig config = TetherConfig.defaults(new LinkedHashSet<>(world.subscriptions()));
         try (Sandbox sandbox = new Sandbox(world, new Sandbox.Options(o.lbDelay(), config))) {
             sandbox.deliverAll(events);
-            sandbox.runUntilIdle();
+            sandbox.settle();
             if (o.timer()) {
                 sandbox.timer();
-                sandbox.runUntilIdle();
+                sandbox.settle();
             }
             for (String h : o.http()) {
                 sandbox.http(h, null, java.util.Map.of("Accept", "application/json"));
-                sandbox.runUntilIdle();
+                sandbox.settle();
             }
             return sandbox.result();
         }
