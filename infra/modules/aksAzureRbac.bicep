@@ -16,7 +16,7 @@ resource role 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(resourceGroup().id, 'tether-aks-data-plane')
   properties: {
     roleName: 'Tether AKS data plane (${resourceGroup().name})'
-    description: 'Tether: Services, the coredns-custom ConfigMap and the coredns Deployment.'
+    description: 'Tether: Services, the coredns-custom ConfigMap and the coredns Deployment; reads CoreDNS pods and EndpointSlices (readiness).'
     type: 'CustomRole'
     permissions: [
       {
@@ -28,6 +28,8 @@ resource role 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
           'Microsoft.ContainerService/managedClusters/configmaps/write'
           'Microsoft.ContainerService/managedClusters/apps/deployments/read'
           'Microsoft.ContainerService/managedClusters/apps/deployments/write'
+          'Microsoft.ContainerService/managedClusters/pods/read'
+          'Microsoft.ContainerService/managedClusters/discovery.k8s.io/endpointslices/read'
         ]
       }
     ]

@@ -46,9 +46,9 @@ public final class ActivityFunctions {
         return Tether.get().activities().restartCorednsIfStale(input);
     }
 
-    @FunctionName(Steps.OBSERVE_DNS_IP)
-    public String observeDnsIp(@DurableActivityTrigger(name = "input") String input) {
-        return Tether.get().activities().observeDnsIp(input);
+    @FunctionName(Steps.OBSERVE_DNS_READINESS)
+    public String observeDnsReadiness(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().dnsReadiness().observeDnsReadiness(input);
     }
 
     @FunctionName(Steps.ENSURE_DNS_SETTING)

@@ -16,7 +16,7 @@ public final class Steps {
     public static final String ENSURE_DNS_SERVICE = "EnsureDnsService";
     public static final String ENSURE_COREDNS_OVERRIDE = "EnsureCorednsOverride";
     public static final String RESTART_COREDNS = "RestartCorednsIfStale";
-    public static final String OBSERVE_DNS_IP = "ObserveDnsIp";
+    public static final String OBSERVE_DNS_READINESS = "ObserveDnsReadiness";
     public static final String ENSURE_DNS_SETTING = "EnsureDnsSetting";
     public static final String SIGNAL_LINKED_SITES = "SignalLinkedSites";
     public static final String PLAN_SERVICES = "PlanServices";

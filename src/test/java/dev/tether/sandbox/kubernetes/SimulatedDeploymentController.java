@@ -193,7 +193,8 @@ final class SimulatedDeploymentController {
         d.path("spec").path("template").path("metadata").path("labels").fields().forEachRemaining(e -> labels.set(e.getKey(), e.getValue()));
         labels.put(TEMPLATE_HASH, hash);
         meta.putArray("ownerReferences").addObject().put("apiVersion", "apps/v1").put("kind", "ReplicaSet")
-                .put("name", d.path("metadata").path("name").asText() + "-" + hash).put("controller", true);
+                .put("name", d.path("metadata").path("name").asText() + "-" + hash).put("controller", true)
+                .put("uid", java.util.UUID.nameUUIDFromBytes((cluster.clusterId + "/" + namespace + "/" + hash).getBytes(StandardCharsets.UTF_8)).toString());
         pod.set("spec", d.path("spec").path("template").path("spec").deepCopy());
         ((ObjectNode) pod.get("spec")).put("nodeName", "aks-nodepool1-00000000-vmss000000");
         String ip = podIp(cluster);

@@ -64,7 +64,7 @@ final class SimulatedEndpointSliceController {
         ObjectNode meta = slice.putObject("metadata").put("name", sliceName(name)).put("namespace", namespace);
         meta.putObject("labels").put(SERVICE_NAME, name).put(MANAGED_BY, CONTROLLER);
         meta.putArray("ownerReferences").addObject().put("apiVersion", "v1").put("kind", "Service").put("name", name)
-                .put("controller", true).put("blockOwnerDeletion", true);
+                .put("uid", svc.path("metadata").path("uid").asText()).put("controller", true).put("blockOwnerDeletion", true);
         slice.put("addressType", "IPv4");
         ArrayNode endpoints = slice.putArray("endpoints");
         pods.stream().filter(p -> namespace.equals(p.path("metadata").path("namespace").asText()))
