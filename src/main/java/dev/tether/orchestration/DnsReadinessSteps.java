@@ -17,7 +17,7 @@ import java.util.Map;
  * check while it waits. When the wait fails, nothing more is written: the app keeps its old DNS server.
  */
 final class DnsReadinessSteps {
-    static final String RECOVER = "Recover: fix key " + dev.tether.plan.Conventions.OVERRIDE_KEY
+    static final String RECOVER = "fix key " + dev.tether.plan.Conventions.OVERRIDE_KEY
             + " (or the other *.override / *.server keys) of kube-system/coredns-custom (kubectl -n kube-system logs -l k8s-app=kube-dns"
             + " shows the error), run kubectl -n kube-system rollout undo deployment coredns, remove the annotation "
             + dev.tether.plan.Conventions.ANNOTATION_ROLLOUT_FAILED + " from deployment coredns, then rerun the link";
@@ -39,7 +39,7 @@ final class DnsReadinessSteps {
             long waited = Duration.between(started, ctx.getCurrentInstant()).toSeconds();
             if (r.failure() != null) {
                 throw new LinkFailedException("dns-ready: " + r.failure() + ". The app keeps its DNS server; nothing else was changed,"
-                        + " and Tether will not restart CoreDNS for this override again. " + RECOVER);
+                        + " and Tether will not restart CoreDNS for this override again. Recover: " + RECOVER);
             }
             if (r.ready()) {
                 report.add(StepResult.done("dns-ready", pinned ? Outcome.UPDATED : Outcome.UNCHANGED, "tether-dns " + r.ip()

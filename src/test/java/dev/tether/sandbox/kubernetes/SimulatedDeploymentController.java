@@ -31,7 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Deployment", "Progress Deadline Seconds" (default 600 s), and the Progressing reasons ReplicaSetUpdated,
  * NewReplicaSetAvailable and ProgressDeadlineExceeded.</li>
  * <li>Injected faults ({@link ControllerFaults.Rollout}): the new pod stays Pending forever, or its container
- * crash-loops (state waiting, reason CrashLoopBackOff, a restart count that grows); either way the rollout stays
+ * crash-loops (from its first crash, {@link #CRASH_AFTER} after it was created: state waiting, reason CrashLoopBackOff,
+ * a restart count that grows every {@link #CRASH_AFTER}); either way the rollout stays
  * unfinished and, once {@code progressDeadlineSeconds} have passed, the Progressing condition turns False with reason
  * ProgressDeadlineExceeded. The old pods keep serving the old configuration.</li>
  * <li>A pod reads the CoreDNS configuration (ConfigMap {@code coredns-custom}) when it starts, as AKS documents:
@@ -178,8 +179,12 @@ final class SimulatedDeploymentController {
 
     private void crashAgain(ClusterServer cluster, String namespace, ObjectNode d, Rollout r, Instant now) {
         String podName = podName(d, r.hash(), 0);
-        long restarts = Math.max(1, Duration.between(r.started(), now).dividedBy(CRASH_AFTER));
-        ObjectNode status = crashLoopStatus(podName, restarts, r.started());
+        long restarts = Duration.between(r.started(), now).dividedBy(CRASH_AFTER);
+        if (restarts == 0) {
+            return;
+        }
+        String image = d.path("spec").path("template").path("spec").path("containers").path(0).path("image").asText("");
+        ObjectNode status = crashLoopStatus(podName, image, restarts, r.started());
         cluster.patchStatus("Pod", namespace, podName, status);
     }
 
@@ -198,12 +203,13 @@ final class SimulatedDeploymentController {
         pod.set("spec", d.path("spec").path("template").path("spec").deepCopy());
         ((ObjectNode) pod.get("spec")).put("nodeName", "aks-nodepool1-00000000-vmss000000");
         String ip = podIp(cluster);
+        String image = d.path("spec").path("template").path("spec").path("containers").path(0).path("image").asText("");
         if (fault == ControllerFaults.Rollout.STUCK) {
-            pod.set("status", pendingStatus());
+            pod.set("status", pendingStatus(image));
         } else if (fault == ControllerFaults.Rollout.CRASH_LOOP) {
-            pod.set("status", crashLoopStatus(podName, 0, now).put("podIP", ip));
+            pod.set("status", pendingStatus(image).put("podIP", ip));
         } else {
-            pod.set("status", runningStatus(ip, now, ready));
+            pod.set("status", runningStatus(ip, image, now, ready));
         }
         cluster.delete("Pod", namespace, podName);
         cluster.create(pod);
@@ -232,29 +238,29 @@ final class SimulatedDeploymentController {
         return "10.244.0." + (n + 9);
     }
 
-    private static ObjectNode runningStatus(String ip, Instant now, boolean ready) {
+    private static ObjectNode runningStatus(String ip, String image, Instant now, boolean ready) {
         ObjectNode s = M.createObjectNode().put("phase", "Running").put("podIP", ip);
         s.putArray("podIPs").addObject().put("ip", ip);
         ArrayNode conditions = s.putArray("conditions");
         conditions.addObject().put("type", "Ready").put("status", ready ? "True" : "False");
         conditions.addObject().put("type", "ContainersReady").put("status", ready ? "True" : "False");
-        ObjectNode c = s.putArray("containerStatuses").addObject().put("name", "coredns").put("ready", ready).put("restartCount", 0);
+        ObjectNode c = s.putArray("containerStatuses").addObject().put("name", "coredns").put("image", image).put("imageID", "").put("ready", ready).put("restartCount", 0);
         c.putObject("state").putObject("running").put("startedAt", now.toString());
         return s;
     }
 
-    private static ObjectNode pendingStatus() {
+    private static ObjectNode pendingStatus(String image) {
         ObjectNode s = M.createObjectNode().put("phase", "Pending");
         s.putArray("conditions").addObject().put("type", "Ready").put("status", "False");
-        ObjectNode c = s.putArray("containerStatuses").addObject().put("name", "coredns").put("ready", false).put("restartCount", 0);
+        ObjectNode c = s.putArray("containerStatuses").addObject().put("name", "coredns").put("image", image).put("imageID", "").put("ready", false).put("restartCount", 0);
         c.putObject("state").putObject("waiting").put("reason", "ContainerCreating");
         return s;
     }
 
-    private static ObjectNode crashLoopStatus(String podName, long restarts, Instant started) {
+    private static ObjectNode crashLoopStatus(String podName, String image, long restarts, Instant started) {
         ObjectNode s = M.createObjectNode().put("phase", "Running");
         s.putArray("conditions").addObject().put("type", "Ready").put("status", "False");
-        ObjectNode c = s.putArray("containerStatuses").addObject().put("name", "coredns").put("ready", false).put("restartCount", restarts);
+        ObjectNode c = s.putArray("containerStatuses").addObject().put("name", "coredns").put("image", image).put("imageID", "").put("ready", false).put("restartCount", restarts);
         c.putObject("state").putObject("waiting").put("reason", "CrashLoopBackOff")
                 .put("message", "back-off 10s restarting failed container=coredns pod=" + podName);
         c.putObject("lastState").putObject("terminated").put("exitCode", 1).put("reason", "Error").put("startedAt", started.toString());
