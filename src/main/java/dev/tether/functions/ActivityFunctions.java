@@ -66,6 +66,11 @@ public final class ActivityFunctions {
         return Tether.get().serviceActivities().applyService(input);
     }
 
+    @FunctionName(Steps.OBSERVE_SERVICE_IPS)
+    public String observeServiceIps(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().serviceActivities().observeServiceIps(input);
+    }
+
     @FunctionName(Steps.DRIFT_DISCOVER)
     public String driftDiscover(@DurableActivityTrigger(name = "input") String input) {
         return Tether.get().driftActivities().discover(input);

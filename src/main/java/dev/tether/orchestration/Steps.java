@@ -27,6 +27,7 @@ public final class Steps {
     public static final String DRIFT_SCAN_ORCHESTRATION = "DriftScan";
     public static final String DRIFT_SCAN_INSTANCE = "tether-drift-scan";
     public static final String APPLY_SERVICE = "ApplyService";
+    public static final String OBSERVE_SERVICE_IPS = "ObserveServiceIps";
 
     public static final String LINK_SITE_ORCHESTRATION = "LinkSite";
     public static final String LINK_CLUSTER_ORCHESTRATION = "LinkCluster";
