@@ -42,7 +42,7 @@ public final class Tether {
         this.serviceActivities = new ServiceActivities(arm, clusters);
         this.driftActivities = new DriftActivities(arm, clusters, config);
         this.dnsReadiness = new dev.tether.activities.DnsReadinessActivities(clusters);
-        this.operatorApi = new OperatorApi(arm, activities, serviceActivities, config);
+        this.operatorApi = new OperatorApi(arm, activities, serviceActivities, config, clusters);
         this.intake = new EventIntake(arm, config);
     }
 
