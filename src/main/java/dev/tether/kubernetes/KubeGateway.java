@@ -98,16 +98,6 @@ public final class KubeGateway {
                 V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client));
     }
 
-    /** The Deployment's pod template annotations, or empty when the Deployment does not exist. */
-    public Optional<Map<String, String>> podTemplateAnnotations(String namespace, String name) {
-        return find("get Deployment " + namespace + "/" + name, () -> apps.readNamespacedDeployment(name, namespace).execute())
-                .map(d -> {
-                    var template = d.getSpec() == null ? null : d.getSpec().getTemplate();
-                    var meta = template == null ? null : template.getMetadata();
-                    return meta == null || meta.getAnnotations() == null ? Map.<String, String>of() : meta.getAnnotations();
-                });
-    }
-
     /** Changes pod template annotations, which rolls the Deployment (what {@code kubectl rollout restart} does). */
     public void patchPodTemplateAnnotations(String namespace, String name, Map<String, String> annotations) {
         Map<String, Object> patch = Map.of("spec", Map.of("template", Map.of("metadata", Map.of("annotations", annotations))));
