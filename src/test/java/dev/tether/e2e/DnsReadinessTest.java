@@ -76,6 +76,11 @@ class DnsReadinessTest {
         }
     }
 
+    /** The app's link instance (a drift scan may run beside it). */
+    static DurableDriver.InstanceView site(Sandbox s) {
+        return s.durable().instances().stream().filter(v -> v.name().equals("LinkSite")).findFirst().orElseThrow();
+    }
+
     static JsonNode step(JsonNode output, String name) {
         for (JsonNode st : output.path("steps")) {
             if (st.path("step").asText().equals(name)) {
@@ -97,7 +102,7 @@ class DnsReadinessTest {
             s.kubernetes().controllerFaults().rollout("kube-system/coredns", ControllerFaults.Rollout.CRASH_LOOP);
             s.deliverAll(DemoWorld.events());
             s.runUntilIdle();
-            DurableDriver.InstanceView v = s.durable().instances().get(0);
+            DurableDriver.InstanceView v = site(s);
             assertEquals("Failed", v.status());
             String pod = s.kubernetes().list(DemoWorld.CLUSTER_ID, "Pod").stream().map(p -> p.path("metadata").path("name").asText())
                     .filter(n -> n.endsWith("-a0")).sorted().findFirst().orElseThrow();
@@ -123,7 +128,7 @@ class DnsReadinessTest {
             int mark = s.calls().size();
             assertEquals(202, s.http("POST /api/links/rerun", "{\"resourceId\":\"" + DemoWorld.SITE_ID + "\"}", Map.of()).status());
             s.runUntilIdle();
-            assertEquals(first, s.durable().instances().get(0).failure());
+            assertEquals(first, site(s).failure());
             assertEquals(List.of(), s.calls().since(mark).stream().filter(CallLog.Call::isWrite).toList());
 
             // The drift timer does not restart CoreDNS into the same crash either (its repairs write nothing).
@@ -145,7 +150,7 @@ class DnsReadinessTest {
             assertEquals("coredns-restart: CoreDNS failed to roll out with this override before (annotation tether.dev/coredns-rollout-failed on"
                     + " deployment kube-system/coredns); Tether will not restart it again. Fix: correct the keys of kube-system/coredns-custom, then"
                     + " kubectl -n kube-system annotate deployment coredns tether.dev/coredns-rollout-failed- and rerun the link",
-                    s.durable().instances().get(0).failure());
+                    site(s).failure());
             assertEquals(List.of(), s.calls().since(mark).stream().filter(CallLog.Call::isWrite).toList());
 
             // Fixed (the crash cause is gone) and the marker removed: the rerun restarts CoreDNS once and links.
@@ -157,7 +162,7 @@ class DnsReadinessTest {
                     });
             assertEquals(202, s.http("POST /api/links/rerun", "{\"resourceId\":\"" + DemoWorld.SITE_ID + "\"}", Map.of()).status());
             s.runUntilIdle();
-            assertEquals("Completed", s.durable().instances().get(0).status(), s.durable().instances().get(0).failure());
+            assertEquals("Completed", site(s).status(), site(s).failure());
             assertEquals("10.0.1.4", new WorldView(s).appSettings(DemoWorld.SITE_ID).path("WEBSITE_DNS_SERVER").asText());
         }
     }
