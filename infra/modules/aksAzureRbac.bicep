@@ -18,7 +18,7 @@ resource role 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   properties: {
     // Custom role names are unique per tenant (Entra directory), and resource group names repeat across subscriptions.
     roleName: 'Tether AKS data plane (${resourceGroup().name}, ${uniqueString(resourceGroup().id)})'
-    description: 'Tether: Services, the coredns-custom ConfigMap and the coredns Deployment.'
+    description: 'Tether: Services, the coredns-custom ConfigMap and the coredns Deployment; reads CoreDNS pods and EndpointSlices (readiness).'
     type: 'CustomRole'
     permissions: [
       {
@@ -30,6 +30,8 @@ resource role 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
           'Microsoft.ContainerService/managedClusters/configmaps/write'
           'Microsoft.ContainerService/managedClusters/apps/deployments/read'
           'Microsoft.ContainerService/managedClusters/apps/deployments/write'
+          'Microsoft.ContainerService/managedClusters/pods/read'
+          'Microsoft.ContainerService/managedClusters/discovery.k8s.io/endpointslices/read'
         ]
       }
     ]

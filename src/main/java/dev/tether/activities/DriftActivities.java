@@ -98,9 +98,14 @@ public final class DriftActivities {
             KubeGateway kube = clusters.gateway(check.clusterId());
             Optional<ServiceView> dns = kube.service(Conventions.KUBE_SYSTEM, Conventions.DNS_SERVICE);
             Optional<Map<String, String>> custom = kube.configMapData(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM);
-            Optional<Map<String, String>> template = kube.podTemplateAnnotations(Conventions.KUBE_SYSTEM, Conventions.COREDNS_DEPLOYMENT);
+            Optional<dev.tether.plan.DeploymentFacts> coredns = kube.deployment(Conventions.KUBE_SYSTEM, Conventions.COREDNS_DEPLOYMENT);
             List<String> reasons = DriftPlanner.cluster(dns.map(ServiceView::shape).orElse(null), dns.map(ServiceView::ingressIp).orElse(null),
-                    custom.orElse(null), check.domain(), template.orElse(null));
+                    custom.orElse(null), check.domain(), coredns.map(dev.tether.plan.DeploymentFacts::templateAnnotations).orElse(null));
+            String failedOn = coredns.map(d -> d.annotations().get(Conventions.ANNOTATION_ROLLOUT_FAILED)).orElse(null);
+            if (dev.tether.plan.CorednsPlan.hash(dev.tether.plan.CorednsPlan.overrideFor(check.domain())).equals(failedOn)) {
+                // CoreDNS crashed on this override before: a repair would only restart it into the same crash.
+                reasons = reasons.stream().filter(r -> !r.startsWith("CoreDNS was not restarted")).toList();
+            }
             String ip = dns.map(ServiceView::ingressIp).orElse(null);
             List<ServiceFacts> services = kube.services().stream().map(ServiceView::facts).toList();
             List<String> exposed = DriftPlanner.services(services, check.policy());

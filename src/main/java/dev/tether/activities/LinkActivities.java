@@ -11,7 +11,6 @@ import dev.tether.kubernetes.ClusterConnector;
 import dev.tether.kubernetes.KubeGateway;
 import dev.tether.kubernetes.ServiceView;
 import dev.tether.orchestration.ClusterLinkPlan;
-import dev.tether.orchestration.DnsIp;
 import dev.tether.orchestration.LinkRequest;
 import dev.tether.orchestration.Messages;
 import dev.tether.orchestration.StepResult;
@@ -321,12 +320,12 @@ public final class LinkActivities {
         return step("coredns-restart", () -> {
             KubeGateway kube = clusters.gateway(request.clusterId());
             String hash = CorednsPlan.hash(CorednsPlan.overrideFor(request.domain()));
-            Optional<Map<String, String>> annotations = kube.podTemplateAnnotations(Conventions.KUBE_SYSTEM, Conventions.COREDNS_DEPLOYMENT);
-            if (annotations.isEmpty()) {
+            Optional<dev.tether.plan.DeploymentFacts> coredns = kube.deployment(Conventions.KUBE_SYSTEM, Conventions.COREDNS_DEPLOYMENT);
+            if (coredns.isEmpty()) {
                 return StepResult.refused("coredns-restart", "deployment kube-system/" + Conventions.COREDNS_DEPLOYMENT
                         + " was not found; is this an AKS cluster with its CoreDNS add-on?");
             }
-            if (hash.equals(annotations.get().get(Conventions.ANNOTATION_OVERRIDE_HASH))) {
+            if (hash.equals(coredns.get().templateAnnotations().get(Conventions.ANNOTATION_OVERRIDE_HASH))) {
                 return StepResult.done("coredns-restart", Outcome.UNCHANGED, "CoreDNS already runs this override");
             }
             // A restart loads every key as it is now: Tether must never be the one that turns a dormant bad key (written
@@ -336,38 +335,16 @@ public final class LinkActivities {
             if (!bad.isEmpty()) {
                 return StepResult.refused("coredns-restart", "CoreDNS was not restarted: " + bad.get(0).describe());
             }
+            if (hash.equals(coredns.get().annotations().get(Conventions.ANNOTATION_ROLLOUT_FAILED))) {
+                return StepResult.refused("coredns-restart", "CoreDNS failed to roll out with this override before (annotation "
+                        + Conventions.ANNOTATION_ROLLOUT_FAILED + " on deployment kube-system/coredns); Tether will not restart it again."
+                        + " Fix: correct the keys of kube-system/coredns-custom, then kubectl -n kube-system annotate deployment coredns "
+                        + Conventions.ANNOTATION_ROLLOUT_FAILED + "- and rerun the link");
+            }
             kube.patchPodTemplateAnnotations(Conventions.KUBE_SYSTEM, Conventions.COREDNS_DEPLOYMENT,
                     Map.of(Conventions.ANNOTATION_RESTARTED_AT, request.at(), Conventions.ANNOTATION_OVERRIDE_HASH, hash));
             return StepResult.done("coredns-restart", Outcome.UPDATED, "rolling restart of CoreDNS to load the override");
         });
-    }
-
-    public String observeDnsIp(String input) {
-        String clusterId = Json.read(input, String.class);
-        try {
-            KubeGateway kube = clusters.gateway(clusterId);
-            Optional<ServiceView> svc = kube.service(Conventions.KUBE_SYSTEM, Conventions.DNS_SERVICE);
-            if (svc.isEmpty()) {
-                return Json.write(new DnsIp(null, false, null, "kube-system/" + Conventions.DNS_SERVICE
-                        + " was deleted while Tether waited for its IP; rerun the link to recreate it"));
-            }
-            String ip = svc.get().ingressIp();
-            String pinned = svc.get().shape().annotations().get(Conventions.ANNOTATION_LB_IPV4);
-            if (ip == null) {
-                return Json.write(new DnsIp(null, false, "the load balancer IP is still pending", null));
-            }
-            if (pinned != null && !pinned.equals(ip)) {
-                return Json.write(new DnsIp(null, false, "the IP " + ip + " differs from the pinned " + pinned + "; the load balancer is being updated", null));
-            }
-            if (pinned == null) {
-                kube.patchService(Conventions.KUBE_SYSTEM, Conventions.DNS_SERVICE,
-                        Map.of("metadata", Map.of("annotations", Map.of(Conventions.ANNOTATION_LB_IPV4, ip))));
-                return Json.write(new DnsIp(ip, true, null, null));
-            }
-            return Json.write(new DnsIp(ip, false, null, null));
-        } catch (RejectedException e) {
-            return Json.write(new DnsIp(null, false, null, e.getMessage()));
-        }
     }
 
     // ---- fan-out ----

@@ -20,6 +20,7 @@ import dev.tether.plan.Outcome;
 import dev.tether.plan.ResourceId;
 import dev.tether.plan.ServiceDecision;
 import dev.tether.plan.ServiceExposurePlanner;
+import dev.tether.plan.ServiceIp;
 import dev.tether.plan.SubnetState;
 import dev.tether.plan.Tags;
 import dev.tether.plan.VnetState;
@@ -156,6 +157,65 @@ public final class ServiceActivities {
         Map<String, Object> labels = (Map<String, Object>) meta.getOrDefault("labels", Map.of());
         return new ExposureGuardPlan.Observed(Conventions.MANAGED_BY_TETHER.equals(labels == null ? null : labels.get(Conventions.LABEL_MANAGED_BY)),
                 (Map<String, Object>) object.getOrDefault("spec", Map.of()));
+    }
+
+    /**
+     * One check of Services Tether made internal: one list of the cluster's Services; on the first check also the
+     * cluster and its VNet (ARM), to know the subnet each Service's IP must come from and the zone of its name.
+     */
+    public String observeServiceIps(String input) {
+        dev.tether.orchestration.ServiceIps.Check check = Json.read(input, dev.tether.orchestration.ServiceIps.Check.class);
+        try {
+            Map<String, String> subnets = check.subnets();
+            String domain = check.domain();
+            List<ServiceView> all = clusters.gateway(check.clusterId()).services();
+            if (subnets == null) {
+                ClusterState cluster = arm.cluster(ResourceId.parse(check.clusterId())).orElseThrow(() -> new RejectedException("GONE",
+                        "cluster " + check.clusterId() + " no longer exists"));
+                domain = Tags.domain(cluster.tags(), Tags.link(cluster.tags()).orElseThrow(() -> new RejectedException("NOT_LINKED",
+                        "cluster " + cluster.name() + " has no " + Conventions.TAG_LINK + " tag any more")));
+                Map<String, String> cidrs = subnetCidrs(cluster);
+                subnets = new java.util.LinkedHashMap<>();
+                for (ServiceView v : all) {
+                    if (check.services().contains(v.namespace() + "/" + v.name())) {
+                        String named = v.shape().annotations().get(Conventions.ANNOTATION_INTERNAL_SUBNET);
+                        String cidr = named != null ? cidrs.get(named.toLowerCase(java.util.Locale.ROOT)) : cidrs.get("");
+                        subnets.put(v.namespace() + "/" + v.name(), cidr == null ? "" : cidr);
+                    }
+                }
+            }
+            Map<String, String> expected = subnets;
+            String zone = domain;
+            List<ServiceIp> ips = all.stream()
+                    .filter(v -> check.services().contains(v.namespace() + "/" + v.name()))
+                    .map(v -> ServiceIp.judge(v.facts(), zone, emptyToNull(expected.get(v.namespace() + "/" + v.name()))))
+                    .toList();
+            return Json.write(new dev.tether.orchestration.ServiceIps.Observed(domain, subnets, ips, null));
+        } catch (RejectedException | InvalidInputException e) {
+            return Json.write(new dev.tether.orchestration.ServiceIps.Observed(null, null, List.of(), e.getMessage()));
+        }
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** Subnet name (lower case) to CIDR in the cluster's VNet, and "" to the node subnet's CIDR; empty when AKS manages the VNet. */
+    private Map<String, String> subnetCidrs(ClusterState cluster) {
+        Map<String, String> out = new java.util.HashMap<>();
+        if (cluster.nodeSubnetIds().isEmpty()) {
+            return out;
+        }
+        ResourceId node = ResourceId.parse(cluster.nodeSubnetIds().get(0));
+        arm.vnet(node.parent().toString()).ifPresent(v -> v.subnets().forEach(sn -> {
+            if (!sn.addressPrefixes().isEmpty()) {
+                out.put(sn.name().toLowerCase(java.util.Locale.ROOT), sn.addressPrefixes().get(0));
+                if (sn.name().equalsIgnoreCase(node.name())) {
+                    out.put("", sn.addressPrefixes().get(0));
+                }
+            }
+        }));
+        return out;
     }
 
     /** Re-observes one Service and applies what its plan says, if anything still differs. */

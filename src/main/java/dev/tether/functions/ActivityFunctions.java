@@ -46,9 +46,9 @@ public final class ActivityFunctions {
         return Tether.get().activities().restartCorednsIfStale(input);
     }
 
-    @FunctionName(Steps.OBSERVE_DNS_IP)
-    public String observeDnsIp(@DurableActivityTrigger(name = "input") String input) {
-        return Tether.get().activities().observeDnsIp(input);
+    @FunctionName(Steps.OBSERVE_DNS_READINESS)
+    public String observeDnsReadiness(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().dnsReadiness().observeDnsReadiness(input);
     }
 
     @FunctionName(Steps.ENSURE_DNS_SETTING)
@@ -69,6 +69,11 @@ public final class ActivityFunctions {
     @FunctionName(Steps.ENSURE_EXPOSURE_GUARD)
     public String ensureExposureGuard(@DurableActivityTrigger(name = "input") String input) {
         return Tether.get().serviceActivities().ensureExposureGuard(input);
+    }
+
+    @FunctionName(Steps.OBSERVE_SERVICE_IPS)
+    public String observeServiceIps(@DurableActivityTrigger(name = "input") String input) {
+        return Tether.get().serviceActivities().observeServiceIps(input);
     }
 
     @FunctionName(Steps.DRIFT_DISCOVER)

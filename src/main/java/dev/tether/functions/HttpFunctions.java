@@ -74,7 +74,18 @@ public final class HttpFunctions {
             ExecutionContext context) {
         return handle(request, context, () -> {
             try (DurableTaskClient client = durable.getClient()) {
-                return json(request, HttpStatus.OK, api().status(request.getQueryParameters().get("link"), client));
+                ObjectNode status = api().status(request.getQueryParameters().get("link"), client);
+                String accept = header(request, "Accept");
+                if (accept != null && accept.contains("text/html")) {
+                    return request.createResponseBuilder(HttpStatus.OK).header("Content-Type", "text/html; charset=utf-8")
+                            .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+                            .body(dev.tether.operator.StatusPage.render(status)).build();
+                }
+                if (accept != null && accept.contains("text/plain")) {
+                    return request.createResponseBuilder(HttpStatus.OK).header("Content-Type", "text/plain; charset=utf-8")
+                            .body(dev.tether.operator.StatusPage.text(status)).build();
+                }
+                return json(request, HttpStatus.OK, status);
             }
         });
     }

@@ -29,6 +29,7 @@ public final class Tether {
     private final LinkActivities activities;
     private final ServiceActivities serviceActivities;
     private final DriftActivities driftActivities;
+    private final dev.tether.activities.DnsReadinessActivities dnsReadiness;
     private final OperatorApi operatorApi;
     private final EventIntake intake;
 
@@ -40,7 +41,8 @@ public final class Tether {
         this.activities = new LinkActivities(arm, clusters, config);
         this.serviceActivities = new ServiceActivities(arm, clusters);
         this.driftActivities = new DriftActivities(arm, clusters, config);
-        this.operatorApi = new OperatorApi(arm, activities, serviceActivities, config);
+        this.dnsReadiness = new dev.tether.activities.DnsReadinessActivities(clusters);
+        this.operatorApi = new OperatorApi(arm, activities, serviceActivities, config, clusters);
         this.intake = new EventIntake(arm, config);
     }
 
@@ -77,6 +79,10 @@ public final class Tether {
 
     public ServiceActivities serviceActivities() {
         return serviceActivities;
+    }
+
+    public dev.tether.activities.DnsReadinessActivities dnsReadiness() {
+        return dnsReadiness;
     }
 
     public DriftActivities driftActivities() {

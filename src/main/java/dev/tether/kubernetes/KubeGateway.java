@@ -3,6 +3,8 @@ package dev.tether.kubernetes;
 import com.google.gson.Gson;
 import dev.tether.errors.RejectedException;
 import dev.tether.errors.TransientException;
+import dev.tether.plan.DeploymentFacts;
+import dev.tether.plan.DnsReadiness;
 import dev.tether.plan.ServiceShape;
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.custom.V1Patch;
@@ -11,6 +13,7 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.apis.DiscoveryV1Api;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1LoadBalancerIngress;
@@ -31,7 +34,7 @@ import java.util.Optional;
 
 /**
  * The Kubernetes calls Tether makes in one cluster: get, create and JSON-merge-patch of Services, ConfigMaps and the
- * CoreDNS Deployment. Merge patches touch only the keys Tether owns, so other keys survive concurrent edits.
+ * CoreDNS Deployment; reads of the EndpointSlices of tether-dns and the CoreDNS pods (readiness). Merge patches touch only the keys Tether owns, so other keys survive concurrent edits.
  */
 public final class KubeGateway {
     /** serializeNulls: a JSON merge patch removes a key with an explicit null (RFC 7386); Gson drops nulls otherwise. */
@@ -41,6 +44,7 @@ public final class KubeGateway {
     private final CoreV1Api core;
     private final AppsV1Api apps;
     private final AdmissionregistrationV1Api admission;
+    private final DiscoveryV1Api discovery;
     private final String clusterId;
 
     KubeGateway(ApiClient client, String clusterId) {
@@ -48,6 +52,7 @@ public final class KubeGateway {
         this.core = new CoreV1Api(client);
         this.apps = new AppsV1Api(client);
         this.admission = new AdmissionregistrationV1Api(client);
+        this.discovery = new DiscoveryV1Api(client);
         this.clusterId = clusterId;
     }
 
@@ -185,22 +190,69 @@ public final class KubeGateway {
                 V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client));
     }
 
-    /** The Deployment's pod template annotations, or empty when the Deployment does not exist. */
-    public Optional<Map<String, String>> podTemplateAnnotations(String namespace, String name) {
-        return find("get Deployment " + namespace + "/" + name, () -> apps.readNamespacedDeployment(name, namespace).execute())
-                .map(d -> {
-                    var template = d.getSpec() == null ? null : d.getSpec().getTemplate();
-                    var meta = template == null ? null : template.getMetadata();
-                    return meta == null || meta.getAnnotations() == null ? Map.<String, String>of() : meta.getAnnotations();
-                });
-    }
-
     /** Changes pod template annotations, which rolls the Deployment (what {@code kubectl rollout restart} does). */
     public void patchPodTemplateAnnotations(String namespace, String name, Map<String, String> annotations) {
         Map<String, Object> patch = Map.of("spec", Map.of("template", Map.of("metadata", Map.of("annotations", annotations))));
         call("patch Deployment " + namespace + "/" + name, () -> PatchUtils.patch(V1Deployment.class,
                 () -> apps.patchNamespacedDeployment(name, namespace, new V1Patch(GSON.toJson(patch))).buildCall(null),
                 V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client));
+    }
+
+    /** The Deployment as {@code kubectl rollout status} reads it, or empty when it does not exist. */
+    public Optional<DeploymentFacts> deployment(String namespace, String name) {
+        return find("get Deployment " + namespace + "/" + name, () -> apps.readNamespacedDeployment(name, namespace).execute()).map(d -> {
+            V1ObjectMeta meta = d.getMetadata() == null ? new V1ObjectMeta() : d.getMetadata();
+            var status = d.getStatus() == null ? new io.kubernetes.client.openapi.models.V1DeploymentStatus() : d.getStatus();
+            String reason = status.getConditions() == null ? null : status.getConditions().stream()
+                    .filter(c -> "Progressing".equals(c.getType())).map(c -> c.getReason()).findFirst().orElse(null);
+            int specReplicas = d.getSpec() == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+            return new DeploymentFacts(name, meta.getGeneration() == null ? 0 : meta.getGeneration(),
+                    status.getObservedGeneration() == null ? 0 : status.getObservedGeneration(), specReplicas,
+                    zero(status.getReplicas()), zero(status.getUpdatedReplicas()), zero(status.getAvailableReplicas()), reason,
+                    nonNull(meta.getAnnotations()), d.getSpec() == null || d.getSpec().getTemplate() == null
+                            || d.getSpec().getTemplate().getMetadata() == null ? Map.of() : nonNull(d.getSpec().getTemplate().getMetadata().getAnnotations()));
+        });
+    }
+
+    /** Sets annotations on the Deployment object itself (not its pod template, so nothing rolls). */
+    public void patchDeploymentAnnotations(String namespace, String name, Map<String, String> annotations) {
+        Map<String, Object> patch = Map.of("metadata", Map.of("annotations", annotations));
+        call("patch Deployment " + namespace + "/" + name, () -> PatchUtils.patch(V1Deployment.class,
+                () -> apps.patchNamespacedDeployment(name, namespace, new V1Patch(GSON.toJson(patch))).buildCall(null),
+                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client));
+    }
+
+    /** The EndpointSlices of a Service (one list call, by the {@code kubernetes.io/service-name} label). */
+    public List<DnsReadiness.Slice> endpointSlices(String namespace, String service) {
+        return call("list EndpointSlices of " + namespace + "/" + service, () -> discovery.listNamespacedEndpointSlice(namespace)
+                .labelSelector("kubernetes.io/service-name=" + service).execute()).getItems().stream().map(slice -> {
+                    List<String> ports = slice.getPorts() == null ? List.of() : slice.getPorts().stream()
+                            .map(p -> p.getPort() + "/" + (p.getProtocol() == null ? "TCP" : p.getProtocol())).toList();
+                    int ready = slice.getEndpoints() == null ? 0 : (int) slice.getEndpoints().stream()
+                            .filter(e -> e.getConditions() == null || e.getConditions().getReady() == null || e.getConditions().getReady())
+                            .count();
+                    return new DnsReadiness.Slice(ports, ready);
+                }).toList();
+    }
+
+    /**
+     * Pods matching the selector whose containers wait for a reason other than starting (CrashLoopBackOff,
+     * ImagePullBackOff, ...): "pod NAME: REASON (N restarts)". One list call.
+     */
+    public List<String> podProblems(String namespace, String labelSelector) {
+        return call("list Pods " + labelSelector + " in " + namespace, () -> core.listNamespacedPod(namespace).labelSelector(labelSelector).execute())
+                .getItems().stream().flatMap(p -> (p.getStatus() == null || p.getStatus().getContainerStatuses() == null
+                        ? List.<io.kubernetes.client.openapi.models.V1ContainerStatus>of() : p.getStatus().getContainerStatuses()).stream()
+                        .filter(c -> c.getState() != null && c.getState().getWaiting() != null
+                                && !"ContainerCreating".equals(c.getState().getWaiting().getReason())
+                                && !"PodInitializing".equals(c.getState().getWaiting().getReason()))
+                        .map(c -> "pod " + p.getMetadata().getName() + ": " + c.getState().getWaiting().getReason()
+                                + " (" + zero(c.getRestartCount()) + " restarts)"))
+                .sorted().toList();
+    }
+
+    private static int zero(Integer i) {
+        return i == null ? 0 : i;
     }
 
     static ServiceView toView(V1Service s) {

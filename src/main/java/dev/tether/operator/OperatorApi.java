@@ -43,12 +43,15 @@ public final class OperatorApi {
     private final LinkActivities links;
     private final ServiceActivities services;
     private final TetherConfig config;
+    private final ClusterView clusterView;
 
-    public OperatorApi(ArmGateway arm, LinkActivities links, ServiceActivities services, TetherConfig config) {
+    public OperatorApi(ArmGateway arm, LinkActivities links, ServiceActivities services, TetherConfig config,
+                       dev.tether.kubernetes.ClusterConnector clusters) {
         this.arm = arm;
         this.links = links;
         this.services = services;
         this.config = config;
+        this.clusterView = new ClusterView(arm, clusters, config.altDnsServer());
     }
 
     /** A request names one resource or one link. */
@@ -122,7 +125,7 @@ public final class OperatorApi {
             } else {
                 ObjectNode p = plans.addObject();
                 p.put("resourceId", id.toString()).put("kind", "site");
-                p.set("site", Json.mapper().valueToTree(links.observeSite(id.toString())));
+                p.set("site", Json.mapper().valueToTree(clusterView.converged(links.observeSite(id.toString()))));
             }
         }
         return out;
@@ -205,6 +208,16 @@ public final class OperatorApi {
             OrchestrationMetadata m = client.getInstanceMetadata(instanceId, true);
             ObjectNode entry = ((ArrayNode) l.get(item.isCluster() ? "clusters" : "apps")).addObject();
             entry.put("resourceId", item.id());
+            if (!item.isCluster() && item.subnetId() != null) {
+                entry.put("subnetId", item.subnetId());
+            }
+            if (item.isCluster()) {
+                try {
+                    entry.put("domain", Tags.domain(item.tags(), link.get()));
+                } catch (InvalidInputException e) {
+                    entry.put("domain", link.get() + ".internal");
+                }
+            }
             Map<String, String> state = state(m, drift.get(item.id()));
             state.forEach(entry::put);
             if (state.containsKey("dnsIp") && item.isCluster()) {
@@ -215,6 +228,7 @@ public final class OperatorApi {
                         .put("lastUpdatedAt", m.getLastUpdatedAt().toString());
             }
         }
+        byLink.values().forEach(this::clusterTruth);
         ArrayNode linksOut = out.putArray("links");
         byLink.values().forEach(linksOut::add);
         // Near misses: an app and a cluster whose link values differ only in letter case or whitespace are not linked.
@@ -224,6 +238,42 @@ public final class OperatorApi {
                 .forEach(n -> nearMisses.addObject().put("appId", n.appId()).put("appValue", n.appValue())
                         .put("clusterId", n.clusterId()).put("clusterValue", n.clusterValue()).put("message", n.message()));
         return out;
+    }
+
+    /**
+     * Each cluster of a link as it is now (live reads: its DNS IP, readiness and managed Services). A cluster linked
+     * through its apps' passes (no cluster pass of its own, or an older one) shows as linked when they are.
+     */
+    private void clusterTruth(ObjectNode link) {
+        String linkedApp = null;
+        String appDns = null;
+        for (JsonNode app : link.path("apps")) {
+            if ("linked".equals(app.path("state").asText()) && app.hasNonNull("dnsIp")) {
+                linkedApp = app.path("resourceId").asText();
+                appDns = app.path("dnsIp").asText();
+            }
+        }
+        for (JsonNode c : link.path("clusters")) {
+            ObjectNode cluster = (ObjectNode) c;
+            String domain = cluster.path("domain").asText();
+            ObjectNode live = clusterView.read(cluster.path("resourceId").asText(), domain);
+            if (live.hasNonNull("dnsIp")) {
+                cluster.put("dnsIp", live.get("dnsIp").asText());
+                link.put("dnsIp", live.get("dnsIp").asText());
+            }
+            cluster.set("ready", live.get("ready"));
+            cluster.set("readiness", live.get("readiness"));
+            cluster.set("services", live.get("services"));
+            if (live.has("error")) {
+                cluster.put("error", live.get("error").asText());
+            }
+            String state = cluster.path("state").asText();
+            if (linkedApp != null && (state.equals("unknown") || state.equals("not_tagged")) && appDns.equals(live.path("dnsIp").asText(null))) {
+                cluster.put("state", "linked");
+                cluster.put("reason", "cluster DNS " + appDns + " (zone " + domain + ") serves " + linkedApp.substring(linkedApp.lastIndexOf('/') + 1)
+                        + (live.path("ready").asBoolean() ? "; ready" : "; not ready: see readiness"));
+            }
+        }
     }
 
     private static Map<String, String> state(OrchestrationMetadata m, List<String> drift) {

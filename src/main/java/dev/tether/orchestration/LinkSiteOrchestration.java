@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * Links one App Service or slot to the cluster carrying its link name. Sequencing only: every step is an idempotent
- * activity that observes before it writes. Order matters for safety: the app's DNS setting is written only after the
- * cluster's DNS answers on a known IP.
+ * activity that observes before it writes. Order matters for safety: the cluster DNS is made ready (and proven to
+ * answer) before anything of the app changes, and the app's DNS setting is written last.
  */
 public final class LinkSiteOrchestration implements OrchestratorFunction<LinkResult> {
 
@@ -36,6 +36,10 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
             }
         }
 
+        // The cluster DNS first: when it does not become ready, the link fails before anything of the app is changed.
+        steps.status(Map.of("step", "cluster-dns", "clusterId", plan.clusterId()));
+        String ip = ClusterDnsSteps.ensure(ctx, steps, request.options(), plan.clusterId(), plan.domain(), report);
+
         steps.status(Map.of("step", "integrating", "subnet", plan.subnet().subnetId()));
         // What the plan observed as already in place costs no second read; anything to change is re-observed by its step.
         report.add(plan.subnet().action() == Outcome.UNCHANGED
@@ -44,9 +48,6 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
         report.add(plan.actionOf("site") == Outcome.UNCHANGED
                 ? StepResult.done("site", Outcome.UNCHANGED, "joined to " + plan.subnet().name() + "; " + plan.routeAll().reason())
                 : steps.ensure(Steps.JOIN_SUBNET, new Messages.JoinSubnet(plan.siteId(), plan.subnet().subnetId(), plan.turnsRouteAllOn())));
-
-        steps.status(Map.of("step", "cluster-dns", "clusterId", plan.clusterId()));
-        String ip = ClusterDnsSteps.ensure(ctx, steps, request.options(), plan.clusterId(), plan.domain(), report);
 
         steps.status(Map.of("step", "app-settings", "dnsIp", ip));
         report.add(steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip,

@@ -6,6 +6,7 @@ import dev.tether.durable.Json;
 import dev.tether.plan.ClusterPolicy;
 import dev.tether.plan.Outcome;
 import dev.tether.plan.ServiceDecision;
+import dev.tether.plan.ServiceIp;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,55 @@ final class ServiceSteps {
                 report.add(Json.read(json, StepResult.class));
             }
         }
+        List<String> watched = plan.decisions().stream().filter(d -> d.error() == null && d.action() != null)
+                .map(ServiceDecision::service).toList();
+        if (plan.policy() != ClusterPolicy.AUDIT && !watched.isEmpty()) {
+            awaitInternalIps(ctx, steps, request, watched, report);
+        }
         return plan;
+    }
+
+    /**
+     * Waits (durable timers, within TETHER_DNS_WAIT_TIMEOUT) until every managed Service has an internal IP in the subnet
+     * it must come from, and reports each with the name linked apps use. Fails the reconcile when one never gets it.
+     */
+    private static void awaitInternalIps(TaskOrchestrationContext ctx, Steps steps, ServicesRequest request, List<String> services,
+                                         List<StepResult> report) {
+        java.time.Instant started = ctx.getCurrentInstant();
+        java.time.Instant deadline = started.plusSeconds(request.options().dnsWaitSeconds());
+        java.time.Duration poll = java.time.Duration.ofSeconds(Math.max(1, request.options().dnsPollSeconds()));
+        Map<String, String> subnets = null;
+        String domain = null;
+        int checks = 0;
+        while (true) {
+            ServiceIps.Observed o = steps.call(Steps.OBSERVE_SERVICE_IPS, new ServiceIps.Check(request.clusterId(), services, subnets, domain),
+                    ServiceIps.Observed.class);
+            checks++;
+            if (o.error() != null) {
+                throw new LinkFailedException("service-ips: " + o.error());
+            }
+            subnets = o.subnets();
+            domain = o.domain();
+            List<ServiceIp> pending = o.services().stream().filter(s -> !ServiceIp.INTERNAL.equals(s.state())).toList();
+            if (pending.isEmpty()) {
+                for (ServiceIp s : o.services()) {
+                    report.add(StepResult.done("service-ip " + s.service(), Outcome.UNCHANGED, s.detail()
+                            + (s.expectedSubnet() == null ? "" : " (in " + s.expectedSubnet() + ")")));
+                }
+                return;
+            }
+            java.time.Instant now = ctx.getCurrentInstant();
+            if (!now.isBefore(deadline)) {
+                throw new LinkFailedException("service-ips: no internal IP within " + request.options().dnsWaitSeconds() + "s for "
+                        + String.join("; ", pending.stream().map(s -> s.service() + " (" + s.detail()
+                        + (s.expectedSubnet() == null ? "" : ", expected from " + s.expectedSubnet()) + ")").toList())
+                        + ". Fix: see kubectl describe service for the load balancer's events (a full subnet, or an"
+                        + " azure-load-balancer-internal-subnet annotation naming a bad subnet), fix it, then rerun the link");
+            }
+            steps.status(Map.of("step", "waiting-for-service-ips", "clusterId", request.clusterId(), "checks", checks,
+                    "pending", pending.stream().map(s -> s.name() + ": " + s.detail()).toList(), "deadline", deadline.toString()));
+            java.time.Duration remaining = java.time.Duration.between(now, deadline);
+            ctx.createTimer(remaining.compareTo(poll) < 0 ? remaining : poll).await();
+        }
     }
 }

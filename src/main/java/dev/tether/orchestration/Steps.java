@@ -16,7 +16,7 @@ public final class Steps {
     public static final String ENSURE_DNS_SERVICE = "EnsureDnsService";
     public static final String ENSURE_COREDNS_OVERRIDE = "EnsureCorednsOverride";
     public static final String RESTART_COREDNS = "RestartCorednsIfStale";
-    public static final String OBSERVE_DNS_IP = "ObserveDnsIp";
+    public static final String OBSERVE_DNS_READINESS = "ObserveDnsReadiness";
     public static final String ENSURE_DNS_SETTING = "EnsureDnsSetting";
     public static final String SIGNAL_LINKED_SITES = "SignalLinkedSites";
     public static final String PLAN_SERVICES = "PlanServices";
@@ -28,6 +28,7 @@ public final class Steps {
     public static final String DRIFT_SCAN_INSTANCE = "tether-drift-scan";
     public static final String APPLY_SERVICE = "ApplyService";
     public static final String ENSURE_EXPOSURE_GUARD = "EnsureExposureGuard";
+    public static final String OBSERVE_SERVICE_IPS = "ObserveServiceIps";
 
     public static final String LINK_SITE_ORCHESTRATION = "LinkSite";
     public static final String LINK_CLUSTER_ORCHESTRATION = "LinkCluster";

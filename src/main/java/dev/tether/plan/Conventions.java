@@ -57,6 +57,11 @@ public final class Conventions {
     public static final String TYPE_PUBLIC_IP = "Microsoft.Network/publicIPAddresses";
     public static final String TYPE_LOAD_BALANCER = "Microsoft.Network/loadBalancers";
     public static final String ANNOTATION_LB_IPV4 = "service.beta.kubernetes.io/azure-load-balancer-ipv4";
+    /**
+     * On the CoreDNS Deployment (not its pod template): the override hash whose rollout crashed or passed its progress
+     * deadline. Tether does not restart CoreDNS for that override again until someone removes it.
+     */
+    public static final String ANNOTATION_ROLLOUT_FAILED = "tether.dev/coredns-rollout-failed";
     public static final String ANNOTATION_RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
     /** On the CoreDNS pod template: hash of the override CoreDNS was last restarted for. Makes the restart level-triggered. */
     public static final String ANNOTATION_OVERRIDE_HASH = "tether.dev/coredns-override-sha256";

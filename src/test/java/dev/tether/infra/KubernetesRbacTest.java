@@ -40,7 +40,8 @@ class KubernetesRbacTest {
         assertEquals(new TreeSet<>(List.of(
                 "/services/tether-dns:get", "/services/tether-dns:patch", "/services/*:create",
                 "/configmaps/coredns-custom:get", "/configmaps/coredns-custom:patch", "/configmaps/*:create",
-                "apps/deployments/coredns:get", "apps/deployments/coredns:patch")), grants);
+                "apps/deployments/coredns:get", "apps/deployments/coredns:patch",
+                "discovery.k8s.io/endpointslices/*:list", "/pods/*:list")), grants);
         Map<String, Object> binding = docs.stream().filter(d -> "RoleBinding".equals(d.get("kind"))).findFirst().orElseThrow();
         assertEquals("tether", ((Map<String, Object>) binding.get("roleRef")).get("name"));
         Map<String, Object> clusterRole = docs.stream().filter(d -> "ClusterRole".equals(d.get("kind"))

@@ -284,6 +284,24 @@ public final class Sandbox implements AutoCloseable {
         durable.runUntilIdle();
     }
 
+    /**
+     * Runs the world to rest: orchestrations, activities and timers, then virtual time on until the simulated cluster
+     * controllers have nothing pending (rollouts finished or past their deadline, load balancer IPs assigned or
+     * blocked), bounded by a day of virtual time. What {@code simulate} does before it dumps the world.
+     */
+    public void settle() {
+        Instant limit = clock.now().plus(Duration.ofDays(1));
+        for (int i = 0; i < 10_000; i++) {
+            durable.runUntilIdle();
+            java.util.Optional<Instant> next = kubernetes.nextWakeup();
+            if (next.isEmpty() || next.get().isAfter(limit)) {
+                return;
+            }
+            clock.advanceTo(next.get().isAfter(clock.now()) ? next.get() : clock.now());
+        }
+        throw new IllegalStateException("the simulated controllers did not come to rest");
+    }
+
     public CallLog calls() {
         return calls;
     }

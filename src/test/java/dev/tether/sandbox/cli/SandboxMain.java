@@ -142,14 +142,14 @@ public final class SandboxMain {
         TetherConfig config = Sandbox.Options.defaults(world).config();
         try (Sandbox sandbox = new Sandbox(world, new Sandbox.Options(o.lbDelay(), config))) {
             sandbox.deliverAll(events);
-            sandbox.runUntilIdle();
+            sandbox.settle();
             if (o.timer()) {
                 sandbox.timer();
-                sandbox.runUntilIdle();
+                sandbox.settle();
             }
             for (String h : o.http()) {
                 sandbox.http(h, null, java.util.Map.of("Accept", "application/json"));
-                sandbox.runUntilIdle();
+                sandbox.settle();
             }
             return sandbox.result();
         }

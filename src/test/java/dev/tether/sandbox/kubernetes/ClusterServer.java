@@ -49,9 +49,11 @@ final class ClusterServer implements AutoCloseable {
             "ConfigMap", "/api/v1/namespaces/%s/configmaps",
             "Deployment", "/apis/apps/v1/namespaces/%s/deployments",
             "ValidatingAdmissionPolicy", AdmissionPolicies.POLICIES,
-            "ValidatingAdmissionPolicyBinding", AdmissionPolicies.BINDINGS);
+            "ValidatingAdmissionPolicyBinding", AdmissionPolicies.BINDINGS,
+            "Pod", "/api/v1/namespaces/%s/pods",
+            "EndpointSlice", "/apis/discovery.k8s.io/v1/namespaces/%s/endpointslices");
     /** The kinds {@link #dump()} reports, in this order. */
-    static final List<String> DUMPED_KINDS = List.of("ConfigMap", "Deployment", "Service");
+    static final List<String> DUMPED_KINDS = List.of("ConfigMap", "Deployment", "EndpointSlice", "Pod", "Service");
 
     static {
         MOCK_LOGGER.setLevel(Level.WARNING);
@@ -115,7 +117,7 @@ final class ClusterServer implements AutoCloseable {
         String kind = object.path("kind").asText();
         String name = object.path("metadata").path("name").asText("");
         if (!kind.equals("Namespace") && !COLLECTIONS.containsKey(kind)) {
-            throw new IllegalArgumentException("cluster " + clusterId + ": the sandbox holds Namespace, Service, ConfigMap, Deployment,"
+            throw new IllegalArgumentException("cluster " + clusterId + ": the sandbox holds Namespace, Service, ConfigMap, Deployment, Pod, EndpointSlice,"
                     + " ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding objects, not '"
                     + kind + "' (" + name + ")");
         }
@@ -185,6 +187,36 @@ final class ClusterServer implements AutoCloseable {
         }
     }
 
+    /** Merge-patches an object's /status subresource (what a controller does); false when the object is gone. */
+    boolean patchStatus(String kind, String namespace, String name, ObjectNode status) {
+        ObjectNode patch = M.createObjectNode();
+        patch.set("status", status);
+        HttpResponse<String> r = send("PATCH", COLLECTIONS.get(kind).formatted(namespace) + "/" + name + "/status",
+                "application/merge-patch+json", patch.toString());
+        if (r.code() >= 300 && r.code() != 404) {
+            throw new IllegalStateException("cluster " + clusterId + ": status patch of " + kind + " " + namespace + "/" + name + " answered " + r.code());
+        }
+        return r.code() < 300;
+    }
+
+    /** Replaces an object (a controller's write of an object it owns, e.g. an EndpointSlice). */
+    void replace(ObjectNode object) {
+        String kind = object.path("kind").asText();
+        String namespace = object.path("metadata").path("namespace").asText();
+        String name = object.path("metadata").path("name").asText();
+        HttpResponse<String> r = send("PUT", COLLECTIONS.get(kind).formatted(namespace) + "/" + name, "application/json", object.toString());
+        if (r.code() >= 300) {
+            throw new IllegalStateException("cluster " + clusterId + ": update of " + kind + " " + namespace + "/" + name + " answered " + r.code());
+        }
+    }
+
+    void delete(String kind, String namespace, String name) {
+        HttpResponse<String> r = send("DELETE", COLLECTIONS.get(kind).formatted(namespace) + "/" + name, null, null);
+        if (r.code() >= 300 && r.code() != 404) {
+            throw new IllegalStateException("cluster " + clusterId + ": delete of " + kind + " " + namespace + "/" + name + " answered " + r.code());
+        }
+    }
+
     /** Services, ConfigMaps and Deployments in every namespace, ordered by kind, namespace and name. */
     List<ObjectNode> dump() {
         List<ObjectNode> all = new ArrayList<>();
@@ -197,7 +229,9 @@ final class ClusterServer implements AutoCloseable {
 
     private HttpResponse<String> send(String method, String path, String contentType, String body) {
         var builder = client.getHttpClient().newHttpRequestBuilder().uri(url() + path).timeout(30, TimeUnit.SECONDS);
-        if (!method.equals("GET")) {
+        if (method.equals("DELETE")) {
+            builder = builder.delete("application/json", "{}");
+        } else if (!method.equals("GET")) {
             builder = builder.method(method, contentType, body);
         }
         try {

@@ -233,7 +233,9 @@ class KubernetesApiConformanceTest {
     void dumpIsOrderedByKindNamespaceNameWithoutManagedFields() {
         List<ObjectNode> objects = sandbox.dump().get(CLUSTER);
         List<String> keys = objects.stream().map(o -> o.path("kind").asText() + " " + o.at("/metadata/namespace").asText() + "/" + o.at("/metadata/name").asText()).toList();
-        assertEquals(List.of("ConfigMap kube-system/coredns-custom", "ConfigMap shop/team-settings", "Deployment kube-system/coredns", "Service kube-system/kube-dns"), keys);
+        String pod = "Pod kube-system/coredns-" + SimulatedDeploymentController.templateHash(sandbox.get(CLUSTER, "Deployment", "kube-system", "coredns").orElseThrow());
+        assertEquals(List.of("ConfigMap kube-system/coredns-custom", "ConfigMap shop/team-settings", "Deployment kube-system/coredns",
+                "EndpointSlice kube-system/" + SimulatedEndpointSliceController.sliceName("kube-dns"), pod + "-a0", pod + "-b0", "Service kube-system/kube-dns"), keys);
         assertTrue(objects.stream().allMatch(o -> o.at("/metadata/resourceVersion").isTextual() && !o.path("metadata").has("managedFields")));
         assertTrue(log.calls().isEmpty(), "seeding and dump are the sandbox's own traffic: " + log.calls());
     }

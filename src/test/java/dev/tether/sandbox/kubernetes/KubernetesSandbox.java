@@ -61,16 +61,31 @@ public final class KubernetesSandbox implements AutoCloseable {
     private final CallLog log;
     private final VirtualClock clock;
     private final SimulatedLoadBalancerController controller;
+    private final ControllerFaults controllerFaults = new ControllerFaults();
+    private final SimulatedDeploymentController deployments;
+    private final SimulatedEndpointSliceController endpointSlices = new SimulatedEndpointSliceController();
+    /** The default virtual time a Deployment rollout takes (new pods ready, old ones gone). */
+    public static final Duration DEFAULT_ROLLOUT_DELAY = Duration.ofSeconds(20);
     private final Map<String, ClusterServer> clusters = new LinkedHashMap<>();
     private final Map<String, String> unreachable = new LinkedHashMap<>();
     private ApiServerNetwork.Blackhole blackhole;
     private boolean closed;
 
     public KubernetesSandbox(CallLog log, VirtualClock clock, Duration lbDelay) {
+        this(log, clock, lbDelay, DEFAULT_ROLLOUT_DELAY);
+    }
+
+    public KubernetesSandbox(CallLog log, VirtualClock clock, Duration lbDelay, Duration rolloutDelay) {
         this.log = log;
         this.clock = clock;
-        this.controller = new SimulatedLoadBalancerController(lbDelay);
+        this.controller = new SimulatedLoadBalancerController(lbDelay, controllerFaults);
+        this.deployments = new SimulatedDeploymentController(rolloutDelay, controllerFaults);
         clock.onAdvance(t -> tick());
+    }
+
+    /** Faults of the simulated controllers (rollouts that never finish or crash-loop, load balancers that get no IP). */
+    public ControllerFaults controllerFaults() {
+        return controllerFaults;
     }
 
     private static String key(String clusterId) {
@@ -97,6 +112,7 @@ public final class KubernetesSandbox implements AutoCloseable {
                 server.create(o);
             }
             AksSeed.seed(server, dnsServiceIp == null ? AKS_DEFAULT_DNS_SERVICE_IP : dnsServiceIp);
+            reconcile(server, clock.now());
         } catch (RuntimeException e) {
             clusters.remove(key(clusterId));
             server.close();
@@ -170,13 +186,46 @@ public final class KubernetesSandbox implements AutoCloseable {
             return;
         }
         for (ClusterServer s : clusters.values()) {
-            controller.reconcile(s, clock.now());
+            reconcile(s, clock.now());
         }
+    }
+
+    /** The controllers in the order their effects feed each other: pods, then endpoints, then load balancers. */
+    private void reconcile(ClusterServer s, java.time.Instant now) {
+        deployments.reconcile(s, now);
+        endpointSlices.reconcile(s);
+        controller.reconcile(s, now);
+    }
+
+    /**
+     * When a simulated controller next has something to do (a rollout finishing or passing its deadline, a load balancer
+     * IP due), or empty when every controller of every cluster is at rest.
+     */
+    public synchronized Optional<java.time.Instant> nextWakeup() {
+        java.time.Instant next = null;
+        for (ClusterServer s : clusters.values()) {
+            for (Optional<java.time.Instant> t : List.of(deployments.nextWakeup(s, clock.now()), controller.nextWakeup(s))) {
+                if (t.isPresent() && (next == null || t.get().isBefore(next))) {
+                    next = t.get();
+                }
+            }
+        }
+        return Optional.ofNullable(next);
+    }
+
+    /** What each running pod of the cluster loaded from coredns-custom when it started ("namespace/pod" to data). */
+    public synchronized Map<String, Map<String, String>> loadedCorednsConfig(String clusterId) {
+        return deployments.loadedConfig(server(clusterId));
     }
 
     /** Why a LoadBalancer Service of the cluster has no IP (or not the one it asks for), if the controller knows. */
     public synchronized Optional<String> pendingReason(String clusterId, String namespace, String name) {
         return Optional.ofNullable(server(clusterId).pendingReasons.get(namespace + "/" + name));
+    }
+
+    /** Every object of one kind in the cluster, as the API server returns them (the sandbox's own read, not logged). */
+    public synchronized List<ObjectNode> list(String clusterId, String kind) {
+        return server(clusterId).list(kind);
     }
 
     /** Every Service, ConfigMap and Deployment per cluster, as the API server returns them, ordered by kind, namespace, name. */

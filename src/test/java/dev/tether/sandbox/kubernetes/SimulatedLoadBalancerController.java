@@ -42,9 +42,23 @@ final class SimulatedLoadBalancerController {
     }
 
     private final Duration delay;
+    private final ControllerFaults faults;
+    /** Per "cluster|namespace/name": when a Service waiting out the provisioning delay is due (for {@link #nextWakeup}). */
+    private final Map<String, Instant> due = new java.util.concurrent.ConcurrentHashMap<>();
 
     SimulatedLoadBalancerController(Duration delay) {
+        this(delay, new ControllerFaults());
+    }
+
+    SimulatedLoadBalancerController(Duration delay, ControllerFaults faults) {
         this.delay = delay;
+        this.faults = faults;
+    }
+
+    /** When a Service of the cluster is next due for an IP, if one waits out the provisioning delay. */
+    Optional<Instant> nextWakeup(ClusterServer cluster) {
+        String prefix = cluster.clusterId + "|";
+        return due.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).map(Map.Entry::getValue).min(Instant::compareTo);
     }
 
     void reconcile(ClusterServer cluster, Instant now) {
@@ -67,6 +81,7 @@ final class SimulatedLoadBalancerController {
     /** {@code ingress}: each Service's current IP, kept up to date as this pass assigns and removes them. */
     private void reconcile(ClusterServer cluster, ObjectNode service, List<ObjectNode> all, Map<String, String> ingress, Instant now) {
         String key = key(service);
+        due.remove(cluster.clusterId + "|" + key);
         Optional<String> current = ingressIp(service);
         if (!"LoadBalancer".equals(service.path("spec").path("type").asText())) {
             cluster.observed.remove(key);
@@ -104,6 +119,11 @@ final class SimulatedLoadBalancerController {
             return;
         }
         if (now.isBefore(seen.since().plus(delay))) {
+            due.put(cluster.clusterId + "|" + key, seen.since().plus(delay));
+            return;
+        }
+        if (faults.neverAssignsIp(key)) {
+            cluster.pendingReasons.put(key, "the load balancer frontend never finished provisioning (injected fault)");
             return;
         }
         Set<String> taken = takenByOthers(all, ingress, key);
