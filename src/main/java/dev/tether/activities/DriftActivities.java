@@ -173,10 +173,11 @@ public final class DriftActivities {
                 started.add(instanceId);
             }
         }
-        StructuredLog.info(LOG, "drift.report", Map.of("links", report.links(), "clusters", report.clusters(), "sites", report.sites(),
-                "armReads", report.armReads(), "drifted", report.drifted().size(), "servicesDrifted", report.services().size(), "repairsStarted", started.size(),
-                "waiting", report.waiting().size(), "conflicts", report.conflicts().size(), "released", report.released(),
-                "nearMisses", report.nearMisses()));
+        StructuredLog.info(LOG, "drift.report", Map.ofEntries(Map.entry("links", report.links()), Map.entry("clusters", report.clusters()),
+                Map.entry("sites", report.sites()), Map.entry("armReads", report.armReads()), Map.entry("drifted", report.drifted().size()),
+                Map.entry("servicesDrifted", report.services().size()), Map.entry("repairsStarted", started.size()),
+                Map.entry("waiting", report.waiting().size()), Map.entry("conflicts", report.conflicts().size()),
+                Map.entry("released", report.released()), Map.entry("nearMisses", report.nearMisses())));
         return Json.write(started);
     }
 }

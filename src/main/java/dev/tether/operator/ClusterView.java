@@ -8,11 +8,11 @@ import dev.tether.errors.RejectedException;
 import dev.tether.kubernetes.ClusterConnector;
 import dev.tether.kubernetes.KubeGateway;
 import dev.tether.kubernetes.ServiceView;
-import dev.tether.plan.AppSettingsPlan;
 import dev.tether.plan.Change;
 import dev.tether.plan.Conventions;
 import dev.tether.plan.CorednsPlan;
 import dev.tether.plan.DeploymentFacts;
+import dev.tether.plan.DnsPlan;
 import dev.tether.plan.DnsReadiness;
 import dev.tether.plan.Outcome;
 import dev.tether.plan.ResourceId;
@@ -104,7 +104,7 @@ final class ClusterView {
                         + " (pinned), CoreDNS runs k8s_external " + plan.domain()));
             } else if (c.step().equals("app-settings") && pinned) {
                 Map<String, String> settings = arm.appSettings(ResourceId.parse(plan.siteId()));
-                boolean same = AppSettingsPlan.merge(settings, AppSettingsPlan.desired(ip, altDns)).isEmpty();
+                boolean same = DnsPlan.merge(settings, ip, altDns).isEmpty();
                 changes.add(same ? new Change(c.step(), c.target(), Outcome.UNCHANGED, "nothing to do: "
                         + Conventions.SETTING_DNS_SERVER + " is " + ip)
                         : new Change(c.step(), c.target(), settings.containsKey(Conventions.SETTING_DNS_SERVER) ? Outcome.UPDATED : Outcome.CREATED,
