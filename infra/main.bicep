@@ -68,6 +68,19 @@ param armLroTimeout string = 'PT5M'
 @description('AKS clusters using Azure RBAC for Kubernetes authorization: Tether gets a namespace-scoped data-plane role in kube-system of each. Clusters using Kubernetes RBAC use infra/kubernetes/tether-rbac.yaml instead.')
 param azureRbacClusterIds array = []
 
+@description('Backend of Tether\'s durable task hub: azureStorage (the default: the task hub in Tether\'s storage account) or scheduler (the managed Durable Task Scheduler; docs/DEPLOY-SCALE.md says when).')
+@allowed(['azureStorage', 'scheduler'])
+param durableBackend string = 'azureStorage'
+
+@description('Durable Task Scheduler SKU when durableBackend is scheduler: Dedicated (capacity units) or Consumption.')
+@allowed(['Dedicated', 'Consumption'])
+param schedulerSku string = 'Dedicated'
+
+@description('Capacity units of a Dedicated scheduler (1..3; 3 for high availability).')
+@minValue(1)
+@maxValue(3)
+param schedulerCapacity int = 1
+
 @description('Tags for every resource Tether\'s deployment creates.')
 param tags object = {}
 
@@ -80,6 +93,32 @@ resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   tags: allTags
 }
 
+// The task hub's name is host.json's, whichever backend holds it.
+var taskHubName = loadJsonContent('../host.json').extensions.durableTask.hubName
+
+module scheduler 'modules/durableTaskScheduler.bicep' = if (durableBackend == 'scheduler') {
+  scope: rg
+  name: 'tether-durable-task-scheduler'
+  params: {
+    name: name
+    location: location
+    tags: allTags
+    taskHubName: taskHubName
+    skuName: schedulerSku
+    capacity: schedulerCapacity
+  }
+}
+
+module schedulerAccess 'modules/durableTaskSchedulerAccess.bicep' = if (durableBackend == 'scheduler') {
+  scope: rg
+  name: 'tether-durable-task-scheduler-access'
+  params: {
+    schedulerName: scheduler.outputs.schedulerName
+    taskHubName: taskHubName
+    principalId: app.outputs.identityPrincipalId
+  }
+}
+
 module app 'modules/app.bicep' = {
   scope: rg
   name: 'tether-app'
@@ -87,6 +126,7 @@ module app 'modules/app.bicep' = {
     name: name
     location: location
     tags: allTags
+    durableTaskSchedulerEndpoint: durableBackend == 'scheduler' ? scheduler.outputs.endpoint : ''
     tetherSettings: {
       TETHER_SUBSCRIPTIONS: join(scopeSubscriptionIds, ',')
       TETHER_TENANT_ID: tenantId
