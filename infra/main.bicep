@@ -59,7 +59,7 @@ param serviceParallelism int = 5
 @description('TETHER_DRIFT_SCHEDULE: NCRONTAB schedule of the drift scan.')
 param driftSchedule string = '0 */15 * * * *'
 
-@description('TETHER_DRIFT_READ_SHARE: share of ARM\'s read budget a drift scan may spend (0.05..1).')
+@description('TETHER_DRIFT_READ_SHARE: share of ARM\'s read budget Tether may spend, the drift scan and every step that reads ARM (0.05..1).')
 param driftReadShare string = '0.5'
 
 @description('TETHER_ARM_LRO_TIMEOUT: how long a long-running ARM operation may stay InProgress (ISO-8601).')

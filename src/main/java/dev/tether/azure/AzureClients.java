@@ -17,7 +17,7 @@ import java.util.function.Function;
 /**
  * The Azure SDK managers Tether uses, one set per subscription, built on the subscription's first call and reused
  * (they are thread-safe). They share one pipeline, the SDK's standard one: bearer auth, retry (429/5xx with
- * Retry-After), LRO polling.
+ * Retry-After), LRO polling, and the {@link ReadGovernor}'s policy, which reads every response's remaining ARM reads.
  * <p>App Service is the generated {@link WebSiteManagementClient}, not the fluent {@code AppServiceManager}: that
  * manager's constructor also builds the Key Vault, Storage, Authorization and DNS managers, which Tether never calls,
  * and their SDK modules are excluded from the deployable package (pom.xml).
@@ -36,10 +36,11 @@ public final class AzureClients {
      * @param httpClient null for the SDK's default HTTP client; the sandbox passes its ARM emulator
      */
     public AzureClients(TokenCredential credential, String tenantId, HttpClient httpClient,
-                        com.azure.core.management.AzureEnvironment environment) {
+                        com.azure.core.management.AzureEnvironment environment, ReadGovernor governor) {
         this.factory = subscriptionId -> {
             AzureProfile profile = new AzureProfile(tenantId, subscriptionId, environment);
-            NetworkManager network = configure(NetworkManager.configure(), httpClient).authenticate(credential, profile);
+            NetworkManager network = configure(NetworkManager.configure(), httpClient).withPolicy(governor.policy())
+                    .authenticate(credential, profile);
             var pipeline = network.httpPipeline();
             WebSiteManagementClient appService = new WebSiteManagementClientBuilder().pipeline(pipeline)
                     .endpoint(environment.getResourceManagerEndpoint()).subscriptionId(subscriptionId).buildClient();
