@@ -59,7 +59,7 @@ param serviceParallelism int = 5
 @description('TETHER_DRIFT_SCHEDULE: NCRONTAB schedule of the drift scan.')
 param driftSchedule string = '0 */15 * * * *'
 
-@description('TETHER_DRIFT_READ_SHARE: share of ARM\'s read budget a drift scan may spend (0.05..1).')
+@description('TETHER_DRIFT_READ_SHARE: share of ARM\'s read budget Tether may spend, the drift scan and every step that reads ARM (0.05..1).')
 param driftReadShare string = '0.5'
 
 @description('TETHER_ARM_LRO_TIMEOUT: how long a long-running ARM operation may stay InProgress (ISO-8601).')
@@ -83,6 +83,19 @@ param natGateway bool = false
 @description('Subscriptions that already have an Event Grid system topic for Microsoft.Resources.Subscriptions (only one is allowed per subscription): subscription id -> topic resource id. Tether attaches its event subscription to that topic instead of creating one; the topic needs a system-assigned identity for dead-lettering. Find it with: az eventgrid system-topic list --query "[?topicType==\'Microsoft.Resources.Subscriptions\' && source==\'/subscriptions/<sub>\'].id" -o tsv')
 param existingSystemTopicIds object = {}
 
+@description('Backend of Tether\'s durable task hub: azureStorage (the default: the task hub in Tether\'s storage account) or scheduler (the managed Durable Task Scheduler; docs/DEPLOY-SCALE.md says when).')
+@allowed(['azureStorage', 'scheduler'])
+param durableBackend string = 'azureStorage'
+
+@description('Durable Task Scheduler SKU when durableBackend is scheduler: Dedicated (capacity units) or Consumption.')
+@allowed(['Dedicated', 'Consumption'])
+param schedulerSku string = 'Dedicated'
+
+@description('Capacity units of a Dedicated scheduler (1..3; 3 for high availability).')
+@minValue(1)
+@maxValue(3)
+param schedulerCapacity int = 1
+
 @description('Tags for every resource Tether\'s deployment creates.')
 param tags object = {}
 
@@ -97,6 +110,32 @@ resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   tags: allTags
 }
 
+// The task hub's name is host.json's, whichever backend holds it.
+var taskHubName = loadJsonContent('../host.json').extensions.durableTask.hubName
+
+module scheduler 'modules/durableTaskScheduler.bicep' = if (durableBackend == 'scheduler') {
+  scope: rg
+  name: 'tether-durable-task-scheduler'
+  params: {
+    name: name
+    location: location
+    tags: allTags
+    taskHubName: taskHubName
+    skuName: schedulerSku
+    capacity: schedulerCapacity
+  }
+}
+
+module schedulerAccess 'modules/durableTaskSchedulerAccess.bicep' = if (durableBackend == 'scheduler') {
+  scope: rg
+  name: 'tether-durable-task-scheduler-access'
+  params: {
+    schedulerName: scheduler.outputs.schedulerName
+    taskHubName: taskHubName
+    principalId: app.outputs.identityPrincipalId
+  }
+}
+
 module app 'modules/app.bicep' = {
   scope: rg
   name: 'tether-app'
@@ -104,6 +143,7 @@ module app 'modules/app.bicep' = {
     name: name
     location: location
     tags: allTags
+    durableTaskSchedulerEndpoint: durableBackend == 'scheduler' ? scheduler.outputs.endpoint : ''
     tetherSettings: {
       TETHER_SUBSCRIPTIONS: join(scopeSubscriptionIds, ',')
       TETHER_TENANT_ID: tenantId

@@ -20,6 +20,9 @@ param subnetId string = ''
 @allowed(['EP1', 'EP2', 'EP3'])
 param planSku string = 'EP1'
 
+@description('Endpoint of the Durable Task Scheduler holding Tether\'s task hub (main.bicep durableBackend: scheduler). Empty: the Azure Storage task hub.')
+param durableTaskSchedulerEndpoint string = ''
+
 var suffix = uniqueString(resourceGroup().id, name)
 var storageName = take('st${replace(name, '-', '')}${suffix}', 24)
 var deadLetterContainer = 'eventgrid-deadletters'
@@ -159,6 +162,17 @@ var platformSettings = {
   WEBSITE_CONTENTSHARE: contentShare.name
 }
 
+// The scheduler backend changes host.json through app settings (AzureFunctionsJobHost__<path>), so one host.json
+// serves both backends: the storage provider, and the extension bundle that carries the scheduler's provider for
+// Java (docs/DEPLOY-SCALE.md). DurableBackendInfraTest checks these against host.json and the Microsoft docs' values.
+var durableBackendSettings = empty(durableTaskSchedulerEndpoint) ? {} : {
+  AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'azureManaged'
+  AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING'
+  AzureFunctionsJobHost__extensionBundle__id: 'Microsoft.Azure.Functions.ExtensionBundle.Preview'
+  AzureFunctionsJobHost__extensionBundle__version: '[4.29.0, 5.0.0)'
+  DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${durableTaskSchedulerEndpoint};Authentication=ManagedIdentity;ClientID=${identity.properties.clientId}'
+}
+
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   name: 'func-${name}-${suffix}'
   location: location
@@ -180,7 +194,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       alwaysOn: false
-      appSettings: [for s in items(union(platformSettings, tetherSettings)): {
+      // With the scheduler on Elastic Premium, the app scales on the scheduler's load only with runtime scale monitoring.
+      functionsRuntimeScaleMonitoringEnabled: !empty(durableTaskSchedulerEndpoint)
+      appSettings: [for s in items(union(platformSettings, durableBackendSettings, tetherSettings)): {
         name: s.key
         value: s.value
       }]

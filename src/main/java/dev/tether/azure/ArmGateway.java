@@ -51,7 +51,7 @@ public final class ArmGateway {
     }
 
     private WebAppsClient webApps(ResourceId id) {
-        return in(id).appService().serviceClient().getWebApps();
+        return in(id).appService().getWebApps();
     }
 
     // ---- sites and slots ----
@@ -104,7 +104,7 @@ public final class ArmGateway {
     public Optional<PlanState> plan(String planId) {
         ResourceId id = ResourceId.parse(planId);
         return ArmErrors.find(ArmOperation.GET_PLAN, planId,
-                () -> in(id).appService().serviceClient().getAppServicePlans().getByResourceGroup(id.resourceGroup(), id.name()))
+                () -> in(id).appService().getAppServicePlans().getByResourceGroup(id.resourceGroup(), id.name()))
                 .map(p -> new PlanState(p.id(), p.name(), p.location(),
                         p.sku() == null ? null : p.sku().name(), p.sku() == null ? null : p.sku().tier()));
     }

@@ -41,7 +41,7 @@ public record TetherConfig(Set<String> subscriptions, String tenantId, int subne
             new Setting("TETHER_CLUSTER_CLIENT_TTL", "PT10M", "How long a cluster's Kubernetes client (from its user credentials) is reused before it is fetched again."),
             new Setting("TETHER_SERVICE_PARALLELISM", "5", "How many Services of one cluster are made internal at once during a cluster reconcile."),
             new Setting("TETHER_DRIFT_SCHEDULE", "0 */15 * * * *", "NCRONTAB schedule of the drift scan (the timer function reads it as %TETHER_DRIFT_SCHEDULE%)."),
-            new Setting("TETHER_DRIFT_READ_SHARE", "0.5", "Share of ARM's per-subscription read budget (about 250 burst, 25/s) a drift scan may spend, 0.05..1."),
+            new Setting("TETHER_DRIFT_READ_SHARE", "0.5", "Share of ARM's per-subscription read budget (about 250 burst, 25/s) Tether may spend, 0.05..1: the drift scan and every step that reads ARM."),
             new Setting("TETHER_ARM_LRO_TIMEOUT", "PT5M", "How long a long-running ARM operation (subnet PUT) may stay InProgress before the step fails and is retried."),
             new Setting("TETHER_NETWORK_VNETS", "", "Comma-separated ids of the VNets Tether reaches privately: its own integration subnet's VNet and VNets peered with it, with their private clusters' DNS zones linked. Set by the Bicep option tetherSubnetId; empty: Tether has no VNet and private clusters are refused."),
             new Setting("TETHER_OUTBOUND_IPS", "", "Comma-separated static public IPs of Tether's outbound traffic (its NAT gateway, Bicep option natGateway). The pre-flight checks them against clusters' authorized IP ranges; empty: no static IP."));

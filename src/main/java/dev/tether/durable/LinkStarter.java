@@ -68,7 +68,7 @@ public final class LinkStarter {
      * This keeps Event Grid's redeliveries and late, out-of-order events from costing reads or passes in a storm.
      */
     public Prior signalIfRunningOrCovered(String instanceId, Instant eventTime, String reason) {
-        OrchestrationMetadata current = client.getInstanceMetadata(instanceId, eventTime != null);
+        OrchestrationMetadata current = Instances.find(client, instanceId, eventTime != null);
         if (current == null) {
             return new Prior(Prior.Kind.NONE, null);
         }
@@ -134,7 +134,7 @@ public final class LinkStarter {
 
     /** Starts or signals the link orchestration of a site, slot (LinkSite) or cluster (LinkCluster). */
     public Started startLink(ResourceId id, LinkOptions options, String reason) {
-        return startLink(id, options, reason, client.getInstanceMetadata(linkInstanceId(id), false));
+        return startLink(id, options, reason, Instances.find(client, linkInstanceId(id), false));
     }
 
     private Started startLink(ResourceId id, LinkOptions options, String reason, OrchestrationMetadata current) {
@@ -149,7 +149,7 @@ public final class LinkStarter {
      * linked fleet costs one metadata read per app, not one pass per app.
      */
     public Started startLinkUnlessLinkedTo(ResourceId site, String clusterId, String dnsIp, LinkOptions options, String reason) {
-        OrchestrationMetadata current = client.getInstanceMetadata(linkInstanceId(site), true);
+        OrchestrationMetadata current = Instances.find(client, linkInstanceId(site), true);
         if (current != null && current.getRuntimeStatus() == OrchestrationRuntimeStatus.COMPLETED) {
             Map<?, ?> last = fields(() -> current.readOutputAs(Map.class));
             if (last != null && "LINKED".equals(last.get("status")) && clusterId.equalsIgnoreCase(String.valueOf(last.get("clusterId")))
@@ -161,7 +161,7 @@ public final class LinkStarter {
     }
 
     public Started startOrSignal(String orchestration, String instanceId, Object input, String reason) {
-        return startOrSignal(orchestration, instanceId, input, reason, client.getInstanceMetadata(instanceId, false));
+        return startOrSignal(orchestration, instanceId, input, reason, Instances.find(client, instanceId, false));
     }
 
     private Started startOrSignal(String orchestration, String instanceId, Object input, String reason, OrchestrationMetadata current) {
@@ -174,7 +174,7 @@ public final class LinkStarter {
             return Started.STARTED;
         } catch (RuntimeException raced) {
             // Another invocation started it between our read and our start: signal that one instead.
-            OrchestrationMetadata now = client.getInstanceMetadata(instanceId, false);
+            OrchestrationMetadata now = Instances.find(client, instanceId, false);
             if (now != null && ACTIVE.contains(now.getRuntimeStatus())) {
                 client.raiseEvent(instanceId, RECHECK_EVENT, reason);
                 return Started.SIGNALED;

@@ -5,60 +5,80 @@ import com.microsoft.durabletask.DurableTaskClient;
 import com.microsoft.durabletask.azurefunctions.DurableActivityTrigger;
 import com.microsoft.durabletask.azurefunctions.DurableClientContext;
 import com.microsoft.durabletask.azurefunctions.DurableClientInput;
+import dev.tether.azure.ReadGovernor;
+import dev.tether.durable.Json;
 import dev.tether.durable.LinkStarter;
+import dev.tether.orchestration.ReadWait;
 import dev.tether.orchestration.Steps;
 
-/** The activity functions: JSON text in, JSON text out, each delegating to one method of LinkActivities. */
+/**
+ * The activity functions: JSON text in, JSON text out, each delegating to one method of LinkActivities. A step that
+ * reads ARM first asks the subscription's {@link ReadGovernor} for the reads it makes at most (the Kubernetes steps:
+ * the cluster credential, when the client cache has none); when the budget is spent it answers a {@link ReadWait}
+ * instead of reading, and the orchestrator waits with a durable timer. The drift scan paces its own reads.
+ */
 public final class ActivityFunctions {
+
+    private static String governed(String input, int reads, java.util.function.UnaryOperator<String> step) {
+        Tether tether = Tether.get();
+        String subscription = ReadGovernor.subscriptionIn(input);
+        if (subscription != null) {
+            java.time.Duration wait = tether.readGovernor().acquire(subscription, reads);
+            if (!wait.isZero()) {
+                return Json.write(ReadWait.of(wait));
+            }
+        }
+        return step.apply(input);
+    }
 
     @FunctionName(Steps.PLAN_SITE_LINK)
     public String planSiteLink(@DurableActivityTrigger(name = "input") String input) {
-        return Tether.get().activities().planSiteLink(input);
+        return governed(input, 5, Tether.get().activities()::planSiteLink);
     }
 
     @FunctionName(Steps.PLAN_CLUSTER_LINK)
     public String planClusterLink(@DurableActivityTrigger(name = "input") String input) {
-        return Tether.get().activities().planClusterLink(input);
+        return governed(input, 2, Tether.get().activities()::planClusterLink);
     }
 
     @FunctionName(Steps.ENSURE_SUBNET)
     public String ensureSubnet(@DurableActivityTrigger(name = "input") String input) {
-        return Tether.get().activities().ensureSubnet(input);
+        return governed(input, 2, Tether.get().activities()::ensureSubnet);
     }
 
     @FunctionName(Steps.JOIN_SUBNET)
     public String joinSubnet(@DurableActivityTrigger(name = "input") String input) {
-        return Tether.get().activities().joinSubnet(input);
+        return governed(input, 1, Tether.get().activities()::joinSubnet);
     }
 
     @FunctionName(Steps.ENSURE_DNS_SERVICE)
     public String ensureDnsService(@DurableActivityTrigger(name = "input") String input) {
-        return Tether.get().activities().ensureDnsService(input);
+        return governed(input, 1, Tether.get().activities()::ensureDnsService);
     }
 
     @FunctionName(Steps.ENSURE_COREDNS_OVERRIDE)
     public String ensureCorednsOverride(@DurableActivityTrigger(name = "input") String input) {
-        return Tether.get().activities().ensureCorednsOverride(input);
+        return governed(input, 1, Tether.get().activities()::ensureCorednsOverride);
     }
 
     @FunctionName(Steps.RESTART_COREDNS)
     public String restartCorednsIfStale(@DurableActivityTrigger(name = "input") String input) {
-        return Tether.get().activities().restartCorednsIfStale(input);
+        return governed(input, 1, Tether.get().activities()::restartCorednsIfStale);
     }
 
     @FunctionName(Steps.OBSERVE_DNS_READINESS)
     public String observeDnsReadiness(@DurableActivityTrigger(name = "input") String input) {
-        return Tether.get().dnsReadiness().observeDnsReadiness(input);
+        return governed(input, 1, Tether.get().dnsReadiness()::observeDnsReadiness);
     }
 
     @FunctionName(Steps.ENSURE_DNS_SETTING)
     public String ensureDnsSetting(@DurableActivityTrigger(name = "input") String input) {
-        return Tether.get().activities().ensureDnsSetting(input);
+        return governed(input, 1, Tether.get().activities()::ensureDnsSetting);
     }
 
     @FunctionName(Steps.PLAN_SERVICES)
     public String planServices(@DurableActivityTrigger(name = "input") String input) {
-        return Tether.get().serviceActivities().planServices(input);
+        return governed(input, 2, Tether.get().serviceActivities()::planServices);
     }
 
     @FunctionName(Steps.APPLY_SERVICE)

@@ -9,6 +9,7 @@ import com.microsoft.durabletask.OrchestrationMetadata;
 import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 import com.microsoft.durabletask.azurefunctions.DurableClientContext;
 import com.microsoft.durabletask.azurefunctions.DurableClientInput;
+import dev.tether.durable.Instances;
 import dev.tether.logging.StructuredLog;
 import dev.tether.orchestration.DriftMessages;
 import dev.tether.orchestration.LinkOptions;
@@ -27,7 +28,7 @@ public final class DriftTimerFunction {
                     ExecutionContext context) {
         Tether tether = Tether.get();
         try (DurableTaskClient client = durable.getClient()) {
-            OrchestrationMetadata last = client.getInstanceMetadata(Steps.DRIFT_SCAN_INSTANCE, false);
+            OrchestrationMetadata last = Instances.find(client, Steps.DRIFT_SCAN_INSTANCE, false);
             if (last != null && (last.isRunning() || last.getRuntimeStatus() == OrchestrationRuntimeStatus.PENDING)) {
                 StructuredLog.info(context.getLogger(), "drift.skipped", Map.of("reason", "the previous drift scan is still running",
                         "instanceId", Steps.DRIFT_SCAN_INSTANCE));

@@ -9,6 +9,7 @@ import dev.tether.activities.LinkActivities;
 import dev.tether.activities.ServiceActivities;
 import dev.tether.azure.ArmGateway;
 import dev.tether.azure.AzureClients;
+import dev.tether.azure.ReadGovernor;
 import dev.tether.config.TetherConfig;
 import dev.tether.events.EventIntake;
 import dev.tether.kubernetes.ClusterConnector;
@@ -24,6 +25,7 @@ public final class Tether {
     private static volatile Tether current;
 
     private final TetherConfig config;
+    private final ReadGovernor readGovernor;
     private final ArmGateway arm;
     private final ClusterConnector clusters;
     private final LinkActivities activities;
@@ -36,7 +38,8 @@ public final class Tether {
     public Tether(TetherConfig config, TokenCredential credential, HttpClient armHttpClient, Clock clock) {
         this.config = config;
         String tenant = config.tenantId().isBlank() ? null : config.tenantId();
-        this.arm = new ArmGateway(new AzureClients(credential, tenant, armHttpClient, AzureEnvironment.AZURE), config.armLroTimeout());
+        this.readGovernor = new ReadGovernor(config.driftReadShare(), clock);
+        this.arm = new ArmGateway(new AzureClients(credential, tenant, armHttpClient, AzureEnvironment.AZURE, readGovernor), config.armLroTimeout());
         this.clusters = new ClusterConnector(arm, credential, config.clusterClientTtl(), clock);
         this.activities = new LinkActivities(arm, clusters, config);
         this.serviceActivities = new ServiceActivities(arm, clusters);
@@ -67,6 +70,11 @@ public final class Tether {
 
     public TetherConfig config() {
         return config;
+    }
+
+    /** The per-subscription ARM read budget every ARM-reading activity asks before it reads. */
+    public ReadGovernor readGovernor() {
+        return readGovernor;
     }
 
     public ArmGateway arm() {

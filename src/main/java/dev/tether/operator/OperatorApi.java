@@ -9,6 +9,7 @@ import dev.tether.activities.LinkActivities;
 import dev.tether.activities.ServiceActivities;
 import dev.tether.azure.ArmGateway;
 import dev.tether.config.TetherConfig;
+import dev.tether.durable.Instances;
 import dev.tether.durable.Json;
 import dev.tether.durable.LinkStarter;
 import dev.tether.orchestration.LinkOptions;
@@ -163,7 +164,7 @@ public final class OperatorApi {
         if (linkFilter != null && !LINK.matcher(linkFilter).matches()) {
             throw new InvalidInputException("link '" + ResourceId.abbreviate(linkFilter) + "' is not a valid link name (a lowercase DNS label)");
         }
-        OrchestrationMetadata scan = client.getInstanceMetadata(Steps.DRIFT_SCAN_INSTANCE, true);
+        OrchestrationMetadata scan = Instances.find(client, Steps.DRIFT_SCAN_INSTANCE, true);
         Map<String, List<String>> drift = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         ObjectNode out = Json.mapper().createObjectNode();
         if (scan != null && scan.isCompleted()) {
@@ -205,7 +206,7 @@ public final class OperatorApi {
                 continue;
             }
             String instanceId = LinkStarter.linkInstanceId(id);
-            OrchestrationMetadata m = client.getInstanceMetadata(instanceId, true);
+            OrchestrationMetadata m = Instances.find(client, instanceId, true);
             ObjectNode entry = ((ArrayNode) l.get(item.isCluster() ? "clusters" : "apps")).addObject();
             entry.put("resourceId", item.id());
             if (!item.isCluster() && item.subnetId() != null) {

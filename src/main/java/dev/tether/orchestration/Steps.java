@@ -53,7 +53,13 @@ public final class Steps {
     }
 
     public <T> T call(String activity, Object input, Class<T> resultType) {
-        String json = ctx.callActivity(activity, Json.write(input), retry, String.class).await();
+        String payload = Json.write(input);
+        String json = ctx.callActivity(activity, payload, retry, String.class).await();
+        // The subscription's ARM read budget was spent: wait as long as the step said, durably, and ask again.
+        for (java.time.Duration wait = ReadWait.in(json); wait != null; wait = ReadWait.in(json)) {
+            ctx.createTimer(wait).await();
+            json = ctx.callActivity(activity, payload, retry, String.class).await();
+        }
         return Json.read(json, resultType);
     }
 

@@ -5,7 +5,8 @@ import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.management.exception.ManagementException;
 import com.azure.core.util.Context;
-import com.azure.resourcemanager.appservice.AppServiceManager;
+import com.azure.resourcemanager.appservice.fluent.WebSiteManagementClient;
+import com.azure.resourcemanager.appservice.implementation.WebSiteManagementClientBuilder;
 import com.azure.resourcemanager.appservice.fluent.models.SiteConfigInner;
 import com.azure.resourcemanager.appservice.fluent.models.SitePatchResourceInner;
 import com.azure.resourcemanager.appservice.fluent.models.StringDictionaryInner;
@@ -40,8 +41,8 @@ class ArmEmulatorTest {
     }
 
     record World(ArmEmulator arm, CallLog log) {
-        AppServiceManager web() {
-            return AppServiceManager.configure().withHttpClient(arm).authenticate(ArmEmulator.fakeCredential(), ArmEmulator.profile(SUB));
+        WebSiteManagementClient web() {
+            return webClient(arm, SUB);
         }
 
         NetworkManager net() {
@@ -51,6 +52,14 @@ class ArmEmulatorTest {
         ContainerServiceManager aks(String sub) {
             return ContainerServiceManager.configure().withHttpClient(arm).authenticate(ArmEmulator.fakeCredential(), ArmEmulator.profile(sub));
         }
+    }
+
+    /** App Service as Tether builds it (AzureClients): the generated client on the SDK's standard pipeline. */
+    static WebSiteManagementClient webClient(ArmEmulator arm, String subscription) {
+        var pipeline = NetworkManager.configure().withHttpClient(arm).authenticate(ArmEmulator.fakeCredential(), ArmEmulator.profile(subscription))
+                .httpPipeline();
+        return new WebSiteManagementClientBuilder().pipeline(pipeline).endpoint(ArmEmulator.profile(subscription).getEnvironment().getResourceManagerEndpoint())
+                .subscriptionId(subscription).buildClient();
     }
 
     static World world() {
@@ -73,12 +82,12 @@ class ArmEmulatorTest {
             arm.putResource(body);
             assertEquals(body, arm.resource(body.get("id").asText()).orElseThrow(), "stored unchanged");
         }
-        AppServiceManager web = AppServiceManager.configure().withHttpClient(arm).authenticate(ArmEmulator.fakeCredential(), ArmEmulator.profile(SUB));
-        var s = web.serviceClient().getWebApps().getByResourceGroup("testrg123", "sitef6141");
+        WebSiteManagementClient web = webClient(arm, SUB);
+        var s = web.getWebApps().getByResourceGroup("testrg123", "sitef6141");
         assertEquals("East US", s.location());
         assertEquals(site.path("properties").path("serverFarmId").asText(), s.serverFarmId());
         assertFalse(s.outboundVnetRouting().applicationTraffic());
-        var p = web.serviceClient().getAppServicePlans().getByResourceGroup("TESTRG123", "TESTSF6141");
+        var p = web.getAppServicePlans().getByResourceGroup("TESTRG123", "TESTSF6141");
         assertEquals("Premium", p.sku().tier());
         var c = ContainerServiceManager.configure().withHttpClient(arm).authenticate(ArmEmulator.fakeCredential(),
                 ArmEmulator.profile("00000000-0000-0000-0000-000000000000")).serviceClient().getManagedClusters().getByResourceGroup("rg1", "clustername1");
@@ -92,7 +101,7 @@ class ArmEmulatorTest {
     @Test
     void patchMergesAndJoinsASubnetLikeArm() {
         World w = world();
-        var apps = w.web().serviceClient().getWebApps();
+        var apps = w.web().getWebApps();
         ManagementException notDelegated = assertThrows(ManagementException.class, () -> apps.update("testrg123", "sitef6141",
                 new SitePatchResourceInner().withVirtualNetworkSubnetId(DemoWorld.NODE_SUBNET_ID)));
         assertEquals(400, notDelegated.getResponse().getStatusCode());
@@ -131,7 +140,7 @@ class ArmEmulatorTest {
     void appSettingsPutReplacesTheWholeDictionary() {
         World w = world();
         w.arm().putAppSettings(DemoWorld.SITE_ID, Map.of("A", "1", "B", "2"));
-        var apps = w.web().serviceClient().getWebApps();
+        var apps = w.web().getWebApps();
         assertEquals(Map.of("A", "1", "B", "2"), apps.listApplicationSettings("testrg123", "sitef6141").properties());
         apps.updateApplicationSettings("testrg123", "sitef6141", new StringDictionaryInner().withProperties(Map.of("C", "3")));
         assertEquals(Map.of("C", "3"), apps.listApplicationSettings("testrg123", "sitef6141").properties());
@@ -221,7 +230,7 @@ class ArmEmulatorTest {
         HttpResponse raw = arm.send(armRequest(HttpMethod.POST, site.get("id").asText() + "/config/appsettings/list?api-version=2025-03-01")).block();
         assertEquals(200, raw.getStatusCode());
         assertEquals(listed, new ObjectMapper().readTree(raw.getBodyAsString().block()));
-        var web = AppServiceManager.configure().withHttpClient(arm).authenticate(ArmEmulator.fakeCredential(), ArmEmulator.profile(SUB)).serviceClient();
+        var web = webClient(arm, SUB);
         var sdk = web.getWebApps().listApplicationSettings("testrg123", "sitef6141");
         assertEquals(settings, sdk.properties());
         assertEquals(listed.get("id").asText(), sdk.id());
@@ -233,7 +242,7 @@ class ArmEmulatorTest {
         World w = world();
         w.arm().allowEverything(); // reads outside Tether's role: this checks the provider, not the role
         ObjectNode reference = DemoWorld.armBody("GetSiteConfig.2025-05-01.json");
-        var config = w.web().serviceClient().getWebApps().getConfiguration("TESTRG123", "SITEF6141");
+        var config = w.web().getWebApps().getConfiguration("TESTRG123", "SITEF6141");
         assertEquals(reference.get("id").asText(), config.id());
         assertEquals(reference.get("name").asText(), config.name());
         assertEquals(reference.get("type").asText(), config.type());
@@ -251,7 +260,7 @@ class ArmEmulatorTest {
         w.arm().allowEverything(); // reads outside Tether's role: this checks the provider, not the role
         w.arm().setAppSettingsPutLongRunning(true);
         w.arm().putAppSettings(DemoWorld.SITE_ID, Map.of("KEEP", "1"));
-        var apps = w.web().serviceClient().getWebApps();
+        var apps = w.web().getWebApps();
         int mark = w.log().size();
         var result = apps.updateApplicationSettings("testrg123", "sitef6141", new StringDictionaryInner().withProperties(Map.of("NEW", "2")));
         assertEquals(Map.of("NEW", "2"), result.properties(), "the SDK's final GET returns the replaced dictionary");
@@ -276,7 +285,7 @@ class ArmEmulatorTest {
         w.arm().putResource(slot);
         w.arm().putAppSettings(slotId, Map.of("A", "1"));
         w.arm().setAppSettingsPutLongRunning(true);
-        var apps = w.web().serviceClient().getWebApps();
+        var apps = w.web().getWebApps();
         assertEquals("sitef6141/staging", apps.getSlot("testrg123", "sitef6141", "STAGING").name());
         var patched = apps.updateSlot("testrg123", "sitef6141", "staging", new SitePatchResourceInner().withHttpsOnly(true));
         assertTrue(patched.httpsOnly());
@@ -293,7 +302,7 @@ class ArmEmulatorTest {
     @Test
     void routeAllIsTheSitePropertyAndSiteConfigWritesAreRefusedWithAppServicesOwnBody() throws Exception {
         World w = world();
-        var apps = w.web().serviceClient().getWebApps();
+        var apps = w.web().getWebApps();
         ManagementException refused = assertThrows(ManagementException.class, () -> apps.update("testrg123", "sitef6141",
                 new SitePatchResourceInner().withSiteConfig(new SiteConfigInner().withVnetRouteAllEnabled(true))));
         assertEquals(400, refused.getResponse().getStatusCode());
@@ -352,7 +361,7 @@ class ArmEmulatorTest {
         assertTrue(w.log().since(mark).stream().allMatch(c -> c.target().equals("arm") && c.path().contains("api-version=2025-03-01")), w.log().since(mark).toString());
 
         // The operation URL echoes the request api-version (network 2.57.0 sends 2025-03-01). An update keeps the service association links Azure added, and answers 200.
-        w.web().serviceClient().getWebApps().update("testrg123", "sitef6141", new SitePatchResourceInner().withVirtualNetworkSubnetId(id));
+        w.web().getWebApps().update("testrg123", "sitef6141", new SitePatchResourceInner().withVirtualNetworkSubnetId(id));
         SubnetInner updated = subnets.createOrUpdate("rg1", "test-vnet", "apps", new SubnetInner().withAddressPrefix("10.0.2.0/27")
                 .withDefaultOutboundAccess(false)
                 .withDelegations(List.of(new Delegation().withName("web").withServiceName("Microsoft.Web/serverFarms"))));
@@ -481,7 +490,7 @@ class ArmEmulatorTest {
         assertEquals(List.of(400, 404, 403, 405, 400, 400), w.log().calls().stream().map(CallLog.Call::status).toList());
 
         ManagementException notFound = assertThrows(ManagementException.class,
-                () -> w.web().serviceClient().getWebApps().getByResourceGroup("testrg123", "nosuchsite"));
+                () -> w.web().getWebApps().getByResourceGroup("testrg123", "nosuchsite"));
         assertEquals(404, notFound.getResponse().getStatusCode());
         assertEquals("ResourceNotFound", notFound.getValue().getCode());
         assertTrue(notFound.getValue().getMessage().startsWith("The Resource 'Microsoft.Web/sites/nosuchsite' under resource group 'testrg123' was not found."),
@@ -493,11 +502,11 @@ class ArmEmulatorTest {
         World w = world();
         String upper = DemoWorld.SITE_ID.toUpperCase(java.util.Locale.ROOT);
         assertEquals(DemoWorld.SITE_ID, w.arm().resource(upper).orElseThrow().get("id").asText(), "stored casing is kept");
-        assertEquals("sitef6141", w.web().serviceClient().getWebApps().getByResourceGroup("TestRG123", "SiteF6141").name());
-        assertEquals("DefaultAsp", w.web().serviceClient().getAppServicePlans().getByResourceGroup("TESTRG123", "defaultasp").name());
+        assertEquals("sitef6141", w.web().getWebApps().getByResourceGroup("TestRG123", "SiteF6141").name());
+        assertEquals("DefaultAsp", w.web().getAppServicePlans().getByResourceGroup("TESTRG123", "defaultasp").name());
         assertEquals("clustername1", w.aks(SUB.toUpperCase(java.util.Locale.ROOT)).serviceClient().getManagedClusters().getByResourceGroup("RG1", "CLUSTERNAME1").name());
         w.arm().putAppSettings(upper, Map.of("X", "1"));
-        assertEquals(Map.of("X", "1"), w.web().serviceClient().getWebApps().listApplicationSettings("testrg123", "sitef6141").properties());
+        assertEquals(Map.of("X", "1"), w.web().getWebApps().listApplicationSettings("testrg123", "sitef6141").properties());
         assertEquals(1, w.arm().appSettings().size(), "one dictionary per site, whatever the casing");
         assertTrue(w.log().calls().stream().allMatch(c -> c.status() == 200));
     }

@@ -59,10 +59,9 @@ final class Report {
                 + "tag writes and later changes, redelivered up to two minutes late and out of order, one in ten with the id in other letter "
                 + "case. Deliveries happen at their virtual times; events per second is wall-clock throughput through the whole harness "
                 + "(function host, durable driver, both emulators).", out -> StormBench.run(out, 1_000, 100, 10, false));
-        md.append("429s in the storm: the fleet's first links need more reads in the first minutes than ARM's bucket refills; the throttled ")
-                .append("reads are retried by the SDK after Retry-After (or by the durable retry policy) and every write still lands exactly once. ")
-                .append("A drift scan paces itself from the remaining-reads header; event-driven passes do not, by design: they are bounded by ")
-                .append("the event rate, which ARM's own write throttling bounds.\n\n");
+        md.append("Every step that reads ARM asks the per-subscription read governor first and waits with a durable timer when Tether's ")
+                .append("share of the bucket is spent (docs/ARM-READS.md), so the fleet's first links queue instead of draining ARM's bucket: ")
+                .append("the floor is the least time any pacing within that share needs for these reads.\n\n");
 
         ColdStart.Figures cold = ColdStart.measure(coldRuns);
         md.append("## 4. Cold start\n\n");

@@ -480,7 +480,10 @@ class DurableDriverTest {
 
         assertEquals(0, d.client().purgeInstance("link-a").getDeletedInstanceCount(), "a running instance is not purged");
         assertEquals(1, d.client().purgeInstance("link-b").getDeletedInstanceCount());
-        assertNull(d.client().getInstanceMetadata("link-b", false));
+        // as the real client answers for an unknown id: metadata that was not found, whose status reads RUNNING
+        var purged = d.client().getInstanceMetadata("link-b", false);
+        assertFalse(purged.isInstanceFound());
+        assertEquals(OrchestrationRuntimeStatus.RUNNING, purged.getRuntimeStatus());
 
         d.runUntilIdle();
         assertEquals("Completed", d.instance("scan-1").orElseThrow().status());

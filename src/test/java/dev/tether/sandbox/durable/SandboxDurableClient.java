@@ -44,7 +44,10 @@ public final class SandboxDurableClient extends DurableTaskClient {
     @Override
     public OrchestrationMetadata getInstanceMetadata(String instanceId, boolean getInputsAndOutputs) {
         Instance in = driver.raw(instanceId);
-        return in == null ? null : SandboxMetadata.of(state(in, getInputsAndOutputs), getInputsAndOutputs);
+        // As DurableTaskGrpcClient does: never null; an unknown id (the sidecar's exists=false) gives the empty state,
+        // whose runtime status reads RUNNING and whose isInstanceFound() is false.
+        return SandboxMetadata.of(in == null ? OrchestratorService.OrchestrationState.getDefaultInstance() : state(in, getInputsAndOutputs),
+                getInputsAndOutputs);
     }
 
     static OrchestratorService.OrchestrationState state(Instance in, boolean withPayloads) {

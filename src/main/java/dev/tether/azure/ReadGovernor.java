@@ -1,0 +1,125 @@
+package dev.tether.azure;
+
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.policy.HttpPipelinePolicy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One ARM read budget per subscription for every activity that reads ARM. ARM throttles reads with a token bucket per
+ * subscription (about 250 of burst, refilled at about 25 per second) shared by everything in it: Tether may spend
+ * {@code share} of it. Two checks, before an activity reads:
+ * <ul>
+ *   <li>Tether's own allowance, a bucket of {@code share} of ARM's (burst and refill), in this worker;</li>
+ *   <li>what ARM says is left: every ARM response's {@code x-ms-ratelimit-remaining-subscription-reads} (seen by
+ *   {@link #policy()} on every call of every activity and instance), refilled since, less what Tether spent since, must
+ *   stay above the others' part of the bucket. That is what holds across workers: they all read the same header.</li>
+ * </ul>
+ * It never sleeps: {@link #acquire} answers how long to wait, and the orchestrator waits with a durable timer.
+ */
+public final class ReadGovernor {
+    public static final int ARM_READ_BURST = 250;
+    public static final double ARM_READ_REFILL = 25;
+    private static final HttpHeaderName REMAINING = HttpHeaderName.fromString("x-ms-ratelimit-remaining-subscription-reads");
+    private static final Pattern SUBSCRIPTION = Pattern.compile("/subscriptions/([0-9A-Fa-f-]{36})");
+
+    private static final class Budget {
+        double own;
+        Instant ownAt;
+        long remaining = -1;
+        Instant remainingAt;
+        int spentSinceSeen;
+        /** When the reads of the steps already told to wait will have been refilled: later waiters queue behind them. */
+        Instant queueEnd;
+    }
+
+    private final double share;
+    private final Clock clock;
+    private final Map<String, Budget> budgets = new HashMap<>();
+
+    public ReadGovernor(double share, Clock clock) {
+        this.share = share;
+        this.clock = clock;
+    }
+
+    /**
+     * Takes {@code reads} from the subscription's budget and answers {@link Duration#ZERO}, or takes nothing and answers
+     * how long to wait before asking again.
+     */
+    public synchronized Duration acquire(String subscriptionId, int reads) {
+        Budget b = budget(subscriptionId);
+        Instant now = clock.instant();
+        double capacity = ARM_READ_BURST * share;
+        double rate = ARM_READ_REFILL * share;
+        b.own = Math.min(capacity, b.own + seconds(b.ownAt, now) * rate);
+        b.ownAt = now;
+        double wait = b.own >= reads ? 0 : (reads - b.own) / rate;
+        if (b.remaining >= 0) {
+            double left = Math.min(ARM_READ_BURST, b.remaining + seconds(b.remainingAt, now) * ARM_READ_REFILL) - b.spentSinceSeen;
+            double othersPart = ARM_READ_BURST * (1 - share);
+            if (left - reads < othersPart) {
+                wait = Math.max(wait, (othersPart + reads - left) / ARM_READ_REFILL);
+            }
+        }
+        if (wait > 0) {
+            // Steps told to wait come back one after another, not all at once (each would find the budget spent again).
+            Instant ready = now.plusMillis((long) Math.ceil(wait * 1000));
+            if (b.queueEnd != null && b.queueEnd.isAfter(ready)) {
+                ready = b.queueEnd;
+            }
+            b.queueEnd = ready.plusMillis((long) Math.ceil(reads / rate * 1000));
+            return Duration.between(now, ready);
+        }
+        b.own -= reads;
+        b.spentSinceSeen += reads;
+        return Duration.ZERO;
+    }
+
+    /** What ARM answered is left of the subscription's read bucket. */
+    public synchronized void observe(String subscriptionId, long remaining) {
+        Budget b = budget(subscriptionId);
+        b.remaining = remaining;
+        b.remainingAt = clock.instant();
+        b.spentSinceSeen = 0;
+    }
+
+    /** The pipeline policy that shows the governor every ARM response's remaining reads. */
+    public HttpPipelinePolicy policy() {
+        return (context, next) -> next.process().doOnNext(response -> {
+            String remaining = response.getHeaders().getValue(REMAINING);
+            Matcher sub = SUBSCRIPTION.matcher(response.getRequest().getUrl().getPath());
+            if (remaining != null && sub.find()) {
+                try {
+                    observe(sub.group(1), Long.parseLong(remaining.trim()));
+                } catch (NumberFormatException ignored) {
+                    // not a count: nothing learned
+                }
+            }
+        });
+    }
+
+    /** The subscription an activity's input names first (every ARM-reading step's input holds a resource id). */
+    public static String subscriptionIn(String text) {
+        Matcher m = SUBSCRIPTION.matcher(text == null ? "" : text);
+        return m.find() ? m.group(1).toLowerCase(java.util.Locale.ROOT) : null;
+    }
+
+    private Budget budget(String subscriptionId) {
+        return budgets.computeIfAbsent(subscriptionId.toLowerCase(java.util.Locale.ROOT), s -> {
+            Budget b = new Budget();
+            b.own = ARM_READ_BURST * share;
+            b.ownAt = clock.instant();
+            return b;
+        });
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return from == null ? 0 : Math.max(0, Duration.between(from, to).toNanos() / 1e9);
+    }
+}

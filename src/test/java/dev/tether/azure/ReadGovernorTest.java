@@ -1,0 +1,65 @@
+package dev.tether.azure;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ReadGovernorTest {
+    private static final String SUB = "00000000-0000-0000-0000-000000000001";
+
+    static final class Ticking extends Clock {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void tetherSpendsItsShareOfTheBurstThenItsShareOfTheRefill() {
+        Ticking clock = new Ticking();
+        ReadGovernor g = new ReadGovernor(0.5, clock);
+        for (int i = 0; i < 25; i++) {
+            assertEquals(Duration.ZERO, g.acquire(SUB, 5), "reads " + (5 * i) + ".. of the 125-read share of the burst");
+        }
+        assertEquals(Duration.ofMillis(400), g.acquire(SUB, 5), "5 reads at 12.5 per second");
+        assertEquals(Duration.ofMillis(800), g.acquire(SUB, 5), "the next waiter comes back after the first, not with it");
+        clock.now = clock.now.plusMillis(400);
+        assertEquals(Duration.ZERO, g.acquire(SUB, 5));
+    }
+
+    @Test
+    void whatArmSaysIsLeftKeepsTheOthersPart() {
+        Ticking clock = new Ticking();
+        ReadGovernor g = new ReadGovernor(0.5, clock);
+        g.observe(SUB, 130); // the others spent 120 of the 250; 125 must stay theirs
+        assertEquals(Duration.ZERO, g.acquire(SUB, 5));
+        assertEquals(Duration.ofMillis(40), g.acquire(SUB, 1), "125 left: one more read waits for one token at ARM's 25/s");
+        clock.now = clock.now.plusMillis(40);
+        assertEquals(Duration.ZERO, g.acquire(SUB, 1));
+        assertEquals(Duration.ZERO, g.acquire("00000000-0000-0000-0000-000000000002", 5), "another subscription has its own bucket");
+    }
+
+    @Test
+    void subscriptionOfAStepsInput() {
+        assertEquals("0a1b2c3d-0000-4000-8000-00000000abcd", ReadGovernor.subscriptionIn(
+                "{\"resourceId\":\"/subscriptions/0A1B2C3D-0000-4000-8000-00000000ABCD/resourceGroups/rg/providers/Microsoft.Web/sites/a\"}"));
+        assertNull(ReadGovernor.subscriptionIn("{\"link\":\"shop\"}"));
+    }
+}
