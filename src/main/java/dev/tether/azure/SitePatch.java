@@ -7,7 +7,7 @@ import com.azure.core.http.HttpResponse;
 import com.azure.core.management.exception.ManagementError;
 import com.azure.core.management.exception.ManagementException;
 import com.azure.core.util.Context;
-import com.azure.resourcemanager.appservice.AppServiceManager;
+import com.azure.resourcemanager.appservice.fluent.WebSiteManagementClient;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.durable.Json;
 
@@ -39,8 +39,7 @@ final class SitePatch {
         return body;
     }
 
-    static void send(AppServiceManager manager, String siteOrSlotId, ObjectNode body) {
-        var client = manager.serviceClient();
+    static void send(WebSiteManagementClient client, String siteOrSlotId, ObjectNode body) {
         HttpRequest request = new HttpRequest(HttpMethod.PATCH, client.getEndpoint().replaceAll("/$", "") + siteOrSlotId
                 + "?api-version=" + API_VERSION)
                 .setHeader(HttpHeaderName.CONTENT_TYPE, "application/json").setBody(body.toString());
