@@ -76,16 +76,9 @@ public final class FunctionHost {
         }
     }
 
-    /** The HTTP methods an HTTP-triggered function accepts. */
-    public List<String> methodsOf(String functionName) {
-        Method m = functions.get(functionName);
-        for (Parameter p : m.getParameters()) {
-            var t = p.getAnnotation(com.microsoft.azure.functions.annotation.HttpTrigger.class);
-            if (t != null) {
-                return java.util.Arrays.stream(t.methods()).map(Enum::name).toList();
-            }
-        }
-        return List.of();
+    /** Every function by name, with its annotated method (what the host reads the trigger bindings from). */
+    public Map<String, Method> declared() {
+        return java.util.Collections.unmodifiableMap(functions);
     }
 
     public List<String> functionNames() {
