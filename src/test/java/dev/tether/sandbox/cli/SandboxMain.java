@@ -70,7 +70,7 @@ public final class SandboxMain {
                     ? java.util.Arrays.stream(args[1].split(",")).mapToInt(v -> number(v, "bench-drift SIZES")).toArray() : new int[]{100, 1000, 10000});
             case "bench-storm" -> StormBench.run(out, args.length > 1 ? number(args[1], "bench-storm DELIVERIES") : 1_000,
                     args.length > 2 ? number(args[2], "bench-storm APPS") : 100,
-                    args.length > 3 ? number(args[3], "bench-storm CLUSTERS") : 10, Boolean.getBoolean("storm.verbose"));
+                    args.length > 3 ? number(args[3], "bench-storm CLUSTERS") : 10, Boolean.getBoolean("storm.verbose"), System.err);
             case "report" -> {
                 if (args.length > 2 || (args.length == 2 && !args[1].equals("--quick"))) {
                     throw new UsageException("report takes only --quick");
