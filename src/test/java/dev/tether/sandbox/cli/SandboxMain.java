@@ -37,6 +37,9 @@ public final class SandboxMain {
         } catch (UsageException | IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             code = 2;
+        } catch (RuntimeException | Error e) {
+            e.printStackTrace();
+            code = 1;
         }
         System.out.flush();
         // exec:java keeps the JVM for Maven; mock servers and SDK threads are daemon-less, so leave explicitly.

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The fixed simulate interface of DESIGN.md section 4. */
+/** The fixed simulate interface of docs/CONTRACT.md. */
 class SimulateCommandTest {
     private static final ObjectMapper M = new ObjectMapper();
 
