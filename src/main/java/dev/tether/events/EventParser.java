@@ -55,8 +55,9 @@ public final class EventParser {
         if (!cloudEvent && !tree.has("eventType")) {
             throw new InvalidInputException("the event is neither Event Grid schema (no eventType) nor CloudEvents 1.0 (no specversion)");
         }
-        // The SDK's readers expect these to be strings: given an object or an array instead, EventGridEvent.fromString
-        // loops forever (azure-messaging-eventgrid 4.31.4), so their kinds are checked here first.
+        // The SDK's readers expect these to be strings and lose their place on anything else: with "dataVersion": [] or
+        // "metadataVersion": [] after the data, EventGridEvent.fromString (azure-messaging-eventgrid 4.31.4) never
+        // returns, and other kinds surface as unrelated errors. So their kinds are checked here first.
         requireStrings(tree, cloudEvent ? CLOUD_EVENT_REQUIRED : EVENT_GRID_REQUIRED, true);
         requireStrings(tree, cloudEvent ? CLOUD_EVENT_OPTIONAL : EVENT_GRID_OPTIONAL, false);
         String timeField = cloudEvent ? "time" : "eventTime";

@@ -120,10 +120,10 @@ public final class BadInputCatalog {
                 none(), s -> event(s, write(site, "Microsoft.Web/sites/write").put("eventTime", "yesterday").toString())));
         c.add(new Case("E20", "event", "a CloudEvent whose time is not a timestamp ('2026-13-45T99:00:00Z')", "time '2026-13-45T99:00:00Z' is not an RFC 3339 timestamp",
                 none(), s -> event(s, ReferenceEvents.asCloudEvent(write(site, "Microsoft.Web/sites/write")).put("time", "2026-13-45T99:00:00Z").toString())));
-        c.add(new Case("E21", "event", "an envelope field of the wrong kind (id is an object)", "the event's id must be a string, not an object",
-                none(), s -> {
+        c.add(new Case("E21", "event", "an envelope field of the wrong kind (metadataVersion an empty array, which hangs the Event Grid SDK's parser)",
+                "the event's metadataVersion must be a string, not an array", none(), s -> {
                     ObjectNode e = write(site, "Microsoft.Web/sites/write");
-                    e.putObject("id");
+                    e.putArray("metadataVersion");
                     return event(s, e.toString());
                 }));
         c.add(new Case("E22", "event", "data.resourceUri of the wrong kind (an array)", "data.resourceUri must be a string, not an array",
