@@ -47,14 +47,14 @@ public final class SandboxMain {
     }
 
     static final String USAGE = """
-            usage: mvn -q -B test-compile exec:java -Dexec.args="COMMAND"   (docs/CONTRACT.md, docs/BENCHMARKS.md)
+            usage: mvn -q -B test-compile exec:java -Dexec.args="COMMAND"   (docs/CONTRACT.md, docs/PERFORMANCE.md)
               demo                                   link the bundled world from one event; writes target/demo/{world,events,result}.json
               simulate --world WORLD.json --events EVENTS.json --out RESULT.json
                        [--timer] [--http 'METHOD /api/path [JSON body]']... [--function-key KEY] [--lb-delay SECONDS]
               bench [ROUNDS]                         calls per link against the minimum
               bench-drift [SIZES]                    one drift scan per world size, e.g. 100,1000,10000
               bench-storm [DELIVERIES [APPS [CLUSTERS]]]   an Event Grid storm
-              report [--quick]                       every benchmark; the full run rewrites docs/BENCHMARKS.md (needs mvn -B -DskipTests package)
+              report [--quick]                       every benchmark (run as mvn -q -B -DskipTests package exec:java ...); the full run rewrites docs/BENCHMARKS.md
               help                                   this text""";
 
     static int run(String[] args, PrintStream out) {
