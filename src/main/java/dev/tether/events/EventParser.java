@@ -60,6 +60,10 @@ public final class EventParser {
         // returns, and other kinds surface as unrelated errors. So their kinds are checked here first.
         requireStrings(tree, cloudEvent ? CLOUD_EVENT_REQUIRED : EVENT_GRID_REQUIRED, true);
         requireStrings(tree, cloudEvent ? CLOUD_EVENT_OPTIONAL : EVENT_GRID_OPTIONAL, false);
+        if (!cloudEvent && (tree.get("data") == null || tree.get("data").isNull())) {
+            // Mandatory in the Event Grid schema; the SDK would log an error of its own before refusing it.
+            throw new InvalidInputException("the event's data is missing");
+        }
         String timeField = cloudEvent ? "time" : "eventTime";
         String single = tree.toString();
         try {

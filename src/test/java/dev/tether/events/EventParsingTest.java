@@ -90,6 +90,9 @@ class EventParsingTest {
             assertEquals("the event's " + field + " must be a string, not an array",
                     assertThrows(InvalidInputException.class, () -> EventParser.parse(hangs.toString())).getMessage());
         }
+        ObjectNode noData = ReferenceEvents.writeSuccess(SITE, "Microsoft.Web/sites/write", "e9");
+        noData.putNull("data");
+        assertEquals("the event's data is missing", assertThrows(InvalidInputException.class, () -> EventParser.parse(noData.toString())).getMessage());
         ObjectNode eg = ReferenceEvents.writeSuccess(SITE, "Microsoft.Web/sites/write", "e1");
         eg.putObject("id");
         assertEquals("the event's id must be a string, not an object",
