@@ -24,7 +24,8 @@ final class SimulateSummary {
                 if (outcome.isEmpty() && o.path("output").isObject()) {
                     outcome = summary(o.path("output"));
                 }
-                t.row(o.path("name").asText(), o.path("instanceId").asText(), o.path("status").asText(), outcome);
+                // Resource ids shortened as in the demo's tables (RESULT.json has them in full).
+                t.row(o.path("name").asText(), o.path("instanceId").asText(), o.path("status").asText(), Demo.shortPath(outcome));
             }
             t.print(out);
         }
