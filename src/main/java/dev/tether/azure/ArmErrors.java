@@ -52,7 +52,7 @@ final class ArmErrors {
         }
         if (status == 401 || status == 403) {
             return new RejectedException("FORBIDDEN", what + ". Fix: grant Tether's identity the action " + op.action()
-                    + " on " + target + " (see README, Deploy: least-privilege role)", e);
+                    + " on " + target + " (docs/DEPLOY.md: the custom role \"Tether link operator\")", e);
         }
         return new RejectedException(code, what, e);
     }

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * Tether's settings, read once from the environment (app settings in Azure, local.settings.json locally).
- * Every setting and its default is listed in {@link #SETTINGS}; README and local.settings.json.example list the same.
+ * Every setting and its default is listed in {@link #SETTINGS}; docs/SETTINGS.md and local.settings.json.example list the same.
  */
 public record TetherConfig(Set<String> subscriptions, String tenantId, int subnetPrefixLength, String subnetNamePrefix,
                            Duration dnsWaitTimeout, Duration dnsPollInterval, String altDnsServer,

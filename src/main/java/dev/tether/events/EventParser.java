@@ -1,15 +1,16 @@
 package dev.tether.events;
 
 import com.azure.core.models.CloudEvent;
-import com.azure.core.util.BinaryData;
 import com.azure.messaging.eventgrid.EventGridEvent;
-import com.azure.messaging.eventgrid.systemevents.ResourceWriteSuccessEventData;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tether.plan.InvalidInputException;
+import dev.tether.plan.ResourceId;
+
+import java.util.List;
 
 
 /**
@@ -27,7 +28,6 @@ public final class EventParser {
     private EventParser() {
     }
 
-    @SuppressWarnings("deprecation")
     public static ResourceEvent parse(String body) {
         if (body == null || body.isBlank()) {
             throw new InvalidInputException("the event is empty");
@@ -51,24 +51,64 @@ public final class EventParser {
         if (!tree.isObject()) {
             throw new InvalidInputException("the event is not a JSON object");
         }
+        boolean cloudEvent = tree.has("specversion");
+        if (!cloudEvent && !tree.has("eventType")) {
+            throw new InvalidInputException("the event is neither Event Grid schema (no eventType) nor CloudEvents 1.0 (no specversion)");
+        }
+        // The SDK's readers expect these to be strings and lose their place on anything else: with "dataVersion": [] or
+        // "metadataVersion": [] after the data, EventGridEvent.fromString (azure-messaging-eventgrid 4.31.4) never
+        // returns, and other kinds surface as unrelated errors. So their kinds are checked here first.
+        requireStrings(tree, cloudEvent ? CLOUD_EVENT_REQUIRED : EVENT_GRID_REQUIRED, true);
+        requireStrings(tree, cloudEvent ? CLOUD_EVENT_OPTIONAL : EVENT_GRID_OPTIONAL, false);
+        if (!cloudEvent && (tree.get("data") == null || tree.get("data").isNull())) {
+            // Mandatory in the Event Grid schema; the SDK would log an error of its own before refusing it.
+            throw new InvalidInputException("the event's data is missing");
+        }
+        String timeField = cloudEvent ? "time" : "eventTime";
         String single = tree.toString();
         try {
-            if (tree.has("specversion")) {
+            if (cloudEvent) {
                 CloudEvent ce = CloudEvent.fromString(single).get(0);
-                return fromData(ce.getId(), ce.getType(), ce.getData(), ce.getTime());
+                return fromData(ce.getId(), ce.getType(), tree.get("data"), ce.getTime());
             }
-            if (tree.has("eventType")) {
-                EventGridEvent eg = EventGridEvent.fromString(single).get(0);
-                return fromData(eg.getId(), eg.getEventType(), eg.getData(), eg.getEventTime());
-            }
-        } catch (IllegalArgumentException | IllegalStateException | ClassCastException | java.io.UncheckedIOException e) {
+            EventGridEvent eg = EventGridEvent.fromString(single).get(0);
+            return fromData(eg.getId(), eg.getEventType(), tree.get("data"), eg.getEventTime());
+        } catch (java.time.DateTimeException e) {
+            throw new InvalidInputException("the event's " + timeField + " '" + ResourceId.abbreviate(tree.path(timeField).asText())
+                    + "' is not an RFC 3339 timestamp (like 2026-01-01T00:00:00Z)");
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException | NullPointerException | java.io.UncheckedIOException e) {
             throw new InvalidInputException("the event does not match its schema: " + e.getMessage());
         }
-        throw new InvalidInputException("the event is neither Event Grid schema (no eventType) nor CloudEvents 1.0 (no specversion)");
     }
 
-    @SuppressWarnings("deprecation")
-    private static ResourceEvent fromData(String id, String type, BinaryData data, java.time.OffsetDateTime time) {
+    /** Envelope fields that are strings in each schema (Event Grid event schema; CloudEvents 1.0 JSON format). */
+    private static final List<String> EVENT_GRID_REQUIRED = List.of("id", "eventType", "subject", "eventTime", "dataVersion");
+    private static final List<String> EVENT_GRID_OPTIONAL = List.of("topic", "metadataVersion");
+    private static final List<String> CLOUD_EVENT_REQUIRED = List.of("id", "source", "specversion", "type");
+    private static final List<String> CLOUD_EVENT_OPTIONAL = List.of("time", "subject", "datacontenttype", "dataschema", "data_base64");
+    /** The fields Tether reads from a ResourceWriteSuccess's data, all strings. */
+    private static final List<String> DATA_FIELDS = List.of("resourceUri", "operationName", "status", "subscriptionId");
+
+    private static void requireStrings(JsonNode o, List<String> fields, boolean required) {
+        for (String f : fields) {
+            JsonNode v = o.get(f);
+            if ((v == null || v.isNull()) ? required : !v.isTextual()) {
+                throw new InvalidInputException("the event's " + f + (v == null || v.isNull() ? " is missing" : " must be a string, not " + kind(v)));
+            }
+        }
+    }
+
+    private static String kind(JsonNode v) {
+        return v.isObject() ? "an object" : v.isArray() ? "an array" : v.isNumber() ? "a number" : v.isBoolean() ? "a boolean" : v.getNodeType().name().toLowerCase();
+    }
+
+    /**
+     * The fields Tether needs from a ResourceWriteSuccess's data (Event Grid's "Azure Resource Manager as an Event Grid
+     * source": resourceUri, operationName, status, subscriptionId), read from the parsed tree: the SDK's data class
+     * would read every other field too (claims, authorization, httpRequest), and a field of the wrong kind there is
+     * the same endless loop as above.
+     */
+    private static ResourceEvent fromData(String id, String type, JsonNode data, java.time.OffsetDateTime time) {
         java.time.Instant at = time == null ? null : time.toInstant();
         if (type == null || type.isBlank()) {
             throw new InvalidInputException("event " + id + " has no type");
@@ -77,15 +117,23 @@ public final class EventParser {
             // Deletes, actions and failures never lead to a write; their data is not read.
             return new ResourceEvent(id, type, null, null, null, null, at);
         }
-        if (data == null) {
+        if (data == null || data.isNull()) {
             throw new InvalidInputException("event " + id + " (" + type + ") has no data");
         }
-        ResourceWriteSuccessEventData d;
-        try {
-            d = data.toObject(ResourceWriteSuccessEventData.class);
-        } catch (RuntimeException e) {
-            throw new InvalidInputException("event " + id + " has data Tether cannot read: " + e.getMessage());
+        if (!data.isObject()) {
+            throw new InvalidInputException("event " + id + " (" + type + ") has data that is " + kind(data) + ", not an object");
         }
-        return new ResourceEvent(id, type, d.getResourceUri(), d.getOperationName(), d.getStatus(), d.getSubscriptionId(), at);
+        for (String f : DATA_FIELDS) {
+            JsonNode v = data.get(f);
+            if (v != null && !v.isNull() && !v.isTextual()) {
+                throw new InvalidInputException("event " + id + ": data." + f + " must be a string, not " + kind(v));
+            }
+        }
+        return new ResourceEvent(id, type, text(data, "resourceUri"), text(data, "operationName"), text(data, "status"), text(data, "subscriptionId"), at);
+    }
+
+    private static String text(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        return v == null || v.isNull() ? null : v.asText();
     }
 }

@@ -14,6 +14,7 @@ import com.microsoft.durabletask.DurableTaskClient;
 import com.microsoft.durabletask.azurefunctions.DurableClientContext;
 import com.microsoft.durabletask.azurefunctions.DurableClientInput;
 import dev.tether.durable.Json;
+import dev.tether.errors.NotFoundException;
 import dev.tether.errors.RejectedException;
 import dev.tether.logging.StructuredLog;
 import dev.tether.operator.OperatorApi;
@@ -98,13 +99,16 @@ public final class HttpFunctions {
         HttpResponseMessage run();
     }
 
-    /** Bad input is a 400 with a message; a refusal from Azure is a 409 with its message; nothing else leaks. */
+    /** Bad input is a 400 with a message; a missing resource a 404; a refusal from Azure is a 409 with its message; nothing else leaks. */
     private static HttpResponseMessage handle(HttpRequestMessage<Optional<String>> request, ExecutionContext context, Handler handler) {
         try {
             return handler.run();
         } catch (InvalidInputException | IllegalArgumentException e) {
             StructuredLog.log(context.getLogger(), Level.WARNING, "http.rejected", Map.of("path", request.getUri().getPath(), "error", String.valueOf(e.getMessage())));
             return json(request, HttpStatus.BAD_REQUEST, error("BadRequest", e.getMessage()));
+        } catch (NotFoundException e) {
+            StructuredLog.log(context.getLogger(), Level.WARNING, "http.not_found", Map.of("path", request.getUri().getPath(), "error", String.valueOf(e.getMessage())));
+            return json(request, HttpStatus.NOT_FOUND, error("NotFound", e.getMessage()));
         } catch (RejectedException e) {
             StructuredLog.log(context.getLogger(), Level.WARNING, "http.refused", Map.of("path", request.getUri().getPath(), "error", String.valueOf(e.getMessage())));
             return json(request, HttpStatus.CONFLICT, error(e.code(), e.getMessage()));

@@ -302,7 +302,7 @@ public final class KubeGateway {
         }
         if (code == 401 || code == 403) {
             return new RejectedException("KUBERNETES_FORBIDDEN", msg + ". Fix: give Tether's identity the Kubernetes role described"
-                    + " in README (Services, ConfigMap coredns-custom and Deployment coredns in kube-system)", e);
+                    + " in docs/DEPLOY.md, \"Rights in the clusters\" (Services, ConfigMap coredns-custom and Deployment coredns in kube-system)", e);
         }
         return new RejectedException("KUBERNETES_" + code, msg, e);
     }

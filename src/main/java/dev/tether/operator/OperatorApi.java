@@ -99,8 +99,19 @@ public final class OperatorApi {
         return out;
     }
 
-    /** Starts or signals the link orchestration of the target (or of every member of the link); returns the instance ids. */
+    /**
+     * Starts or signals the link orchestration of the target (or of every member of the link); returns the instance ids.
+     * A named resource is read first (one ARM read, as the event trigger does): one that does not exist gets no instance.
+     */
     public List<String> rerun(Target target, DurableTaskClient client) {
+        if (target.resourceId() != null) {
+            ResourceId id = target.resourceId();
+            boolean exists = id.isType(Conventions.TYPE_CLUSTER) ? arm.cluster(id).isPresent() : arm.site(id).isPresent();
+            if (!exists) {
+                throw new dev.tether.errors.NotFoundException(id + " does not exist: check the resource id (a site, a slot or a managed cluster"
+                        + " in one of TETHER_SUBSCRIPTIONS)");
+            }
+        }
         List<ResourceId> ids = target.resourceId() != null ? List.of(target.resourceId()) : members(target.link());
         LinkStarter starter = new LinkStarter(client);
         LinkOptions options = LinkOptions.from(config);

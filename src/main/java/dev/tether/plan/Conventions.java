@@ -1,6 +1,6 @@
 package dev.tether.plan;
 
-/** The names users and tests rely on (DESIGN.md section 2). Fixed names must not change. */
+/** The names users and tests rely on (docs/CONTRACT.md). Fixed names must not change. */
 public final class Conventions {
     private Conventions() {
     }

@@ -133,6 +133,22 @@ public final class BadInputCatalog {
                 siteTag("private-link", "Shop Link!"), s -> event(s, write(site, "Microsoft.Web/sites/write").toString())));
         c.add(new Case("E18", "event", "tag private-link in upper case ('Shop')", "lowercase", siteTag("private-link", "Shop"),
                 s -> event(s, write(site, "Microsoft.Web/sites/write").toString())));
+        c.add(new Case("E19", "event", "an Event Grid event whose eventTime is not a timestamp ('yesterday')", "eventTime 'yesterday' is not an RFC 3339 timestamp",
+                none(), s -> event(s, write(site, "Microsoft.Web/sites/write").put("eventTime", "yesterday").toString())));
+        c.add(new Case("E20", "event", "a CloudEvent whose time is not a timestamp ('2026-13-45T99:00:00Z')", "time '2026-13-45T99:00:00Z' is not an RFC 3339 timestamp",
+                none(), s -> event(s, ReferenceEvents.asCloudEvent(write(site, "Microsoft.Web/sites/write")).put("time", "2026-13-45T99:00:00Z").toString())));
+        c.add(new Case("E21", "event", "an envelope field of the wrong kind (metadataVersion an empty array, which hangs the Event Grid SDK's parser)",
+                "the event's metadataVersion must be a string, not an array", none(), s -> {
+                    ObjectNode e = write(site, "Microsoft.Web/sites/write");
+                    e.putArray("metadataVersion");
+                    return event(s, e.toString());
+                }));
+        c.add(new Case("E22", "event", "data.resourceUri of the wrong kind (an array)", "data.resourceUri must be a string, not an array",
+                none(), s -> {
+                    ObjectNode e = write(site, "Microsoft.Web/sites/write");
+                    ((ObjectNode) e.get("data")).putArray("resourceUri");
+                    return event(s, e.toString());
+                }));
         c.add(new Case("L01", "link", "a Free (F1) App Service plan", "UNSUPPORTED_SKU", w -> ((ObjectNode) BadInputTest.resource(w, "Microsoft.Web/serverfarms").get("sku"))
                 .put("name", "F1").put("tier", "Free"), BadInputCatalog::link));
         c.add(new Case("L02", "link", "a Shared (D1) App Service plan", "UNSUPPORTED_SKU", w -> ((ObjectNode) BadInputTest.resource(w, "Microsoft.Web/serverfarms").get("sku"))
@@ -216,9 +232,9 @@ public final class BadInputCatalog {
                 clusterTag("private-link-domain", "co.uk"), BadInputCatalog::link));
         c.add(new Case("L28", "link", "private-link-domain that is a privatelink zone ('privatelink.shop.internal')", "Azure Private Endpoint zone",
                 clusterTag("private-link-domain", "privatelink.shop.internal"), BadInputCatalog::link));
-        c.add(new Case("E20", "event", "cluster tag private-link with a leading space (' shop')", "leading or trailing whitespace",
+        c.add(new Case("E24", "event", "cluster tag private-link with a leading space (' shop')", "leading or trailing whitespace",
                 clusterTag("private-link", " shop"), s -> event(s, ClusterLinkAccess.clusterTagEvent().get(0).toString())));
-        c.add(new Case("E19", "event", "app tag private-link with a trailing newline ('shop\\n')", "leading or trailing whitespace",
+        c.add(new Case("E23", "event", "app tag private-link with a trailing newline ('shop\\n')", "leading or trailing whitespace",
                 siteTag("private-link", "shop\n"), s -> event(s, write(site, "Microsoft.Web/sites/write").toString())));
         c.add(new Case("H01", "http", "rerun of a resource in a foreign subscription", "outside Tether's scope", none(),
                 s -> http(s, "POST /api/links/rerun", "{\"resourceId\":\"" + foreign + "\"}")));
@@ -228,6 +244,8 @@ public final class BadInputCatalog {
                 s -> http(s, "POST /api/links/rerun", "{\"resourceId\":\"" + site + "\",\"link\":\"shop\"}")));
         c.add(new Case("H04", "http", "plan for a link name that is not a DNS label", "not a valid link name", none(),
                 s -> http(s, "GET /api/links/plan?link=..%2Fetc", null)));
+        c.add(new Case("H05", "http", "rerun of a site that does not exist (answered 404, no orchestration instance)", "does not exist: check the resource id",
+                none(), s -> http(s, "POST /api/links/rerun", "{\"resourceId\":\"" + site + "gone\"}")));
         c.add(new Case("S01", "service", "tether.dev/private: \"yes\"", "INVALID_ANNOTATION",
                 service(ServicesTest.service("default", "yes", "ClusterIP", Map.of("tether.dev/private", "yes"), null)), BadInputCatalog::services));
         c.add(new Case("S02", "service", "an annotated headless Service", "HEADLESS_SERVICE", service(headless()), BadInputCatalog::services));
@@ -242,7 +260,7 @@ public final class BadInputCatalog {
                     s.runUntilIdle();
                     return s.durable().instances().get(0).failure();
                 }));
-        c.add(new Case("L18", "link", "cluster tag private-link-guard with an unknown value ('on')", "is not a guard setting: use true",
+        c.add(new Case("L29", "link", "cluster tag private-link-guard with an unknown value ('on')", "is not a guard setting: use true",
                 clusterTag("private-link-guard", "on"), s -> {
                     s.deliverAll(ClusterLinkTest.clusterTagEvent());
                     s.runUntilIdle();
@@ -317,7 +335,7 @@ public final class BadInputCatalog {
         StringBuilder sb = new StringBuilder("# Bad input: what Tether answers\n\n"
                 + "Generated from `BadInputCatalog` (src/test/java/dev/tether/e2e); `BadInputCatalogTest` runs every case and checks the message,"
                 + " that nothing was written to ARM or Kubernetes, and that Tether keeps serving. Event cases end in the `event.handled` log line"
-                + " (the event is dropped, not retried); link cases end the orchestration as Failed; HTTP cases answer 400; Service cases are"
+                + " (the event is dropped, not retried); link cases end the orchestration as Failed; HTTP cases answer 400 (404 for a resource that does not exist); Service cases are"
                 + " reported per Service in the reconcile output; admission cases are the cluster's API server refusing a Service write under the exposure"
                 + " guard (a 422 Invalid Status, to whoever wrote the Service).\n\n| Case | Kind | Input | Message contains |\n|---|---|---|---|\n");
         for (Case c : cases()) {

@@ -105,4 +105,79 @@ class HttpApiTest {
         assertEquals("linked", result.path("http").get(0).path("body").path("links").get(0).path("apps").get(0).path("state").asText());
         assertTrue(result.path("orchestrations").toString().contains("DriftScan"));
     }
+
+    @Test
+    void theHostChecksFunctionKeysBeforeAFunctionRuns() throws Exception {
+        try (Sandbox s = new Sandbox(WorldFile.parse(DemoWorld.build(), "demo"))) {
+            var host = s.httpHost();
+            String key = dev.tether.sandbox.HttpHost.Keys.DEFAULT_HOST_KEY;
+            String body = "{\"resourceId\":\"" + DemoWorld.SITE_ID + "\"}";
+            assertEquals(new dev.tether.sandbox.HttpHost.Answer(401, Map.of(), ""), host.call("POST", "/api/links/rerun", JSON, body), "no key");
+            assertEquals(401, host.call("POST", "/api/links/rerun?code=wrong", JSON, body).status(), "wrong code=");
+            assertEquals(401, host.call("GET", "/api/links/status", Map.of("x-functions-key", "wrong"), null).status(), "wrong header");
+            assertEquals(401, host.call("GET", "/api/links/status?code=" + key, Map.of("x-functions-key", "wrong"), null).status(),
+                    "the header wins over code=");
+            assertEquals(List.of(), s.durable().instances(), "no function ran");
+            assertEquals(List.of(), s.calls().calls(), "no call reached Azure");
+
+            assertEquals(202, host.call("POST", "/api/links/rerun?code=" + key, JSON, body).status(), "code=");
+            assertEquals(200, host.call("GET", "/API/Links/Status", Map.of("x-functions-key", key), null).status(), "header; routes ignore case");
+            assertEquals(404, host.call("GET", "/api/links/nothing?code=" + key, JSON, null).status());
+        }
+    }
+
+    @Test
+    void keysComeFromTheWorldFileAFunctionKeyOpensOnlyItsFunction() throws Exception {
+        var world = DemoWorld.build();
+        world.putObject("functionKeys").putObject("host").put("default", "team-key");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) world.get("functionKeys")).putObject("functions").putObject("LinksStatus").put("default", "status-only");
+        try (Sandbox s = new Sandbox(WorldFile.parse(world, "keys"))) {
+            var host = s.httpHost();
+            assertEquals(401, host.call("GET", "/api/links/status?code=" + dev.tether.sandbox.HttpHost.Keys.DEFAULT_HOST_KEY, JSON, null).status());
+            assertEquals(200, host.call("GET", "/api/links/status?code=team-key", JSON, null).status());
+            assertEquals(200, host.call("GET", "/api/links/status?code=status-only", JSON, null).status());
+            assertEquals(401, host.call("GET", "/api/links/plan?link=shop&code=status-only", JSON, null).status(), "another function's key");
+            assertEquals(200, s.http("GET /api/links/plan?link=shop", null, JSON).status(), "Sandbox.http sends the world's host key");
+        }
+        var bad = DemoWorld.build();
+        bad.putObject("functionKeys").putObject("host").put("default", 7);
+        assertEquals("world file bad: functionKeys.host.default must be a non-empty string",
+                assertThrows(IllegalArgumentException.class, () -> WorldFile.parse(bad, "bad")).getMessage());
+    }
+
+    @Test
+    void rerunOfAResourceThatDoesNotExistIs404WithNoInstance() throws Exception {
+        try (Sandbox s = new Sandbox(WorldFile.parse(DemoWorld.build(), "demo"))) {
+            for (String id : new String[]{DemoWorld.SITE_ID + "gone", DemoWorld.SITE_ID + "/slots/nothere", DemoWorld.CLUSTER_ID + "gone"}) {
+                Sandbox.HttpExchange e = s.http("POST /api/links/rerun", "{\"resourceId\":\"" + id + "\"}", JSON);
+                assertEquals(404, e.status(), e.body());
+                assertEquals("{\"error\":{\"code\":\"NotFound\",\"message\":\"" + id + " does not exist: check the resource id (a site, a slot or a managed"
+                        + " cluster in one of TETHER_SUBSCRIPTIONS)\"}}", e.body());
+            }
+            s.runUntilIdle();
+            assertEquals(List.of(), s.durable().instances());
+            assertEquals(List.of(), s.calls().writes());
+        }
+    }
+
+    @Test
+    void simulateSendsABodyAndTheDefaultKeyUnlessThePathHasItsOwnCode(@TempDir Path dir) throws Exception {
+        Path world = dir.resolve("world.json");
+        Path events = dir.resolve("events.json");
+        Path out = dir.resolve("result.json");
+        M.writeValue(world.toFile(), DemoWorld.build());
+        M.writeValue(events.toFile(), M.createArrayNode());
+        assertEquals(0, SandboxMainAccess.run("simulate", "--world", world.toString(), "--events", events.toString(), "--out", out.toString(),
+                "--http", "POST /api/links/rerun {\"link\":\"shop\"}", "--http", "GET /api/links/status?code=wrong"));
+        JsonNode http = M.readTree(Files.readString(out)).path("http");
+        assertEquals(202, http.get(0).path("status").asInt(), http.toString());
+        assertEquals(2, http.get(0).path("body").path("instances").size(), "the cluster and the app of link shop");
+        assertEquals(401, http.get(1).path("status").asInt());
+
+        assertEquals(0, SandboxMainAccess.run("simulate", "--world", world.toString(), "--events", events.toString(), "--out", out.toString(),
+                "--function-key", "mine", "--http", "GET /api/links/status", "--http", "GET /api/links/status?code=mine",
+                "--http", "GET /api/links/status?code=" + dev.tether.sandbox.HttpHost.Keys.DEFAULT_HOST_KEY));
+        http = M.readTree(Files.readString(out)).path("http");
+        assertEquals(List.of(200, 200, 401), List.of(http.get(0).path("status").asInt(), http.get(1).path("status").asInt(), http.get(2).path("status").asInt()));
+    }
 }

@@ -61,4 +61,81 @@ class EventParsingTest {
         ObjectNode trick = ReferenceEvents.writeSuccess(SITE + "/../../sites/other", "Microsoft.Web/sites/write", "e");
         assertThrows(InvalidInputException.class, () -> EventRouter.route(EventParser.parse(trick.toString())));
     }
+
+    /**
+     * Every top-level and data field of both schemas, given a value of the wrong kind: the parser either reads the event
+     * or says it is malformed (InvalidInputException, logged and dropped); nothing else escapes to the function.
+     */
+    @Test
+    void anEventTimeThatIsNotATimestampIsMalformedAndSaysWhichField() {
+        ObjectNode eg = ReferenceEvents.writeSuccess(SITE, "Microsoft.Web/sites/write", "e1");
+        ObjectNode ce = ReferenceEvents.asCloudEvent(eg);
+        eg.put("eventTime", "yesterday");
+        ce.put("time", "2026-13-45T99:00:00Z");
+        assertEquals("the event's eventTime 'yesterday' is not an RFC 3339 timestamp (like 2026-01-01T00:00:00Z)",
+                assertThrows(InvalidInputException.class, () -> EventParser.parse(eg.toString())).getMessage());
+        assertEquals("the event's time '2026-13-45T99:00:00Z' is not an RFC 3339 timestamp (like 2026-01-01T00:00:00Z)",
+                assertThrows(InvalidInputException.class, () -> EventParser.parse(ce.toString())).getMessage());
+        ce.remove("time");
+        assertNull(EventParser.parse(ce.toString()).time(), "time is optional in CloudEvents: handled as an event without a time");
+    }
+
+    /** Given either of these, EventGridEvent.fromString never returns (azure-messaging-eventgrid 4.31.4). */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 10, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void anEnvelopeFieldOfTheWrongKindIsMalformedInsteadOfHangingTheSdk() {
+        for (String field : new String[]{"dataVersion", "metadataVersion"}) {
+            ObjectNode hangs = ReferenceEvents.writeSuccess(SITE, "Microsoft.Web/sites/write", "e0");
+            hangs.putArray(field);
+            assertEquals("the event's " + field + " must be a string, not an array",
+                    assertThrows(InvalidInputException.class, () -> EventParser.parse(hangs.toString())).getMessage());
+        }
+        ObjectNode noData = ReferenceEvents.writeSuccess(SITE, "Microsoft.Web/sites/write", "e9");
+        noData.putNull("data");
+        assertEquals("the event's data is missing", assertThrows(InvalidInputException.class, () -> EventParser.parse(noData.toString())).getMessage());
+        ObjectNode eg = ReferenceEvents.writeSuccess(SITE, "Microsoft.Web/sites/write", "e1");
+        eg.putObject("id");
+        assertEquals("the event's id must be a string, not an object",
+                assertThrows(InvalidInputException.class, () -> EventParser.parse(eg.toString())).getMessage());
+        ObjectNode claims = ReferenceEvents.writeSuccess(SITE, "Microsoft.Web/sites/write", "e2");
+        ((ObjectNode) claims.get("data")).put("claims", "not an object");
+        assertEquals(SITE, EventParser.parse(claims.toString()).resourceUri(), "fields Tether does not read are not parsed");
+        ObjectNode uri = ReferenceEvents.writeSuccess(SITE, "Microsoft.Web/sites/write", "e3");
+        ((ObjectNode) uri.get("data")).putArray("resourceUri");
+        assertEquals("event e3: data.resourceUri must be a string, not an array",
+                assertThrows(InvalidInputException.class, () -> EventParser.parse(uri.toString())).getMessage());
+    }
+
+    @org.junit.jupiter.api.Timeout(value = 10, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} = {1}")
+    @org.junit.jupiter.params.provider.MethodSource("wrongFieldValues")
+    void aFieldWithAValueOfTheWrongKindIsMalformedOrRead(String field, String jsonValue) throws Exception {
+        ObjectNode eg = ReferenceEvents.writeSuccess(SITE, "Microsoft.Web/sites/write", "e1");
+        ObjectNode ce = ReferenceEvents.asCloudEvent(eg);
+        var value = new com.fasterxml.jackson.databind.ObjectMapper().readTree(jsonValue);
+        for (ObjectNode event : new ObjectNode[]{eg, ce}) {
+            ObjectNode target = field.startsWith("data.") ? (ObjectNode) event.get("data") : event;
+            target.set(field.startsWith("data.") ? field.substring(5) : field, value);
+            try {
+                EventRouter.route(EventParser.parse(event.toString()));
+            } catch (InvalidInputException expected) {
+                assertNotNull(expected.getMessage());
+            }
+        }
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> wrongFieldValues() {
+        String[] fields = {"id", "eventType", "subject", "eventTime", "dataVersion", "metadataVersion", "topic", "specversion", "type", "source",
+                "time", "datacontenttype", "dataschema", "data_base64", "data", "data.resourceUri", "data.operationName", "data.status",
+                "data.subscriptionId", "data.tenantId", "data.resourceGroup", "data.resourceProvider", "data.correlationId", "data.claims",
+                "data.authorization", "data.httpRequest", "anExtensionAttribute", "data.anUnknownField"};
+        String[] values = {"\"not a time\"", "\"2026-13-45T99:00:00Z\"", "42", "true", "{}", "[]", "null", "\"\"", "\"!!not base64!!\""};
+        java.util.List<org.junit.jupiter.params.provider.Arguments> out = new java.util.ArrayList<>();
+        for (String f : fields) {
+            for (String v : values) {
+                out.add(org.junit.jupiter.params.provider.Arguments.of(f, v));
+            }
+        }
+        return out.stream();
+    }
 }

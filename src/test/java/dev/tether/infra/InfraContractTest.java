@@ -203,13 +203,14 @@ class InfraContractTest {
             assertEquals(s.defaultValue(), example.get(s.name()).asText(), "default of " + s.name() + " in local.settings.json.example");
         }
 
-        String readme = read("README.md");
-        int start = readme.indexOf("\n## Settings");
-        assertTrue(start >= 0, "README has a Settings section");
-        int end = readme.indexOf("\n## ", start + 5);
-        String table = readme.substring(start, end < 0 ? readme.length() : end);
-        Set<String> readmeNames = names(table, Pattern.compile("(?m)^\\| `([A-Z_]+)` \\|"));
-        assertEquals(code, readmeNames, "README's settings table lists exactly the code's settings");
+        String doc = read("docs/SETTINGS.md");
+        Set<String> docNames = names(doc, Pattern.compile("(?m)^\\| `([A-Z_]+)` \\|"));
+        assertEquals(code, docNames, "docs/SETTINGS.md's table lists exactly the code's settings");
+        for (TetherConfig.Setting s : TetherConfig.SETTINGS) {
+            String dflt = s.defaultValue().isEmpty() ? "(empty)" : "`" + s.defaultValue() + "`";
+            assertTrue(doc.contains("| `" + s.name() + "` | " + dflt + " |") || doc.contains("| `" + s.name() + "` | (none) |"),
+                    "docs/SETTINGS.md gives " + s.name() + " its default " + dflt);
+        }
 
         String bicep = read("infra/main.bicep") + read("infra/modules/app.bicep");
         Set<String> bicepNames = names(bicep, Pattern.compile("\\b((?:TETHER_[A-Z_]+|AZURE_CLIENT_ID))\\s*:"));

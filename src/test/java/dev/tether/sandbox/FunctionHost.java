@@ -17,15 +17,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.logging.Logger;
 
-import static org.mockito.Mockito.doReturn;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.spy;
-import static org.mockito.Mockito.when;
-
 /**
  * Discovers Tether's functions by their annotations, the way the Functions host does, and registers the orchestrators
  * and activities with the durable driver. Bindings are filled as the host fills them: the durable client context
- * (a Mockito stand-in whose getClient() is the driver's client) and the ExecutionContext (logger only).
+ * (durabletask's own class, whose getClient() returns the driver's client instead of a gRPC one) and the ExecutionContext.
+ * No Mockito here: its inline mock maker attaches an agent that appends to the bootstrap class path, which makes every
+ * exec:java run print the JVM's class-data-sharing warning.
  */
 public final class FunctionHost {
     private final Map<String, Method> functions = new TreeMap<>();
@@ -35,14 +32,31 @@ public final class FunctionHost {
 
     public FunctionHost(DurableDriver driver, Logger logger, List<Class<?>> functionClasses) {
         // The real context (its status URLs and check-status response), with the sandbox's client instead of gRPC.
-        DurableClientContext real = new DurableClientContext();
-        setField(real, "taskHubName", "TetherHub");
-        setField(real, "requiredQueryStringParameters", "taskHub=TetherHub&connection=Storage&code=sandbox-system-key");
-        this.durableContext = spy(real);
-        doReturn(driver.client()).when(durableContext).getClient();
-        this.executionContext = mock(ExecutionContext.class);
-        when(executionContext.getLogger()).thenReturn(logger);
-        when(executionContext.getInvocationId()).thenReturn("sandbox");
+        DurableClientContext context = new DurableClientContext() {
+            @Override
+            public com.microsoft.durabletask.DurableTaskClient getClient() {
+                return driver.client();
+            }
+        };
+        setField(context, "taskHubName", "TetherHub");
+        setField(context, "requiredQueryStringParameters", "taskHub=TetherHub&connection=Storage&code=sandbox-system-key");
+        this.durableContext = context;
+        this.executionContext = new ExecutionContext() {
+            @Override
+            public Logger getLogger() {
+                return logger;
+            }
+
+            @Override
+            public String getInvocationId() {
+                return "sandbox";
+            }
+
+            @Override
+            public String getFunctionName() {
+                return "sandbox";
+            }
+        };
         for (Class<?> c : functionClasses) {
             for (Method m : c.getDeclaredMethods()) {
                 FunctionName name = m.getAnnotation(FunctionName.class);
@@ -62,16 +76,9 @@ public final class FunctionHost {
         }
     }
 
-    /** The HTTP methods an HTTP-triggered function accepts. */
-    public List<String> methodsOf(String functionName) {
-        Method m = functions.get(functionName);
-        for (Parameter p : m.getParameters()) {
-            var t = p.getAnnotation(com.microsoft.azure.functions.annotation.HttpTrigger.class);
-            if (t != null) {
-                return java.util.Arrays.stream(t.methods()).map(Enum::name).toList();
-            }
-        }
-        return List.of();
+    /** Every function by name, with its annotated method (what the host reads the trigger bindings from). */
+    public Map<String, Method> declared() {
+        return java.util.Collections.unmodifiableMap(functions);
     }
 
     public List<String> functionNames() {
@@ -113,7 +120,7 @@ public final class FunctionHost {
 
     private static void setField(Object target, String name, Object value) {
         try {
-            var f = target.getClass().getDeclaredField(name);
+            var f = DurableClientContext.class.getDeclaredField(name);
             f.setAccessible(true);
             f.set(target, value);
         } catch (ReflectiveOperationException e) {

@@ -53,6 +53,7 @@ public final class Sandbox implements AutoCloseable {
     private final KubernetesSandbox kubernetes;
     private final DurableDriver durable;
     private final FunctionHost host;
+    private final HttpHost httpHost;
     private final Tether tether;
     private final Logger logger;
     private final List<String> logLines = new ArrayList<>();
@@ -152,6 +153,7 @@ public final class Sandbox implements AutoCloseable {
         this.durable = new DurableDriver(clock).crashAfterEvent(options.crashAfterEvent());
         this.host = new FunctionHost(durable, logger, List.of(EventGridFunction.class, OrchestratorFunctions.class, ActivityFunctions.class,
                 dev.tether.functions.HttpFunctions.class, dev.tether.functions.DriftTimerFunction.class));
+        this.httpHost = new HttpHost(host, host.declared(), world.functionKeys());
     }
 
     /** Name to CIDR of every subnet in the VNet of the cluster's node subnet. */
@@ -243,41 +245,30 @@ public final class Sandbox implements AutoCloseable {
 
     private final List<HttpExchange> exchanges = new ArrayList<>();
 
-    /** Calls an HTTP-triggered function: {@code spec} is "METHOD /api/path?query"; body may be null. */
+    /**
+     * Calls the HTTP API as an operator holding the host's default key: {@code spec} is "METHOD /api/path?query", optionally
+     * followed by a JSON body (used when {@code body} is null). The key goes in {@code x-functions-key} unless the path
+     * has its own {@code code=} or the headers carry a key. {@link #httpHost()} sends a request exactly as given.
+     */
     public HttpExchange http(String spec, String body, Map<String, String> headers) {
-        String[] parts = spec.trim().split("\\s+", 2);
-        if (parts.length != 2 || !parts[1].startsWith("/api/")) {
-            throw new IllegalArgumentException("--http takes \"METHOD /api/path\", not '" + spec + "'");
+        HttpSpec s = HttpSpec.parse(spec);
+        Map<String, String> h = new java.util.LinkedHashMap<>(headers);
+        boolean ownKey = s.path().matches(".*[?&]code=.*") || h.keySet().stream().anyMatch("x-functions-key"::equalsIgnoreCase);
+        if (!ownKey) {
+            h.put("x-functions-key", httpHost.keys().callerKey());
         }
-        String path = parts[1].substring("/api/".length());
-        String route = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-        String function = switch (route) {
-            case "links/rerun" -> "LinksRerun";
-            case "links/plan" -> "LinksPlan";
-            case "links/status" -> "LinksStatus";
-            default -> null;
-        };
-        HttpExchange exchange;
-        if (function == null) {
-            exchange = new HttpExchange(spec, 404, Map.of(), "{\"error\":{\"code\":\"NotFound\",\"message\":\"no function is routed at " + route + "\"}}");
-        } else {
-            SandboxHttpRequest request = new SandboxHttpRequest(parts[0], parts[1], headers, body);
-            Object methods = host.methodsOf(function);
-            if (!String.valueOf(methods).contains(parts[0].toUpperCase())) {
-                exchange = new HttpExchange(spec, 405, Map.of(), "{\"error\":{\"code\":\"MethodNotAllowed\",\"message\":\"" + function + " does not take " + parts[0] + "\"}}");
-            } else {
-                SandboxHttpRequest.Response r = (SandboxHttpRequest.Response) host.invoke(function, request);
-                String text;
-                try {
-                    text = r.getBody() instanceof String str ? str : M.writeValueAsString(r.getBody());
-                } catch (java.io.IOException e) {
-                    throw new IllegalStateException(e);
-                }
-                exchange = new HttpExchange(spec, r.getStatus().value(), r.headers(), text);
-            }
+        String b = body != null ? body : s.body();
+        if (b != null && h.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
+            h.put("Content-Type", "application/json");
         }
+        HttpHost.Answer a = httpHost.call(s.method(), s.path(), h, b);
+        HttpExchange exchange = new HttpExchange(spec, a.status(), a.headers(), a.body());
         exchanges.add(exchange);
         return exchange;
+    }
+
+    public HttpHost httpHost() {
+        return httpHost;
     }
 
     public void runUntilIdle() {

@@ -98,6 +98,11 @@ public final class Storm {
     }
 
     public static Report run(Sandbox s, Spec spec) {
+        return run(s, spec, done -> { });
+    }
+
+    /** @param progress told the number of deliveries made so far, after each one */
+    public static Report run(Sandbox s, Spec spec, java.util.function.IntConsumer progress) {
         long wall0 = System.nanoTime();
         Instant start = s.clock().now();
         int mark = s.calls().size();
@@ -123,6 +128,7 @@ public final class Storm {
             }
             actions.merge(action, 1, Integer::sum);
             violations.addAll(moreThanOneActivePerResource(s.durable().instances()));
+            progress.accept(actions.values().stream().mapToInt(Integer::intValue).sum());
         }
         s.runUntilIdle();
         Duration span = Duration.between(start, s.clock().now());

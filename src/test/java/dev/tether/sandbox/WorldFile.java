@@ -14,30 +14,54 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * WORLD.json (DESIGN.md section 4): ARM resource bodies exactly as GET returns them, app settings per site or slot,
- * and Kubernetes objects per managed cluster; optionally {@code tether}, Tether's own network position
- * ({@code {"vnetIds": [...], "outboundIps": [...]}}, see {@link ApiServerNetwork.Position}), which decides which API
- * servers it reaches and sets its TETHER_NETWORK_VNETS and TETHER_OUTBOUND_IPS.
+ * WORLD.json (docs/CONTRACT.md): ARM resource bodies exactly as GET returns them, app settings per site or slot,
+ * Kubernetes objects per managed cluster, and optionally the subscriptions in scope, the Functions host's keys, and
+ * {@code tether}, Tether's own network position ({@code {"vnetIds": [...], "outboundIps": [...]}}, see
+ * {@link ApiServerNetwork.Position}), which decides which API servers it reaches and sets its TETHER_NETWORK_VNETS and
+ * TETHER_OUTBOUND_IPS.
  */
 public record WorldFile(List<ObjectNode> resources, Map<String, Map<String, String>> appSettings,
-                        Map<String, List<ObjectNode>> kubernetes, List<String> subscriptions, ApiServerNetwork.Position tether) {
+                        Map<String, List<ObjectNode>> kubernetes, List<String> subscriptions, ApiServerNetwork.Position tether,
+                        HttpHost.Keys functionKeys) {
 
     public WorldFile(List<ObjectNode> resources, Map<String, Map<String, String>> appSettings,
                      Map<String, List<ObjectNode>> kubernetes, List<String> subscriptions) {
-        this(resources, appSettings, kubernetes, subscriptions, ApiServerNetwork.Position.none());
+        this(resources, appSettings, kubernetes, subscriptions, ApiServerNetwork.Position.none(), HttpHost.Keys.defaults());
     }
 
     private static final ObjectMapper M = new ObjectMapper();
 
     /** Reads and checks a world file; a problem is an {@link IllegalArgumentException} whose message names it. */
     public static WorldFile read(Path path) {
-        JsonNode root;
+        return parse(readJson(path, "world file"), path.toString());
+    }
+
+    /**
+     * Reads a JSON input file; what is wrong with it is one line: not found, not readable, or not valid JSON at a line
+     * and column.
+     */
+    public static JsonNode readJson(Path path, String what) {
+        String text;
         try {
-            root = M.readTree(Files.readString(path));
+            text = Files.readString(path);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException(what + " " + path + " not found");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(what + " " + path + " is not UTF-8 text");
         } catch (IOException e) {
-            throw new IllegalArgumentException("world file " + path + " is unreadable: " + e.getMessage());
+            throw new IllegalArgumentException(what + " " + path + " cannot be read (" + e.getClass().getSimpleName() + ")");
         }
-        return parse(root, path.toString());
+        try {
+            JsonNode root = M.readTree(text);
+            if (root == null || root.isMissingNode()) {
+                throw new IllegalArgumentException(what + " " + path + " is empty");
+            }
+            return root;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var at = e.getLocation();
+            throw new IllegalArgumentException(what + " " + path + " is not valid JSON"
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
+        }
     }
 
     public static WorldFile parse(JsonNode root, String where) {
@@ -85,7 +109,7 @@ public record WorldFile(List<ObjectNode> resources, Map<String, Map<String, Stri
                 }
             });
         }
-        return new WorldFile(resources, settings, kube, subs, position(root.path("tether"), where));
+        return new WorldFile(resources, settings, kube, subs, position(root.path("tether"), where), keys(root.path("functionKeys"), where));
     }
 
     private static ApiServerNetwork.Position position(JsonNode tether, String where) {
@@ -110,5 +134,47 @@ public record WorldFile(List<ObjectNode> resources, Map<String, Map<String, Stri
             v.forEach(x -> into.add(x.asText()));
         }
         return new ApiServerNetwork.Position(vnets, ips);
+    }
+
+    /** {@code "functionKeys": {"host": {"default": "..."}, "master": "...", "functions": {"<FunctionName>": {"default": "..."}}}}. */
+    private static HttpHost.Keys keys(JsonNode k, String where) {
+        if (k.isMissingNode() || k.isNull()) {
+            return HttpHost.Keys.defaults();
+        }
+        if (!k.isObject()) {
+            throw new IllegalArgumentException("world file " + where + ": \"functionKeys\" must be an object with \"host\", \"master\" or \"functions\"");
+        }
+        Map<String, String> host = strings(k.path("host"), where, "functionKeys.host");
+        Map<String, Map<String, String>> functions = new LinkedHashMap<>();
+        k.path("functions").fields().forEachRemaining(e -> functions.put(e.getKey(), strings(e.getValue(), where, "functionKeys.functions." + e.getKey())));
+        String master = k.path("master").isTextual() ? k.get("master").asText() : null;
+        if (host.isEmpty() && master == null && functions.isEmpty()) {
+            throw new IllegalArgumentException("world file " + where + ": \"functionKeys\" names no key");
+        }
+        return new HttpHost.Keys(host, master, functions);
+    }
+
+    private static Map<String, String> strings(JsonNode o, String where, String field) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (o.isMissingNode()) {
+            return out;
+        }
+        if (!o.isObject()) {
+            throw new IllegalArgumentException("world file " + where + ": \"" + field + "\" must be an object of key name to key value");
+        }
+        o.fields().forEachRemaining(e -> {
+            if (!e.getValue().isTextual() || e.getValue().asText().isEmpty()) {
+                throw new IllegalArgumentException("world file " + where + ": " + field + "." + e.getKey() + " must be a non-empty string");
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        });
+        return out;
+    }
+
+    /** The same world with other host keys (simulate --function-key). */
+    public WorldFile withHostKey(String key) {
+        Map<String, String> host = new LinkedHashMap<>(functionKeys.host());
+        host.put("default", key);
+        return new WorldFile(resources, appSettings, kubernetes, subscriptions, tether, new HttpHost.Keys(host, functionKeys.master(), functionKeys.functions()));
     }
 }

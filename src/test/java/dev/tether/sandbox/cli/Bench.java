@@ -19,7 +19,7 @@ final class Bench {
     private Bench() {
     }
 
-    /** Minimum calls for a fresh link: see README, "What a link costs". */
+    /** Minimum calls for a fresh link: docs/BENCHMARKS.md section 1 explains each (docs/PERFORMANCE.md). */
     static final int MIN_ARM_READS = 9;
     static final int MIN_ARM_WRITES = 3;
     /** tether-dns, coredns-custom and the CoreDNS Deployment, then one readiness check: Services, EndpointSlices, Deployment. */

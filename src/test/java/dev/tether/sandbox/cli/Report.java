@@ -16,17 +16,27 @@ import java.util.function.Consumer;
 /**
  * {@code report [--quick]}: runs every benchmark and writes docs/BENCHMARKS.md with the machine and the date: calls
  * per link against the minimum, drift scans of 100, 1,000 and 10,000 apps, the event storm, cold start against a
- * hello-world function, the deployable package, and the public-exposure window with and without the exposure guard. {@code --quick} scans only 100 and 1,000 apps and runs 3 cold
- * starts (a smoke run; the checked-in report is a full run). Needs the package: {@code mvn -DskipTests package} first.
+ * hello-world function, the deployable package, and the public-exposure window with and without the exposure guard.
+ * {@code --quick} is a smoke run: drift scans of 100 and 1,000 apps, a storm of 200 deliveries for 20 apps and 2
+ * clusters, 3 cold starts; it writes {@link #QUICK_OUT}, never the committed report. Both need the deployable package,
+ * checked before anything runs.
  */
 final class Report {
     static final Path OUT = Path.of("docs/BENCHMARKS.md");
+    static final Path QUICK_OUT = Path.of("target/BENCHMARKS-quick.md");
     static final List<String> TEST_SCOPE = List.of("junit", "mockito", "kubernetes-server-mock", "mockwebserver", "byte-buddy", "opentest4j");
 
     private Report() {
     }
 
     static int run(PrintStream console, boolean quick) {
+        if (!Files.isDirectory(ColdStart.PACKAGE.resolve("lib")) || !Files.isRegularFile(ColdStart.PACKAGE.resolve("host.json"))) {
+            throw new SandboxMain.UsageException("report measures the deployable package, and " + ColdStart.PACKAGE + " is not built: run "
+                    + "mvn -q -B -DskipTests package exec:java -Dexec.args=\"report" + (quick ? " --quick" : "") + "\"");
+        }
+        Path target = quick ? QUICK_OUT : OUT;
+        console.println("report" + (quick ? " --quick" : "") + ": five sections, written to " + target
+                + (quick ? " (a quick run never replaces " + OUT + ")" : " (about four minutes on 2 cores)"));
         long t0 = System.nanoTime();
         int[] sizes = quick ? new int[]{100, 1000} : new int[]{100, 1000, 10000};
         int coldRuns = quick ? 3 : 7;
@@ -43,7 +53,7 @@ final class Report {
                 + "cannot do with less: ARM reads of the site, the tag-filtered resource list that finds the cluster, the cluster, its VNet, "
                 + "the plan, the cluster user credential, the app settings, and the subnet PUT's operation poll and final GET; Kubernetes reads "
                 + "of tether-dns, coredns-custom, the CoreDNS Deployment and one DNS-IP check; writes of the subnet, the site, the tether-dns "
-                + "Service create and IP pin, coredns-custom, the CoreDNS restart and the app settings.", out -> Bench.run(out, 3));
+                + "Service create and IP pin, coredns-custom, the CoreDNS restart and the app settings.", out -> Bench.run(out, 3), t0);
         md.append("Where the fresh link exceeds the minimum: the three extra ARM reads are the trigger's read of the site before it starts ")
                 .append("anything, and the VNet and site re-read by the steps that write them (what makes a step safe to run again after a crash, ")
                 .append("and lets the subnet step move off a range another plan took since the plan); the five extra Kubernetes reads are the ")
@@ -53,16 +63,19 @@ final class Report {
                 .append("already saw costs nothing.\n\n");
 
         section(md, console, "2. Drift scans", "10 linked clusters, 1% of the apps drifted, ARM's read bucket (250 burst, 25/s) enforced by "
-                + "the emulator, the scan allowed 50% of it. Target: no 429.", out -> DriftBench.run(out, sizes));
+                + "the emulator, the scan allowed 50% of it. Target: no 429.", out -> DriftBench.run(out, sizes), t0);
 
-        section(md, console, "3. Event storm", "1,000 Event Grid deliveries for 100 apps (each on its own plan) and 10 clusters: creates, "
+        int[] storm = quick ? new int[]{200, 20, 2} : new int[]{1_000, 100, 10};
+        section(md, console, "3. Event storm", String.format(Locale.ROOT, "%,d Event Grid deliveries for %d apps (each on its own plan) and %d clusters: creates, ", storm[0], storm[1], storm[2])
                 + "tag writes and later changes, redelivered up to two minutes late and out of order, one in ten with the id in other letter "
                 + "case. Deliveries happen at their virtual times; events per second is wall-clock throughput through the whole harness "
-                + "(function host, durable driver, both emulators).", out -> StormBench.run(out, 1_000, 100, 10, false));
+                + "(function host, durable driver, both emulators).", out -> StormBench.run(out, storm[0], storm[1], storm[2], false, console), t0);
         md.append("Every step that reads ARM asks the per-subscription read governor first and waits with a durable timer when Tether's ")
                 .append("share of the bucket is spent (docs/ARM-READS.md), so the fleet's first links queue instead of draining ARM's bucket: ")
                 .append("the floor is the least time any pacing within that share needs for these reads.\n\n");
 
+        console.println("[4/6] cold start: " + coldRuns + " fresh JVMs each for hello world and Tether, then one more of each with class loading"
+                + " logged (" + (System.nanoTime() - t0) / 1_000_000_000 + " s so far)");
         ColdStart.Figures cold = ColdStart.measure(coldRuns);
         md.append("## 4. Cold start\n\n");
         md.append("JVM start to the return of the first handled event, in fresh JVMs with the same flags, alternating, ").append(coldRuns)
@@ -90,6 +103,7 @@ final class Report {
         long bytes = ColdStart.packageBytes();
         List<String[]> jars = ColdStart.packageJars();
         List<String> leaked = jars.stream().map(j -> j[0]).filter(n -> TEST_SCOPE.stream().anyMatch(n::contains)).toList();
+        console.println("[5/6] deployable package");
         md.append("## 5. Deployable package\n\n");
         md.append(String.format(Locale.ROOT, "`target/azure-functions/tether`: **%.1f MB** in %d jars. Test-scope artifacts in it: %s.%n%n",
                 bytes / 1e6, jars.size(), leaked.isEmpty() ? "none" : leaked));
@@ -102,19 +116,21 @@ final class Report {
                 + "public IP until Tether's patch (after Event Grid delivered the public IP's event), and then until AKS has moved its frontend "
                 + "to the internal load balancer. With the guard (cluster tag `private-link-guard=true`) the API server refuses it before it "
                 + "exists. Virtual time; the delays are the stated assumptions, not measurements of Azure.",
-                out -> ExposureBench.run(out, ExposureBench.DELIVERY_SECONDS, 30));
+                out -> ExposureBench.run(out, ExposureBench.DELIVERY_SECONDS, 30), t0);
         md.append("\nReport written in ").append((System.nanoTime() - t0) / 1_000_000_000).append(" s.\n");
         try {
-            Files.createDirectories(OUT.getParent());
-            Files.writeString(OUT, md.toString(), StandardCharsets.UTF_8);
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, md.toString(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        console.println("wrote " + OUT);
+        console.println("wrote " + target);
         return leaked.isEmpty() ? 0 : 1;
     }
 
-    private static void section(StringBuilder md, PrintStream console, String title, String intro, Consumer<PrintStream> bench) {
+    private static void section(StringBuilder md, PrintStream console, String title, String intro, Consumer<PrintStream> bench, long t0) {
+        console.println("[" + title.substring(0, title.indexOf('.')) + "/6] " + title.substring(title.indexOf(' ') + 1).toLowerCase(Locale.ROOT)
+                + " (" + (System.nanoTime() - t0) / 1_000_000_000 + " s so far)");
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
             bench.accept(out);

@@ -17,7 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * {@code simulate} (DESIGN.md section 4, fixed interface) and {@code demo}. Test scope only; run with
+ * {@code simulate} (docs/CONTRACT.md, a fixed interface), {@code demo} and the benchmarks. Test scope only; run with
  * {@code mvn -q -B test-compile exec:java -Dexec.args="..."}.
  */
 public final class SandboxMain {
@@ -31,7 +31,13 @@ public final class SandboxMain {
     }
 
     public static void main(String[] args) {
-        int code = exitCode(args, System.out, System.err);
+        int code;
+        try {
+            code = exitCode(args, System.out, System.err);
+        } catch (RuntimeException | Error e) {
+            e.printStackTrace();
+            code = 1;
+        }
         System.out.flush();
         // exec:java keeps the JVM for Maven; mock servers and SDK threads are daemon-less, so leave explicitly.
         Runtime.getRuntime().halt(code);
@@ -47,27 +53,61 @@ public final class SandboxMain {
         }
     }
 
+    static final String USAGE = """
+            usage: mvn -q -B test-compile exec:java -Dexec.args="COMMAND"   (docs/CONTRACT.md, docs/PERFORMANCE.md)
+              demo                                   link the bundled world from one event; writes target/demo/{world,events,result}.json
+              simulate --world WORLD.json --events EVENTS.json --out RESULT.json
+                       [--timer] [--http 'METHOD /api/path [JSON body]']... [--function-key KEY] [--lb-delay SECONDS]
+              bench [ROUNDS]                         calls per link against the minimum
+              bench-drift [SIZES]                    one drift scan per world size, e.g. 100,1000,10000
+              bench-storm [DELIVERIES [APPS [CLUSTERS]]]   an Event Grid storm
+              bench-exposure [DELIVERY_SECONDS [LB_DELAY]]  the public-exposure window with and without the guard
+              report [--quick]                       every benchmark (run as mvn -q -B -DskipTests package exec:java ...); the full run rewrites docs/BENCHMARKS.md
+              help                                   this text""";
+
     static int run(String[] args, PrintStream out) {
         if (args.length == 0) {
-            throw new UsageException("usage: simulate --world WORLD.json --events EVENTS.json --out RESULT.json [--timer] [--http \"METHOD /api/path\"]... [--lb-delay SECONDS] | demo | bench [ROUNDS] | bench-drift [SIZES] | bench-storm [DELIVERIES [APPS [CLUSTERS]]] | bench-exposure [DELIVERY_SECONDS [LB_DELAY_SECONDS]] | report [--quick]");
+            throw new UsageException("no command given; use simulate, demo, bench, bench-drift, bench-storm, bench-exposure or report (help lists their options)");
         }
         return switch (args[0]) {
+            case "help", "--help", "-h" -> {
+                out.println(USAGE);
+                yield 0;
+            }
             case "simulate" -> simulate(Options.parse(args), out);
             case "demo" -> Demo.run(out);
-            case "bench" -> Bench.run(out, args.length > 1 ? Integer.parseInt(args[1]) : 5);
+            case "bench" -> Bench.run(out, args.length > 1 ? number(args[1], "bench ROUNDS") : 5);
             case "bench-drift" -> DriftBench.run(out, args.length > 1
-                    ? java.util.Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray() : new int[]{100, 1000, 10000});
-            case "bench-storm" -> StormBench.run(out, args.length > 1 ? Integer.parseInt(args[1]) : 1_000, args.length > 2 ? Integer.parseInt(args[2]) : 100,
-                    args.length > 3 ? Integer.parseInt(args[3]) : 10, Boolean.getBoolean("storm.verbose"));
+                    ? java.util.Arrays.stream(args[1].split(",")).mapToInt(v -> number(v, "bench-drift SIZES")).toArray() : new int[]{100, 1000, 10000});
+            case "bench-storm" -> StormBench.run(out, args.length > 1 ? number(args[1], "bench-storm DELIVERIES") : 1_000,
+                    args.length > 2 ? number(args[2], "bench-storm APPS") : 100,
+                    args.length > 3 ? number(args[3], "bench-storm CLUSTERS") : 10, Boolean.getBoolean("storm.verbose"), System.err);
             case "bench-exposure" -> ExposureBench.run(out, args.length > 1
-                    ? java.util.Arrays.stream(args[1].split(",")).map(Integer::valueOf).toList() : ExposureBench.DELIVERY_SECONDS,
-                    args.length > 2 ? Integer.parseInt(args[2]) : 30);
-            case "report" -> Report.run(out, args.length > 1 && args[1].equals("--quick"));
-            default -> throw new UsageException("unknown command '" + args[0] + "'; use simulate, demo, bench, bench-drift, bench-storm, bench-exposure or report");
+                    ? java.util.Arrays.stream(args[1].split(",")).map(v -> number(v, "bench-exposure DELIVERY_SECONDS")).toList() : ExposureBench.DELIVERY_SECONDS,
+                    args.length > 2 ? number(args[2], "bench-exposure LB_DELAY") : 30);
+            case "report" -> {
+                if (args.length > 2 || (args.length == 2 && !args[1].equals("--quick"))) {
+                    throw new UsageException("report takes only --quick");
+                }
+                yield Report.run(out, args.length == 2);
+            }
+            default -> throw new UsageException("unknown command '" + args[0] + "'; use simulate, demo, bench, bench-drift, bench-storm, bench-exposure or report (help lists their options)");
         };
     }
 
-    record Options(Path world, Path events, Path out, boolean timer, List<String> http, Duration lbDelay) {
+    private static int number(String v, String what) {
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new UsageException(what + " must be a positive whole number, not '" + v + "'");
+    }
+
+    record Options(Path world, Path events, Path out, boolean timer, List<String> http, Duration lbDelay, String functionKey) {
         static Options parse(String[] args) {
             Path world = null;
             Path events = null;
@@ -75,6 +115,7 @@ public final class SandboxMain {
             boolean timer = false;
             List<String> http = new ArrayList<>();
             Duration lbDelay = Duration.ofSeconds(30);
+            String functionKey = null;
             for (int i = 1; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -83,6 +124,12 @@ public final class SandboxMain {
                     case "--out" -> out = Path.of(value(args, ++i, a));
                     case "--timer" -> timer = true;
                     case "--http" -> http.add(value(args, ++i, a));
+                    case "--function-key" -> {
+                        functionKey = value(args, ++i, a);
+                        if (functionKey.isBlank()) {
+                            throw new UsageException("--function-key needs a non-empty key");
+                        }
+                    }
                     case "--lb-delay" -> {
                         String v = value(args, ++i, a);
                         try {
@@ -101,11 +148,9 @@ public final class SandboxMain {
                 throw new UsageException("simulate needs --world, --events and --out");
             }
             for (String h : http) {
-                if (!h.trim().matches("(?i)(GET|POST|PUT|PATCH|DELETE)\\s+/api/\\S+")) {
-                    throw new UsageException("--http takes \"METHOD /api/path\", not '" + h + "'");
-                }
+                dev.tether.sandbox.HttpSpec.parse(h);
             }
-            return new Options(world, events, out, timer, http, lbDelay);
+            return new Options(world, events, out, timer, http, lbDelay, functionKey);
         }
 
         private static String value(String[] args, int i, String flag) {
@@ -118,7 +163,10 @@ public final class SandboxMain {
 
     static int simulate(Options o, PrintStream out) {
         WorldFile world = WorldFile.read(o.world());
-        JsonNode events = readJson(o.events(), "events file");
+        if (o.functionKey() != null) {
+            world = world.withHostKey(o.functionKey());
+        }
+        JsonNode events = WorldFile.readJson(o.events(), "events file");
         if (!events.isArray() && !events.isObject()) {
             throw new UsageException("events file " + o.events() + " must hold an event or an array of events");
         }
@@ -132,8 +180,8 @@ public final class SandboxMain {
         } catch (IOException e) {
             throw new UsageException("cannot write " + o.out() + ": " + e.getMessage());
         }
-        out.println("simulate: " + result.path("orchestrations").size() + " orchestration(s), " + result.path("calls").size()
-                + " call(s); result in " + o.out());
+        SimulateSummary.print(result, out);
+        out.println("Full record: " + o.out());
         return 0;
     }
 
@@ -141,7 +189,15 @@ public final class SandboxMain {
     static ObjectNode runWorld(WorldFile world, JsonNode events, Options o) {
         TetherConfig config = Sandbox.Options.defaults(world).config();
         try (Sandbox sandbox = new Sandbox(world, new Sandbox.Options(o.lbDelay(), config))) {
-            sandbox.deliverAll(events);
+            // One invocation per event, as the host does; a function that throws is recorded and the next event still comes.
+            List<String> actions = new ArrayList<>();
+            for (JsonNode e : events.isArray() ? events : M.createArrayNode().add(events)) {
+                try {
+                    actions.add(sandbox.deliver(e.toString()));
+                } catch (RuntimeException ex) {
+                    actions.add("threw");
+                }
+            }
             sandbox.settle();
             if (o.timer()) {
                 sandbox.timer();
@@ -151,15 +207,11 @@ public final class SandboxMain {
                 sandbox.http(h, null, java.util.Map.of("Accept", "application/json"));
                 sandbox.settle();
             }
-            return sandbox.result();
-        }
-    }
-
-    static JsonNode readJson(Path p, String what) {
-        try {
-            return M.readTree(Files.readString(p));
-        } catch (IOException e) {
-            throw new UsageException(what + " " + p + " is unreadable: " + e.getMessage());
+            ObjectNode result = sandbox.result();
+            ObjectNode delivered = M.createObjectNode();
+            actions.forEach(a -> delivered.put(a, delivered.path(a).asInt() + 1));
+            result.set("events", delivered);
+            return result;
         }
     }
 }

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The fixed simulate interface of DESIGN.md section 4. */
+/** The fixed simulate interface of docs/CONTRACT.md. */
 class SimulateCommandTest {
     private static final ObjectMapper M = new ObjectMapper();
 
@@ -54,6 +54,55 @@ class SimulateCommandTest {
             polls.put(delay, n);
         }
         assertEquals(java.util.Map.of("0", 3L, "30", 4L, "45", 5L), polls, "reads of tether-dns until its IP is there");
+    }
+
+    @Test
+    void anEventWithABadTimeIsDroppedAndTheNextEventStillComes(@TempDir Path dir) throws Exception {
+        Path world = dir.resolve("world.json");
+        Path events = dir.resolve("events.json");
+        Path out = dir.resolve("result.json");
+        M.writeValue(world.toFile(), DemoWorld.build());
+        var bad = DemoWorld.events().get(0).deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) bad).put("id", "bad-time").put("eventTime", "not a time");
+        M.writeValue(events.toFile(), M.createArrayNode().add(bad).add(DemoWorld.events().get(0)));
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        assertEquals(0, SandboxMain.run(new String[]{"simulate", "--world", world.toString(), "--events", events.toString(), "--out", out.toString()},
+                new PrintStream(printed)));
+        JsonNode result = M.readTree(Files.readString(out));
+        assertEquals("{\"malformed\":1,\"started\":1}", result.path("events").toString());
+        assertEquals("Completed", result.path("orchestrations").get(0).path("status").asText());
+        String text = printed.toString();
+        assertTrue(text.startsWith("EVENTS: 1 malformed, 1 started\nORCHESTRATIONS: 1\n"), text);
+        assertTrue(text.contains("  arm         PATCH   .../Microsoft.Web/sites/sitef6141"), text);
+        assertTrue(text.contains("CALLS: " + result.path("calls").size() + " ("), text);
+    }
+
+    @Test
+    void helpPrintsUsage() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        assertEquals(0, SandboxMain.run(new String[]{"--help"}, new PrintStream(printed)));
+        assertTrue(printed.toString().startsWith("usage: mvn -q -B test-compile exec:java -Dexec.args=\"COMMAND\""), printed.toString());
+    }
+
+    @Test
+    void eachInputErrorSaysWhatIsWrongInOneLine(@TempDir Path dir) throws Exception {
+        Path broken = dir.resolve("broken.json");
+        Files.writeString(broken, "{\n  \"resources\": [\n    {\"id\": }\n  ]\n}\n");
+        Path events = dir.resolve("events.json");
+        Files.writeString(events, "[]");
+        Path missing = dir.resolve("missing.json");
+        Object[][] cases = {
+                {new String[]{"simulate", "--world", missing.toString(), "--events", events.toString(), "--out", "r.json"}, "world file " + missing + " not found"},
+                {new String[]{"simulate", "--world", broken.toString(), "--events", events.toString(), "--out", "r.json"},
+                        "world file " + broken + " is not valid JSON at line 3, column 12"},
+                {new String[]{"simulate", "--world", broken.toString(), "--events", events.toString(), "--out", "r.json", "--http", "POST /api/links/rerun {\"link\":"},
+                        "--http 'POST /api/links/rerun {\"link\":': the body is not valid JSON at column 9"},
+                {new String[]{"bench", "many"}, "bench ROUNDS must be a positive whole number, not 'many'"},
+        };
+        for (Object[] c : cases) {
+            RuntimeException e = assertThrows(RuntimeException.class, () -> SandboxMain.run((String[]) c[0], new PrintStream(new ByteArrayOutputStream())));
+            assertEquals(c[1], e.getMessage());
+        }
     }
 
     @Test

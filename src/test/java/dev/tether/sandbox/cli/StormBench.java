@@ -17,10 +17,19 @@ final class StormBench {
     private StormBench() {
     }
 
-    static int run(PrintStream out, int deliveries, int apps, int clusters, boolean verbose) {
+    /** @param progress where a line goes every 10 s while the storm runs (stderr from the command line) */
+    static int run(PrintStream out, int deliveries, int apps, int clusters, boolean verbose, PrintStream progress) {
         WorldFile world = WorldFile.parse(FleetWorld.unlinked(apps, clusters), "storm");
         try (Sandbox s = new Sandbox(world)) {
-            Storm.Report r = Storm.run(s, new Storm.Spec(apps, clusters, deliveries, 42));
+            long t0 = System.nanoTime();
+            long[] next = {t0 + 10_000_000_000L};
+            Storm.Report r = Storm.run(s, new Storm.Spec(apps, clusters, deliveries, 42), done -> {
+                long now = System.nanoTime();
+                if (now >= next[0]) {
+                    progress.println("  storm: " + done + " deliveries handled (" + (now - t0) / 1_000_000_000 + " s)");
+                    next[0] = now + 10_000_000_000L;
+                }
+            });
             print(out, r);
             if (verbose) {
                 Map<String, Integer> byCall = new TreeMap<>();

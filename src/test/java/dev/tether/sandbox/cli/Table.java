@@ -4,9 +4,12 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain-text table a person can read in a terminal. */
+/**
+ * A plain-text table a person can read in a terminal. A cell wider than {@link #MAX} characters wraps onto further lines
+ * at spaces (or mid-word when a word is longer than the column); nothing is cut.
+ */
 final class Table {
-    private static final int MAX = 90;
+    static final int MAX = 90;
     private final String[] header;
     private final List<String[]> rows = new ArrayList<>();
 
@@ -28,18 +31,44 @@ final class Table {
         }
         line(out, header, w);
         for (String[] r : rows) {
-            line(out, r, w);
+            List<List<String>> wrapped = new ArrayList<>();
+            int height = 1;
+            for (int i = 0; i < r.length; i++) {
+                List<String> parts = wrap(r[i] == null ? "" : r[i], w[i]);
+                wrapped.add(parts);
+                height = Math.max(height, parts.size());
+            }
+            for (int k = 0; k < height; k++) {
+                String[] cells = new String[r.length];
+                for (int i = 0; i < r.length; i++) {
+                    cells[i] = k < wrapped.get(i).size() ? wrapped.get(i).get(k) : "";
+                }
+                line(out, cells, w);
+            }
         }
+    }
+
+    static List<String> wrap(String text, int width) {
+        List<String> out = new ArrayList<>();
+        String rest = text;
+        while (rest.length() > width) {
+            int cut = rest.lastIndexOf(' ', width);
+            if (cut <= 0) {
+                out.add(rest.substring(0, width));
+                rest = rest.substring(width);
+            } else {
+                out.add(rest.substring(0, cut));
+                rest = rest.substring(cut + 1);
+            }
+        }
+        out.add(rest);
+        return out;
     }
 
     private static void line(PrintStream out, String[] cells, int[] w) {
         StringBuilder sb = new StringBuilder("  ");
         for (int i = 0; i < cells.length; i++) {
-            String c = cells[i] == null ? "" : cells[i];
-            if (c.length() > MAX) {
-                c = c.substring(0, MAX - 3) + "...";
-            }
-            sb.append(String.format("%-" + w[i] + "s", c));
+            sb.append(String.format("%-" + w[i] + "s", cells[i] == null ? "" : cells[i]));
             if (i < cells.length - 1) {
                 sb.append("  ");
             }
