@@ -114,6 +114,6 @@ final class ClusterView {
             }
         }
         return new SiteLinkPlan(plan.siteId(), plan.link(), plan.status(), plan.message(), plan.clusterId(), plan.domain(), plan.subnet(),
-                changes, plan.findings());
+                changes, plan.findings(), plan.dns(), plan.routeAll());
     }
 }

@@ -245,7 +245,7 @@ public final class OperatorApi {
         byLink.values().forEach(linksOut::add);
         // Near misses: an app and a cluster whose link values differ only in letter case or whitespace are not linked.
         ArrayNode nearMisses = out.putArray("nearMisses");
-        NearMiss.find(inventory.stream().filter(i -> config.inScope(ResourceId.parse(i.id()).subscriptionId())).toList()).stream()
+        NearMiss.find(inventory.stream().filter(i -> parsesInScope(i.id())).toList()).stream()
                 .filter(n -> linkFilter == null || n.appValue().strip().equalsIgnoreCase(linkFilter))
                 .forEach(n -> nearMisses.addObject().put("appId", n.appId()).put("appValue", n.appValue())
                         .put("clusterId", n.clusterId()).put("clusterValue", n.clusterValue()).put("message", n.message()));
@@ -312,5 +312,14 @@ public final class OperatorApi {
             }
         }
         return s;
+    }
+
+    /** Whether an id parses and is in scope; an id Tether cannot handle is listed by itself elsewhere, never fatal here. */
+    private boolean parsesInScope(String id) {
+        try {
+            return config.inScope(ResourceId.parse(id).subscriptionId());
+        } catch (InvalidInputException e) {
+            return false;
+        }
     }
 }

@@ -1,5 +1,8 @@
 package dev.tether.e2e;
 
+import dev.tether.sandbox.CallLog;
+import java.util.List;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -66,5 +69,18 @@ public final class ClusterLinkAccess {
     /** The Event Grid notification of AKS writing the cluster's load balancer. */
     public static ArrayNode loadBalancerWriteEvent() {
         return ServicesTest.events(ServicesTest.LB_ID, "Microsoft.Network/loadBalancers/write");
+    }
+
+    /** The exposure guard's whole life in one cluster: written with the link, changed with the policy tag, removed with its tag. */
+    public static List<CallLog.Call> guardLifecycleCalls() {
+        try (dev.tether.sandbox.Sandbox s = ExposureGuardTest.linked(java.util.Map.of("private-link-guard", "true"))) {
+            ExposureGuardTest.setClusterTag(s, "private-link-policy", "all-loadbalancers");
+            ExposureGuardTest.clusterEvent(s);
+            ExposureGuardTest.setClusterTag(s, "private-link-policy", "audit");
+            ExposureGuardTest.clusterEvent(s);
+            ExposureGuardTest.setClusterTag(s, "private-link-guard", null);
+            ExposureGuardTest.clusterEvent(s);
+            return s.calls().calls();
+        }
     }
 }

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * anything of the app is changed, say what was not ready and how to recover, and do not restart CoreDNS again.
  */
 class DnsReadinessTest {
-    static final String SVC_LIST = "GET /api/v1/services";
+    static final String SVC_LIST = "GET /api/v1/services?limit=500";
     static final String SLICES = "GET /apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dtether-dns";
     static final String DEPLOYMENT = "GET /apis/apps/v1/namespaces/kube-system/deployments/coredns";
     static final String PODS = "GET /api/v1/namespaces/kube-system/pods?labelSelector=k8s-app%3Dkube-dns";

@@ -171,14 +171,20 @@ class LinkEndToEndTest {
             assertEquals("started", s.deliver(newer.toString()));
             s.runUntilIdle();
             List<CallLog.Call> again = s.calls().since(mark);
+            String settings = "arm POST " + DemoWorld.SITE_ID + "/config/appsettings/list";
+            String dns = "kubernetes GET /api/v1/namespaces/kube-system/services/tether-dns";
+            String custom = "kubernetes GET /api/v1/namespaces/kube-system/configmaps/coredns-custom";
+            String coredns = "kubernetes GET /apis/apps/v1/namespaces/kube-system/deployments/coredns";
             assertEquals(List.of("arm GET " + DemoWorld.SITE_ID, "arm GET " + DemoWorld.SITE_ID,
                     "arm GET /subscriptions/" + DemoWorld.SUB + "/resources", "arm GET " + DemoWorld.CLUSTER_ID, "arm GET " + DemoWorld.VNET_ID,
                     "arm GET " + DemoWorld.PLAN_ID,
-                    "kubernetes GET /api/v1/namespaces/kube-system/configmaps/coredns-custom", "kubernetes GET /api/v1/namespaces/kube-system/services/tether-dns",
-                    "kubernetes GET /api/v1/namespaces/kube-system/configmaps/coredns-custom", "kubernetes GET /apis/apps/v1/namespaces/kube-system/deployments/coredns",
-                    "kubernetes GET /api/v1/namespaces/kube-system/services/tether-dns", "arm POST " + DemoWorld.SITE_ID + "/config/appsettings/list"),
+                    // the pre-flight: tether-dns and coredns-custom (cluster), the app settings (a foreign DNS server)
+                    dns, custom, settings,
+                    // the cluster DNS steps, then one readiness check (Services, tether-dns's EndpointSlices, CoreDNS)
+                    dns, dns, custom, coredns, "kubernetes GET /api/v1/services", "kubernetes GET /apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices",
+                    coredns, settings),
                     again.stream().map(c -> c.target() + " " + c.method() + " " + c.path().replaceAll("\\?.*", "")).toList(),
-                    "the second pass only observes: 7 ARM reads (the trigger's site read among them) and 5 Kubernetes reads (README: no-op pass)");
+                    "the second pass only observes: 8 ARM reads (the trigger's site read among them) and 9 Kubernetes reads (docs/PERFORMANCE.md: no-op pass)");
             assertEquals(List.of(), again.stream().filter(CallLog.Call::isWrite).toList());
             assertEquals("Completed", s.durable().instances().get(0).status());
         }
@@ -196,7 +202,7 @@ class LinkEndToEndTest {
             s.runUntilIdle();
             String second = dev.tether.durable.Json.tree(s.durable().instances().get(0).output()).path("passStartedAt").asText();
             assertEquals("2026-01-01T00:00:00Z", passStart);
-            assertEquals("2026-01-01T00:00:31.003Z", second, "the second pass starts once the first has finished (its DNS wait and the 1 s recheck window)");
+            assertEquals("2026-01-01T00:00:46.004Z", second, "the second pass starts once the first has finished (its DNS readiness wait: the IP at 30 s, CoreDNS rolled out at 35 s, seen by the check at 45 s; and the 1 s recheck window)");
             assertEquals("ignored", s.deliver(older.toString()), "older than the newest pass by more than the skew");
         }
     }

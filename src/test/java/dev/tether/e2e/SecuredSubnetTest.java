@@ -70,8 +70,9 @@ class SecuredSubnetTest {
             assertEquals("Failed", run.status());
             assertTrue(run.failure().contains("LinkedAuthorizationFailed"), run.failure());
             assertTrue(run.failure().contains("Microsoft.Network/routeTables/join/action"), run.failure());
-            List<CallLog.Call> writes = s.calls().writes();
-            assertEquals(List.of(403), writes.stream().map(CallLog.Call::status).distinct().toList(), "only refused writes: " + writes);
+            // The cluster DNS is made ready before the app is touched (its four Kubernetes writes stand); on ARM, only refused writes.
+            List<CallLog.Call> writes = s.calls().writes().stream().filter(c -> c.target().equals("arm")).toList();
+            assertEquals(List.of(403), writes.stream().map(CallLog.Call::status).distinct().toList(), "only refused ARM writes: " + writes);
             assertEquals(0, apps(s).path("delegations").size(), "the subnet is unchanged");
         }
     }

@@ -71,7 +71,11 @@ class ServicesDriftTest {
                     // the repair: its own list and plan, then the one Service re-read and patched
                     "GET /api/v1/services?limit=500",
                     "GET /api/v1/namespaces/default/services/api",
-                    "PATCH /api/v1/namespaces/default/services/api"), kubeCalls(s, mark));
+                    "PATCH /api/v1/namespaces/default/services/api",
+                    // then the wait for its internal IP: one list a check, at 0, 15 and 30 s (the controller takes 30 s)
+                    "GET /api/v1/services?limit=500",
+                    "GET /api/v1/services?limit=500",
+                    "GET /api/v1/services?limit=500"), kubeCalls(s, mark));
             assertEquals(List.of("PATCH /api/v1/namespaces/default/services/api"), writes(s, mark));
             s.clock().advance(Duration.ofSeconds(31));
             ServicesTest.assertInternalInNodeSubnet(s.kubernetes().get(DemoWorld.CLUSTER_ID, "Service", "default", "api").orElseThrow());
@@ -154,7 +158,7 @@ class ServicesDriftTest {
             s.timer();
             s.runUntilIdle();
             List<String> lists = kubeCalls(s, mark).stream().filter(c -> c.startsWith("GET /api/v1/services")).toList();
-            assertEquals(4, lists.size(), "two pages for the scan, two for the repair: " + lists);
+            assertEquals(10, lists.size(), "two pages for the scan, two for the repair's plan, two for each of its three checks of the internal IP: " + lists);
             assertEquals("GET /api/v1/services?limit=500", lists.get(0));
             assertTrue(lists.get(1).matches("GET /api/v1/services\\?continue=[A-Za-z0-9_-]+&limit=500"), lists.get(1));
             assertEquals("[\"" + API_DRIFT + "\"]", DriftTest.report(s).path("services").path(0).path("reasons").toString());

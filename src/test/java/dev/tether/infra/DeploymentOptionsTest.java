@@ -81,7 +81,7 @@ class DeploymentOptionsTest {
         assertTrue(scoped.contains("module topic 'systemTopic.bicep' = if (empty(existingTopicId))"), "no second topic where one exists");
         assertTrue(scoped.contains("existingTopic.identity.principalId"), "dead letters are written with the existing topic's identity");
         assertTrue(read("infra/modules/eventSubscription.bicep").contains("deadLetterWithResourceIdentity"));
-        assertTrue(read("README.md").contains("az eventgrid system-topic list --query \"[?topicType=='Microsoft.Resources.Subscriptions' && source=='/subscriptions/<sub>'].id\""));
+        assertTrue(read("docs/DEPLOY.md").contains("az eventgrid system-topic list --query \"[?topicType=='Microsoft.Resources.Subscriptions' && source=='/subscriptions/<sub>'].id\""));
     }
 
     @Test
@@ -96,9 +96,9 @@ class DeploymentOptionsTest {
 
     @Test
     void readmeTagsWithAMergeAndNamesTheLocalAccountCaveat() throws IOException {
-        String readme = read("README.md");
-        int start = readme.indexOf("### Tag a first app and cluster");
-        String section = readme.substring(start, readme.indexOf("\n### ", start + 5));
+        String readme = read("docs/DEPLOY.md");
+        int start = readme.indexOf("## Tag a first app and cluster");
+        String section = readme.substring(start, readme.indexOf("\n## ", start + 5));
         assertEquals(2, section.split("az tag update --operation merge", -1).length - 1, section);
         assertFalse(section.contains("az aks update -g"), "az aks update --tags replaces all tags");
         assertFalse(section.contains("az resource tag"));

@@ -5,7 +5,7 @@ import com.azure.core.http.HttpMethod;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.management.exception.ManagementException;
-import com.azure.resourcemanager.appservice.AppServiceManager;
+import com.azure.resourcemanager.appservice.fluent.WebSiteManagementClient;
 import com.azure.resourcemanager.appservice.fluent.models.SitePatchResourceInner;
 import com.azure.resourcemanager.network.NetworkManager;
 import com.azure.resourcemanager.network.fluent.models.SubnetInner;
@@ -39,8 +39,8 @@ class SubnetsAndOperationsTest {
             return NetworkManager.configure().withHttpClient(arm).authenticate(ArmEmulator.fakeCredential(), ArmEmulator.profile(SUB));
         }
 
-        AppServiceManager web() {
-            return AppServiceManager.configure().withHttpClient(arm).authenticate(ArmEmulator.fakeCredential(), ArmEmulator.profile(SUB));
+        WebSiteManagementClient web() {
+            return ArmEmulatorTest.webClient(arm, SUB);
         }
     }
 
@@ -95,7 +95,7 @@ class SubnetsAndOperationsTest {
         World w = world();
         var subnets = w.net().serviceClient().getSubnets();
         SubnetInner created = subnets.createOrUpdate("rg1", "test-vnet", "apps", delegated("10.0.2.0/27"));
-        w.web().serviceClient().getWebApps().update("testrg123", "sitef6141", new SitePatchResourceInner().withVirtualNetworkSubnetId(created.id()));
+        w.web().getWebApps().update("testrg123", "sitef6141", new SitePatchResourceInner().withVirtualNetworkSubnetId(created.id()));
         String link = created.id() + "/serviceAssociationLinks/AppServiceLink";
 
         ManagementException dropped = assertThrows(ManagementException.class,

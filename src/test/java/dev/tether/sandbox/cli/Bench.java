@@ -57,7 +57,7 @@ final class Bench {
         t.row("same event redelivered", count(redelivered, "arm", false), count(redelivered, "arm", true), count(redelivered, "kubernetes", false),
                 count(redelivered, "kubernetes", true));
         t.print(out);
-        long checks = fresh.stream().filter(c -> c.method().equals("GET") && c.path().equals("/api/v1/services")).count();
+        long checks = fresh.stream().filter(c -> c.method().equals("GET") && c.path().equals("/api/v1/services?limit=500")).count();
         long pods = fresh.stream().filter(c -> c.method().equals("GET") && c.path().startsWith("/api/v1/namespaces/kube-system/pods")).count();
         out.println("  DNS readiness in the fresh link: " + checks + " checks of 3 reads each (Services, EndpointSlices of tether-dns, CoreDNS"
                 + " Deployment) + " + pods + " CoreDNS pod lists while the rollout ran = " + (3 * checks + pods)

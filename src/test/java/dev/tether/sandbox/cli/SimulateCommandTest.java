@@ -41,19 +41,21 @@ class SimulateCommandTest {
         for (String f : new String[]{"target", "method", "path", "status"}) {
             assertTrue(call.has(f), f);
         }
-        // --lb-delay is the virtual time before tether-dns gets its IP: the link polls it every 15 s (TETHER_DNS_POLL_INTERVAL).
+        // --lb-delay is the virtual time before tether-dns gets its IP: the link checks DNS readiness every 15 s
+        // (TETHER_DNS_POLL_INTERVAL), one read of tether-dns's EndpointSlices a check, until the IP is there and CoreDNS has
+        // rolled out (35 s in the sandbox), so a delay past the rollout takes more checks.
         java.util.Map<String, Long> polls = new java.util.TreeMap<>();
-        for (String delay : new String[]{"0", "30", "45"}) {
+        for (String delay : new String[]{"0", "45", "90"}) {
             Path o = dir.resolve("r" + delay + ".json");
             assertEquals(0, SandboxMain.run(new String[]{"simulate", "--world", world.toString(), "--events", events.toString(),
                     "--out", o.toString(), "--lb-delay", delay}, new PrintStream(new ByteArrayOutputStream())));
             long n = 0;
             for (JsonNode c : M.readTree(Files.readString(o)).path("calls")) {
-                n += c.path("path").asText().endsWith("/services/tether-dns") && c.path("method").asText().equals("GET") ? 1 : 0;
+                n += c.path("path").asText().contains("/endpointslices") && c.path("method").asText().equals("GET") ? 1 : 0;
             }
             polls.put(delay, n);
         }
-        assertEquals(java.util.Map.of("0", 3L, "30", 4L, "45", 5L), polls, "reads of tether-dns until its IP is there");
+        assertEquals(java.util.Map.of("0", 4L, "45", 4L, "90", 7L), polls, "readiness checks: at 0, 15, 30 and 45 s while CoreDNS rolls out (done at 35 s), until 90 s when the IP comes late");
     }
 
     @Test
