@@ -145,10 +145,7 @@ public final class ServiceActivities {
         } catch (RejectedException | InvalidInputException e) {
             result = StepResult.refused(step, e.getMessage());
         }
-        StructuredLog.log(LOG, result.error() == null ? Level.INFO : Level.SEVERE, result.error() == null ? "step.done" : "step.refused",
-                result.error() == null ? Map.of("step", step, "outcome", String.valueOf(result.outcome()), "detail", result.detail())
-                        : Map.of("step", step, "error", result.error()));
-        return Json.write(result);
+        return logged(step, result);
     }
 
     @SuppressWarnings("unchecked")
@@ -245,6 +242,11 @@ public final class ServiceActivities {
         } catch (RejectedException | InvalidInputException e) {
             result = StepResult.refused(step, e.getMessage());
         }
+        return logged(step, result);
+    }
+
+    /** Logs a step's result as {@code step.done} or {@code step.refused} and returns it as the activity's JSON output. */
+    private static String logged(String step, StepResult result) {
         StructuredLog.log(LOG, result.error() == null ? Level.INFO : Level.SEVERE, result.error() == null ? "step.done" : "step.refused",
                 result.error() == null ? Map.of("step", step, "outcome", String.valueOf(result.outcome()), "detail", result.detail())
                         : Map.of("step", step, "error", result.error()));
