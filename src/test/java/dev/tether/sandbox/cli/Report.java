@@ -52,13 +52,15 @@ final class Report {
         section(md, console, "1. Calls per link", "One App Service linked to one AKS cluster (the demo world). The minimum is what the job "
                 + "cannot do with less: ARM reads of the site, the tag-filtered resource list that finds the cluster, the cluster, its VNet, "
                 + "the plan, the cluster user credential, the app settings, and the subnet PUT's operation poll and final GET; Kubernetes reads "
-                + "of tether-dns, coredns-custom, the CoreDNS Deployment and one DNS-IP check; writes of the subnet, the site, the tether-dns "
+                + "of tether-dns, coredns-custom, the CoreDNS Deployment and one DNS readiness check (three reads); writes of the subnet, the site, the tether-dns "
                 + "Service create and IP pin, coredns-custom, the CoreDNS restart and the app settings.", out -> Bench.run(out, 3), t0);
-        md.append("Where the fresh link exceeds the minimum: the three extra ARM reads are the trigger's read of the site before it starts ")
-                .append("anything, and the VNet and site re-read by the steps that write them (what makes a step safe to run again after a crash, ")
-                .append("and lets the subnet step move off a range another plan took since the plan); the five extra Kubernetes reads are the ")
+        md.append("Where the fresh link exceeds the minimum: the four extra ARM reads are the trigger's read of the site before it starts ")
+                .append("anything, the pre-flight's read of the app settings (a DNS server Tether did not set is refused before the first write), ")
+                .append("and the VNet and site re-read by the steps that write them (what makes a step safe to run again after a crash, ")
+                .append("and lets the subnet step move off a range another plan took since the plan); the fifteen extra Kubernetes reads are the ")
                 .append("pre-flight's reads of tether-dns and coredns-custom, the re-read of coredns-custom right before the CoreDNS restart, ")
-                .append("and the DNS wait's further polls of tether-dns until the load balancer has its IP. ")
+                .append("and the DNS readiness checks after the first (three reads every 15 s, plus the CoreDNS pod list while the rollout runs) ")
+                .append("until tether-dns has its IP and CoreDNS has rolled out. ")
                 .append("A newer event for a linked app costs one no-op pass of reads and no write; a redelivery of an event the last pass ")
                 .append("already saw costs nothing.\n\n");
 
