@@ -1,57 +1,38 @@
 package dev.tether.azure;
 
+import dev.tether.sandbox.VirtualClock;
+
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 class ReadGovernorTest {
     private static final String SUB = "00000000-0000-0000-0000-000000000001";
 
-    static final class Ticking extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void tetherSpendsItsShareOfTheBurstThenItsShareOfTheRefill() {
-        Ticking clock = new Ticking();
-        ReadGovernor g = new ReadGovernor(0.5, clock);
+        VirtualClock clock = new VirtualClock(Instant.parse("2026-01-01T00:00:00Z"));
+        ReadGovernor g = new ReadGovernor(0.5, clock.asClock());
         for (int i = 0; i < 25; i++) {
             assertEquals(Duration.ZERO, g.acquire(SUB, 5), "reads " + (5 * i) + ".. of the 125-read share of the burst");
         }
         assertEquals(Duration.ofMillis(400), g.acquire(SUB, 5), "5 reads at 12.5 per second");
         assertEquals(Duration.ofMillis(800), g.acquire(SUB, 5), "the next waiter comes back after the first, not with it");
-        clock.now = clock.now.plusMillis(400);
+        clock.advance(Duration.ofMillis(400));
         assertEquals(Duration.ZERO, g.acquire(SUB, 5));
     }
 
     @Test
     void whatArmSaysIsLeftKeepsTheOthersPart() {
-        Ticking clock = new Ticking();
-        ReadGovernor g = new ReadGovernor(0.5, clock);
+        VirtualClock clock = new VirtualClock(Instant.parse("2026-01-01T00:00:00Z"));
+        ReadGovernor g = new ReadGovernor(0.5, clock.asClock());
         g.observe(SUB, 130); // the others spent 120 of the 250; 125 must stay theirs
         assertEquals(Duration.ZERO, g.acquire(SUB, 5));
         assertEquals(Duration.ofMillis(40), g.acquire(SUB, 1), "125 left: one more read waits for one token at ARM's 25/s");
-        clock.now = clock.now.plusMillis(40);
+        clock.advance(Duration.ofMillis(40));
         assertEquals(Duration.ZERO, g.acquire(SUB, 1));
         assertEquals(Duration.ZERO, g.acquire("00000000-0000-0000-0000-000000000002", 5), "another subscription has its own bucket");
     }

@@ -14,10 +14,8 @@ import dev.tether.sandbox.arm.ArmEmulator;
 import dev.tether.sandbox.durable.DurableDriver;
 import dev.tether.sandbox.kubernetes.KubernetesSandbox;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -132,23 +130,7 @@ public final class Sandbox implements AutoCloseable {
             TETHER_LOGS.removeHandler(h);
         }
         TETHER_LOGS.addHandler(capture);
-        Clock virtual = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return clock.now();
-            }
-        };
-        this.tether = new Tether(options.config(), ArmEmulator.fakeCredential(), arm, virtual);
+        this.tether = new Tether(options.config(), ArmEmulator.fakeCredential(), arm, clock.asClock());
         Tether.install(tether);
         this.durable = new DurableDriver(clock).crashAfterEvent(options.crashAfterEvent());
         this.host = new FunctionHost(durable, logger, List.of(EventGridFunction.class, OrchestratorFunctions.class, ActivityFunctions.class,

@@ -38,4 +38,24 @@ public final class VirtualClock {
     public void onAdvance(Consumer<Instant> listener) {
         listeners.add(listener);
     }
+
+    /** This clock as a {@link java.time.Clock} (UTC) for code that reads time through one. */
+    public java.time.Clock asClock() {
+        return new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now();
+            }
+        };
+    }
 }
