@@ -32,6 +32,7 @@ import dev.tether.plan.SiteLinkPlanner;
 import dev.tether.plan.SiteState;
 import dev.tether.plan.SubnetDecision;
 import dev.tether.plan.SubnetAllocator;
+import dev.tether.plan.SubnetSharing;
 import dev.tether.plan.SubnetState;
 import dev.tether.plan.Tags;
 import dev.tether.plan.VnetState;
@@ -109,6 +110,15 @@ public final class LinkActivities {
         SiteLinkPlan planned = SiteLinkPlanner.plan(resourceId, site.get(), plan, tagged, vnet, config.linkSettings());
         if (planned.status() != SiteLinkPlan.Status.READY) {
             return planned;
+        }
+        // Only a link that gives the plan a new integration reads the plan's VNet connections: a sibling app integrated
+        // elsewhere may have used the plan's last one, and the subnet must not be created for nothing.
+        if (SubnetSharing.needsPlanConnections(site.get(), plan, vnet, planned.subnet())) {
+            Optional<Finding> full = SubnetSharing.planIntegrations(plan, site.get().name(), arm.planIntegrations(plan.id()),
+                    planned.subnet().subnetId());
+            if (full.isPresent()) {
+                return SiteLinkPlan.without(planned.siteId(), planned.link(), SiteLinkPlan.Status.REJECTED, full.get().describe(), List.of(full.get()));
+            }
         }
         // Pre-flight includes the cluster: an unreachable API server, a foreign tether-dns or a CoreDNS conflict must stop
         // the link before the app is touched.
@@ -210,6 +220,13 @@ public final class LinkActivities {
                 }
                 throw new TransientException("subnet " + d.name() + " is still " + current.get().provisioningState()
                         + " from an earlier PUT; the step is retried", null);
+            }
+            // Who the subnet serves now, not only its range: another plan may have joined since the plan was made.
+            List<String> v4 = SubnetAllocator.ipv4(current.get().addressPrefixes());
+            List<Finding> sharing = d.planId() == null || v4.isEmpty() ? List.of()
+                    : SubnetSharing.joinFindings(current.get(), Cidr.parse(v4.get(0)), d.planId());
+            if (!sharing.isEmpty()) {
+                return StepResult.refused("subnet", sharing.get(0).describe());
             }
             if (current.get().delegatedTo(Conventions.WEB_DELEGATION)) {
                 return StepResult.done("subnet", Outcome.UNCHANGED, d.name() + " is delegated to " + Conventions.WEB_DELEGATION);

@@ -106,7 +106,20 @@ public final class ArmGateway {
         return ArmErrors.find(ArmOperation.GET_PLAN, planId,
                 () -> in(id).appService().getAppServicePlans().getByResourceGroup(id.resourceGroup(), id.name()))
                 .map(p -> new PlanState(p.id(), p.name(), p.location(),
-                        p.sku() == null ? null : p.sku().name(), p.sku() == null ? null : p.sku().tier()));
+                        p.sku() == null ? null : p.sku().name(), p.sku() == null ? null : p.sku().tier(), Boolean.TRUE.equals(p.reserved())));
+    }
+
+    /**
+     * The subnets of the plan's regional VNet integrations ({@code isSwift} connections; their {@code vnetResourceId} is
+     * the subnet): {@code GET .../serverfarms/{name}/virtualNetworkConnections}, App Service REST spec
+     * AppServicePlans_ListVnets, an array of VnetInfoResource.
+     */
+    public List<String> planIntegrations(String planId) {
+        ResourceId id = ResourceId.parse(planId);
+        return ArmErrors.call(ArmOperation.LIST_PLAN_VNET_CONNECTIONS, planId,
+                () -> in(id).appService().getAppServicePlans().listVnets(id.resourceGroup(), id.name())).stream()
+                .filter(c -> Boolean.TRUE.equals(c.isSwift()) && c.vnetResourceId() != null)
+                .map(c -> c.vnetResourceId()).distinct().toList();
     }
 
     // ---- clusters ----

@@ -17,6 +17,8 @@ public enum ArmOperation {
     /** The status poll of the site app settings PUT when App Service answers it 202 (a long-running operation). */
     POLL_WEB_OPERATION("Microsoft.Web/locations/operationResults/read"),
     GET_PLAN("Microsoft.Web/serverfarms/read"),
+    /** The plan's VNet connections, read before a link would give the plan a new integration (SubnetSharing). */
+    LIST_PLAN_VNET_CONNECTIONS("Microsoft.Web/serverfarms/virtualNetworkConnections/read"),
     GET_CLUSTER("Microsoft.ContainerService/managedClusters/read"),
     LIST_CLUSTERS("Microsoft.ContainerService/managedClusters/read"),
     GET_PUBLIC_IP("Microsoft.Network/publicIPAddresses/read"),

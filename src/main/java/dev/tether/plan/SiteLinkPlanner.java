@@ -123,39 +123,34 @@ public final class SiteLinkPlanner {
                                 + Conventions.TAG_LINK + " tag"));
                 return null;
             }
-            return validateExisting(current.get(), plan, cluster, findings, "the app is already integrated with it");
+            // Already joined: App Service accepted it, so who else shares the subnet is no reason to refuse a rerun.
+            return validateExisting(current.get(), plan, cluster, findings, "the app is already integrated with it", false);
         }
         // 2. A subnet named by tag.
         if (override.isPresent()) {
             Optional<SubnetState> named = vnet.subnetNamed(override.get());
             if (named.isPresent()) {
-                return validateExisting(named.get(), plan, cluster, findings, "named by tag " + Conventions.TAG_SUBNET);
+                return validateExisting(named.get(), plan, cluster, findings, "named by tag " + Conventions.TAG_SUBNET, true);
             }
-            return allocate(vnet, override.get(), settings, findings, "named by tag " + Conventions.TAG_SUBNET + " and missing");
+            return allocate(vnet, override.get(), settings, findings, "named by tag " + Conventions.TAG_SUBNET + " and missing", plan.id());
         }
         // 3. The plan already has an integration subnet in this VNet: one subnet per plan.
         Optional<SubnetState> planSubnet = vnet.subnets().stream()
                 .filter(s -> s.linkedPlans().stream().anyMatch(p -> ResourceId.same(p, plan.id())))
                 .findFirst();
         if (planSubnet.isPresent()) {
-            return validateExisting(planSubnet.get(), plan, cluster, findings, "plan " + plan.name() + " already uses it");
+            return validateExisting(planSubnet.get(), plan, cluster, findings, "plan " + plan.name() + " already uses it", false);
         }
-        // 4. Tether's own name for the plan's subnet.
-        String name = defaultSubnetName(settings.subnetNamePrefix(), plan.name());
+        // 4. Tether's own name for the plan's subnet: unique per plan id, so plans named alike in two groups never meet.
+        String name = SubnetSharing.defaultName(settings.subnetNamePrefix(), plan.id(), plan.name());
         Optional<SubnetState> existing = vnet.subnetNamed(name);
         if (existing.isPresent()) {
-            return validateExisting(existing.get(), plan, cluster, findings, "Tether's subnet for plan " + plan.name());
+            return validateExisting(existing.get(), plan, cluster, findings, "Tether's subnet for plan " + plan.name(), true);
         }
-        return allocate(vnet, name, settings, findings, "plan " + plan.name() + " has no integration subnet in VNet " + vnet.name());
+        return allocate(vnet, name, settings, findings, "plan " + plan.name() + " has no integration subnet in VNet " + vnet.name(), plan.id());
     }
 
-    static String defaultSubnetName(String prefix, String planName) {
-        String raw = (prefix + planName).replaceAll("[^A-Za-z0-9._-]", "-");
-        raw = raw.length() > 80 ? raw.substring(0, 80) : raw;
-        return raw.replaceAll("[.-]+$", "");
-    }
-
-    private static SubnetDecision allocate(VnetState vnet, String name, LinkSettings settings, List<Finding> findings, String why) {
+    private static SubnetDecision allocate(VnetState vnet, String name, LinkSettings settings, List<Finding> findings, String why, String planId) {
         List<String> used = SubnetAllocator.ipv4(vnet.subnets().stream().flatMap(s -> s.addressPrefixes().stream()).toList());
         Optional<Cidr> free;
         try {
@@ -172,10 +167,12 @@ public final class SiteLinkPlanner {
         }
         String subnetId = vnet.id() + "/subnets/" + name;
         return new SubnetDecision(vnet.id(), subnetId, name, free.get().toString(), Outcome.CREATED,
-                why + ": create " + name + " at " + free.get() + " delegated to " + Conventions.WEB_DELEGATION);
+                why + ": create " + name + " at " + free.get() + " delegated to " + Conventions.WEB_DELEGATION, planId);
     }
 
-    private static SubnetDecision validateExisting(SubnetState subnet, PlanState plan, ClusterState cluster, List<Finding> findings, String why) {
+    /** @param joining the app would join the subnet now (not joined yet): the multi-plan limits apply */
+    private static SubnetDecision validateExisting(SubnetState subnet, PlanState plan, ClusterState cluster, List<Finding> findings, String why,
+                                                   boolean joining) {
         // The cluster's own node subnets (every agent pool's vnetSubnetID): the app must never join or delegate them.
         if (cluster.nodeSubnetIds().stream().anyMatch(n -> ResourceId.same(n, subnet.id()))) {
             findings.add(Finding.error("NODE_SUBNET", "subnet " + subnet.name() + " (" + why + ") is a node subnet of cluster " + cluster.name()
@@ -207,12 +204,13 @@ public final class SiteLinkPlanner {
             findings.add(Finding.error("SUBNET_DELEGATED_ELSEWHERE", "subnet " + subnet.name() + " is delegated to "
                     + String.join(", ", others), "name a subnet delegated to " + Conventions.WEB_DELEGATION + " or an empty one"));
         }
-        List<String> otherPlans = subnet.linkedPlans().stream().filter(p -> !ResourceId.same(p, plan.id())).toList();
-        if (!otherPlans.isEmpty()) {
-            findings.add(Finding.error("SUBNET_USED_BY_OTHER_PLAN", "subnet " + subnet.name() + " is used by plan "
-                    + String.join(", ", otherPlans) + " and regional VNet integration allows one plan per subnet",
-                    "name another subnet with tag " + Conventions.TAG_SUBNET + " or let Tether create one"));
+        // Which plans the subnet serves (its service association links), not only its range: another plan may share it
+        // only within the multi-plan subnet join limits.
+        if (joining) {
+            findings.addAll(SubnetSharing.joinFindings(subnet, cidr, plan.id()));
         }
+        List<String> otherPlans = subnet.linkedPlans().stream().filter(p -> !ResourceId.same(p, plan.id())).toList();
+        String shared = otherPlans.isEmpty() ? "" : "; shared with plan " + String.join(", ", otherPlans) + " (multi-plan subnet join)";
         if (subnet.ipConfigurations() > 0) {
             findings.add(Finding.error("SUBNET_IN_USE", "subnet " + subnet.name() + " holds " + subnet.ipConfigurations()
                     + " IP configurations (NICs, load balancer frontends or private endpoints); an integration subnet must hold nothing else",
@@ -221,10 +219,10 @@ public final class SiteLinkPlanner {
         String vnetId = ResourceId.parse(subnet.id()).parent().toString();
         if (subnet.delegatedTo(Conventions.WEB_DELEGATION)) {
             return new SubnetDecision(vnetId, subnet.id(), subnet.name(), cidr.toString(), Outcome.UNCHANGED,
-                    why + "; already delegated to " + Conventions.WEB_DELEGATION);
+                    why + "; already delegated to " + Conventions.WEB_DELEGATION + shared, plan.id());
         }
         return new SubnetDecision(vnetId, subnet.id(), subnet.name(), cidr.toString(), Outcome.UPDATED,
-                why + "; add delegation to " + Conventions.WEB_DELEGATION);
+                why + "; add delegation to " + Conventions.WEB_DELEGATION + shared, plan.id());
     }
 
     private static SiteLinkPlan rejected(String siteId, String link, Finding finding) {

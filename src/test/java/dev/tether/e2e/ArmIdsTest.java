@@ -44,7 +44,7 @@ class ArmIdsTest {
             assertEquals(3, M.readTree(rerun.body()).path("instances").size(), "the cluster, the demo app and the café app: " + rerun.body());
             s.runUntilIdle();
             JsonNode cafe = s.arm().resource(CAFE_SITE).orElseThrow();
-            assertTrue(cafe.path("properties").path("virtualNetworkSubnetId").asText().endsWith("/subnets/tether-DefaultAsp"), cafe.toString());
+            assertTrue(cafe.path("properties").path("virtualNetworkSubnetId").asText().endsWith("/subnets/tether-DefaultAsp-148ff230"), cafe.toString());
             String ip = new WorldView(s).kube(DemoWorld.CLUSTER_ID, "Service", "kube-system", "tether-dns").orElseThrow()
                     .path("status").path("loadBalancer").path("ingress").get(0).path("ip").asText();
             assertEquals(List.of(ip), s.arm().effectiveDnsServers(CAFE_SITE));

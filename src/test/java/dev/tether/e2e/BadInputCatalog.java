@@ -168,7 +168,7 @@ public final class BadInputCatalog {
                 w -> BadInputTest.addSubnet(w, "apps", "10.0.2.0/29", null, null), BadInputCatalog::link));
         c.add(new Case("L08", "link", "a named subnet delegated to another service", "SUBNET_DELEGATED_ELSEWHERE",
                 w -> BadInputTest.addSubnet(w, "apps", "10.0.2.0/27", "Microsoft.ContainerInstance/containerGroups", null), BadInputCatalog::link));
-        c.add(new Case("L09", "link", "a named subnet used by another plan", "SUBNET_USED_BY_OTHER_PLAN", w -> BadInputTest.addSubnet(w, "apps", "10.0.2.0/27",
+        c.add(new Case("L09", "link", "a named /27 subnet used by another plan (multi-plan subnet join needs /26)", "SUBNET_SHARED_TOO_SMALL", w -> BadInputTest.addSubnet(w, "apps", "10.0.2.0/27",
                 "Microsoft.Web/serverFarms", "/subscriptions/" + DemoWorld.SUB + "/resourceGroups/o/providers/Microsoft.Web/serverfarms/other"), BadInputCatalog::link));
         c.add(new Case("L10", "link", "an app already integrated with a subnet outside the cluster's VNet", "ALREADY_INTEGRATED",
                 w -> ((ObjectNode) BadInputTest.resource(w, "Microsoft.Web/sites").get("properties")).put("virtualNetworkSubnetId",

@@ -134,7 +134,7 @@ class BadInputTest {
                 "SUBNET_DELEGATED_ELSEWHERE", "Microsoft.ContainerInstance/containerGroups");
         assertFailedWith(run(w -> addSubnet(w, "apps", "10.0.2.0/27", "Microsoft.Web/serverFarms",
                 "/subscriptions/" + DemoWorld.SUB + "/resourceGroups/other/providers/Microsoft.Web/serverfarms/other-plan")),
-                "SUBNET_USED_BY_OTHER_PLAN", "other-plan");
+                "SUBNET_SHARED_TOO_SMALL", "other-plan");
     }
 
     @Test

@@ -27,7 +27,7 @@ class CrashEverywhereTest {
     record Scenario(ObjectNode world, Consumer<Sandbox> drive, List<String> writes, Consumer<Sandbox> check) {
     }
 
-    static final String SUBNET = DemoWorld.VNET_ID + "/subnets/tether-DefaultAsp";
+    static final String SUBNET = DemoWorld.VNET_ID + "/subnets/tether-DefaultAsp-148ff230";
     static final List<String> LINK_WRITES = List.of("PUT " + SUBNET, "PATCH " + DemoWorld.SITE_ID, "PUT " + DemoWorld.SITE_ID + "/config/appsettings",
             "POST /api/v1/namespaces/kube-system/services", "PATCH /api/v1/namespaces/kube-system/services/tether-dns",
             "PATCH /api/v1/namespaces/kube-system/configmaps/coredns-custom", "PATCH /apis/apps/v1/namespaces/kube-system/deployments/coredns");

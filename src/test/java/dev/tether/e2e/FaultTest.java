@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * setting or ConfigMap key is lost.
  */
 class FaultTest {
-    static final String SUBNET = "/virtualNetworks/test-vnet/subnets/tether-DefaultAsp$";
+    static final String SUBNET = "/virtualNetworks/test-vnet/subnets/tether-DefaultAsp-148ff230$";
     static final String SITE = "/Microsoft.Web/sites/sitef6141$";
 
     static Stream<Arguments> transientFaults() {

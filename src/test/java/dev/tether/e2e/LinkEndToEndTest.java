@@ -38,7 +38,7 @@ class LinkEndToEndTest {
             WorldView w = new WorldView(s);
 
             // 1. A delegated /27 in the cluster's VNet, overlapping nothing.
-            JsonNode subnet = w.subnets(DemoWorld.VNET_ID).stream().filter(n -> n.path("name").asText().equals("tether-DefaultAsp"))
+            JsonNode subnet = w.subnets(DemoWorld.VNET_ID).stream().filter(n -> n.path("name").asText().equals("tether-DefaultAsp-148ff230"))
                     .findFirst().orElseThrow(() -> new AssertionError("no integration subnet in " + w.subnets(DemoWorld.VNET_ID)));
             Cidr cidr = Cidr.parse(subnet.path("properties").path("addressPrefix").asText());
             assertEquals(27, cidr.prefixLength());

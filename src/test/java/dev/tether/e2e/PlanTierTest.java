@@ -27,7 +27,7 @@ class PlanTierTest {
                     .path("status").path("loadBalancer").path("ingress").get(0).path("ip").asText();
             assertEquals(List.of(ip), s.arm().effectiveDnsServers(DemoWorld.SITE_ID));
             assertTrue(s.arm().resource(DemoWorld.SITE_ID).orElseThrow().path("properties").path("virtualNetworkSubnetId").asText()
-                    .endsWith("/subnets/tether-DefaultAsp"));
+                    .endsWith("/subnets/tether-DefaultAsp-148ff230"));
         }
     }
 

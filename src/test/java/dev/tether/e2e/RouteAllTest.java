@@ -48,7 +48,7 @@ class RouteAllTest {
     static void assertMinimumArmWrites(Sandbox s) {
         List<String> arm = s.calls().writes().stream().filter(c -> c.target().equals("arm"))
                 .map(c -> c.method() + " " + c.path().replaceAll(".*/providers/", "")).toList();
-        assertEquals(List.of("PUT Microsoft.Network/virtualNetworks/test-vnet/subnets/tether-DefaultAsp", "PATCH Microsoft.Web/sites/sitef6141",
+        assertEquals(List.of("PUT Microsoft.Network/virtualNetworks/test-vnet/subnets/tether-DefaultAsp-148ff230", "PATCH Microsoft.Web/sites/sitef6141",
                 "PUT Microsoft.Web/sites/sitef6141/config/appsettings"), arm.stream().map(a -> a.replaceAll("\\?.*", "")).toList());
     }
 
@@ -65,7 +65,7 @@ class RouteAllTest {
     @Test
     void anRfc1918ClusterNeedsNoRouteAllAndThePlanSaysWhy() throws Exception {
         try (Sandbox s = new Sandbox(WorldFile.parse(DemoWorld.build(), "plan"))) {
-            assertEquals("join subnet tether-DefaultAsp; route-all stays off: the cluster's node subnet (where tether-dns and internal load balancers"
+            assertEquals("join subnet tether-DefaultAsp-148ff230; route-all stays off: the cluster's node subnet (where tether-dns and internal load balancers"
                     + " take their IPs) 10.0.1.0/24 is inside RFC 1918, which the integration routes without route-all (the app's other egress"
                     + " keeps its own path) (one PATCH of virtualNetworkSubnetId)", planReason(s));
         }
@@ -73,14 +73,14 @@ class RouteAllTest {
             assertFalse(site(s).path("outboundVnetRouting").path("applicationTraffic").asBoolean(true));
             assertFalse(site(s).path("siteConfig").path("vnetRouteAllEnabled").asBoolean(true));
             assertMinimumArmWrites(s);
-            assertTrue(site(s).path("virtualNetworkSubnetId").asText().endsWith("/subnets/tether-DefaultAsp"));
+            assertTrue(site(s).path("virtualNetworkSubnetId").asText().endsWith("/subnets/tether-DefaultAsp-148ff230"));
         }
     }
 
     @Test
     void aClusterOutsideRfc1918GetsRouteAllInTheSamePatch() throws Exception {
         try (Sandbox s = new Sandbox(WorldFile.parse(edited(RouteAllTest::cgnatVnet), "plan"))) {
-            assertTrue(planReason(s).startsWith("join subnet tether-DefaultAsp; turn on route-all: " + CGNAT), planReason(s));
+            assertTrue(planReason(s).startsWith("join subnet tether-DefaultAsp-148ff230; turn on route-all: " + CGNAT), planReason(s));
         }
         try (Sandbox s = linked(RouteAllTest::cgnatVnet)) {
             assertTrue(site(s).path("outboundVnetRouting").path("applicationTraffic").asBoolean());

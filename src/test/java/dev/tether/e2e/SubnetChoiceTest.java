@@ -99,7 +99,7 @@ class SubnetChoiceTest {
         assertEquals("Completed", r.view().status(), r.view().failure());
         JsonNode created = null;
         for (JsonNode sn : r.vnetAfter().path("properties").path("subnets")) {
-            if (sn.path("name").asText().equals("tether-DefaultAsp")) {
+            if (sn.path("name").asText().equals("tether-DefaultAsp-148ff230")) {
                 created = sn;
             }
         }

@@ -45,7 +45,7 @@ class SiteLinkPlannerTest {
                 List.of(AKS), vnet("westeurope", List.of("10.1.0.0/16"), NODES), SETTINGS);
         assertEquals(SiteLinkPlan.Status.READY, p.status(), p.message());
         assertEquals(Outcome.CREATED, p.subnet().action());
-        assertEquals("tether-shop-plan", p.subnet().name());
+        assertEquals("tether-shop-plan-2fc78b98", p.subnet().name(), "the plan name and a stable hash of the plan's full id");
         assertEquals("10.1.4.0/27", p.subnet().addressPrefix());
         assertEquals("shop.internal", p.domain());
         assertEquals(CLUSTER, p.clusterId());
@@ -118,7 +118,7 @@ class SiteLinkPlannerTest {
         rejected(site(named, null, "westeurope"), plan("PremiumV3"), List.of(AKS),
                 vnet("westeurope", List.of("10.1.0.0/16"), NODES, subnet("apps", "10.1.9.0/27", List.of("Microsoft.ContainerInstance/containerGroups"), List.of(), 0)), "SUBNET_DELEGATED_ELSEWHERE");
         rejected(site(named, null, "westeurope"), plan("PremiumV3"), List.of(AKS),
-                vnet("westeurope", List.of("10.1.0.0/16"), NODES, subnet("apps", "10.1.9.0/27", List.of(Conventions.WEB_DELEGATION), List.of(RG + "Microsoft.Web/serverfarms/other"), 0)), "SUBNET_USED_BY_OTHER_PLAN");
+                vnet("westeurope", List.of("10.1.0.0/16"), NODES, subnet("apps", "10.1.9.0/27", List.of(Conventions.WEB_DELEGATION), List.of(RG + "Microsoft.Web/serverfarms/other"), 0)), "SUBNET_SHARED_TOO_SMALL");
         SiteLinkPlan create = SiteLinkPlanner.plan(RG + "Microsoft.Web/sites/shop", site(named, null, "westeurope"), plan("PremiumV3"), List.of(AKS),
                 vnet("westeurope", List.of("10.1.0.0/16"), NODES), SETTINGS);
         assertEquals("apps", create.subnet().name());

@@ -338,8 +338,8 @@ public final class ArmEmulator implements HttpClient {
         if ((m = WebProvider.SITE.matcher(p)).matches()) {
             return web.site(method, path, m, body, apiVersion);
         }
-        if (WebProvider.PLAN.matcher(p).matches()) {
-            return web.plan(method, path);
+        if ((m = WebProvider.PLAN.matcher(p)).matches()) {
+            return web.plan(method, path, m);
         }
         if ((m = ContainerServiceProvider.CLUSTER.matcher(p)).matches()) {
             return containers.cluster(method, path, m);

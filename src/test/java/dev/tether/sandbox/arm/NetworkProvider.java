@@ -47,7 +47,8 @@ final class NetworkProvider {
         ObjectNode vnet = world.existing(vnetId);
         Optional<ObjectNode> current = world.findSubnet(path);
         if (method.equals("GET")) {
-            return Reply.ok(current.orElseThrow(() -> world.notFound(path)));
+            // A subnet is a child resource: the network provider, not ARM, says it is missing, in its own words.
+            return Reply.ok(current.orElseThrow(() -> Rule.NETWORK_CHILD_NOT_FOUND.networkError("Resource " + path + " not found.")));
         }
         ObjectNode written = writeSubnet(vnet, path, current, body);
         String op = operations.start(written.path("id").asText());

@@ -15,6 +15,7 @@ public final class PlatformRules {
     private static final String ARM_RPC = "https://github.com/cloud-and-ai-microsoft/resource-provider-contract/blob/master/v1.0/common-api-details.md";
     private static final String NOT_FOUND = "https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-not-found";
     private static final String VNET_INTEGRATION = "https://learn.microsoft.com/azure/app-service/overview-vnet-integration#subnet-requirements";
+    private static final String VNET_INTEGRATION_DOC = "MicrosoftDocs/azure-docs articles/app-service/overview-vnet-integration.md, Subnet requirements and Limitations (revision of 2026-02-25)";
     private static final String MANAGE_SUBNET = "https://learn.microsoft.com/azure/virtual-network/virtual-network-manage-subnet";
 
     public enum Rule {
@@ -22,7 +23,9 @@ public final class PlatformRules {
         METHOD_NOT_ALLOWED(405, "MethodNotAllowed", "a method the resource type does not support", ARM_RPC),
         INVALID_REQUEST_CONTENT(400, "InvalidRequestContent", "a body that is not JSON",
                 "https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/common-deployment-errors"),
-        RESOURCE_NOT_FOUND(404, "ResourceNotFound", "a resource that does not exist, named by its real type ('Microsoft.Network/virtualNetworks/vnet/subnets/x')", NOT_FOUND),
+        RESOURCE_NOT_FOUND(404, "ResourceNotFound", "a top-level resource that does not exist, named by its real type ('Microsoft.Network/virtualNetworks/vnet')", NOT_FOUND),
+        NETWORK_CHILD_NOT_FOUND(404, "NotFound", "a subnet that does not exist in an existing VNet: the network provider answers for child resources, 'Resource {id} not found.' with an empty `details`",
+                "Azure/azure-cli#19761 (the network provider's NotFound body: details, code, message 'Resource /subscriptions/... not found.')"),
         RESOURCE_GROUP_NOT_FOUND(404, "ResourceGroupNotFound", "a resource group that does not exist", NOT_FOUND),
         RESOURCE_TYPE_NOT_FOUND(404, "InvalidResourceType", "a path no resource provider serves",
                 "https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-invalid-resource-type"),
@@ -42,6 +45,12 @@ public final class PlatformRules {
         WEB_SUBNET_MISSING(400, "BadRequest", "joining an app to a subnet that does not exist", VNET_INTEGRATION),
         WEB_SUBNET_NOT_DELEGATED(400, "BadRequest", "joining an app to a subnet not delegated to Microsoft.Web/serverFarms", VNET_INTEGRATION),
         WEB_SUBNET_OTHER_REGION(400, "BadRequest", "joining an app to a VNet in another region", VNET_INTEGRATION),
+        WEB_PLAN_VNET_LIMIT(409, "Conflict", "joining an app to a subnet when its plan already has all its regional integrations elsewhere (one on Linux, two on Windows): 'Adding this VNET would exceed the App Service Plan VNET limit of 1.'",
+                "MicrosoftDocs/azure-docs#63177 and #59669 (code and message); " + VNET_INTEGRATION_DOC + " (Linux one integration: revision of 2023-07-21)"),
+        WEB_MPSJ_SUBNET_SIZE(400, "BadRequest", "a second App Service plan joining a subnet smaller than /26 (multi-plan subnet join); one service association link per plan, another plan's never overwritten",
+                "Azure/GPT-RAG#226 (the message; status and code not shown there); " + VNET_INTEGRATION_DOC + " (\"MPSJ requires a /26 block or larger\")"),
+        WEB_MPSJ_SUBSCRIPTION(400, "BadRequest", "a plan joining a subnet that serves a plan of another subscription (the wording is the emulator's: App Service's is not published)",
+                VNET_INTEGRATION + " (\"All App Service plans must be in the same subscription\"; " + VNET_INTEGRATION_DOC + "); Azure/AppService blog \"Announcing Multi-plan subnet join\" (2023-11-14)"),
         WEB_SITECONFIG_ROUTE_ALL(400, "BadRequest", "changing `siteConfig.vnetRouteAllEnabled` (write `outboundVnetRouting.applicationTraffic` or `vnetRouteAllEnabled` on the site); App Service's own body (`Code`, `Message`, `Details`, `ErrorEntity`)",
                 "hashicorp/terraform-provider-azurerm#24878 and #25819 (bodies kept in src/test/resources/platform)"),
         WEB_APP_SETTINGS_BODY(400, "BadRequest", "an app settings PUT without an object `properties`",
@@ -72,6 +81,14 @@ public final class PlatformRules {
 
         ArmError error(String message) {
             return new ArmError(status, code, message);
+        }
+
+        /** The network provider's own body: {@code {"error":{"code","message","details":[]}}}. */
+        ArmError networkError(String message) {
+            ObjectNode body = ArmWorld.M.createObjectNode();
+            ObjectNode error = body.putObject("error");
+            error.put("code", code).put("message", message).putArray("details");
+            return new ArmError(status, code, message, body);
         }
 
         /**

@@ -124,9 +124,13 @@ class SubnetsAndOperationsTest {
         var subnets = w.net().serviceClient().getSubnets();
         ManagementException subnet = assertThrows(ManagementException.class, () -> subnets.get("rg1", "test-vnet", "nope"));
         assertEquals(404, subnet.getResponse().getStatusCode());
-        assertEquals("ResourceNotFound", subnet.getValue().getCode());
-        assertEquals("The Resource 'Microsoft.Network/virtualNetworks/test-vnet/subnets/nope' under resource group 'rg1' was not found."
-                + " For more details please go to https://aka.ms/ARMResourceNotFoundFix", subnet.getValue().getMessage());
+        assertEquals("NotFound", subnet.getValue().getCode());
+        assertEquals("Resource " + DemoWorld.VNET_ID + "/subnets/nope not found.", subnet.getValue().getMessage());
+        assertEquals(List.of(), subnet.getValue().getDetails(), "the network provider's body carries an empty details");
+        ManagementException vnet = assertThrows(ManagementException.class, () -> w.net().serviceClient().getVirtualNetworks().getByResourceGroup("rg1", "nope"));
+        assertEquals("ResourceNotFound", vnet.getValue().getCode());
+        assertEquals("The Resource 'Microsoft.Network/virtualNetworks/nope' under resource group 'rg1' was not found."
+                + " For more details please go to https://aka.ms/ARMResourceNotFoundFix", vnet.getValue().getMessage());
         ManagementException group = assertThrows(ManagementException.class, () -> subnets.get("rg-missing", "test-vnet", "nope"));
         assertEquals(404, group.getResponse().getStatusCode());
         assertEquals("ResourceGroupNotFound", group.getValue().getCode());

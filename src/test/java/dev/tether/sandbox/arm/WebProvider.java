@@ -21,7 +21,7 @@ import static dev.tether.sandbox.arm.PlatformRules.Rule;
  */
 final class WebProvider {
     static final Pattern SITE = Pattern.compile(ArmEmulator.RG_PATH + "microsoft\\.web/sites/([^/]+)(/slots/([^/]+))?(/.*)?");
-    static final Pattern PLAN = Pattern.compile(ArmEmulator.RG_PATH + "microsoft\\.web/serverfarms/([^/]+)");
+    static final Pattern PLAN = Pattern.compile(ArmEmulator.RG_PATH + "microsoft\\.web/serverfarms/([^/]+)(/virtualnetworkconnections)?");
     private static final String ROUTE_ALL_REFUSED = "SiteConfig.VnetRouteAllEnabled cannot be modified. Please modify the Site.VnetRouteAllEnabled property.";
 
     private final ArmWorld world;
@@ -34,9 +34,41 @@ final class WebProvider {
         this.operations = operations;
     }
 
-    Reply plan(String method, String path) {
+    Reply plan(String method, String path, Matcher m) {
         ArmEmulator.requireMethod(method, "GET");
-        return Reply.ok(world.existing(path));
+        if (m.group(4) == null) {
+            return Reply.ok(world.existing(path));
+        }
+        // AppServicePlans_ListVnets: a plain array of VnetInfoResource, one regional (isSwift) connection per subnet its
+        // apps are integrated with (App Service REST spec, Microsoft.Web/AppServicePlans.json).
+        String planId = world.existing(path.substring(0, path.length() - m.group(4).length())).path("id").asText();
+        ArrayNode out = ArmWorld.M.createArrayNode();
+        integrationsOf(planId).forEach(subnetId -> {
+            ObjectNode c = out.addObject();
+            String name = ArmWorld.last(subnetId);
+            c.put("id", planId + "/virtualNetworkConnections/" + name).put("name", name)
+                    .put("type", "Microsoft.Web/serverfarms/virtualNetworkConnections");
+            c.putObject("properties").put("vnetResourceId", subnetId).putNull("certThumbprint").putNull("certBlob")
+                    .putNull("routes").put("resyncRequired", false).putNull("dnsServers").put("isSwift", true);
+        });
+        return Reply.ok(out);
+    }
+
+    /** The subnets the plan's apps and slots are integrated with (virtualNetworkSubnetId), in world order. */
+    private java.util.List<String> integrationsOf(String planId) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (ObjectNode r : world.resources.values()) {
+            String type = r.path("type").asText();
+            JsonNode p = r.path("properties");
+            if ((type.equalsIgnoreCase("Microsoft.Web/sites") || type.equalsIgnoreCase("Microsoft.Web/sites/slots"))
+                    && ArmWorld.key(p.path("serverFarmId").asText()).equals(ArmWorld.key(planId))) {
+                String subnet = p.path("virtualNetworkSubnetId").asText("");
+                if (!subnet.isEmpty() && out.stream().noneMatch(s -> ArmWorld.key(s).equals(ArmWorld.key(subnet)))) {
+                    out.add(subnet);
+                }
+            }
+        }
+        return out;
     }
 
     Reply site(String method, String path, Matcher m, JsonNode body, String apiVersion) {
@@ -134,7 +166,12 @@ final class WebProvider {
             if (!ArmWorld.canonicalLocation(vnet.path("location").asText()).equals(ArmWorld.canonicalLocation(site.path("location").asText()))) {
                 throw Rule.WEB_SUBNET_OTHER_REGION.error("The virtual network must be in the same region as the app (" + site.path("location").asText() + ").");
             }
-            linkSubnetToPlan(subnet, site.path("properties").path("serverFarmId").asText());
+            String planId = site.path("properties").path("serverFarmId").asText();
+            String current = site.path("properties").path("virtualNetworkSubnetId").asText("");
+            if (!ArmWorld.key(current).equals(ArmWorld.key(subnetId))) {
+                refuseBeyondPlanLimit(planId, subnetId);
+            }
+            linkSubnetToPlan(subnet, planId);
         }
         JsonMerge.merge(site, patch);
         JsonNode written = props.path("outboundVnetRouting").path("applicationTraffic");
@@ -184,12 +221,57 @@ final class WebProvider {
         }
     }
 
+    /**
+     * A plan has one regional integration on Linux and two on Windows; one more is App Service's 409 Conflict "Adding this
+     * VNET would exceed the App Service Plan VNET limit of 1." (MicrosoftDocs/azure-docs#63177, #59669).
+     */
+    private void refuseBeyondPlanLimit(String planId, String subnetId) {
+        ObjectNode plan = world.resources.get(ArmWorld.key(planId));
+        boolean linux = plan != null && plan.path("properties").path("reserved").asBoolean(false);
+        int limit = linux ? 1 : 2;
+        long others = integrationsOf(planId).stream().filter(s -> !ArmWorld.key(s).equals(ArmWorld.key(subnetId))).count();
+        if (others >= limit) {
+            throw Rule.WEB_PLAN_VNET_LIMIT.error("Adding this VNET would exceed the App Service Plan VNET limit of " + limit + ".");
+        }
+    }
+
+    /**
+     * Joins the plan to the subnet: one service association link per plan, never overwriting another plan's. A second
+     * plan joins only within the multi-plan subnet join limits: a /26 or larger subnet (the message as App Service gives
+     * it, Azure/GPT-RAG#226) and plans of one subscription (learn overview-vnet-integration, "Subnet requirements").
+     */
     private static void linkSubnetToPlan(ObjectNode subnet, String planId) {
         ObjectNode props = (ObjectNode) subnet.get("properties");
         String sid = subnet.path("id").asText();
-        ArrayNode links = props.putArray("serviceAssociationLinks");
+        ArrayNode links = props.has("serviceAssociationLinks") && props.get("serviceAssociationLinks").isArray()
+                ? (ArrayNode) props.get("serviceAssociationLinks") : props.putArray("serviceAssociationLinks");
+        java.util.List<String> others = new java.util.ArrayList<>();
+        for (JsonNode l : links) {
+            String linked = l.path("properties").path("link").asText();
+            if (ArmWorld.key(linked).equals(ArmWorld.key(planId))) {
+                return;
+            }
+            if (l.path("properties").path("linkedResourceType").asText().equalsIgnoreCase("Microsoft.Web/serverfarms")) {
+                others.add(linked);
+            }
+        }
+        if (!others.isEmpty()) {
+            String sub = planId.split("/")[2];
+            if (others.stream().anyMatch(o -> !o.split("/")[2].equalsIgnoreCase(sub))) {
+                throw Rule.WEB_MPSJ_SUBSCRIPTION.error("All App Service plans joining subnet " + subnet.path("name").asText()
+                        + " must be in the same subscription; it serves " + String.join(", ", others) + ".");
+            }
+            int prefix = NetworkProvider.prefixesOf(props).stream().map(Ipv4Prefix::stored).flatMap(java.util.Optional::stream)
+                    .mapToInt(Ipv4Prefix::length).findFirst().orElse(32);
+            if (prefix > 26) {
+                throw Rule.WEB_MPSJ_SUBNET_SIZE.error("Minimum subnet size allowed for joining multiple App Service Plans to same subnet is /26,"
+                        + " the subnet attempting to be joined is /" + prefix);
+            }
+        }
+        // The first plan's link is AppServiceLink, as App Service names it; how it names a second plan's is not published.
+        String name = links.isEmpty() ? "AppServiceLink" : "AppServiceLink-" + ArmWorld.last(planId);
         ObjectNode link = links.addObject();
-        link.put("name", "AppServiceLink").put("id", sid + "/serviceAssociationLinks/AppServiceLink")
+        link.put("name", name).put("id", sid + "/serviceAssociationLinks/" + name)
                 .put("type", "Microsoft.Network/virtualNetworks/subnets/serviceAssociationLinks");
         link.putObject("properties").put("linkedResourceType", "Microsoft.Web/serverfarms").put("link", planId)
                 .put("provisioningState", "Succeeded");
