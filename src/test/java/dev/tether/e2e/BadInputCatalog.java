@@ -210,6 +210,19 @@ public final class BadInputCatalog {
             JsonNode subnets = BadInputTest.resource(w, "Microsoft.Network/virtualNetworks").path("properties").path("subnets");
             ((ObjectNode) subnets.get(subnets.size() - 1).path("properties")).putArray("ipConfigurations").addObject().put("id", "nic1/ipConfigurations/ipconfig1");
         }, BadInputCatalog::link));
+        c.add(new Case("M01", "link", "a named /26 subnet serving a plan of another subscription", "SUBNET_SHARED_ACROSS_SUBSCRIPTIONS", w -> {
+            siteTag("private-link-subnet", "shared").accept(w);
+            BadInputTest.addSubnet(w, "shared", "10.0.2.0/26", "Microsoft.Web/serverFarms",
+                    "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/teamc/providers/Microsoft.Web/serverfarms/other");
+        }, BadInputCatalog::link));
+        c.add(new Case("M02", "link", "a Linux plan whose other app is already integrated with a subnet of another VNet", "PLAN_INTEGRATED_ELSEWHERE", w -> {
+            ((ObjectNode) BadInputTest.resource(w, "Microsoft.Web/serverfarms").get("properties")).put("reserved", true);
+            ObjectNode sibling = BadInputTest.resource(w, "Microsoft.Web/sites").deepCopy();
+            sibling.put("id", DemoWorld.SITE_ID.replace("sitef6141", "sibling")).put("name", "sibling").putObject("tags");
+            ((ObjectNode) sibling.get("properties")).put("virtualNetworkSubnetId",
+                    "/subscriptions/" + DemoWorld.SUB + "/resourceGroups/hub/providers/Microsoft.Network/virtualNetworks/hub-vnet/subnets/legacy");
+            ((ArrayNode) w.get("resources")).add(sibling);
+        }, BadInputCatalog::link));
         c.add(new Case("L18", "link", "a private cluster, and Tether has no VNet (TETHER_NETWORK_VNETS empty)", "API_SERVER_UNREACHABLE",
                 clusterAccess(a -> a.put("enablePrivateCluster", true).put("privateDNSZone", "system")), BadInputCatalog::link));
         c.add(new Case("L19", "link", "authorizedIPRanges that do not include Tether's outbound IP", "accepts API server connections only from",

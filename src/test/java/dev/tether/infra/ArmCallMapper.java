@@ -23,6 +23,7 @@ public final class ArmCallMapper {
         route("PUT", RG + "microsoft\\.web/sites/[^/]+/config/appsettings", ArmOperation.PUT_APP_SETTINGS);
         route("PUT", RG + "microsoft\\.web/sites/[^/]+/slots/[^/]+/config/appsettings", ArmOperation.PUT_SLOT_APP_SETTINGS);
         route("GET", RG + "microsoft\\.web/serverfarms/[^/]+", ArmOperation.GET_PLAN);
+        route("GET", RG + "microsoft\\.web/serverfarms/[^/]+/virtualnetworkconnections", ArmOperation.LIST_PLAN_VNET_CONNECTIONS);
         route("GET", RG + "microsoft\\.containerservice/managedclusters/[^/]+", ArmOperation.GET_CLUSTER);
         route("POST", RG + "microsoft\\.containerservice/managedclusters/[^/]+/listclusterusercredential", ArmOperation.LIST_CLUSTER_USER_CREDENTIAL);
         route("GET", RG + "microsoft\\.network/virtualnetworks/[^/]+", ArmOperation.GET_VNET);

@@ -167,6 +167,7 @@ class InfraContractTest {
                 {"PUT", site + "/config/appsettings", ArmOperation.PUT_APP_SETTINGS},
                 {"PUT", site + "/slots/s/config/appsettings", ArmOperation.PUT_SLOT_APP_SETTINGS},
                 {"GET", rg + "Microsoft.Web/serverfarms/p", ArmOperation.GET_PLAN},
+                {"GET", rg + "Microsoft.Web/serverfarms/p/virtualNetworkConnections", ArmOperation.LIST_PLAN_VNET_CONNECTIONS},
                 {"GET", aks, ArmOperation.GET_CLUSTER}, {"POST", aks + "/listClusterUserCredential?format=exec", ArmOperation.LIST_CLUSTER_USER_CREDENTIAL},
                 {"GET", vnet, ArmOperation.GET_VNET}, {"GET", vnet + "/subnets/s", ArmOperation.GET_SUBNET}, {"PUT", vnet + "/subnets/s", ArmOperation.PUT_SUBNET},
                 {"GET", "/subscriptions/00000000-0000-0000-0000-000000000001/resources?$filter=tagName eq 'x'", ArmOperation.LIST_RESOURCES_BY_TAG},

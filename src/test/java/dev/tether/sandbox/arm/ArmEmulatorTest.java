@@ -133,7 +133,7 @@ class ArmEmulatorTest {
         assertEquals("NetcfgSubnetRangeOutsideVnet", outside.getValue().getCode());
         ManagementException missing = assertThrows(ManagementException.class, () -> subnets.get("rg1", "test-vnet", "nope"));
         assertEquals(404, missing.getResponse().getStatusCode());
-        assertEquals("ResourceNotFound", missing.getValue().getCode());
+        assertEquals("NotFound", missing.getValue().getCode());
     }
 
     @Test

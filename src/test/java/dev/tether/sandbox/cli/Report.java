@@ -51,7 +51,8 @@ final class Report {
 
         section(md, console, "1. Calls per link", "One App Service linked to one AKS cluster (the demo world). The minimum is what the job "
                 + "cannot do with less: ARM reads of the site, the tag-filtered resource list that finds the cluster, the cluster, its VNet, "
-                + "the plan, the cluster user credential, the app settings, and the subnet PUT's operation poll and final GET; Kubernetes reads "
+                + "the plan, the plan's VNet connections (a plan whose integration another app already uses elsewhere is refused before a subnet "
+                + "is created), the cluster user credential, the app settings, and the subnet PUT's operation poll and final GET; Kubernetes reads "
                 + "of tether-dns, coredns-custom, the CoreDNS Deployment and one DNS readiness check (three reads); writes of the subnet, the site, the tether-dns "
                 + "Service create and IP pin, coredns-custom, the CoreDNS restart and the app settings.", out -> Bench.run(out, 3), t0);
         md.append("Where the fresh link exceeds the minimum: the four extra ARM reads are the trigger's read of the site before it starts ")
