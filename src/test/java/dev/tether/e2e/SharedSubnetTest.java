@@ -212,4 +212,23 @@ class SharedSubnetTest {
             assertEquals(1, s.calls().calls().stream().filter(c -> path(c).endsWith("/serverfarms/DefaultAsp/virtualNetworkConnections")).count());
         }
     }
+
+    @Test
+    void theSubnetStepRechecksWhoTheSubnetServesRightBeforeItWrites() {
+        // The plan chose subnet shared when nobody used it; since then plan teamb/DefaultAsp joined it (a /27).
+        ObjectNode world = DemoWorld.build();
+        BadInputTest.addSubnet(world, "shared", "10.0.2.0/27", null, PLAN2);
+        try (Sandbox s = new Sandbox(WorldFile.parse(world, "raced"))) {
+            var decision = new dev.tether.plan.SubnetDecision(DemoWorld.VNET_ID, SHARED, "shared", "10.0.2.0/27", dev.tether.plan.Outcome.UPDATED,
+                    "named by tag private-link-subnet; add delegation to Microsoft.Web/serverFarms", DemoWorld.PLAN_ID);
+            String out = s.tether().activities().ensureSubnet(dev.tether.durable.Json.write(new dev.tether.orchestration.Messages.EnsureSubnet(decision)));
+            var result = dev.tether.durable.Json.read(out, dev.tether.orchestration.StepResult.class);
+            assertEquals("SUBNET_SHARED_TOO_SMALL: subnet shared (10.0.2.0/27) serves plan " + PLAN2
+                    + "; a second plan may join a subnet (multi-plan subnet join) only when it is /26 or larger"
+                    + " Fix: name a /26 or larger subnet with tag private-link-subnet, or remove the tag and let Tether create the plan's own", result.error());
+            assertEquals(List.of("GET /resourceGroups/rg1/providers/Microsoft.Network/virtualNetworks/test-vnet"),
+                    s.calls().calls().stream().map(c -> c.method() + " " + path(c).replace("/subscriptions/" + DemoWorld.SUB, "")).toList(),
+                    "one read of the VNet it reads anyway, and no write");
+        }
+    }
 }
