@@ -143,15 +143,17 @@ public final class DriftActivities {
                     minRemaining = Math.min(minRemaining, read.remainingReads());
                 }
                 List<String> reasons = new ArrayList<>(DriftPlanner.site(c.site(), read.settings(), c.dnsIp()));
-                // One slot settings list per site, shared by its slots: read once per batch, however many of them are linked.
-                ResourceId site = ArmGateway.siteOf(ResourceId.parse(c.site().id()));
-                dev.tether.plan.SlotSettings marks = slotSettings.get(site.toString().toLowerCase(java.util.Locale.ROOT));
-                if (marks == null) {
-                    marks = arm.slotSettings(site);
-                    reads++;
-                    slotSettings.put(site.toString().toLowerCase(java.util.Locale.ROOT), marks);
+                if (c.slotSettings()) {
+                    // One slot settings list per site, shared by its slots: read once per batch, however many of them are linked.
+                    String key = dev.tether.plan.SlotSettings.siteKey(c.site().id());
+                    dev.tether.plan.SlotSettings marks = slotSettings.get(key);
+                    if (marks == null) {
+                        marks = arm.slotSettings(ResourceId.parse(c.site().id()));
+                        reads++;
+                        slotSettings.put(key, marks);
+                    }
+                    reasons.addAll(DriftPlanner.slotSettings(marks, dev.tether.plan.SlotSettings.tetherNames(config.altDnsServer())));
                 }
-                reasons.addAll(DriftPlanner.slotSettings(marks, dev.tether.plan.SlotSettings.tetherNames(config.altDnsServer())));
                 if (!reasons.isEmpty()) {
                     drifted.add(new DriftMessages.SiteDrift(c.site().id(), reasons));
                 }

@@ -32,6 +32,20 @@ public record SlotSettings(List<String> appSettingNames, List<String> connection
                 : List.of(Conventions.SETTING_DNS_SERVER, Conventions.SETTING_DNS_ALT_SERVER);
     }
 
+    /** The lower-case id of the site of a site or slot id (the part before {@code /slots/}). */
+    public static String siteKey(String siteOrSlotId) {
+        String k = siteOrSlotId.toLowerCase(java.util.Locale.ROOT);
+        int i = k.indexOf("/slots/");
+        return i < 0 ? k : k.substring(0, i);
+    }
+
+    /** The sites (as {@link #siteKey}) of which {@code ids} hold a slot: the sites where a swap can happen today. */
+    public static java.util.Set<String> sitesWithSlots(List<String> ids) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        ids.stream().filter(id -> id.toLowerCase(java.util.Locale.ROOT).contains("/slots/")).map(SlotSettings::siteKey).forEach(out::add);
+        return out;
+    }
+
     /**
      * The names of {@code wanted} not in {@code appSettingNames}, matched exactly. The docs do not say whether App Service
      * matches slot setting names ignoring case; Tether writes the canonical spelling and marks that same spelling, which
