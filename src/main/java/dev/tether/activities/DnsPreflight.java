@@ -8,6 +8,8 @@ import dev.tether.plan.Change;
 import dev.tether.plan.Conventions;
 import dev.tether.plan.DnsPlan;
 import dev.tether.plan.Finding;
+import dev.tether.plan.Outcome;
+import dev.tether.plan.SlotSettings;
 import dev.tether.plan.ResourceId;
 import dev.tether.plan.SiteLinkPlan;
 import dev.tether.plan.SiteState;
@@ -18,7 +20,8 @@ import java.util.Map;
 
 /**
  * The DNS part of a site's pre-flight: reads the app settings (and tether-dns's IP only when the app already names a DNS
- * server), then asks {@link DnsPlan} whether the app's effective DNS server may become Tether's. Reads only.
+ * server), then asks {@link DnsPlan} whether the app's effective DNS server may become Tether's, and reads the site's
+ * slot settings to plan the mark that keeps the DNS settings with their slot in a swap. Reads only.
  */
 final class DnsPreflight {
     private final ArmGateway arm;
@@ -46,8 +49,17 @@ final class DnsPreflight {
                 + " once it is assigned, keeping every other setting"
                 + (check.replaced().isEmpty() ? "" : "; replaces " + DnsPlan.describe(check.replaced()) + " (tag "
                 + Conventions.TAG_DNS_REPLACE + "=true; old value recorded for an unlink)");
-        return planned.withDns(new SiteLinkPlan.DnsDecision(Tags.flag(replaceTag, Conventions.TAG_DNS_REPLACE), check.replaced()),
-                new Change("app-settings", site.id(), null, reason));
+        // The site's slot settings: one list for the site and its slots, read here so that a pass with nothing to mark
+        // costs no second read (the step runs only when a name is missing, and re-reads before it writes).
+        List<String> wanted = SlotSettings.tetherNames(config.altDnsServer());
+        List<String> missing = arm.slotSettings(ResourceId.parse(site.id())).missing(wanted);
+        String siteId = ArmGateway.siteOf(ResourceId.parse(site.id())).toString();
+        Change slotSettings = missing.isEmpty()
+                ? new Change(SlotSettingsStep.STEP, siteId, Outcome.UNCHANGED, "nothing to do: " + String.join(", ", wanted)
+                + (wanted.size() == 1 ? " is a slot setting" : " are slot settings") + " of the site (config/slotConfigNames)")
+                : new Change(SlotSettingsStep.STEP, siteId, Outcome.UPDATED, SlotSettingsStep.why(missing));
+        return planned.withDns(new SiteLinkPlan.DnsDecision(Tags.flag(replaceTag, Conventions.TAG_DNS_REPLACE), check.replaced(), missing),
+                slotSettings, new Change("app-settings", site.id(), null, reason));
     }
 
     /** The IP tether-dns answers on (pinned, else assigned), or null when the cluster has none yet. */

@@ -134,6 +134,7 @@ public final class DriftActivities {
         List<DriftMessages.SiteDrift> drifted = new ArrayList<>();
         int minRemaining = Integer.MAX_VALUE;
         int reads = 0;
+        Map<String, dev.tether.plan.SlotSettings> slotSettings = new java.util.HashMap<>();
         for (DriftMessages.SiteCheck c : checks) {
             try {
                 ArmGateway.SettingsRead read = arm.appSettingsMetered(ResourceId.parse(c.site().id()));
@@ -141,7 +142,18 @@ public final class DriftActivities {
                 if (read.remainingReads() >= 0) {
                     minRemaining = Math.min(minRemaining, read.remainingReads());
                 }
-                List<String> reasons = DriftPlanner.site(c.site(), read.settings(), c.dnsIp());
+                List<String> reasons = new ArrayList<>(DriftPlanner.site(c.site(), read.settings(), c.dnsIp()));
+                if (c.slotSettings()) {
+                    // One slot settings list per site, shared by its slots: read once per batch, however many of them are linked.
+                    String key = dev.tether.plan.SlotSettings.siteKey(c.site().id());
+                    dev.tether.plan.SlotSettings marks = slotSettings.get(key);
+                    if (marks == null) {
+                        marks = arm.slotSettings(ResourceId.parse(c.site().id()));
+                        reads++;
+                        slotSettings.put(key, marks);
+                    }
+                    reasons.addAll(DriftPlanner.slotSettings(marks, dev.tether.plan.SlotSettings.tetherNames(config.altDnsServer())));
+                }
                 if (!reasons.isEmpty()) {
                     drifted.add(new DriftMessages.SiteDrift(c.site().id(), reasons));
                 }

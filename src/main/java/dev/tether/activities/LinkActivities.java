@@ -382,7 +382,7 @@ public final class LinkActivities {
     }
 
     /** Runs a step; a refusal becomes a StepResult with the message, a transient failure is thrown for the retry policy. */
-    private static String step(String name, java.util.function.Supplier<StepResult> body) {
+    static String step(String name, java.util.function.Supplier<StepResult> body) {
         StepResult result;
         try {
             result = body.get();

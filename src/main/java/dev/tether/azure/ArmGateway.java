@@ -3,6 +3,7 @@ package dev.tether.azure;
 import com.azure.core.util.Context;
 import com.azure.resourcemanager.appservice.fluent.WebAppsClient;
 import com.azure.resourcemanager.appservice.fluent.models.SiteInner;
+import com.azure.resourcemanager.appservice.fluent.models.SlotConfigNamesResourceInner;
 import com.azure.resourcemanager.appservice.fluent.models.StringDictionaryInner;
 import com.azure.resourcemanager.appservice.models.OutboundVnetRouting;
 import com.azure.resourcemanager.containerservice.fluent.models.ManagedClusterInner;
@@ -18,6 +19,7 @@ import dev.tether.plan.Conventions;
 import dev.tether.plan.PlanState;
 import dev.tether.plan.ResourceId;
 import dev.tether.plan.SiteState;
+import dev.tether.plan.SlotSettings;
 import dev.tether.plan.SubnetState;
 import dev.tether.plan.VnetState;
 import dev.tether.errors.RejectedException;
@@ -99,6 +101,31 @@ public final class ArmGateway {
                     webApps(id).beginUpdateApplicationSettings(id.resourceGroup(), id.name(), body),
                     "app settings PUT of " + id, "the retry lists the settings first", "the app's activity log"));
         }
+    }
+
+    /**
+     * The slot settings of the site (for a slot: of its site; slots have no list of their own). One GET; a site that never
+     * set any answers with null lists.
+     */
+    public SlotSettings slotSettings(ResourceId siteOrSlot) {
+        ResourceId site = siteOf(siteOrSlot);
+        SlotConfigNamesResourceInner names = ArmErrors.call(ArmOperation.GET_SLOT_CONFIG_NAMES, site + "/config/slotConfigNames",
+                () -> webApps(site).listSlotConfigurationNames(site.resourceGroup(), site.name()));
+        return new SlotSettings(names.appSettingNames(), names.connectionStringNames(), names.azureStorageConfigNames());
+    }
+
+    /** PUT of the site's whole slot settings: App Service replaces them, so {@code all} must hold every name to keep. */
+    public void replaceSlotSettings(ResourceId siteOrSlot, SlotSettings all) {
+        ResourceId site = siteOf(siteOrSlot);
+        SlotConfigNamesResourceInner body = new SlotConfigNamesResourceInner().withAppSettingNames(all.appSettingNames())
+                .withConnectionStringNames(all.connectionStringNames()).withAzureStorageConfigNames(all.azureStorageConfigNames());
+        ArmErrors.call(ArmOperation.PUT_SLOT_CONFIG_NAMES, site + "/config/slotConfigNames",
+                () -> webApps(site).updateSlotConfigurationNames(site.resourceGroup(), site.name(), body));
+    }
+
+    /** The production site of a slot, or the site itself. */
+    public static ResourceId siteOf(ResourceId siteOrSlot) {
+        return siteOrSlot.isType(Conventions.TYPE_SLOT) ? siteOrSlot.parent() : siteOrSlot;
     }
 
     public Optional<PlanState> plan(String planId) {

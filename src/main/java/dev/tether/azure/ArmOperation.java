@@ -14,6 +14,12 @@ public enum ArmOperation {
     LIST_SLOT_APP_SETTINGS("Microsoft.Web/sites/slots/config/list/action"),
     PUT_APP_SETTINGS("Microsoft.Web/sites/config/write"),
     PUT_SLOT_APP_SETTINGS("Microsoft.Web/sites/slots/config/write"),
+    /**
+     * The site's slot settings ({@code config/slotConfigNames}, one list for the production slot and every deployment slot):
+     * Tether marks the DNS settings it writes so that a slot swap never carries them away from their VNet integration.
+     */
+    GET_SLOT_CONFIG_NAMES("Microsoft.Web/sites/config/read"),
+    PUT_SLOT_CONFIG_NAMES("Microsoft.Web/sites/config/write"),
     /** The status poll of the site app settings PUT when App Service answers it 202 (a long-running operation). */
     POLL_WEB_OPERATION("Microsoft.Web/locations/operationResults/read"),
     GET_PLAN("Microsoft.Web/serverfarms/read"),

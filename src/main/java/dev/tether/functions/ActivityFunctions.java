@@ -33,7 +33,8 @@ public final class ActivityFunctions {
 
     @FunctionName(Steps.PLAN_SITE_LINK)
     public String planSiteLink(@DurableActivityTrigger(name = "input") String input) {
-        return governed(input, 5, Tether.get().activities()::planSiteLink);
+        // site, tagged clusters, cluster, VNet, plan, app settings, slot settings
+        return governed(input, 7, Tether.get().activities()::planSiteLink);
     }
 
     @FunctionName(Steps.PLAN_CLUSTER_LINK)
@@ -74,6 +75,11 @@ public final class ActivityFunctions {
     @FunctionName(Steps.ENSURE_DNS_SETTING)
     public String ensureDnsSetting(@DurableActivityTrigger(name = "input") String input) {
         return governed(input, 1, Tether.get().activities()::ensureDnsSetting);
+    }
+
+    @FunctionName(Steps.ENSURE_SLOT_SETTINGS)
+    public String ensureSlotSettings(@DurableActivityTrigger(name = "input") String input) {
+        return governed(input, 1, Tether.get().slotSettings()::ensure);
     }
 
     @FunctionName(Steps.PLAN_SERVICES)

@@ -32,6 +32,7 @@ public final class Tether {
     private final ServiceActivities serviceActivities;
     private final DriftActivities driftActivities;
     private final dev.tether.activities.DnsReadinessActivities dnsReadiness;
+    private final dev.tether.activities.SlotSettingsStep slotSettings;
     private final OperatorApi operatorApi;
     private final EventIntake intake;
 
@@ -45,6 +46,7 @@ public final class Tether {
         this.serviceActivities = new ServiceActivities(arm, clusters);
         this.driftActivities = new DriftActivities(arm, clusters, config);
         this.dnsReadiness = new dev.tether.activities.DnsReadinessActivities(clusters);
+        this.slotSettings = new dev.tether.activities.SlotSettingsStep(arm, config);
         this.operatorApi = new OperatorApi(arm, activities, serviceActivities, config, clusters);
         this.intake = new EventIntake(arm, config);
     }
@@ -91,6 +93,10 @@ public final class Tether {
 
     public dev.tether.activities.DnsReadinessActivities dnsReadiness() {
         return dnsReadiness;
+    }
+
+    public dev.tether.activities.SlotSettingsStep slotSettings() {
+        return slotSettings;
     }
 
     public DriftActivities driftActivities() {

@@ -43,7 +43,14 @@ public final class DriftMessages {
                                int armReads) {
     }
 
-    public record SiteCheck(InventoryItem site, String dnsIp) {
+    /**
+     * {@code slotSettings}: also check the site's slot-setting mark (one read per site, shared by its slots); true for the
+     * sites the inventory shows with a linked slot ({@link dev.tether.plan.SlotSettings#sitesWithSlots}).
+     */
+    public record SiteCheck(InventoryItem site, String dnsIp, boolean slotSettings) {
+        public SiteCheck(InventoryItem site, String dnsIp) {
+            this(site, dnsIp, false);
+        }
     }
 
     public record SiteDrift(String resourceId, List<String> reasons) {

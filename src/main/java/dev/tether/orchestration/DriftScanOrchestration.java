@@ -85,6 +85,12 @@ public final class DriftScanOrchestration implements OrchestratorFunction<DriftM
             group.sites().forEach(s -> siteChecks.add(new DriftMessages.SiteCheck(s, c.dnsIp())));
         }
 
+        // The slot-setting mark is read only for sites with a linked slot: for the rest it would double the scan's reads.
+        java.util.Set<String> withSlots = dev.tether.plan.SlotSettings.sitesWithSlots(siteChecks.stream().map(DriftMessages.SiteCheck::site)
+                .map(dev.tether.plan.InventoryItem::id).toList());
+        siteChecks.replaceAll(sc -> new DriftMessages.SiteCheck(sc.site(), sc.dnsIp(),
+                withSlots.contains(dev.tether.plan.SlotSettings.siteKey(sc.site().id()))));
+
         double readsPerSecond = request.readShare() * ARM_READ_REFILL;
         int floor = (int) Math.round(ARM_READ_BURST * (1 - request.readShare()));
         int reads = inventory.pages() + clusterReads;

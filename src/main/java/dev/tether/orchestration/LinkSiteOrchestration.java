@@ -50,6 +50,11 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
                 : steps.ensure(Steps.JOIN_SUBNET, new Messages.JoinSubnet(plan.siteId(), plan.subnet().subnetId(), plan.turnsRouteAllOn())));
 
         steps.status(Map.of("step", "app-settings", "dnsIp", ip));
+        // The mark before the setting: Tether's DNS setting never exists unmarked, so no swap can carry it away.
+        report.add(plan.actionOf("slot-settings") == Outcome.UNCHANGED
+                ? StepResult.done("slot-settings", Outcome.UNCHANGED, plan.changes().stream().filter(c -> c.step().equals("slot-settings"))
+                        .map(dev.tether.plan.Change::reason).findFirst().orElse(""))
+                : steps.ensure(Steps.ENSURE_SLOT_SETTINGS, new Messages.SlotSettingsMark(plan.siteId())));
         report.add(steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip,
                 plan.dns() != null && plan.dns().replaceForeign())));
 

@@ -24,6 +24,10 @@ public final class Messages {
     public record DnsSetting(String siteId, String dnsIp, boolean replaceForeign) {
     }
 
+    /** Mark Tether's DNS settings as slot settings of the site of {@code siteId} (a site or slot). */
+    public record SlotSettingsMark(String siteId) {
+    }
+
     /** The exposure guard of a cluster: written for {@code policy} when {@code enabled}, removed otherwise. */
     public record Guard(String clusterId, dev.tether.plan.ClusterPolicy policy, boolean enabled) {
     }

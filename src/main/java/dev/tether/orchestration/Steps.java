@@ -18,6 +18,7 @@ public final class Steps {
     public static final String RESTART_COREDNS = "RestartCorednsIfStale";
     public static final String OBSERVE_DNS_READINESS = "ObserveDnsReadiness";
     public static final String ENSURE_DNS_SETTING = "EnsureDnsSetting";
+    public static final String ENSURE_SLOT_SETTINGS = "EnsureSlotSettings";
     public static final String SIGNAL_LINKED_SITES = "SignalLinkedSites";
     public static final String PLAN_SERVICES = "PlanServices";
     public static final String DRIFT_DISCOVER = "DriftDiscover";

@@ -51,6 +51,19 @@ public final class DriftPlanner {
     }
 
     /**
+     * Tether's DNS settings that are not slot settings of the site (someone removed the mark, or a Tether before slots
+     * were handled linked the app): a swap would carry them away from their slot's VNet integration.
+     */
+    public static List<String> slotSettings(SlotSettings current, List<String> wanted) {
+        List<String> missing = current.missing(wanted);
+        if (missing.isEmpty()) {
+            return List.of();
+        }
+        return List.of(String.join(", ", missing) + (missing.size() == 1 ? " is not a slot setting" : " are not slot settings")
+                + " (config/slotConfigNames): a slot swap would carry " + (missing.size() == 1 ? "it" : "them") + " away from this slot's VNet integration");
+    }
+
+    /**
      * Opted-in Services (by annotation, or by the cluster policy) that are not internal load balancers, each as
      * {@code "<namespace>/<name>: <what it is>; <what it must become>"}. Under audit nothing drifts: audit changes nothing.
      * Services with bad input are not drift: every pass reports them with their fix.

@@ -13,11 +13,18 @@ public record SiteLinkPlan(String siteId, String link, Status status, String mes
     /**
      * How the DNS setting may be written: {@code replaceForeign} when the app allows Tether to replace a DNS server it did
      * not set (tag private-link-dns-replace=true), and {@code previous} the foreign values the plan saw (recorded so an
-     * unlink can restore them).
+     * unlink can restore them). {@code slotSettingsMarked} names the DNS settings this pass marks as slot settings
+     * (config/slotConfigNames): Tether's own marks, recorded so that an unlink removes only those; empty when every name
+     * was marked already (by an earlier pass or by the user: either way not this pass's to record).
      */
-    public record DnsDecision(boolean replaceForeign, java.util.Map<String, String> previous) {
+    public record DnsDecision(boolean replaceForeign, java.util.Map<String, String> previous, List<String> slotSettingsMarked) {
         public DnsDecision {
             previous = previous == null ? java.util.Map.of() : java.util.Map.copyOf(previous);
+            slotSettingsMarked = slotSettingsMarked == null ? List.of() : List.copyOf(slotSettingsMarked);
+        }
+
+        public DnsDecision(boolean replaceForeign, java.util.Map<String, String> previous) {
+            this(replaceForeign, previous, List.of());
         }
     }
 
@@ -26,9 +33,26 @@ public record SiteLinkPlan(String siteId, String link, Status status, String mes
         this(siteId, link, status, message, clusterId, domain, subnet, changes, findings, null, null);
     }
 
-    /** This plan with the DNS decision, its app-settings change replaced by {@code change}. */
-    public SiteLinkPlan withDns(DnsDecision decision, Change change) {
-        List<Change> out = changes.stream().map(c -> c.step().equals(change.step()) ? change : c).toList();
+    /**
+     * This plan with the DNS decision: each of {@code replacing} replaces the change of its step, or, when the plan has
+     * none, goes in right before the app-settings change.
+     */
+    public SiteLinkPlan withDns(DnsDecision decision, Change... replacing) {
+        List<Change> out = new java.util.ArrayList<>(changes);
+        for (Change change : replacing) {
+            int at = -1;
+            for (int i = 0; i < out.size(); i++) {
+                if (out.get(i).step().equals(change.step())) {
+                    at = i;
+                }
+            }
+            if (at >= 0) {
+                out.set(at, change);
+            } else {
+                int settings = out.stream().map(Change::step).toList().indexOf("app-settings");
+                out.add(settings < 0 ? out.size() : settings, change);
+            }
+        }
         return new SiteLinkPlan(siteId, link, status, message, clusterId, domain, subnet, out, findings, decision, routeAll);
     }
 

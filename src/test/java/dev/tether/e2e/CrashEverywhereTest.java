@@ -28,7 +28,9 @@ class CrashEverywhereTest {
     }
 
     static final String SUBNET = DemoWorld.VNET_ID + "/subnets/tether-DefaultAsp-148ff230";
-    static final List<String> LINK_WRITES = List.of("PUT " + SUBNET, "PATCH " + DemoWorld.SITE_ID, "PUT " + DemoWorld.SITE_ID + "/config/appsettings",
+    /** A fresh link's writes; the slotConfigNames PUT is the DNS setting's slot-setting mark (issue 9 point 3). */
+    static final List<String> LINK_WRITES = List.of("PUT " + SUBNET, "PATCH " + DemoWorld.SITE_ID, "PUT " + DemoWorld.SITE_ID + "/config/slotConfigNames",
+            "PUT " + DemoWorld.SITE_ID + "/config/appsettings",
             "POST /api/v1/namespaces/kube-system/services", "PATCH /api/v1/namespaces/kube-system/services/tether-dns",
             "PATCH /api/v1/namespaces/kube-system/configmaps/coredns-custom", "PATCH /apis/apps/v1/namespaces/kube-system/deployments/coredns");
 

@@ -63,7 +63,7 @@ class DnsReadinessTest {
             assertEquals(List.of("POST /api/v1/namespaces/kube-system/services", "PATCH /api/v1/namespaces/kube-system/configmaps/coredns-custom",
                     "PATCH /apis/apps/v1/namespaces/kube-system/deployments/coredns", "PATCH /api/v1/namespaces/kube-system/services/tether-dns",
                     ".../Microsoft.Network/virtualNetworks/test-vnet/subnets/tether-DefaultAsp-148ff230", ".../Microsoft.Web/sites/sitef6141",
-                    ".../Microsoft.Web/sites/sitef6141/config/appsettings"),
+                    ".../Microsoft.Web/sites/sitef6141/config/slotConfigNames", ".../Microsoft.Web/sites/sitef6141/config/appsettings"),
                     writes(s).stream().map(w -> w.startsWith("PUT .../") || w.startsWith("PATCH .../") ? w.substring(w.indexOf(' ') + 1) : w).toList(),
                     "the cluster DNS is ready before the app is touched; the DNS setting is the last write");
             JsonNode out = new WorldView(s).result().path("orchestrations").get(0).path("output");

@@ -84,8 +84,8 @@ class EventStormTest {
             }
 
             Map<String, Long> armWrites = writesByKind(s.calls().calls(), "arm");
-            assertEquals(Map.of("PATCH site", (long) APPS, "PUT appsettings", (long) APPS, "PUT subnet", (long) APPS), armWrites,
-                    "ARM writes: the per-app minimum, 100 times");
+            assertEquals(Map.of("PATCH site", (long) APPS, "PUT appsettings", (long) APPS, "PUT slotConfigNames", (long) APPS, "PUT subnet", (long) APPS),
+                    armWrites, "ARM writes: the per-app minimum (with the DNS setting's slot-setting mark), 100 times");
             Map<String, Long> kubeWrites = writesByKind(s.calls().calls(), "kubernetes");
             assertEquals(Map.of("POST services", (long) CLUSTERS, "PATCH tether-dns", (long) CLUSTERS, "PATCH coredns-custom", (long) CLUSTERS,
                     "PATCH coredns", (long) CLUSTERS), kubeWrites, "Kubernetes writes: the per-cluster minimum, 10 times");
@@ -113,6 +113,9 @@ class EventStormTest {
         }
         if (p.endsWith("/config/appsettings")) {
             return "appsettings";
+        }
+        if (p.endsWith("/config/slotConfigNames")) {
+            return "slotConfigNames";
         }
         if (p.contains("/Microsoft.Web/sites/")) {
             return "site";

@@ -105,11 +105,14 @@ class LinkEndToEndTest {
             assertEquals(1, count(writes, "arm", "PUT", "/subnets/"), writes.toString());
             assertEquals(1, count(writes, "arm", "PATCH", "/sites/sitef6141"), writes.toString());
             assertEquals(1, count(writes, "arm", "PUT", "/config/appsettings"), writes.toString());
+            // The DNS setting's slot-setting mark (issue 9 point 3): written for a site without slots too, so that a slot
+            // created and swapped later cannot carry the setting away from the site's VNet integration.
+            assertEquals(1, count(writes, "arm", "PUT", "/config/slotConfigNames"), writes.toString());
             assertEquals(1, count(writes, "kubernetes", "POST", "/services"), writes.toString());
             assertEquals(1, count(writes, "kubernetes", "PATCH", "/services/tether-dns"), "the IP pin: " + writes);
             assertEquals(1, count(writes, "kubernetes", "PATCH", "/configmaps/coredns-custom"), writes.toString());
             assertEquals(1, count(writes, "kubernetes", "PATCH", "/deployments/coredns"), writes.toString());
-            assertEquals(7, writes.size(), "no other write: " + writes);
+            assertEquals(8, writes.size(), "no other write: " + writes);
         }
     }
 
@@ -128,7 +131,7 @@ class LinkEndToEndTest {
             assertTrue(s.calls().calls().stream().anyMatch(c -> c.path().contains("/Microsoft.Web/locations/") && c.path().contains("/operationResults/")),
                     "the operation was polled");
             assertEquals("10.0.1.4", new WorldView(s).appSettings(DemoWorld.SITE_ID).path("WEBSITE_DNS_SERVER").asText());
-            assertEquals(7, s.calls().writes().size());
+            assertEquals(8, s.calls().writes().size(), "the minimum, with the slot-setting mark: " + s.calls().writes());
         }
     }
 
@@ -178,13 +181,14 @@ class LinkEndToEndTest {
             assertEquals(List.of("arm GET " + DemoWorld.SITE_ID, "arm GET " + DemoWorld.SITE_ID,
                     "arm GET /subscriptions/" + DemoWorld.SUB + "/resources", "arm GET " + DemoWorld.CLUSTER_ID, "arm GET " + DemoWorld.VNET_ID,
                     "arm GET " + DemoWorld.PLAN_ID,
-                    // the pre-flight: tether-dns and coredns-custom (cluster), the app settings (a foreign DNS server)
-                    dns, custom, settings,
+                    // the pre-flight: tether-dns and coredns-custom (cluster), the app settings (a foreign DNS server), tether-dns's
+                    // IP (the app names a DNS server), the site's slot settings (the mark is there: the step is skipped)
+                    dns, custom, settings, dns, "arm GET " + DemoWorld.SITE_ID + "/config/slotConfigNames",
                     // the cluster DNS steps, then one readiness check (Services, tether-dns's EndpointSlices, CoreDNS)
-                    dns, dns, custom, coredns, "kubernetes GET /api/v1/services", "kubernetes GET /apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices",
+                    dns, custom, coredns, "kubernetes GET /api/v1/services", "kubernetes GET /apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices",
                     coredns, settings),
                     again.stream().map(c -> c.target() + " " + c.method() + " " + c.path().replaceAll("\\?.*", "")).toList(),
-                    "the second pass only observes: 8 ARM reads (the trigger's site read among them) and 9 Kubernetes reads (docs/PERFORMANCE.md: no-op pass)");
+                    "the second pass only observes: 9 ARM reads (the trigger's site read among them) and 9 Kubernetes reads (docs/PERFORMANCE.md: no-op pass)");
             assertEquals(List.of(), again.stream().filter(CallLog.Call::isWrite).toList());
             assertEquals("Completed", s.durable().instances().get(0).status());
         }
@@ -219,7 +223,7 @@ class LinkEndToEndTest {
             s.runUntilIdle();
             assertEquals(1, s.durable().instances().size());
             assertEquals("Completed", s.durable().instances().get(0).status());
-            assertEquals(7, s.calls().writes().size(), "duplicates add no writes: " + s.calls().writes());
+            assertEquals(8, s.calls().writes().size(), "duplicates add no writes (the minimum is 8, the slot-setting mark included): " + s.calls().writes());
         }
     }
 }

@@ -92,7 +92,7 @@ class RealEstatesTest {
         assertEquals("Completed", v.status(), v.failure());
         assertTrue(v.output().contains("\"status\":\"LINKED\""), v.output());
         List<CallLog.Call> w = writes(s);
-        assertEquals(3, w.stream().filter(c -> c.target().equals("arm")).count(), w.toString());
+        assertEquals(4, w.stream().filter(c -> c.target().equals("arm")).count(), "subnet, site, slot-setting mark, app settings: " + w);
         assertEquals(4, w.stream().filter(c -> c.target().equals("kubernetes")).count(), w.toString());
         int mark = s.calls().size();
         s.deliverAll(DemoWorld.events());

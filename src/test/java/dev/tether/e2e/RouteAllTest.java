@@ -44,12 +44,12 @@ class RouteAllTest {
         return s.arm().resource(DemoWorld.SITE_ID).orElseThrow().path("properties");
     }
 
-    /** The link's ARM writes: exactly the subnet PUT, one site PATCH and the app settings PUT. */
+    /** The link's ARM writes: exactly the subnet PUT, one site PATCH, the slot-setting mark and the app settings PUT. */
     static void assertMinimumArmWrites(Sandbox s) {
         List<String> arm = s.calls().writes().stream().filter(c -> c.target().equals("arm"))
                 .map(c -> c.method() + " " + c.path().replaceAll(".*/providers/", "")).toList();
         assertEquals(List.of("PUT Microsoft.Network/virtualNetworks/test-vnet/subnets/tether-DefaultAsp-148ff230", "PATCH Microsoft.Web/sites/sitef6141",
-                "PUT Microsoft.Web/sites/sitef6141/config/appsettings"), arm.stream().map(a -> a.replaceAll("\\?.*", "")).toList());
+                "PUT Microsoft.Web/sites/sitef6141/config/slotConfigNames", "PUT Microsoft.Web/sites/sitef6141/config/appsettings"), arm.stream().map(a -> a.replaceAll("\\?.*", "")).toList());
     }
 
     static String planReason(Sandbox s) throws Exception {

@@ -65,12 +65,14 @@ class StatusTruthTest {
             Sandbox.HttpExchange e = s.http("GET /api/links/plan?resourceId=" + DemoWorld.SITE_ID, null, JSON);
             assertEquals(200, e.status(), e.body());
             JsonNode changes = M.readTree(e.body()).path("plans").get(0).path("site").path("changes");
-            assertEquals(4, changes.size());
+            assertEquals(List.of("subnet", "site", "cluster-dns", "slot-settings", "app-settings"),
+                    java.util.stream.StreamSupport.stream(changes.spliterator(), false).map(c -> c.path("step").asText()).toList());
             for (JsonNode c : changes) {
                 assertEquals("UNCHANGED", c.path("action").asText(), c.toString());
             }
             assertEquals("nothing to do: tether-dns 10.0.1.4 (pinned), CoreDNS runs k8s_external shop.internal", changes.get(2).path("reason").asText());
-            assertEquals("nothing to do: WEBSITE_DNS_SERVER is 10.0.1.4", changes.get(3).path("reason").asText());
+            assertEquals("nothing to do: WEBSITE_DNS_SERVER is a slot setting of the site (config/slotConfigNames)", changes.get(3).path("reason").asText());
+            assertEquals("nothing to do: WEBSITE_DNS_SERVER is 10.0.1.4", changes.get(4).path("reason").asText());
             assertEquals(List.of(), s.calls().since(mark).stream().filter(CallLog.Call::isWrite).toList());
             String table = s.http("GET /api/links/plan?resourceId=" + DemoWorld.SITE_ID, null, Map.of("Accept", "text/plain")).body();
             assertFalse(table.contains("(later)"), table);
@@ -84,7 +86,14 @@ class StatusTruthTest {
             JsonNode changes = M.readTree(s.http("GET /api/links/plan?resourceId=" + DemoWorld.SITE_ID, null, JSON).body())
                     .path("plans").get(0).path("site").path("changes");
             assertFalse(changes.get(2).hasNonNull("action"), changes.toString());
-            assertFalse(changes.get(3).hasNonNull("action"), changes.toString());
+            // The slot-setting mark is planned from what the plan read: the site's slot settings lack WEBSITE_DNS_SERVER.
+            assertEquals("slot-settings", changes.get(3).path("step").asText());
+            assertEquals("UPDATED", changes.get(3).path("action").asText());
+            assertEquals("mark WEBSITE_DNS_SERVER as slot setting (config/slotConfigNames, merged): app settings swap with the content,"
+                    + " VNet integration stays with the slot; Tether's mark, recorded for an unlink", changes.get(3).path("reason").asText());
+            assertEquals("[\"WEBSITE_DNS_SERVER\"]", M.readTree(s.http("GET /api/links/plan?resourceId=" + DemoWorld.SITE_ID, null, JSON).body())
+                    .path("plans").get(0).path("site").path("dns").path("slotSettingsMarked").toString(), "the plan records the mark it adds");
+            assertFalse(changes.get(4).hasNonNull("action"), changes.toString());
             assertEquals(List.of(), s.calls().writes());
         }
     }

@@ -22,6 +22,8 @@ public final class ArmCallMapper {
         route("POST", RG + "microsoft\\.web/sites/[^/]+/slots/[^/]+/config/appsettings/list", ArmOperation.LIST_SLOT_APP_SETTINGS);
         route("PUT", RG + "microsoft\\.web/sites/[^/]+/config/appsettings", ArmOperation.PUT_APP_SETTINGS);
         route("PUT", RG + "microsoft\\.web/sites/[^/]+/slots/[^/]+/config/appsettings", ArmOperation.PUT_SLOT_APP_SETTINGS);
+        route("GET", RG + "microsoft\\.web/sites/[^/]+/config/slotconfignames", ArmOperation.GET_SLOT_CONFIG_NAMES);
+        route("PUT", RG + "microsoft\\.web/sites/[^/]+/config/slotconfignames", ArmOperation.PUT_SLOT_CONFIG_NAMES);
         route("GET", RG + "microsoft\\.web/serverfarms/[^/]+", ArmOperation.GET_PLAN);
         route("GET", RG + "microsoft\\.web/serverfarms/[^/]+/virtualnetworkconnections", ArmOperation.LIST_PLAN_VNET_CONNECTIONS);
         route("GET", RG + "microsoft\\.containerservice/managedclusters/[^/]+", ArmOperation.GET_CLUSTER);

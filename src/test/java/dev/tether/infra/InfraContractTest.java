@@ -166,6 +166,8 @@ class InfraContractTest {
                 {"POST", site + "/slots/s/config/appsettings/list", ArmOperation.LIST_SLOT_APP_SETTINGS},
                 {"PUT", site + "/config/appsettings", ArmOperation.PUT_APP_SETTINGS},
                 {"PUT", site + "/slots/s/config/appsettings", ArmOperation.PUT_SLOT_APP_SETTINGS},
+                {"GET", site + "/config/slotConfigNames", ArmOperation.GET_SLOT_CONFIG_NAMES},
+                {"PUT", site + "/config/slotConfigNames", ArmOperation.PUT_SLOT_CONFIG_NAMES},
                 {"GET", rg + "Microsoft.Web/serverfarms/p", ArmOperation.GET_PLAN},
                 {"GET", rg + "Microsoft.Web/serverfarms/p/virtualNetworkConnections", ArmOperation.LIST_PLAN_VNET_CONNECTIONS},
                 {"GET", aks, ArmOperation.GET_CLUSTER}, {"POST", aks + "/listClusterUserCredential?format=exec", ArmOperation.LIST_CLUSTER_USER_CREDENTIAL},

@@ -179,6 +179,30 @@ public final class ArmEmulator implements HttpClient {
      * "DNS improvements", 2024-01-09), else {@code WEBSITE_DNS_SERVER} then {@code WEBSITE_DNS_ALT_SERVER}, whose names
      * are case-insensitive (they become environment variables). Empty: Azure's default resolver.
      */
+    /** Sets the site's slot settings (config/slotConfigNames properties) as a user would. */
+    public synchronized void putSlotConfigNames(String siteId, ObjectNode properties) {
+        web.slots.put(siteId, properties);
+    }
+
+    /** The site's slot settings (config/slotConfigNames properties) as stored; an empty object when never set. */
+    public synchronized ObjectNode slotConfigNames(String siteId) {
+        return web.slots.properties(siteId);
+    }
+
+    /**
+     * Runs {@code action} as a user who may do anything (an Owner), for the world's other actors (someone swapping
+     * slots): their calls are authorized, and not recorded as actions Tether's role was granted. Not synchronized: the
+     * SDK may poll from another thread.
+     */
+    public void asUser(Runnable action) {
+        authorization.user = true;
+        try {
+            action.run();
+        } finally {
+            authorization.user = false;
+        }
+    }
+
     public synchronized List<String> effectiveDnsServers(String siteOrSlotId) {
         return WebProvider.effectiveDns(world.existing(siteOrSlotId), world.appSettingsOf(siteOrSlotId));
     }

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 import static dev.tether.sandbox.arm.PlatformRules.Rule;
 
 /**
- * Microsoft.Web: sites and slots (GET, sparse PATCH, app settings list and PUT, config/web) and plans (GET), with what
+ * Microsoft.Web: sites and slots (GET, sparse PATCH, app settings list and PUT, config/web, the site's slot settings and
+ * slot swaps: {@link WebSlots}) and plans (GET), with what
  * App Service does around VNet integration: the subnet must exist, be delegated to Microsoft.Web/serverFarms and be in
  * the app's region, and joining adds the subnet's service association link. Route-all is the site's own property
  * ({@code outboundVnetRouting.applicationTraffic}, formerly {@code vnetRouteAllEnabled}); a write that changes
@@ -26,12 +27,14 @@ final class WebProvider {
 
     private final ArmWorld world;
     private final Operations operations;
+    final WebSlots slots;
     /** When true, a site's app settings PUT answers 202 and runs as a long-running operation. */
     boolean appSettingsLongRunning;
 
     WebProvider(ArmWorld world, Operations operations) {
         this.world = world;
         this.operations = operations;
+        this.slots = new WebSlots(world);
     }
 
     Reply plan(String method, String path, Matcher m) {
@@ -105,6 +108,18 @@ final class WebProvider {
                     return accepted(siteId, site.path("location").asText(), apiVersion);
                 }
                 return Reply.ok(settingsBody(site, replaced));
+            }
+            case "/config/slotconfignames" -> {
+                if (m.group(5) != null) {
+                    throw world.notFound(path); // a slot has no list of its own: the site's serves every slot
+                }
+                return slots.slotConfigNames(method, site, body);
+            }
+            case "/slotsswap" -> {
+                ArmEmulator.requireMethod(method, "POST");
+                ObjectNode production = m.group(5) == null ? site : world.existing(siteId.substring(0, siteId.toLowerCase(Locale.ROOT).lastIndexOf("/slots/")));
+                slots.swap(production, site, body);
+                return accepted(siteId, site.path("location").asText(), apiVersion);
             }
             case "/config/web" -> {
                 ArmEmulator.requireMethod(method, "GET");

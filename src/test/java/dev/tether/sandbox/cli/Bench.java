@@ -20,8 +20,10 @@ final class Bench {
     }
 
     /** Minimum calls for a fresh link: docs/BENCHMARKS.md section 1 explains each (docs/PERFORMANCE.md). */
-    static final int MIN_ARM_READS = 10;
-    static final int MIN_ARM_WRITES = 3;
+    /** With the plan's VNet connections (issue 9 point 6) and the site's slot settings: read before the mark is merged into them (a PUT replaces the list). */
+    static final int MIN_ARM_READS = 11;
+    /** Subnet, site, slot-setting mark (config/slotConfigNames), app settings. */
+    static final int MIN_ARM_WRITES = 4;
     /** tether-dns, coredns-custom and the CoreDNS Deployment, then one readiness check: Services, EndpointSlices, Deployment. */
     static final int MIN_KUBE_READS = 6;
     static final int MIN_KUBE_WRITES = 4;

@@ -73,7 +73,7 @@ final class Demo {
                 }
             }
             out.println();
-            out.println("CALLS for the link (minimum writes: 1 subnet PUT, 1 site PATCH, 1 tether-dns create + 1 pin, 1 ConfigMap patch, 1 CoreDNS restart, 1 appsettings PUT)");
+            out.println("CALLS for the link (minimum writes: 1 subnet PUT, 1 site PATCH, 1 tether-dns create + 1 pin, 1 ConfigMap patch, 1 CoreDNS restart, 1 slotConfigNames PUT, 1 appsettings PUT)");
             Table calls = new Table("TARGET", "METHOD", "STATUS", "PATH");
             for (CallLog.Call c : linkCalls) {
                 if (c.isWrite()) {

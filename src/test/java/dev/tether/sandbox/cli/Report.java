@@ -52,12 +52,12 @@ final class Report {
         section(md, console, "1. Calls per link", "One App Service linked to one AKS cluster (the demo world). The minimum is what the job "
                 + "cannot do with less: ARM reads of the site, the tag-filtered resource list that finds the cluster, the cluster, its VNet, "
                 + "the plan, the plan's VNet connections (a plan whose integration another app already uses elsewhere is refused before a subnet "
-                + "is created), the cluster user credential, the app settings, and the subnet PUT's operation poll and final GET; Kubernetes reads "
+                + "is created), the cluster user credential, the app settings, the site's slot settings, and the subnet PUT's operation poll and final GET; Kubernetes reads "
                 + "of tether-dns, coredns-custom, the CoreDNS Deployment and one DNS readiness check (three reads); writes of the subnet, the site, the tether-dns "
-                + "Service create and IP pin, coredns-custom, the CoreDNS restart and the app settings.", out -> Bench.run(out, 3), t0);
-        md.append("Where the fresh link exceeds the minimum: the four extra ARM reads are the trigger's read of the site before it starts ")
+                + "Service create and IP pin, coredns-custom, the CoreDNS restart, the DNS setting's slot-setting mark and the app settings.", out -> Bench.run(out, 3), t0);
+        md.append("Where the fresh link exceeds the minimum: the five extra ARM reads are the trigger's read of the site before it starts ")
                 .append("anything, the pre-flight's read of the app settings (a DNS server Tether did not set is refused before the first write), ")
-                .append("and the VNet and site re-read by the steps that write them (what makes a step safe to run again after a crash, ")
+                .append("and the VNet, site and slot settings re-read by the steps that write them (what makes a step safe to run again after a crash, ")
                 .append("and lets the subnet step move off a range another plan took since the plan); the fifteen extra Kubernetes reads are the ")
                 .append("pre-flight's reads of tether-dns and coredns-custom, the re-read of coredns-custom right before the CoreDNS restart, ")
                 .append("and the DNS readiness checks after the first (three reads every 15 s, plus the CoreDNS pod list while the rollout runs) ")
