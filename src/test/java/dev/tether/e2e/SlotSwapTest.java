@@ -34,8 +34,8 @@ class SlotSwapTest {
     static final String SLOT_ID = DemoWorld.SITE_ID + "/slots/staging";
     static final String CLUSTER_B = DemoWorld.CLUSTER_ID.replace("clustername1", "clustername2");
     static final String VNET_B = DemoWorld.VNET_ID.replace("test-vnet", "test-vnet2");
-    static final String SUBNETS_A = DemoWorld.VNET_ID + "/subnets/tether-DefaultAsp";
-    static final String SUBNETS_B = VNET_B + "/subnets/tether-DefaultAsp";
+    static final String SUBNETS_A = DemoWorld.VNET_ID + "/subnets/tether-DefaultAsp-148ff230";
+    static final String SUBNETS_B = VNET_B + "/subnets/tether-DefaultAsp-148ff230";
 
     /** The demo world plus a staging slot linked to a second cluster in a second VNet (link "shop2"). */
     static ObjectNode twoClusterWorld() {
