@@ -43,7 +43,8 @@ import java.util.UUID;
  * <li>{@code metadata.generation} goes up on every write, resourceVersions are small integers, uids are sequential,
  * and creationTimestamp is wall-clock time (not the virtual clock).</li>
  * <li>Discovery ({@code /api}, {@code /apis}, {@code /version}) is not served meaningfully; client-java's typed calls
- * don't need it.</li>
+ * don't need it. The one exception is {@code /apis/admissionregistration.k8s.io/v1}, answered with the real document
+ * (without the admission-policy kinds on a cluster before 1.30, see {@link #setKubernetesVersion}).</li>
  * <li>The server speaks HTTP/1.1 only; a client that tries an h2c upgrade (the JDK HttpClient by default) hangs.</li>
  * </ul>
  */
@@ -166,6 +167,14 @@ public final class KubernetesSandbox implements AutoCloseable {
             blackhole = new ApiServerNetwork.Blackhole();
         }
         return blackhole;
+    }
+
+    /**
+     * The cluster's Kubernetes version, as ARM reports it ({@code currentKubernetesVersion}): before 1.30 its API server
+     * serves no ValidatingAdmissionPolicy (discovery omits it, its paths answer 404). Null or unparseable: a current server.
+     */
+    public synchronized void setKubernetesVersion(String clusterId, String version) {
+        server(clusterId).dispatcher.kubernetesVersion(version);
     }
 
     /** The subnets of the cluster's VNet by name, for Services that name one with azure-load-balancer-internal-subnet. */
