@@ -12,8 +12,8 @@ import java.util.Optional;
  * Service the cluster's policy wants internal while it would be public, before any public IP exists.
  * <p>API: {@code admissionregistration.k8s.io/v1}, stable since Kubernetes 1.30 (Kubernetes docs, "Validating Admission
  * Policy", https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/: "FEATURE STATE:
- * Kubernetes v1.30 [stable]"). AKS therefore has it from Kubernetes 1.30 on; on older clusters the create answers 404
- * and the step is refused with that message.
+ * Kubernetes v1.30 [stable]"). AKS therefore has it from Kubernetes 1.30 on; an older cluster's discovery document
+ * lacks both resources, and the cluster pre-flight refuses the pass before any write ({@link #preflight}).
  * <p>Checked against the API reference (https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/validating-admission-policy-v1/):
  * <ul>
  * <li>{@code failurePolicy} "defines how to handle failures for the admission policy ... parse errors, type check errors,
