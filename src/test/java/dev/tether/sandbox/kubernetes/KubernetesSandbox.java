@@ -84,6 +84,33 @@ public final class KubernetesSandbox implements AutoCloseable {
         clock.onAdvance(t -> tick());
     }
 
+    /**
+     * What AKS's cloud controller writes in Azure for a LoadBalancer Service, besides the Service's status: the public IP
+     * it creates in the node resource group for a public frontend, and deletes when the Service stops being public.
+     */
+    public interface AzureSide {
+        AzureSide NONE = new AzureSide() {
+            @Override
+            public void publicIpCreated(String clusterId, String service, String serviceUid, String ip) {
+            }
+
+            @Override
+            public void publicIpDeleted(String clusterId, String service, String serviceUid) {
+            }
+        };
+
+        /** The controller gave {@code service} ("namespace/name") the public address {@code ip}. */
+        void publicIpCreated(String clusterId, String service, String serviceUid, String ip);
+
+        /** The Service no longer has a public frontend (internal, not a LoadBalancer, or deleted). */
+        void publicIpDeleted(String clusterId, String service, String serviceUid);
+    }
+
+    /** Where the load-balancer controller writes its Azure resources (the sandbox's ARM world); none by default. */
+    public synchronized void setAzureSide(AzureSide azure) {
+        controller.azure = azure;
+    }
+
     /** Faults of the simulated controllers (rollouts that never finish or crash-loop, load balancers that get no IP). */
     public ControllerFaults controllerFaults() {
         return controllerFaults;
