@@ -19,6 +19,7 @@ import dev.tether.plan.ClusterState;
 import dev.tether.plan.Conventions;
 import dev.tether.plan.ServiceFacts;
 import dev.tether.plan.DriftPlanner;
+import dev.tether.plan.ExposureGuardPlan;
 import dev.tether.plan.InvalidInputException;
 import dev.tether.plan.InventoryItem;
 import dev.tether.plan.NearMiss;
@@ -122,11 +123,33 @@ public final class DriftActivities {
                 arm.vnet(vnetId).ifPresent(v -> v.subnets().forEach(sn -> prefixes.put(sn.name(), sn.addressPrefixes())));
                 return prefixes;
             });
-            return Json.write(new DriftMessages.ClusterDrift(check.clusterId(), ip, reasons, exposed, misplaced, armReads[0]));
+            ExposureGuardPlan.GuardDrift guard = guardDrift(kube, check);
+            return Json.write(new DriftMessages.ClusterDrift(check.clusterId(), ip, reasons, exposed, misplaced, armReads[0], guard.reasons(),
+                    guard.conflicts()));
         } catch (RejectedException e) {
             return Json.write(new DriftMessages.ClusterDrift(check.clusterId(), null, List.of("cannot be read: " + e.getMessage()),
-                    List.of(), List.of(), 0));
+                    List.of(), List.of(), 0, List.of(), List.of()));
         }
+    }
+
+    /**
+     * The exposure guard against the cluster's tags: one read of each object (also when the guard is off, to find one
+     * left behind). A guard that is on and missing costs one discovery read more, to tell a cluster without the API
+     * (reported: a repair would be refused) from a deleted guard (repaired).
+     */
+    private static ExposureGuardPlan.GuardDrift guardDrift(KubeGateway kube, DriftMessages.ClusterCheck check) {
+        ExposureGuardPlan.Observed policy = kube.guardObject(KubeGateway.GuardKind.ValidatingAdmissionPolicy, ExposureGuardPlan.NAME)
+                .map(ServiceActivities::observedGuard).orElse(null);
+        ExposureGuardPlan.Observed binding = kube.guardObject(KubeGateway.GuardKind.ValidatingAdmissionPolicyBinding, ExposureGuardPlan.NAME)
+                .map(ServiceActivities::observedGuard).orElse(null);
+        if (check.guard() && (policy == null || binding == null)) {
+            List<dev.tether.plan.Finding> refused = ExposureGuardPlan.preflight(ResourceId.parse(check.clusterId()).name(), kube.admissionResources(),
+                    kind -> kind.equals("ValidatingAdmissionPolicy") ? policy : binding);
+            if (!refused.isEmpty()) {
+                return new ExposureGuardPlan.GuardDrift(List.of(), refused.stream().map(dev.tether.plan.Finding::describe).toList());
+            }
+        }
+        return ExposureGuardPlan.drift(check.guard(), check.policy(), policy, binding);
     }
 
     public String checkSites(String input) {
@@ -181,7 +204,7 @@ public final class DriftActivities {
                 String instanceId = InstanceIds.forServices(cluster, null);
                 String reason = "drift: " + String.join("; ", d.reasons());
                 starter.startOrSignal(Steps.RECONCILE_SERVICES_ORCHESTRATION, instanceId,
-                        new ServicesRequest(cluster.toString(), null, reason, options), reason);
+                        new ServicesRequest(cluster.toString(), null, reason, options, d.guard()), reason);
                 started.add(instanceId);
             }
         }

@@ -184,6 +184,10 @@ public final class LinkActivities {
         if (findings.stream().noneMatch(Finding::isError)) {
             findings.addAll(preflight.check(cluster.get(), domain));
         }
+        if (findings.stream().noneMatch(Finding::isError)) {
+            // The cluster pass writes the guard after the DNS: a guard it cannot write must stop it before the first write.
+            findings.addAll(preflight.guard(cluster.get()));
+        }
         if (findings.stream().anyMatch(Finding::isError)) {
             return rejectedCluster(resourceId, link, findings);
         }

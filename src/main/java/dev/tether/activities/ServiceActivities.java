@@ -149,7 +149,7 @@ public final class ServiceActivities {
     }
 
     @SuppressWarnings("unchecked")
-    private static ExposureGuardPlan.Observed observedGuard(Map<String, Object> object) {
+    static ExposureGuardPlan.Observed observedGuard(Map<String, Object> object) {
         Map<String, Object> meta = (Map<String, Object>) object.getOrDefault("metadata", Map.of());
         Map<String, Object> labels = (Map<String, Object>) meta.getOrDefault("labels", Map.of());
         return new ExposureGuardPlan.Observed(Conventions.MANAGED_BY_TETHER.equals(labels == null ? null : labels.get(Conventions.LABEL_MANAGED_BY)),

@@ -89,6 +89,20 @@ public final class KubeGateway {
     /** The two kinds of the exposure guard (cluster-scoped, admissionregistration.k8s.io/v1). */
     public enum GuardKind { ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding }
 
+    /**
+     * The resources the API server serves in admissionregistration.k8s.io/v1: one discovery read
+     * ({@code GET /apis/admissionregistration.k8s.io/v1}, what {@code kubectl api-resources} reads). Empty when the group
+     * version is not served at all. Discovery is open to every authenticated user (Kubernetes RBAC's default ClusterRole
+     * {@code system:discovery}, bound to {@code system:authenticated}), so it needs no grant of Tether's.
+     */
+    public java.util.Set<String> admissionResources() {
+        Optional<io.kubernetes.client.openapi.models.V1APIResourceList> list = find("discover admissionregistration.k8s.io/v1",
+                () -> admission.getAPIResources().execute());
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        list.ifPresent(l -> l.getResources().forEach(r -> names.add(r.getName())));
+        return names;
+    }
+
     /** A guard object as JSON values (labels and spec), or empty when it does not exist. */
     @SuppressWarnings("unchecked")
     public Optional<Map<String, Object>> guardObject(GuardKind kind, String name) {

@@ -30,17 +30,24 @@ public final class DriftMessages {
         }
     }
 
-    public record ClusterCheck(String clusterId, String link, String domain, ClusterPolicy policy) {
+    /** {@code guard}: whether the cluster's tags ask for the exposure guard (tag private-link-guard true). */
+    public record ClusterCheck(String clusterId, String link, String domain, ClusterPolicy policy, boolean guard) {
     }
 
     /**
      * {@code reasons}: the cluster's DNS drift; {@code services}: opted-in Services that are not internal (repaired by
      * the cluster's ReconcileServices instance); {@code misplaced}: internal Services whose IP is outside their annotated
      * subnet (reported: AKS's controller moves the frontend, Tether has nothing to write); {@code armReads}: the VNet
-     * reads that check took.
+     * reads that check took; {@code guard}: how the exposure guard differs from the tags (missing, changed, left
+     * behind; repaired by the ReconcileServices instance); {@code guardConflicts}: what a guard pass would refuse (a
+     * foreign object with the guard's name, an API server without the API), reported.
      */
     public record ClusterDrift(String clusterId, String dnsIp, List<String> reasons, List<String> services, List<String> misplaced,
-                               int armReads) {
+                               int armReads, List<String> guard, List<String> guardConflicts) {
+        public ClusterDrift {
+            guard = guard == null ? List.of() : guard;
+            guardConflicts = guardConflicts == null ? List.of() : guardConflicts;
+        }
     }
 
     /**
@@ -76,7 +83,10 @@ public final class DriftMessages {
         }
     }
 
-    /** {@code repair}: whether the cluster's ReconcileServices instance has something to write. */
-    public record ServicesDrift(String clusterId, List<String> reasons, boolean repair) {
+    /**
+     * {@code repair}: whether the cluster's ReconcileServices instance has something to write; {@code guard}: whether
+     * that includes the exposure guard (its pass then writes or removes the guard first).
+     */
+    public record ServicesDrift(String clusterId, List<String> reasons, boolean repair, boolean guard) {
     }
 }

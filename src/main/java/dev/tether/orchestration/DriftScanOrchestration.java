@@ -3,6 +3,7 @@ package dev.tether.orchestration;
 import com.microsoft.durabletask.OrchestratorFunction;
 import com.microsoft.durabletask.TaskOrchestrationContext;
 import dev.tether.plan.ClusterPolicy;
+import dev.tether.plan.ExposureGuardPlan;
 import dev.tether.plan.InventoryItem;
 import dev.tether.plan.Tags;
 
@@ -58,25 +59,30 @@ public final class DriftScanOrchestration implements OrchestratorFunction<DriftM
             String link = group.link().substring(group.link().indexOf('/') + 1);
             String domain;
             ClusterPolicy policy;
+            boolean guard;
             try {
                 domain = Tags.domain(cluster.tags(), link);
                 policy = ClusterPolicy.of(cluster.tags());
+                guard = ExposureGuardPlan.enabled(cluster.tags());
             } catch (RuntimeException e) {
                 conflicts.add(cluster.id() + ": " + e.getMessage());
                 continue;
             }
             ctx.setCustomStatus(Map.of("step", "checking-cluster", "clusterId", cluster.id()));
-            DriftMessages.ClusterDrift c = steps.call(Steps.DRIFT_CHECK_CLUSTER, new DriftMessages.ClusterCheck(cluster.id(), link, domain, policy),
+            DriftMessages.ClusterDrift c = steps.call(Steps.DRIFT_CHECK_CLUSTER, new DriftMessages.ClusterCheck(cluster.id(), link, domain, policy, guard),
                     DriftMessages.ClusterDrift.class);
             clusterReads += c.armReads();
             if (!c.reasons().isEmpty()) {
                 drifted.add(new DriftMessages.SiteDrift(cluster.id(), c.reasons()));
             }
-            if (!c.services().isEmpty() || !c.misplaced().isEmpty()) {
-                List<String> reasons = new ArrayList<>(c.services());
+            c.guardConflicts().forEach(g -> conflicts.add(cluster.id() + ": " + g));
+            if (!c.services().isEmpty() || !c.misplaced().isEmpty() || !c.guard().isEmpty()) {
+                List<String> reasons = new ArrayList<>(c.guard());
+                reasons.addAll(c.services());
                 reasons.addAll(c.misplaced());
-                // A cluster whose DNS drifted gets a LinkCluster pass, which reconciles its Services too.
-                services.add(new DriftMessages.ServicesDrift(cluster.id(), reasons, !c.services().isEmpty() && c.reasons().isEmpty()));
+                // A cluster whose DNS drifted gets a LinkCluster pass, which reconciles its Services and its guard too.
+                boolean repair = (!c.services().isEmpty() || !c.guard().isEmpty()) && c.reasons().isEmpty();
+                services.add(new DriftMessages.ServicesDrift(cluster.id(), reasons, repair, repair && !c.guard().isEmpty()));
             }
             if (c.dnsIp() == null) {
                 // The cluster's repair relinks its apps; their DNS setting cannot be judged without an IP.

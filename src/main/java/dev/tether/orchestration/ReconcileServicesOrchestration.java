@@ -6,7 +6,10 @@ import com.microsoft.durabletask.TaskOrchestrationContext;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Makes a cluster's Services private as its policy says: after a public IP or load balancer event, or a rerun. */
+/**
+ * Makes a cluster's Services private as its policy says: after a public IP or load balancer event, a rerun, or a drift
+ * scan (which also asks it to repair the exposure guard when that drifted).
+ */
 public final class ReconcileServicesOrchestration implements OrchestratorFunction<LinkResult> {
 
     @Override
@@ -14,7 +17,7 @@ public final class ReconcileServicesOrchestration implements OrchestratorFunctio
         ServicesRequest request = ctx.getInput(ServicesRequest.class);
         Steps steps = new Steps(ctx, request.options());
         List<StepResult> report = new ArrayList<>();
-        ServicesPlan plan = ServiceSteps.reconcile(ctx, steps, request, report, false);
+        ServicesPlan plan = ServiceSteps.reconcile(ctx, steps, request, report, request.ensureGuard());
         String status = plan.status() == ServicesPlan.Status.READY ? "RECONCILED" : plan.status().name();
         LinkResult result = new LinkResult(request.clusterId(), status, plan.message(), request.clusterId(), null, report, null);
         return LinkSiteOrchestration.finish(ctx, steps, request, result);

@@ -12,8 +12,8 @@ import java.util.Optional;
  * Service the cluster's policy wants internal while it would be public, before any public IP exists.
  * <p>API: {@code admissionregistration.k8s.io/v1}, stable since Kubernetes 1.30 (Kubernetes docs, "Validating Admission
  * Policy", https://kubernetes.io/docs/reference/access-authn-authz/validating-admission-policy/: "FEATURE STATE:
- * Kubernetes v1.30 [stable]"). AKS therefore has it from Kubernetes 1.30 on; on older clusters the create answers 404
- * and the step is refused with that message.
+ * Kubernetes v1.30 [stable]"). AKS therefore has it from Kubernetes 1.30 on; an older cluster's discovery document
+ * lacks both resources, and the cluster pre-flight refuses the pass before any write ({@link #preflight}).
  * <p>Checked against the API reference (https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/validating-admission-policy-v1/):
  * <ul>
  * <li>{@code failurePolicy} "defines how to handle failures for the admission policy ... parse errors, type check errors,
@@ -121,9 +121,8 @@ public final class ExposureGuardPlan {
      */
     public static Decision decide(String kind, Observed observed, Map<String, Object> desired) {
         if (observed != null && !observed.tethers()) {
-            return new Decision(kind, Action.NONE, "GUARD_NAME_TAKEN: a " + kind + " named " + NAME + " exists and is not labelled "
-                    + Conventions.LABEL_MANAGED_BY + ": " + Conventions.MANAGED_BY_TETHER + ", so Tether leaves it alone. Fix: delete or rename it,"
-                    + " or remove the " + Conventions.TAG_GUARD + " tag");
+            // Someone else's object: never written, never removed. Only a guard Tether must write is stopped by it.
+            return new Decision(kind, Action.NONE, desired == null ? null : nameTaken(kind).describe());
         }
         if (desired == null) {
             return new Decision(kind, observed == null ? Action.NONE : Action.DELETE, null);
@@ -132,6 +131,72 @@ public final class ExposureGuardPlan {
             return new Decision(kind, Action.CREATE, null);
         }
         return new Decision(kind, covers(observed.spec(), desired) ? Action.NONE : Action.PATCH, null);
+    }
+
+    /** A foreign object holds the guard's name: Tether would have to overwrite someone else's policy or binding. */
+    static Finding nameTaken(String kind) {
+        return Finding.error("GUARD_NAME_TAKEN", "a " + kind + " named " + NAME + " exists and is not labelled " + Conventions.LABEL_MANAGED_BY
+                + ": " + Conventions.MANAGED_BY_TETHER + ", so Tether leaves it alone.", "delete or rename it, or remove the " + Conventions.TAG_GUARD + " tag");
+    }
+
+    /** The resources of {@value #API_VERSION} the guard needs its API server to serve (its discovery document). */
+    public static final List<String> RESOURCES = List.of("validatingadmissionpolicies", "validatingadmissionpolicybindings");
+
+    /**
+     * The guard's pre-flight for a cluster pass that will write it, before anything in Azure or the cluster is written:
+     * the API server must serve both kinds ({@code served}: the resource names of its {@value #API_VERSION} discovery
+     * document, empty when the group version is not served at all), and neither name may be held by a foreign object
+     * ({@code observed}: kind name to the object, null when absent; asked only when the API is served).
+     */
+    public static List<Finding> preflight(String clusterName, java.util.Collection<String> served, java.util.function.Function<String, Observed> observed) {
+        if (!served.containsAll(RESOURCES)) {
+            return List.of(Finding.error("GUARD_API_MISSING", "cluster " + clusterName + " does not serve " + API_VERSION
+                    + " ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding (Kubernetes 1.30 or later serves them).",
+                    "upgrade the cluster to Kubernetes 1.30 or later, or remove the " + Conventions.TAG_GUARD + " tag"));
+        }
+        List<Finding> findings = new ArrayList<>();
+        for (String kind : List.of("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding")) {
+            Observed o = observed.apply(kind);
+            if (o != null && !o.tethers()) {
+                findings.add(nameTaken(kind));
+            }
+        }
+        return findings;
+    }
+
+    /**
+     * How the guard in a cluster differs from what its tags ask, one reason per object, for the drift scan: missing,
+     * changed, or left behind after the guard tag was removed. A foreign object with the guard's name is not drift (a
+     * repair would be refused the same way): it is a conflict, {@code GUARD_NAME_TAKEN}, when the guard is on.
+     *
+     * @param policy the cluster's policy; {@code enabled} false when the guard tag is absent or false
+     */
+    public static GuardDrift drift(boolean enabled, ClusterPolicy policy, Observed observedPolicy, Observed observedBinding) {
+        List<String> reasons = new ArrayList<>();
+        List<String> conflicts = new ArrayList<>();
+        Map<String, Observed> observed = new LinkedHashMap<>();
+        observed.put("ValidatingAdmissionPolicy", observedPolicy);
+        observed.put("ValidatingAdmissionPolicyBinding", observedBinding);
+        observed.forEach((kind, o) -> {
+            Map<String, Object> desired = !enabled ? null : kind.equals("ValidatingAdmissionPolicy") ? policySpec(policy) : bindingSpec(policy);
+            Decision d = decide(kind, o, desired);
+            if (d.error() != null) {
+                conflicts.add(d.error());
+                return;
+            }
+            switch (d.action()) {
+                case CREATE -> reasons.add(kind + " " + NAME + " is missing (tag " + Conventions.TAG_GUARD + " is true)");
+                case PATCH -> reasons.add(kind + " " + NAME + " differs from the guard of policy " + policy.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                case DELETE -> reasons.add(kind + " " + NAME + " is left behind (tag " + Conventions.TAG_GUARD + " is not true)");
+                case NONE -> {
+                }
+            }
+        });
+        return new GuardDrift(reasons, conflicts);
+    }
+
+    /** {@code reasons}: what a guard pass would repair; {@code conflicts}: what it would refuse (a foreign object). */
+    public record GuardDrift(List<String> reasons, List<String> conflicts) {
     }
 
     /** True when every field of {@code desired} has that value in {@code actual} (fields the server adds are ignored). */

@@ -59,6 +59,13 @@ public final class BadInputCatalog {
         return ReferenceEvents.writeSuccess(uri, op, "bad");
     }
 
+    /** A cluster tag event, run to the end: the cluster pass's failure. */
+    static String clusterPass(Sandbox s) {
+        s.deliverAll(ClusterLinkTest.clusterTagEvent());
+        s.runUntilIdle();
+        return s.durable().instances().get(0).failure();
+    }
+
     static Consumer<ObjectNode> none() {
         return w -> { };
     }
@@ -279,6 +286,23 @@ public final class BadInputCatalog {
                     s.runUntilIdle();
                     return s.durable().instances().get(0).failure();
                 }));
+        c.add(new Case("L30", "link", "cluster tag private-link-guard=true on a cluster before Kubernetes 1.30 (no ValidatingAdmissionPolicy API)",
+                "GUARD_API_MISSING: cluster clustername1 does not serve admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy and"
+                        + " ValidatingAdmissionPolicyBinding (Kubernetes 1.30 or later serves them). Fix: upgrade the cluster to Kubernetes 1.30 or later,"
+                        + " or remove the private-link-guard tag",
+                clusterTag("private-link-guard", "true").andThen(w -> ((ObjectNode) BadInputTest.resource(w, "Microsoft.ContainerService/managedClusters")
+                        .get("properties")).put("kubernetesVersion", "1.29.9").put("currentKubernetesVersion", "1.29.9")),
+                BadInputCatalog::clusterPass));
+        c.add(new Case("L31", "link", "cluster tag private-link-guard=true where a ValidatingAdmissionPolicy named tether-exposure-guard is not Tether's",
+                "GUARD_NAME_TAKEN: a ValidatingAdmissionPolicy named tether-exposure-guard exists and is not labelled app.kubernetes.io/managed-by:"
+                        + " tether, so Tether leaves it alone. Fix: delete or rename it, or remove the private-link-guard tag",
+                clusterTag("private-link-guard", "true").andThen(w -> {
+                    ObjectNode theirs = ((ArrayNode) w.path("kubernetes").path(DemoWorld.CLUSTER_ID)).addObject();
+                    theirs.put("apiVersion", dev.tether.plan.ExposureGuardPlan.API_VERSION).put("kind", "ValidatingAdmissionPolicy");
+                    theirs.putObject("metadata").put("name", dev.tether.plan.ExposureGuardPlan.NAME);
+                    theirs.putObject("spec").putArray("validations").addObject().put("expression", "true");
+                }),
+                BadInputCatalog::clusterPass));
         // The exposure guard's refusals come from the cluster's API server (the guard is seeded as Tether writes it), answered to
         // whoever writes the Service: a 422 Invalid Status whose message says what to add.
         c.add(new Case("A01", "admission", "guard on, policy annotated: a public LoadBalancer annotated tether.dev/private: \"true\"",

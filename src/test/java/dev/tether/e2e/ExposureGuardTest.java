@@ -41,6 +41,17 @@ class ExposureGuardTest {
     static final String INTERNAL = "service.beta.kubernetes.io/azure-load-balancer-internal";
     static final String POLICIES = "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies";
     static final String BINDINGS = "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings";
+    static final String DISCOVERY = "/apis/admissionregistration.k8s.io/v1/";
+    /** The pre-flight of a cluster pass with the guard on: discovery, then each object (found with {@code status}). */
+    static List<String> preflight(int policy, int binding) {
+        return List.of("GET " + DISCOVERY + " 200", "GET " + POLICIES + "/tether-exposure-guard " + policy, "GET " + BINDINGS + "/tether-exposure-guard " + binding);
+    }
+
+    static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
     static final String DENIED = "ValidatingAdmissionPolicy 'tether-exposure-guard' with binding 'tether-exposure-guard' denied request: ";
     static final String ANNOTATED_FIX = " is annotated tether.dev/private: \"true\" and would get a public IP. Fix: add the annotation"
             + " service.beta.kubernetes.io/azure-load-balancer-internal: \"true\"";
@@ -114,8 +125,9 @@ class ExposureGuardTest {
     @Test
     void underAnnotatedTheApiServerRefusesAPublicOptedInServiceOnCreateAndUpdate() throws Exception {
         try (Sandbox s = linked(Map.of("private-link-guard", "true"))) {
-            assertEquals(List.of("GET " + POLICIES + "/tether-exposure-guard 404", "GET " + BINDINGS + "/tether-exposure-guard 404",
-                    "POST " + POLICIES + " 201", "POST " + BINDINGS + " 201"), guardCalls(s, 0), "each read once, then a policy and its binding");
+            assertEquals(concat(preflight(404, 404), List.of("GET " + POLICIES + "/tether-exposure-guard 404", "GET " + BINDINGS + "/tether-exposure-guard 404",
+                    "POST " + POLICIES + " 201", "POST " + BINDINGS + " 201")), guardCalls(s, 0),
+                    "the pre-flight (API served, names free), then the step reads each once and writes a policy and its binding");
             assertTrue(guardStep(s).startsWith("CREATED ValidatingAdmissionPolicy create, ValidatingAdmissionPolicyBinding create; guard"
                     + " tether-exposure-guard denies under policy annotated"), guardStep(s));
             JsonNode binding = M.readTree(M.writeValueAsString(s.kubernetes().adminClient(DemoWorld.CLUSTER_ID).admissionRegistration().v1()
@@ -151,7 +163,8 @@ class ExposureGuardTest {
 
             int mark = s.calls().size();
             clusterEvent(s);
-            assertEquals(List.of("GET " + POLICIES + "/tether-exposure-guard 200", "GET " + BINDINGS + "/tether-exposure-guard 200"), guardCalls(s, mark));
+            assertEquals(concat(preflight(200, 200), List.of("GET " + POLICIES + "/tether-exposure-guard 200", "GET " + BINDINGS + "/tether-exposure-guard 200")),
+                    guardCalls(s, mark));
             assertTrue(guardStep(s).startsWith("UNCHANGED ValidatingAdmissionPolicy none, ValidatingAdmissionPolicyBinding none"), guardStep(s));
         }
     }
@@ -194,8 +207,8 @@ class ExposureGuardTest {
             setClusterTag(s, "private-link-policy", "all-loadbalancers");
             int mark = s.calls().size();
             clusterEvent(s);
-            assertEquals(List.of("GET " + POLICIES + "/tether-exposure-guard 200", "GET " + BINDINGS + "/tether-exposure-guard 200",
-                    "PATCH " + POLICIES + "/tether-exposure-guard 200"), guardCalls(s, mark), "the binding (Deny either way) is unchanged");
+            assertEquals(concat(preflight(200, 200), List.of("GET " + POLICIES + "/tether-exposure-guard 200", "GET " + BINDINGS + "/tether-exposure-guard 200",
+                    "PATCH " + POLICIES + "/tether-exposure-guard 200")), guardCalls(s, mark), "the binding (Deny either way) is unchanged");
             assertEquals(422, refused(s, service("shop", "web", "LoadBalancer", Map.of())).path("code").asInt(), "the new policy is in force");
 
             setClusterTag(s, "private-link-guard", null);
@@ -252,11 +265,53 @@ class ExposureGuardTest {
             String id = dev.tether.durable.LinkStarter.linkInstanceId(dev.tether.plan.ResourceId.parse(DemoWorld.CLUSTER_ID));
             DurableDriver.InstanceView cluster = s.durable().instance(id).orElseThrow();
             assertEquals("Failed", cluster.status());
-            assertTrue(cluster.failure().contains("exposure-guard: GUARD_NAME_TAKEN: a ValidatingAdmissionPolicy named tether-exposure-guard exists"
+            assertEquals("GUARD_NAME_TAKEN: a ValidatingAdmissionPolicy named tether-exposure-guard exists"
                     + " and is not labelled app.kubernetes.io/managed-by: tether, so Tether leaves it alone. Fix: delete or rename it, or remove"
-                    + " the private-link-guard tag"), cluster.failure());
-            assertEquals(List.of("GET " + POLICIES + "/tether-exposure-guard 200"), guardCalls(s, 0), "read, refused, nothing written");
+                    + " the private-link-guard tag", cluster.failure());
+            assertEquals(preflight(200, 404), guardCalls(s, 0), "checked in the pre-flight, before the DNS");
+            assertPreflightOnly(s);
+            assertEquals("object.spec.replicas <= 5", s.kubernetes().list(DemoWorld.CLUSTER_ID, "ValidatingAdmissionPolicy").get(0)
+                    .path("spec").path("validations").get(0).path("expression").asText(), "theirs, untouched");
         }
+    }
+
+    /**
+     * A cluster on Kubernetes 1.29 serves no ValidatingAdmissionPolicy: the pre-flight's discovery read finds it, and the
+     * pass is refused before anything is written (no tether-dns, no CoreDNS override, no guard).
+     */
+    @Test
+    void aClusterWithoutTheAdmissionPolicyApiIsRefusedInThePreflightWithZeroWrites() throws Exception {
+        ObjectNode w = world(Map.of("private-link-guard", "true"));
+        for (JsonNode r : w.path("resources")) {
+            if (r.path("id").asText().equals(DemoWorld.CLUSTER_ID)) {
+                ((ObjectNode) r.get("properties")).put("kubernetesVersion", "1.29.9").put("currentKubernetesVersion", "1.29.9");
+            }
+        }
+        try (Sandbox s = new Sandbox(WorldFile.parse(w, "old cluster"))) {
+            s.deliverAll(ClusterLinkTest.clusterTagEvent());
+            s.runUntilIdle();
+            String id = dev.tether.durable.LinkStarter.linkInstanceId(dev.tether.plan.ResourceId.parse(DemoWorld.CLUSTER_ID));
+            DurableDriver.InstanceView cluster = s.durable().instance(id).orElseThrow();
+            assertEquals("Failed", cluster.status());
+            assertEquals("GUARD_API_MISSING: cluster clustername1 does not serve admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy and"
+                    + " ValidatingAdmissionPolicyBinding (Kubernetes 1.30 or later serves them). Fix: upgrade the cluster to Kubernetes 1.30 or later,"
+                    + " or remove the private-link-guard tag", cluster.failure());
+            assertEquals(List.of("GET " + DISCOVERY + " 200"), guardCalls(s, 0), "one discovery read, nothing more of the guard's");
+            assertPreflightOnly(s);
+
+            // The same cluster without the tag links as before: the guard is not asked for, so nothing checks for it.
+            setClusterTag(s, "private-link-guard", null);
+            clusterEvent(s);
+            assertEquals("Completed", s.durable().instance(id).orElseThrow().status());
+        }
+    }
+
+    /** The exact calls of a refused cluster pass: the pre-flight's reads, and not one write to ARM or Kubernetes. */
+    static void assertPreflightOnly(Sandbox s) {
+        assertEquals(List.of(), s.calls().calls().stream().filter(CallLog.Call::isWrite).map(c -> c.method() + " " + c.path()).toList(), "zero writes");
+        assertEquals(List.of("GET /api/v1/namespaces/kube-system/services/tether-dns 404", "GET /api/v1/namespaces/kube-system/configmaps/coredns-custom 200"),
+                s.calls().calls().stream().filter(c -> c.target().equals("kubernetes") && !c.path().contains("admissionregistration"))
+                        .map(c -> c.method() + " " + c.path().replaceAll("\\?.*", "") + " " + c.status()).toList(), "the DNS half of the pre-flight");
     }
 
     /** A tag write on the cluster, raised by ARM now (so no earlier pass covers it). */

@@ -29,13 +29,28 @@ import static org.junit.jupiter.api.Assertions.*;
 class InternalServicesTest {
     private static final ObjectMapper M = new ObjectMapper();
 
+    /**
+     * Nothing seeded in ARM and no hand-made event: the controller gives the new Service its public frontend at 30 s,
+     * which writes its public IP in the node resource group; ARM's write event reaches the trigger 2 s later.
+     */
     @Test
     void aPublicIpEventWaitsForTheInternalIpAndReportsTheNameAppsUse() {
-        ObjectNode w = world(null, service("shop", "web", "LoadBalancer", Map.of("tether.dev/private", "true"), "203.0.113.10"));
+        ObjectNode w = world(null, service("shop", "web", "LoadBalancer", Map.of("tether.dev/private", "true"), null));
+        java.util.Iterator<JsonNode> seeded = w.get("resources").elements();
+        while (seeded.hasNext()) {
+            if (seeded.next().path("id").asText().equals(PUBLIC_IP_ID)) {
+                seeded.remove(); // no hand-made public IP: the controller writes the Service's own
+            }
+        }
         try (Sandbox s = new Sandbox(WorldFile.parse(w, "event"))) {
-            assertEquals(List.of("started"), s.deliverAll(events(PUBLIC_IP_ID, "Microsoft.Network/publicIPAddresses/write")));
+            s.clock().advance(java.time.Duration.ofSeconds(30));
+            assertTrue(ip(svc(s, "shop", "web")).startsWith("203.0.113."), "the controller's public frontend");
+            assertEquals(List.of(), s.durable().instances(), "Event Grid has not delivered yet");
+            s.clock().advance(java.time.Duration.ofSeconds(2));
+            assertEquals(1, s.durable().instances().size(), "the public IP's event reached the trigger");
             s.runUntilIdle();
             DurableDriver.InstanceView v = s.durable().instances().get(0);
+            assertEquals(dev.tether.durable.InstanceIds.forServices(dev.tether.plan.ResourceId.parse(DemoWorld.CLUSTER_ID), "shop/web"), v.instanceId());
             assertEquals("Completed", v.status(), v.failure());
             // The old public frontend serves until the internal one is provisioned (30 s): two checks 15 s apart, then the IP.
             assertEquals("UNCHANGED web.shop.shop.internal -> 10.0.1.4 (in 10.0.1.0/24) ", step(output(v), "service-ip shop/web"));

@@ -55,7 +55,7 @@ class ServicesDriftTest {
             s.timer();
             s.runUntilIdle();
             JsonNode report = DriftTest.report(s);
-            assertEquals("[{\"clusterId\":\"" + DemoWorld.CLUSTER_ID + "\",\"reasons\":[\"" + API_DRIFT + "\"],\"repair\":true}]",
+            assertEquals("[{\"clusterId\":\"" + DemoWorld.CLUSTER_ID + "\",\"reasons\":[\"" + API_DRIFT + "\"],\"repair\":true,\"guard\":false}]",
                     report.path("services").toString());
             assertEquals("[\"" + SERVICES_INSTANCE + "\"]", report.path("repairsStarted").toString());
             assertEquals(0, report.path("drifted").size(), "the cluster's DNS and the app are fine");
@@ -68,6 +68,9 @@ class ServicesDriftTest {
                     "GET /api/v1/namespaces/kube-system/configmaps/coredns-custom",
                     "GET /apis/apps/v1/namespaces/kube-system/deployments/coredns",
                     "GET /api/v1/services?limit=500",
+                    // and the exposure guard (off here: none may be left behind)
+                    "GET /apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/tether-exposure-guard",
+                    "GET /apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/tether-exposure-guard",
                     // the repair: its own list and plan, then the one Service re-read and patched
                     "GET /api/v1/services?limit=500",
                     "GET /api/v1/namespaces/default/services/api",
@@ -137,7 +140,7 @@ class ServicesDriftTest {
             s.runUntilIdle();
             JsonNode report = DriftTest.report(s);
             assertEquals("[{\"clusterId\":\"" + DemoWorld.CLUSTER_ID + "\",\"reasons\":[\"default/db: internal IP 192.168.77.7 is outside its annotated"
-                    + " subnet subnet1 (" + prefix + "); AKS moves the frontend, Tether has nothing to write\"],\"repair\":false}]",
+                    + " subnet subnet1 (" + prefix + "); AKS moves the frontend, Tether has nothing to write\"],\"repair\":false,\"guard\":false}]",
                     report.path("services").toString());
             assertEquals("[]", report.path("repairsStarted").toString(), "no repair: there is nothing to write");
             List<String> armReads = s.calls().since(mark).stream().filter(c -> c.target().equals("arm") && !c.isWrite())

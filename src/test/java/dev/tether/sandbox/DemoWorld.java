@@ -33,6 +33,8 @@ public final class DemoWorld {
     public static final String PLAN_ID = "/subscriptions/" + SUB + "/resourceGroups/testrg123/providers/Microsoft.Web/serverfarms/DefaultAsp";
     public static final String VNET_ID = "/subscriptions/" + SUB + "/resourceGroups/rg1/providers/Microsoft.Network/virtualNetworks/test-vnet";
     public static final String NODE_SUBNET_ID = VNET_ID + "/subnets/subnet1";
+    /** The demo cluster's Kubernetes version (AKS supports 1.33). */
+    public static final String KUBERNETES_VERSION = "1.33.2";
     public static final String CLUSTER_ID = "/subscriptions/" + SUB + "/resourceGroups/rg1/providers/Microsoft.ContainerService/managedClusters/clustername1";
     public static final String LINK = "shop";
 
@@ -94,6 +96,8 @@ public final class DemoWorld {
         ObjectNode net = (ObjectNode) cluster.path("properties").path("networkProfile");
         net.put("serviceCidr", "10.240.0.0/16").put("dnsServiceIP", "10.240.0.10");
         net.putArray("serviceCidrs").add("10.240.0.0/16");
+        // The example's 1.9.6 is long out of support; a version AKS supports (its API server serves ValidatingAdmissionPolicy).
+        ((ObjectNode) cluster.get("properties")).put("kubernetesVersion", KUBERNETES_VERSION).put("currentKubernetesVersion", KUBERNETES_VERSION);
         resources.add(cluster);
 
         ObjectNode settings = world.putObject("appSettings").putObject(SITE_ID);

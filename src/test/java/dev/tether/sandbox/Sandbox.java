@@ -49,6 +49,7 @@ public final class Sandbox implements AutoCloseable {
     private final CallLog calls = new CallLog();
     private final ArmEmulator arm;
     private final KubernetesSandbox kubernetes;
+    private final AksPublicIps aksPublicIps;
     private final DurableDriver durable;
     private final FunctionHost host;
     private final HttpHost httpHost;
@@ -90,6 +91,11 @@ public final class Sandbox implements AutoCloseable {
         world.resources().forEach(arm::putResource);
         world.appSettings().forEach(arm::putAppSettings);
         this.kubernetes = new KubernetesSandbox(calls, clock, options.lbDelay());
+        // One world: a public frontend the controller gives a Service is a public IP in ARM, and its write event reaches
+        // the Event Grid trigger (after the clock's listeners above have run the controller).
+        this.aksPublicIps = new AksPublicIps(arm, clock::now, this::deliver);
+        kubernetes.setAzureSide(aksPublicIps);
+        clock.onAdvance(aksPublicIps::deliverDue);
         Map<String, Boolean> entra = new HashMap<>();
         for (ObjectNode r : world.resources()) {
             if ("Microsoft.ContainerService/managedClusters".equalsIgnoreCase(r.path("type").asText())) {
@@ -100,6 +106,7 @@ public final class Sandbox implements AutoCloseable {
                         world.kubernetes().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(id))
                                 .findFirst().map(Map.Entry::getValue).orElse(List.of()));
                 kubernetes.setVnetSubnets(id, vnetSubnets(props));
+                kubernetes.setKubernetesVersion(id, props.path("currentKubernetesVersion").asText(props.path("kubernetesVersion").asText(null)));
                 dev.tether.sandbox.kubernetes.ApiServerNetwork.unreachable(props, world.tether()).ifPresent(why -> kubernetes.setUnreachable(id, why));
             }
         }
@@ -253,6 +260,24 @@ public final class Sandbox implements AutoCloseable {
         return httpHost;
     }
 
+    /**
+     * How long Event Grid takes to deliver the write events of the public IPs AKS's controller creates (default 2 s;
+     * Microsoft publishes no figure). An event is delivered when the virtual clock reaches its due time.
+     */
+    public void setEventGridLatency(Duration latency) {
+        aksPublicIps.setEventGridLatency(latency);
+    }
+
+    /** When the next Event Grid delivery of a public IP's write event is due, if one waits. */
+    public java.util.Optional<Instant> nextEventDelivery() {
+        return aksPublicIps.nextDue();
+    }
+
+    /** The id of the public IP AKS creates for a Service with this uid in the cluster's node resource group. */
+    public String publicIpId(String clusterId, String serviceUid) {
+        return aksPublicIps.publicIpId(clusterId, serviceUid);
+    }
+
     public void runUntilIdle() {
         durable.runUntilIdle();
     }
@@ -267,6 +292,10 @@ public final class Sandbox implements AutoCloseable {
         for (int i = 0; i < 10_000; i++) {
             durable.runUntilIdle();
             java.util.Optional<Instant> next = kubernetes.nextWakeup();
+            java.util.Optional<Instant> event = aksPublicIps.nextDue();
+            if (event.isPresent() && (next.isEmpty() || event.get().isBefore(next.get()))) {
+                next = event;
+            }
             if (next.isEmpty() || next.get().isAfter(limit)) {
                 return;
             }

@@ -132,6 +132,11 @@ public final class ArmEmulator implements HttpClient {
         world.put(body);
     }
 
+    /** Removes a resource (what its owner deletes: AKS's controller deleting a Service's public IP); false when absent. */
+    public synchronized boolean removeResource(String id) {
+        return world.resources.remove(ArmWorld.key(id)) != null;
+    }
+
     public synchronized void putAppSettings(String siteOrSlotId, Map<String, String> settings) {
         world.putAppSettings(siteOrSlotId, settings);
     }

@@ -24,17 +24,17 @@ import java.util.Map;
 /**
  * {@code bench-exposure}: how long a Service annotated {@code tether.dev/private: "true"} but created as a public
  * LoadBalancer is reachable from the internet, in virtual time, without and with the exposure guard.
- * <p>Assumptions (stated in the output): the AKS load-balancer controller gives the Service its public IP, and later
- * moves its frontend to the internal load balancer, {@code lbDelay} after the write (the sandbox's controller; 30 s by
+ * <p>Assumptions (stated in the output): the AKS load-balancer controller gives the Service its public frontend, and
+ * later moves it to the internal load balancer, {@code lbDelay} after the write (the sandbox's controller; 30 s by
  * default); Event Grid delivers the public IP's ResourceWriteSuccess {@code delivery} after ARM wrote it (Microsoft does
  * not publish a latency figure; a few seconds is typical, retries after a failed delivery take minutes). Tether's own
  * processing takes no virtual time (its activities run between clock ticks), so the figures are the platform's delays
  * that Tether's reaction cannot remove, and that the guard removes.
+ * <p>The path is the real one, end to end in one world: the controller's public frontend writes the Service's public
+ * IP into ARM (node resource group, AKS's tags), ARM's write event goes through the sandbox's Event Grid path to
+ * Tether's trigger, which finds the Service from the IP's tags and patches it. Nothing is seeded.
  */
 final class ExposureBench {
-    static final String NODE_RG = "MC_rg1_clustername1_location1";
-    static final String PUBLIC_IP_ID = "/subscriptions/" + DemoWorld.SUB + "/resourceGroups/" + NODE_RG
-            + "/providers/Microsoft.Network/publicIPAddresses/kubernetes-a1b2c3d4e5f6";
     static final String PUBLIC_POOL_PREFIX = "203.0.113.";
     /** Event Grid delivery latencies measured by default: a typical few seconds, and a delivery that needed a retry. */
     static final List<Integer> DELIVERY_SECONDS = List.of(2, 10, 60);
@@ -50,6 +50,8 @@ final class ExposureBench {
         out.println("Tether exposure bench: an opted-in Service (tether.dev/private: \"true\") created as a public LoadBalancer in a linked cluster");
         out.println("Assumptions: load-balancer controller delay " + lbDelaySeconds + " s (public IP assigned, and later the frontend moved to the"
                 + " internal LB, that long after the write); Event Grid delivery latency as listed; Tether's processing takes no virtual time.");
+        out.println("Path: the controller's public frontend creates the Service's public IP in the node resource group (AKS's tags); ARM's"
+                + " write event reaches Tether's Event Grid trigger after the delivery latency; Tether reads the IP's tags and patches the Service.");
         Table t = new Table("GUARD", "EVENT GRID DELIVERY", "PUBLIC IP AT", "TETHER'S PATCH AT", "PRIVATE AT", "EXPOSED UNTIL PATCH", "EXPOSED IN ALL");
         for (int delivery : deliverySeconds) {
             Timeline w = measure(false, delivery, lbDelaySeconds);
@@ -72,16 +74,12 @@ final class ExposureBench {
                 ((ObjectNode) r.get("tags")).put("private-link-guard", "true");
             }
         }
-        // The public IP AKS's cloud provider creates for shop/web in the node resource group (the sandbox's controller
-        // assigns addresses in Kubernetes only; ARM's resource is seeded, as AKS would write it).
-        ObjectNode ip = ((ArrayNode) world.get("resources")).addObject();
-        ip.put("id", PUBLIC_IP_ID).put("name", "kubernetes-a1b2c3d4e5f6").put("type", "Microsoft.Network/publicIPAddresses").put("location", "eastus");
-        ip.putObject("tags").put("k8s-azure-service", "shop/web").put("k8s-azure-cluster-name", "kubernetes");
-        ip.putObject("sku").put("name", "Standard").put("tier", "Regional");
-        ip.putObject("properties").put("ipAddress", PUBLIC_POOL_PREFIX + "1").put("publicIPAllocationMethod", "Static").put("provisioningState", "Succeeded");
         WorldFile wf = WorldFile.parse(world, "exposure");
         Sandbox.Options options = new Sandbox.Options(Duration.ofSeconds(lbDelaySeconds), Sandbox.Options.defaults(wf).config());
         try (Sandbox s = new Sandbox(wf, options)) {
+            // One world: nothing is seeded in ARM. The controller's public frontend creates the Service's public IP in the
+            // node resource group, and its write event reaches Tether's Event Grid trigger this long after ARM raised it.
+            s.setEventGridLatency(Duration.ofSeconds(deliverySeconds));
             s.deliverAll(DemoWorld.events());
             ArrayNode tagged = new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
             tagged.add(ReferenceEvents.writeSuccess(DemoWorld.CLUSTER_ID + "/providers/Microsoft.Resources/tags/default",
@@ -100,22 +98,35 @@ final class ExposureBench {
                     throw new IllegalStateException("create answered " + e.getCode() + ": " + e.getResponseBody(), e);
                 }
                 s.clock().advance(Duration.ofSeconds(lbDelaySeconds * 3L));
-                return new Timeline(publicSince(s, t0), -1, -1, true);
+                boolean ipInArm = s.arm().resources().stream().anyMatch(r -> "shop/web".equals(r.path("tags").path("k8s-azure-service").asText()));
+                return new Timeline(publicSince(s, t0) >= 0 || ipInArm ? publicSince(s, t0) : -1, -1, -1, true);
             }
+            String uid = service(s).path("metadata").path("uid").asText();
+            String ipId = s.publicIpId(DemoWorld.CLUSTER_ID, uid);
             long publicAt = waitFor(s, t0, lbDelaySeconds * 3, true);
-            s.clock().advance(Duration.ofSeconds(deliverySeconds));
-            ArrayNode events = new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
-            events.add(ReferenceEvents.writeSuccess(PUBLIC_IP_ID, "Microsoft.Network/publicIPAddresses/write", "public-ip-web", t0.plusSeconds(publicAt)));
-            s.deliverAll(events);
-            while (!internal(service(s)) && s.durable().step()) {
-                // step the durable work until Tether's patch has landed: its virtual time is the patch's
+            if (s.arm().resource(ipId).isEmpty()) {
+                throw new IllegalStateException("the controller gave shop/web a public address but wrote no public IP " + ipId);
             }
-            if (!internal(service(s))) {
-                throw new IllegalStateException("Tether did not make shop/web internal: " + service(s));
+            // Time runs on a second at a time: the event is delivered when it is due, and Tether's work runs as it comes.
+            long patchedAt = -1;
+            for (int i = 0; i <= deliverySeconds + 5 && patchedAt < 0; i++) {
+                while (!internal(service(s)) && s.durable().step()) {
+                    // Tether's work, one step at a time: the first step after its patch has landed stops the loop
+                }
+                if (internal(service(s))) {
+                    patchedAt = Duration.between(t0, s.clock().now()).toSeconds();
+                } else {
+                    s.clock().advance(Duration.ofSeconds(1));
+                }
             }
-            long patchedAt = Duration.between(t0, s.clock().now()).toSeconds();
+            if (patchedAt < 0) {
+                throw new IllegalStateException("Tether did not make shop/web internal after the public IP's event: " + service(s));
+            }
             s.runUntilIdle();
             long privateAt = waitFor(s, t0, lbDelaySeconds * 3, false);
+            if (s.arm().resource(ipId).isPresent()) {
+                throw new IllegalStateException("the public IP " + ipId + " outlived the public frontend");
+            }
             return new Timeline(publicAt, patchedAt, privateAt, false);
         }
     }

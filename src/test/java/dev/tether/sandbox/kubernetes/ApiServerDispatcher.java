@@ -37,9 +37,54 @@ class ApiServerDispatcher extends KubernetesCrudDispatcher {
     /** Validating admission on Service writes: its own class; {@link #admitted} is the only hook. */
     final AdmissionPolicies admission = new AdmissionPolicies();
 
+    /**
+     * Whether this API server serves ValidatingAdmissionPolicy and its binding in admissionregistration.k8s.io/v1: from
+     * Kubernetes 1.30 on (Kubernetes docs, "Validating Admission Policy": "FEATURE STATE: Kubernetes v1.30 [stable]").
+     */
+    private volatile boolean servesAdmissionPolicies = true;
+    static final String ADMISSION_DISCOVERY = "/apis/admissionregistration.k8s.io/v1";
+    /** The discovery document of a current API server, verbatim (src/test/resources/kubernetes, with its source). */
+    private static final String ADMISSION_RESOURCES = "/kubernetes/apis__admissionregistration.k8s.io__v1.json";
+
+    /** The cluster's Kubernetes version as ARM reports it ({@code currentKubernetesVersion}); null keeps a current server. */
+    void kubernetesVersion(String version) {
+        java.util.regex.Matcher m = version == null ? null : java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+        servesAdmissionPolicies = m == null || !m.find() || Integer.parseInt(m.group(1)) > 1 || Integer.parseInt(m.group(2)) >= 30;
+    }
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        String path = pathOnly(request.getPath());
+        if ("GET".equals(request.getMethod()) && (path.equals(ADMISSION_DISCOVERY) || path.equals(ADMISSION_DISCOVERY + "/"))) {
+            return admissionDiscovery();
+        }
+        if (!servesAdmissionPolicies && (path.startsWith(AdmissionPolicies.POLICIES) || path.startsWith(AdmissionPolicies.BINDINGS))) {
+            // A resource the server does not serve: apimachinery's generic NotFound, with empty details
+            // (k8s.io/apimachinery/pkg/api/errors NewGenericServerResponse: "the server could not find the requested resource").
+            ObjectNode status = statusBody(404, "NotFound", "the server could not find the requested resource");
+            status.putObject("details");
+            return new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json").setBody(status.toString());
+        }
         return chunked(request, normalize(request, super.dispatch(request)));
+    }
+
+    /** GET /apis/admissionregistration.k8s.io/v1: the real document, without the admission-policy kinds before 1.30. */
+    private MockResponse admissionDiscovery() {
+        try (java.io.InputStream in = ApiServerDispatcher.class.getResourceAsStream(ADMISSION_RESOURCES)) {
+            ObjectNode list = (ObjectNode) JSON.readTree(in);
+            if (!servesAdmissionPolicies) {
+                com.fasterxml.jackson.databind.node.ArrayNode kept = JSON.createArrayNode();
+                list.path("resources").forEach(r -> {
+                    if (!r.path("name").asText().contains("admissionpolicies") && !r.path("name").asText().contains("admissionpolicybindings")) {
+                        kept.add(r);
+                    }
+                });
+                list.set("resources", kept);
+            }
+            return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(list.toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A list answered in chunks of {@code limit}, continued by an opaque token (here: the offset of the next item). */

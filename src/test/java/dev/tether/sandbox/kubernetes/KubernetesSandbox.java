@@ -43,7 +43,8 @@ import java.util.UUID;
  * <li>{@code metadata.generation} goes up on every write, resourceVersions are small integers, uids are sequential,
  * and creationTimestamp is wall-clock time (not the virtual clock).</li>
  * <li>Discovery ({@code /api}, {@code /apis}, {@code /version}) is not served meaningfully; client-java's typed calls
- * don't need it.</li>
+ * don't need it. The one exception is {@code /apis/admissionregistration.k8s.io/v1}, answered with the real document
+ * (without the admission-policy kinds on a cluster before 1.30, see {@link #setKubernetesVersion}).</li>
  * <li>The server speaks HTTP/1.1 only; a client that tries an h2c upgrade (the JDK HttpClient by default) hangs.</li>
  * </ul>
  */
@@ -81,6 +82,33 @@ public final class KubernetesSandbox implements AutoCloseable {
         this.controller = new SimulatedLoadBalancerController(lbDelay, controllerFaults);
         this.deployments = new SimulatedDeploymentController(rolloutDelay, controllerFaults);
         clock.onAdvance(t -> tick());
+    }
+
+    /**
+     * What AKS's cloud controller writes in Azure for a LoadBalancer Service, besides the Service's status: the public IP
+     * it creates in the node resource group for a public frontend, and deletes when the Service stops being public.
+     */
+    public interface AzureSide {
+        AzureSide NONE = new AzureSide() {
+            @Override
+            public void publicIpCreated(String clusterId, String service, String serviceUid, String ip) {
+            }
+
+            @Override
+            public void publicIpDeleted(String clusterId, String service, String serviceUid) {
+            }
+        };
+
+        /** The controller gave {@code service} ("namespace/name") the public address {@code ip}. */
+        void publicIpCreated(String clusterId, String service, String serviceUid, String ip);
+
+        /** The Service no longer has a public frontend (internal, not a LoadBalancer, or deleted). */
+        void publicIpDeleted(String clusterId, String service, String serviceUid);
+    }
+
+    /** Where the load-balancer controller writes its Azure resources (the sandbox's ARM world); none by default. */
+    public synchronized void setAzureSide(AzureSide azure) {
+        controller.azure = azure;
     }
 
     /** Faults of the simulated controllers (rollouts that never finish or crash-loop, load balancers that get no IP). */
@@ -166,6 +194,14 @@ public final class KubernetesSandbox implements AutoCloseable {
             blackhole = new ApiServerNetwork.Blackhole();
         }
         return blackhole;
+    }
+
+    /**
+     * The cluster's Kubernetes version, as ARM reports it ({@code currentKubernetesVersion}): before 1.30 its API server
+     * serves no ValidatingAdmissionPolicy (discovery omits it, its paths answer 404). Null or unparseable: a current server.
+     */
+    public synchronized void setKubernetesVersion(String clusterId, String version) {
+        server(clusterId).dispatcher.kubernetesVersion(version);
     }
 
     /** The subnets of the cluster's VNet by name, for Services that name one with azure-load-balancer-internal-subnet. */

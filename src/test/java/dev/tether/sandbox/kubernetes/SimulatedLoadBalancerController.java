@@ -29,6 +29,9 @@ import java.util.Set;
  * An address is taken when another Service of the cluster has it as ingress or pins it. A Service that is no longer a
  * LoadBalancer loses its ingress at once. A Service whose frontend no longer fits (it flipped between internal and
  * public, or its pin changed) keeps its old IP until the delay has passed, then gets one from the right pool.
+ * <p>A public frontend also exists in Azure: when the controller gives a Service a public address it creates the
+ * Service's public IP in the node resource group, and deletes it when the Service stops being public
+ * ({@link KubernetesSandbox.AzureSide}, which the sandbox points at its ARM world and Event Grid path).
  */
 final class SimulatedLoadBalancerController {
     static final String INTERNAL = "service.beta.kubernetes.io/azure-load-balancer-internal";
@@ -43,6 +46,8 @@ final class SimulatedLoadBalancerController {
 
     private final Duration delay;
     private final ControllerFaults faults;
+    /** Where the public IPs of public frontends are written in Azure ({@link KubernetesSandbox#setAzureSide}). */
+    volatile KubernetesSandbox.AzureSide azure = KubernetesSandbox.AzureSide.NONE;
     /** Per "cluster|namespace/name": when a Service waiting out the provisioning delay is due (for {@link #nextWakeup}). */
     private final Map<String, Instant> due = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -69,6 +74,11 @@ final class SimulatedLoadBalancerController {
         }
         cluster.observed.keySet().retainAll(keys);
         cluster.pendingReasons.keySet().retainAll(keys);
+        for (String gone : new java.util.ArrayList<>(cluster.publicIps.keySet())) {
+            if (!keys.contains(gone)) {
+                azure.publicIpDeleted(cluster.clusterId, gone, cluster.publicIps.remove(gone)); // the Service was deleted
+            }
+        }
         Map<String, String> ingress = new HashMap<>();
         for (ObjectNode s : services) {
             ingressIp(s).ifPresent(ip -> ingress.put(key(s), ip));
@@ -90,6 +100,7 @@ final class SimulatedLoadBalancerController {
                 setIngress(cluster, service, null);
                 ingress.remove(key);
             }
+            releasePublicIp(cluster, key);
             return;
         }
         // cloud-provider-azure: internal only when the annotation is exactly "true" (requiresInternalLoadBalancer).
@@ -150,6 +161,20 @@ final class SimulatedLoadBalancerController {
         cluster.pendingReasons.remove(key);
         setIngress(cluster, service, ip);
         ingress.put(key, ip);
+        if (internal) {
+            releasePublicIp(cluster, key); // the frontend moved to the internal load balancer: AKS deletes its public IP
+        } else if (!cluster.publicIps.containsKey(key)) {
+            String uid = service.path("metadata").path("uid").asText();
+            cluster.publicIps.put(key, uid);
+            azure.publicIpCreated(cluster.clusterId, key, uid, ip);
+        }
+    }
+
+    private void releasePublicIp(ClusterServer cluster, String key) {
+        String uid = cluster.publicIps.remove(key);
+        if (uid != null) {
+            azure.publicIpDeleted(cluster.clusterId, key, uid);
+        }
     }
 
     /** Addresses other Services of the cluster hold as ingress or pin with the ipv4 annotation. */
