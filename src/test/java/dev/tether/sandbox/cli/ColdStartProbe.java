@@ -13,8 +13,10 @@ import java.util.logging.Logger;
 
 /**
  * Runs in a fresh JVM on a deployable package's classpath: loads one function class, hands its Event Grid function one
- * event, as the Java worker does (reflection, a logger-bearing ExecutionContext, the real DurableClientContext), and
- * prints the milliseconds from JVM start to the function's return: {@code coldstart <function> <ms>}.
+ * event, as the Java worker does (reflection, a logger-bearing ExecutionContext, the real DurableClientContext bound to
+ * the sidecar at {@code COLDSTART_SIDECAR}), and prints the milliseconds from JVM start to the function's return:
+ * {@code coldstart <function> <ms>}. With {@code COLDSTART_ARM} set (Tether's probe), Tether's ARM requests go to that
+ * loopback address ({@link LoopbackTether}) and everything else about them is as in Azure.
  * Usage: {@code ColdStartProbe CLASS FUNCTION_NAME EVENT_FILE}.
  */
 public final class ColdStartProbe {
@@ -22,6 +24,11 @@ public final class ColdStartProbe {
     }
 
     public static void main(String[] args) throws Exception {
+        String arm = System.getenv("COLDSTART_ARM");
+        if (arm != null) {
+            // By name: the hello-world probes must not load Tether or the Azure SDK.
+            Class.forName("dev.tether.sandbox.cli.LoopbackTether").getDeclaredMethod("install", String.class).invoke(null, arm);
+        }
         Class<?> type = Class.forName(args[0]);
         Method function = null;
         for (Method m : type.getMethods()) {
@@ -71,11 +78,11 @@ public final class ColdStartProbe {
         System.out.println("coldstart " + args[1] + " " + (done - start));
     }
 
-    /** The context the host binds (task hub, the sidecar's gRPC address); its client connects lazily. */
+    /** The context the host binds (task hub, the sidecar's gRPC address). */
     private static Object durableContext(Class<?> type) throws ReflectiveOperationException {
         Object ctx = type.getDeclaredConstructor().newInstance();
         set(ctx, "taskHubName", "TetherHub");
-        set(ctx, "rpcBaseUrl", "http://127.0.0.1:4001/durabletask/");
+        set(ctx, "rpcBaseUrl", System.getenv("COLDSTART_SIDECAR"));
         set(ctx, "requiredQueryStringParameters", "code=probe");
         return ctx;
     }

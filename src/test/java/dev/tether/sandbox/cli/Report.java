@@ -76,31 +76,12 @@ final class Report {
                 .append("share of the bucket is spent (docs/ARM-READS.md), so the fleet's first links queue instead of draining ARM's bucket: ")
                 .append("the floor is the least time any pacing within that share needs for these reads.\n\n");
 
-        console.println("[4/6] cold start: " + coldRuns + " fresh JVMs each for hello world and Tether, then one more of each with class loading"
-                + " logged (" + (System.nanoTime() - t0) / 1_000_000_000 + " s so far)");
+        console.println("[4/6] cold start: " + coldRuns + " fresh JVMs each for hello world, the Durable hello world and Tether, then one more"
+                + " of each with class loading logged (" + (System.nanoTime() - t0) / 1_000_000_000 + " s so far)");
         ColdStart.Figures cold = ColdStart.measure(coldRuns);
-        md.append("## 4. Cold start\n\n");
-        md.append("JVM start to the return of the first handled event, in fresh JVMs with the same flags, alternating, ").append(coldRuns)
-                .append(" runs each. Tether: its deployable package (`target/azure-functions/tether`), `OnResourceEvent` given a real ")
-                .append("ResourceWriteSuccess for an app outside its scope, so the whole intake path up to its first network call runs (parse, ")
-                .append("route, the composition root with its configuration and credential, the durable client, the refusal and its log line). ")
-                .append("Baseline: a hello-world Event Grid function with the same binding (`HelloFunction`). The Functions host and worker ")
-                .append("start-up, the same for both, is not part of either figure.\n\n");
-        md.append("| | runs (ms) | median (ms) |\n|---|---|---|\n");
-        md.append("| hello world | ").append(cold.hello()).append(" | ").append(cold.helloMedian()).append(" |\n");
-        md.append("| Tether | ").append(cold.tether()).append(" | ").append(cold.tetherMedian()).append(" |\n\n");
-        ColdStart.ClassLoads classes = cold.classes();
-        md.append(String.format(Locale.ROOT, "Ratio of medians: **%.1f×** (%d ms more).%n%n", cold.ratio(), cold.tetherMedian() - cold.helloMedian()));
-        md.append("Where the difference comes from, counted in one more run of each with `-Xlog:class+load`: hello world loads ")
-                .append(classes.hello()).append(" classes, Tether ").append(classes.tether()).append(". Tether's, by source:\n\n");
-        md.append("| source | classes |\n|---|---|\n");
-        for (var e : classes.tetherByJar().subList(0, Math.min(12, classes.tetherByJar().size()))) {
-            md.append("| ").append(e.getKey()).append(" | ").append(e.getValue()).append(" |\n");
-        }
-        md.append("\nOn its first event Tether builds its composition root and the durable client (a gRPC channel to the host); ")
-                .append("it makes no network call before an event needs one. The Azure SDK managers are built on the first ARM call, ")
-                .append("so a first event that needs ARM adds their start-up to this figure.\n\n");
-        console.println("cold start: hello " + cold.hello() + ", tether " + cold.tether());
+        md.append("## 4. Cold start\n\n").append(ColdStartReport.markdown(cold, coldRuns));
+        console.println(String.format(Locale.ROOT, "cold start: hello %s, Durable hello %s, tether %s: %.2fx the Durable hello world",
+                cold.hello().runs(), cold.durableHello().runs(), cold.tether().runs(), cold.ratio(cold.durableHello())));
 
         long bytes = ColdStart.packageBytes();
         List<String[]> jars = ColdStart.packageJars();
