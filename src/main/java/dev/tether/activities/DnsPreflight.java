@@ -46,7 +46,9 @@ final class DnsPreflight {
                 + " once it is assigned, keeping every other setting"
                 + (check.replaced().isEmpty() ? "" : "; replaces " + DnsPlan.describe(check.replaced()) + " (tag "
                 + Conventions.TAG_DNS_REPLACE + "=true; old value recorded for an unlink)");
-        return planned.withDns(new SiteLinkPlan.DnsDecision(Tags.flag(replaceTag, Conventions.TAG_DNS_REPLACE), check.replaced()),
+        String named = settings.get(Conventions.SETTING_DNS_SERVER);
+        String inPlace = named != null && DnsPlan.merge(settings, named, config.altDnsServer()).isEmpty() ? named : null;
+        return planned.withDns(new SiteLinkPlan.DnsDecision(Tags.flag(replaceTag, Conventions.TAG_DNS_REPLACE), check.replaced(), inPlace),
                 new Change("app-settings", site.id(), null, reason));
     }
 

@@ -4,6 +4,7 @@ import com.microsoft.durabletask.TaskCanceledException;
 import com.microsoft.durabletask.OrchestratorFunction;
 import com.microsoft.durabletask.TaskOrchestrationContext;
 import dev.tether.durable.LinkStarter;
+import dev.tether.plan.Conventions;
 import dev.tether.plan.Outcome;
 import dev.tether.plan.SiteLinkPlan;
 
@@ -50,8 +51,10 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
                 : steps.ensure(Steps.JOIN_SUBNET, new Messages.JoinSubnet(plan.siteId(), plan.subnet().subnetId(), plan.turnsRouteAllOn())));
 
         steps.status(Map.of("step", "app-settings", "dnsIp", ip));
-        report.add(steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip,
-                plan.dns() != null && plan.dns().replaceForeign())));
+        // Settings the plan read as already naming this IP cost no second read (a write to them since is an event, and a pass).
+        report.add(plan.dnsSettingInPlace(ip)
+                ? StepResult.done("app-settings", Outcome.UNCHANGED, Conventions.SETTING_DNS_SERVER + " is " + ip)
+                : steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip, plan.dns() != null && plan.dns().replaceForeign())));
 
         return finish(ctx, steps, request, new LinkResult(plan.siteId(), "LINKED", "linked to " + plan.clusterId() + " via DNS " + ip
                 + " (zone " + plan.domain() + ")", plan.clusterId(), ip, report, null));

@@ -13,12 +13,23 @@ public record SiteLinkPlan(String siteId, String link, Status status, String mes
     /**
      * How the DNS setting may be written: {@code replaceForeign} when the app allows Tether to replace a DNS server it did
      * not set (tag private-link-dns-replace=true), and {@code previous} the foreign values the plan saw (recorded so an
-     * unlink can restore them).
+     * unlink can restore them). {@code inPlaceIp}: the DNS server the app settings already named, exactly as Tether would
+     * write them (the alternate included), when the plan read them; null otherwise. A pass whose cluster DNS answers on
+     * that IP has nothing to write and does not read the settings again.
      */
-    public record DnsDecision(boolean replaceForeign, java.util.Map<String, String> previous) {
+    public record DnsDecision(boolean replaceForeign, java.util.Map<String, String> previous, String inPlaceIp) {
         public DnsDecision {
             previous = previous == null ? java.util.Map.of() : java.util.Map.copyOf(previous);
         }
+
+        public DnsDecision(boolean replaceForeign, java.util.Map<String, String> previous) {
+            this(replaceForeign, previous, null);
+        }
+    }
+
+    /** Whether the app settings the plan read already name {@code dnsIp} as Tether would write them. */
+    public boolean dnsSettingInPlace(String dnsIp) {
+        return dns != null && dnsIp != null && dnsIp.equals(dns.inPlaceIp());
     }
 
     public SiteLinkPlan(String siteId, String link, Status status, String message, String clusterId, String domain,
