@@ -32,9 +32,17 @@ final class ColdStart {
     static final String EVENT_ID = "c01d57a7-0000-4000-8000-000000000001";
 
     /** One of the three functions: its timed runs, and the classes it loaded by source (jar, or JDK), most first. */
-    record Side(String name, List<Long> runs, int classes, List<Map.Entry<String, Integer>> byJar) {
+    record Side(String name, List<Long> runs, List<Long> cpu, int classes, List<Map.Entry<String, Integer>> byJar) {
         long median() {
-            List<Long> s = new ArrayList<>(runs);
+            return median(runs);
+        }
+
+        long cpuMedian() {
+            return median(cpu);
+        }
+
+        private static long median(List<Long> xs) {
+            List<Long> s = new ArrayList<>(xs);
             Collections.sort(s);
             return s.get(s.size() / 2);
         }
@@ -48,6 +56,10 @@ final class ColdStart {
     record Figures(Side hello, Side durableHello, Side tether, List<String> tetherCalls) {
         double ratio(Side base) {
             return (double) tether.median() / Math.max(1, base.median());
+        }
+
+        double cpuRatio(Side base) {
+            return (double) tether.cpuMedian() / Math.max(1, base.cpuMedian());
         }
     }
 
@@ -82,10 +94,13 @@ final class ColdStart {
             Probe tether = new Probe("dev.tether.functions.EventGridFunction", "OnResourceEvent", tetherCp, Action.READ_AND_START);
             List<String> tetherCalls = null;
             List<List<Long>> times = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            List<List<Long>> cpu = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
             List<Probe> probes = List.of(hello, durable, tether);
             for (int i = 0; i < runs; i++) {
                 for (int p = 0; p < probes.size(); p++) {
-                    times.get(p).add(probes.get(p).run(world, event, null));
+                    long[] ms = probes.get(p).run(world, event, null);
+                    times.get(p).add(ms[0]);
+                    cpu.get(p).add(ms[1]);
                     if (probes.get(p) == tether && tetherCalls == null) {
                         tetherCalls = world.calls();
                     }
@@ -98,7 +113,7 @@ final class ColdStart {
                 Path log = dir.resolve("classes-" + probes.get(p).function + ".txt");
                 probes.get(p).run(world, event, log);
                 List<String> loaded = classesLoaded(log);
-                sides.add(new Side(names[p], times.get(p), loaded.size(), byJar(loaded)));
+                sides.add(new Side(names[p], times.get(p), cpu.get(p), loaded.size(), byJar(loaded)));
             }
             return new Figures(sides.get(0), sides.get(1), sides.get(2), tetherCalls);
         } catch (IOException e) {
@@ -117,9 +132,10 @@ final class ColdStart {
             return path == Action.READ_AND_START;
         }
 
-        long run(ColdStartWorld world, Path event, Path classLog) throws IOException, InterruptedException {
+        /** Wall and CPU milliseconds. */
+        long[] run(ColdStartWorld world, Path event, Path classLog) throws IOException, InterruptedException {
             world.reset();
-            long ms = probe(this, world, event, classLog);
+            long[] ms = probe(this, world, event, classLog);
             List<String> calls = world.calls();
             String instance = dev.tether.durable.LinkStarter.linkInstanceId(dev.tether.plan.ResourceId.parse(DemoWorld.SITE_ID));
             boolean arm = arm();
@@ -159,10 +175,13 @@ final class ColdStart {
         return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
-    /** The sources of the classes a probe loaded, one per class, from its -Xlog:class+load file. */
+    /** The sources of the classes a probe loaded before its function returned, one per class, from its -Xlog:class+load file. */
     private static List<String> classesLoaded(Path log) throws IOException {
         List<String> sources = new ArrayList<>();
         for (String line : Files.readAllLines(log)) {
+            if (line.contains(ColdStartProbe.Returned.class.getName() + " ")) {
+                break; // the function returned: the rest is the probe's
+            }
             int at = line.indexOf("source: ");
             if (at >= 0) {
                 String src = line.substring(at + "source: ".length()).trim();
@@ -178,7 +197,7 @@ final class ColdStart {
         return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).toList();
     }
 
-    private static long probe(Probe target, ColdStartWorld world, Path event, Path classLog) throws IOException, InterruptedException {
+    private static long[] probe(Probe target, ColdStartWorld world, Path event, Path classLog) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java));
         if (classLog != null) {
@@ -203,7 +222,8 @@ final class ColdStart {
         }
         for (String line : out.split("\n")) {
             if (line.startsWith("coldstart ")) {
-                return Long.parseLong(line.trim().split(" ")[2]);
+                String[] f = line.trim().split(" ");
+                return new long[]{Long.parseLong(f[2]), Long.parseLong(f[3])};
             }
         }
         throw new IllegalStateException("cold-start probe of " + target.type() + " printed no figure:\n" + out);

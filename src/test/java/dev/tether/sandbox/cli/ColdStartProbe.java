@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  * Runs in a fresh JVM on a deployable package's classpath: loads one function class, hands its Event Grid function one
  * event, as the Java worker does (reflection, a logger-bearing ExecutionContext, the real DurableClientContext bound to
  * the sidecar at {@code COLDSTART_SIDECAR}), and prints the milliseconds from JVM start to the function's return:
- * {@code coldstart <function> <ms>}. With {@code COLDSTART_ARM} set (Tether's probe), Tether's ARM requests go to that
+ * {@code coldstart <function> <ms> <process CPU ms>}. With {@code COLDSTART_ARM} set (Tether's probe), Tether's ARM requests go to that
  * loopback address ({@link LoopbackTether}) and everything else about them is as in Azure.
  * Usage: {@code ColdStartProbe CLASS FUNCTION_NAME EVENT_FILE}.
  */
@@ -74,8 +74,18 @@ public final class ColdStartProbe {
         }
         function.invoke(type.getDeclaredConstructor().newInstance(), values);
         long done = System.currentTimeMillis();
+        // A marker in the class-load log: what loads after it (the figures' own output) is not the function's.
+        Returned.mark();
         long start = ManagementFactory.getRuntimeMXBean().getStartTime();
-        System.out.println("coldstart " + args[1] + " " + (done - start));
+        // CPU time as well: on a shared machine it varies less than the wall time (all threads: JIT, GC, the I/O threads).
+        long cpuMs = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
+        System.out.println("coldstart " + args[1] + " " + (done - start) + " " + cpuMs);
+    }
+
+    /** Loaded only once the function returned. */
+    static final class Returned {
+        static void mark() {
+        }
     }
 
     /** The context the host binds (task hub, the sidecar's gRPC address). */
