@@ -78,7 +78,7 @@ final class Report {
                 .append("the floor is the least time any pacing within that share needs for these reads.\n\n");
         if (!quick) {
             section(md, console, "3b. Event storm of 1,000 apps", "10,000 Event Grid deliveries for 1,000 apps (each on its own plan) and 10 "
-                    + "clusters, the same mix as above. It takes the harness about 20 minutes on 2 cores (the figures are virtual time and "
+                    + "clusters, the same mix as above. It takes the harness about 25 minutes on 2 cores (the figures are virtual time and "
                     + "counts; the wall time is the harness's), so it runs here and in `bench-storm 10000 1000 10`, never in the test suite.",
                     out -> StormBench.run(out, 10_000, 1_000, 10, false, console), t0);
         }
