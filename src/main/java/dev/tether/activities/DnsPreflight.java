@@ -58,7 +58,9 @@ final class DnsPreflight {
                 ? new Change(SlotSettingsStep.STEP, siteId, Outcome.UNCHANGED, "nothing to do: " + String.join(", ", wanted)
                 + (wanted.size() == 1 ? " is a slot setting" : " are slot settings") + " of the site (config/slotConfigNames)")
                 : new Change(SlotSettingsStep.STEP, siteId, Outcome.UPDATED, SlotSettingsStep.why(missing));
-        return planned.withDns(new SiteLinkPlan.DnsDecision(Tags.flag(replaceTag, Conventions.TAG_DNS_REPLACE), check.replaced(), missing),
+        String named = settings.get(Conventions.SETTING_DNS_SERVER);
+        String inPlace = named != null && DnsPlan.merge(settings, named, config.altDnsServer()).isEmpty() ? named : null;
+        return planned.withDns(new SiteLinkPlan.DnsDecision(Tags.flag(replaceTag, Conventions.TAG_DNS_REPLACE), check.replaced(), missing, inPlace),
                 slotSettings, new Change("app-settings", site.id(), null, reason));
     }
 

@@ -161,7 +161,15 @@ public final class ServiceActivities {
      * cluster and its VNet (ARM), to know the subnet each Service's IP must come from and the zone of its name.
      */
     public String observeServiceIps(String input) {
-        dev.tether.orchestration.ServiceIps.Check check = Json.read(input, dev.tether.orchestration.ServiceIps.Check.class);
+        return observeServiceIps(Json.read(input, dev.tether.orchestration.ServiceIps.Check.class));
+    }
+
+    /** Whether a Service IP check is the first of its wait, which also reads the cluster and its VNet from ARM. */
+    public static boolean firstIpCheck(String input) {
+        return Json.read(input, dev.tether.orchestration.ServiceIps.Check.class).subnets() == null;
+    }
+
+    private String observeServiceIps(dev.tether.orchestration.ServiceIps.Check check) {
         try {
             Map<String, String> subnets = check.subnets();
             String domain = check.domain();

@@ -2,31 +2,104 @@ package dev.tether.azure;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpPipeline;
+import com.azure.core.http.policy.HttpLogDetailLevel;
+import com.azure.core.http.policy.HttpLogOptions;
 import com.azure.core.management.profile.AzureProfile;
 import com.azure.resourcemanager.appservice.fluent.WebSiteManagementClient;
 import com.azure.resourcemanager.appservice.implementation.WebSiteManagementClientBuilder;
 import com.azure.resourcemanager.containerservice.ContainerServiceManager;
 import com.azure.resourcemanager.network.NetworkManager;
 import com.azure.resourcemanager.resources.ResourceManager;
-import com.azure.resourcemanager.resources.fluentcore.arm.AzureConfigurable;
+import com.azure.resourcemanager.resources.fluentcore.utils.HttpPipelineProvider;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * The Azure SDK managers Tether uses, one set per subscription, built on the subscription's first call and reused
- * (they are thread-safe). They share one pipeline, the SDK's standard one: bearer auth, retry (429/5xx with
- * Retry-After), LRO polling, and the {@link ReadGovernor}'s policy, which reads every response's remaining ARM reads.
+ * The Azure SDK clients Tether uses, one set per subscription, each built on its first use and reused (they are
+ * thread-safe). They share one pipeline, the SDK's standard one for resource managers
+ * ({@link HttpPipelineProvider}, as {@code Manager.configure().authenticate} builds it): bearer auth, retry (429/5xx
+ * with Retry-After), LRO polling, and the {@link ReadGovernor}'s policy, which reads every response's remaining ARM
+ * reads. Built lazily because each costs hundreds of classes at start-up (the network client alone about 700): the first
+ * event of a cold worker reads one site and needs only App Service's.
  * <p>App Service is the generated {@link WebSiteManagementClient}, not the fluent {@code AppServiceManager}: that
  * manager's constructor also builds the Key Vault, Storage, Authorization and DNS managers, which Tether never calls,
  * and their SDK modules are excluded from the deployable package (pom.xml).
  */
 public final class AzureClients {
 
-    /** The managers for one subscription. */
-    public record Managers(WebSiteManagementClient appService, NetworkManager network, ContainerServiceManager containers,
-                           ResourceManager resources) {
+    /** The clients for one subscription, each built on its first use. */
+    public static final class Managers {
+        private final Supplier<HttpPipeline> pipeline;
+        private final AzureProfile profile;
+        private final String endpoint;
+        private volatile WebSiteManagementClient appService;
+        private volatile NetworkManager network;
+        private volatile ContainerServiceManager containers;
+        private volatile ResourceManager resources;
+
+        private Managers(Supplier<HttpPipeline> pipeline, AzureProfile profile, String endpoint) {
+            this.pipeline = pipeline;
+            this.profile = profile;
+            this.endpoint = endpoint;
+        }
+
+        public WebSiteManagementClient appService() {
+            WebSiteManagementClient c = appService;
+            if (c == null) {
+                synchronized (this) {
+                    if (appService == null) {
+                        appService = new WebSiteManagementClientBuilder().pipeline(pipeline.get()).endpoint(endpoint)
+                                .subscriptionId(profile.getSubscriptionId()).buildClient();
+                    }
+                    c = appService;
+                }
+            }
+            return c;
+        }
+
+        public NetworkManager network() {
+            NetworkManager c = network;
+            if (c == null) {
+                synchronized (this) {
+                    if (network == null) {
+                        network = NetworkManager.authenticate(pipeline.get(), profile);
+                    }
+                    c = network;
+                }
+            }
+            return c;
+        }
+
+        public ContainerServiceManager containers() {
+            ContainerServiceManager c = containers;
+            if (c == null) {
+                synchronized (this) {
+                    if (containers == null) {
+                        containers = ContainerServiceManager.authenticate(pipeline.get(), profile);
+                    }
+                    c = containers;
+                }
+            }
+            return c;
+        }
+
+        public ResourceManager resources() {
+            ResourceManager c = resources;
+            if (c == null) {
+                synchronized (this) {
+                    if (resources == null) {
+                        resources = ResourceManager.authenticate(pipeline.get(), profile).withSubscription(profile.getSubscriptionId());
+                    }
+                    c = resources;
+                }
+            }
+            return c;
+        }
     }
 
     private final Map<String, Managers> bySubscription = new ConcurrentHashMap<>();
@@ -39,13 +112,9 @@ public final class AzureClients {
                         com.azure.core.management.AzureEnvironment environment, ReadGovernor governor) {
         this.factory = subscriptionId -> {
             AzureProfile profile = new AzureProfile(tenantId, subscriptionId, environment);
-            NetworkManager network = configure(NetworkManager.configure(), httpClient).withPolicy(governor.policy())
-                    .authenticate(credential, profile);
-            var pipeline = network.httpPipeline();
-            WebSiteManagementClient appService = new WebSiteManagementClientBuilder().pipeline(pipeline)
-                    .endpoint(environment.getResourceManagerEndpoint()).subscriptionId(subscriptionId).buildClient();
-            return new Managers(appService, network, ContainerServiceManager.authenticate(pipeline, profile),
-                    ResourceManager.authenticate(pipeline, profile).withSubscription(subscriptionId));
+            Supplier<HttpPipeline> pipeline = memoize(() -> HttpPipelineProvider.buildHttpPipeline(credential, profile, null,
+                    new HttpLogOptions().setLogLevel(HttpLogDetailLevel.NONE), null, null, List.of(governor.policy()), httpClient));
+            return new Managers(pipeline, profile, environment.getResourceManagerEndpoint());
         };
     }
 
@@ -53,7 +122,17 @@ public final class AzureClients {
         return bySubscription.computeIfAbsent(subscriptionId.toLowerCase(java.util.Locale.ROOT), factory);
     }
 
-    private static <T extends AzureConfigurable<T>> T configure(T configurable, HttpClient httpClient) {
-        return httpClient == null ? configurable : configurable.withHttpClient(httpClient);
+    private static <T> Supplier<T> memoize(Supplier<T> make) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = make.get();
+                }
+                return value;
+            }
+        };
     }
 }

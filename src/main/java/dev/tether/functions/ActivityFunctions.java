@@ -5,6 +5,7 @@ import com.microsoft.durabletask.DurableTaskClient;
 import com.microsoft.durabletask.azurefunctions.DurableActivityTrigger;
 import com.microsoft.durabletask.azurefunctions.DurableClientContext;
 import com.microsoft.durabletask.azurefunctions.DurableClientInput;
+import dev.tether.activities.ServiceActivities;
 import dev.tether.azure.ReadGovernor;
 import dev.tether.durable.Json;
 import dev.tether.durable.LinkStarter;
@@ -15,7 +16,8 @@ import dev.tether.orchestration.Steps;
  * The activity functions: JSON text in, JSON text out, each delegating to one method of LinkActivities. A step that
  * reads ARM first asks the subscription's {@link ReadGovernor} for the reads it makes at most (the Kubernetes steps:
  * the cluster credential, when the client cache has none); when the budget is spent it answers a {@link ReadWait}
- * instead of reading, and the orchestrator waits with a durable timer. The drift scan paces its own reads.
+ * instead of reading, and the orchestrator waits with a durable timer. The drift scan's steps pace their own reads
+ * (DriftActivities); ActivityGovernanceTest checks that every other step is governed.
  */
 public final class ActivityFunctions {
 
@@ -89,17 +91,19 @@ public final class ActivityFunctions {
 
     @FunctionName(Steps.APPLY_SERVICE)
     public String applyService(@DurableActivityTrigger(name = "input") String input) {
-        return Tether.get().serviceActivities().applyService(input);
+        // The cluster credential when the client cache has none, and the cluster when the Service names its subnet.
+        return governed(input, 2, Tether.get().serviceActivities()::applyService);
     }
 
     @FunctionName(Steps.ENSURE_EXPOSURE_GUARD)
     public String ensureExposureGuard(@DurableActivityTrigger(name = "input") String input) {
-        return Tether.get().serviceActivities().ensureExposureGuard(input);
+        return governed(input, 1, Tether.get().serviceActivities()::ensureExposureGuard);
     }
 
     @FunctionName(Steps.OBSERVE_SERVICE_IPS)
     public String observeServiceIps(@DurableActivityTrigger(name = "input") String input) {
-        return Tether.get().serviceActivities().observeServiceIps(input);
+        // The credential; on the first check (no subnets known yet) also the cluster and its VNet.
+        return governed(input, ServiceActivities.firstIpCheck(input) ? 3 : 1, Tether.get().serviceActivities()::observeServiceIps);
     }
 
     @FunctionName(Steps.DRIFT_DISCOVER)
@@ -128,8 +132,11 @@ public final class ActivityFunctions {
     @FunctionName(Steps.SIGNAL_LINKED_SITES)
     public String signalLinkedSites(@DurableActivityTrigger(name = "input") String input,
                                     @DurableClientInput(name = "durableContext") DurableClientContext durable) {
-        try (DurableTaskClient client = durable.getClient()) {
-            return Tether.get().activities().signalLinkedSites(input, new LinkStarter(client));
-        }
+        // The tag-filtered resource list of the cluster's subscription (one page per 1,000 apps).
+        return governed(input, 1, in -> {
+            try (DurableTaskClient client = durable.getClient()) {
+                return Tether.get().activities().signalLinkedSites(in, new LinkStarter(client));
+            }
+        });
     }
 }

@@ -56,13 +56,21 @@ public final class Tether {
         if (t == null) {
             synchronized (Tether.class) {
                 if (current == null) {
-                    current = new Tether(TetherConfig.fromEnvironment(System.getenv()),
-                            new DefaultAzureCredentialBuilder().build(), null, Clock.systemUTC());
+                    current = fromEnvironment(null);
                 }
                 t = current;
             }
         }
         return t;
+    }
+
+    /**
+     * The worker's Tether: settings from the environment, the managed identity (DefaultAzureCredential), the system clock.
+     *
+     * @param armHttpClient null for the Azure SDK's default HTTP client
+     */
+    public static Tether fromEnvironment(HttpClient armHttpClient) {
+        return new Tether(TetherConfig.fromEnvironment(System.getenv()), new DefaultAzureCredentialBuilder().build(), armHttpClient, Clock.systemUTC());
     }
 
     /** Replaces the process-wide instance (the sandbox uses this to wire Tether to its emulators). */

@@ -4,6 +4,7 @@ import com.microsoft.durabletask.TaskCanceledException;
 import com.microsoft.durabletask.OrchestratorFunction;
 import com.microsoft.durabletask.TaskOrchestrationContext;
 import dev.tether.durable.LinkStarter;
+import dev.tether.plan.Conventions;
 import dev.tether.plan.Outcome;
 import dev.tether.plan.SiteLinkPlan;
 
@@ -55,8 +56,10 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
                 ? StepResult.done("slot-settings", Outcome.UNCHANGED, plan.changes().stream().filter(c -> c.step().equals("slot-settings"))
                         .map(dev.tether.plan.Change::reason).findFirst().orElse(""))
                 : steps.ensure(Steps.ENSURE_SLOT_SETTINGS, new Messages.SlotSettingsMark(plan.siteId())));
-        report.add(steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip,
-                plan.dns() != null && plan.dns().replaceForeign())));
+        // Settings the plan read as already naming this IP cost no second read (a write to them since is an event, and a pass).
+        report.add(plan.dnsSettingInPlace(ip)
+                ? StepResult.done("app-settings", Outcome.UNCHANGED, Conventions.SETTING_DNS_SERVER + " is " + ip)
+                : steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip, plan.dns() != null && plan.dns().replaceForeign())));
 
         return finish(ctx, steps, request, new LinkResult(plan.siteId(), "LINKED", "linked to " + plan.clusterId() + " via DNS " + ip
                 + " (zone " + plan.domain() + ")", plan.clusterId(), ip, report, null));

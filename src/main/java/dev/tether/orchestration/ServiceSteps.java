@@ -55,12 +55,16 @@ final class ServiceSteps {
         int parallelism = Math.max(1, request.options().serviceParallelism());
         for (int i = 0; i < todo.size(); i += parallelism) {
             List<Task<String>> batch = new ArrayList<>();
+            List<Messages.ApplyService> inputs = new ArrayList<>();
             for (ServiceDecision d : todo.subList(i, Math.min(i + parallelism, todo.size()))) {
-                batch.add(steps.schedule(Steps.APPLY_SERVICE, new Messages.ApplyService(request.clusterId(), d.service(), plan.policy())));
+                inputs.add(new Messages.ApplyService(request.clusterId(), d.service(), plan.policy()));
+                batch.add(steps.schedule(Steps.APPLY_SERVICE, inputs.get(inputs.size() - 1)));
             }
             steps.status(Map.of("step", "services", "done", i, "total", todo.size()));
-            for (String json : ctx.allOf(batch).await()) {
-                report.add(Json.read(json, StepResult.class));
+            List<String> results = ctx.allOf(batch).await();
+            for (int k = 0; k < results.size(); k++) {
+                // A step the read budget held back waits durably and runs again, one after another.
+                report.add(steps.resume(Steps.APPLY_SERVICE, inputs.get(k), results.get(k), StepResult.class));
             }
         }
         List<String> watched = plan.decisions().stream().filter(d -> d.error() == null && d.action() != null)

@@ -55,8 +55,15 @@ public final class Steps {
 
     public <T> T call(String activity, Object input, Class<T> resultType) {
         String payload = Json.write(input);
-        String json = ctx.callActivity(activity, payload, retry, String.class).await();
-        // The subscription's ARM read budget was spent: wait as long as the step said, durably, and ask again.
+        return resume(activity, input, ctx.callActivity(activity, payload, retry, String.class).await(), resultType);
+    }
+
+    /**
+     * The result of a step that answered {@code json}: when that is a {@link ReadWait} (the subscription's ARM read budget
+     * was spent), waits as long as the step said, durably, and calls it again, until it answers.
+     */
+    public <T> T resume(String activity, Object input, String json, Class<T> resultType) {
+        String payload = Json.write(input);
         for (java.time.Duration wait = ReadWait.in(json); wait != null; wait = ReadWait.in(json)) {
             ctx.createTimer(wait).await();
             json = ctx.callActivity(activity, payload, retry, String.class).await();
@@ -64,7 +71,7 @@ public final class Steps {
         return Json.read(json, resultType);
     }
 
-    /** Schedules an activity without waiting, for bounded fan-out; its result is JSON text. */
+    /** Schedules an activity without waiting, for bounded fan-out; its result is JSON text, given to {@link #resume}. */
     public com.microsoft.durabletask.Task<String> schedule(String activity, Object input) {
         return ctx.callActivity(activity, Json.write(input), retry, String.class);
     }

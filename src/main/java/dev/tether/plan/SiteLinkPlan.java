@@ -15,17 +15,26 @@ public record SiteLinkPlan(String siteId, String link, Status status, String mes
      * not set (tag private-link-dns-replace=true), and {@code previous} the foreign values the plan saw (recorded so an
      * unlink can restore them). {@code slotSettingsMarked} names the DNS settings this pass marks as slot settings
      * (config/slotConfigNames): Tether's own marks, recorded so that an unlink removes only those; empty when every name
-     * was marked already (by an earlier pass or by the user: either way not this pass's to record).
+     * was marked already (by an earlier pass or by the user: either way not this pass's to record). {@code inPlaceIp}:
+     * the DNS server the app settings already named, exactly as Tether would write them (the alternate included), when
+     * the plan read them; null otherwise. A pass whose cluster DNS answers on that IP has nothing to write and does not
+     * read the settings again.
      */
-    public record DnsDecision(boolean replaceForeign, java.util.Map<String, String> previous, List<String> slotSettingsMarked) {
+    public record DnsDecision(boolean replaceForeign, java.util.Map<String, String> previous, List<String> slotSettingsMarked,
+                              String inPlaceIp) {
         public DnsDecision {
             previous = previous == null ? java.util.Map.of() : java.util.Map.copyOf(previous);
             slotSettingsMarked = slotSettingsMarked == null ? List.of() : List.copyOf(slotSettingsMarked);
         }
 
         public DnsDecision(boolean replaceForeign, java.util.Map<String, String> previous) {
-            this(replaceForeign, previous, List.of());
+            this(replaceForeign, previous, List.of(), null);
         }
+    }
+
+    /** Whether the app settings the plan read already name {@code dnsIp} as Tether would write them. */
+    public boolean dnsSettingInPlace(String dnsIp) {
+        return dns != null && dnsIp != null && dnsIp.equals(dns.inPlaceIp());
     }
 
     public SiteLinkPlan(String siteId, String link, Status status, String message, String clusterId, String domain,

@@ -104,6 +104,9 @@ public final class Storm {
     /** @param progress told the number of deliveries made so far, after each one */
     public static Report run(Sandbox s, Spec spec, java.util.function.IntConsumer progress) {
         long wall0 = System.nanoTime();
+        // The driver's loop guard is sized for one link: the storm's last drain runs every queued pass of the fleet (a link
+        // is about 60 steps with its timers and read-budget waits), so it grows with the fleet.
+        s.durable().maxEpisodes(Math.max(10_000, 100 * (spec.apps() + spec.clusters())));
         Instant start = s.clock().now();
         int mark = s.calls().size();
         PriorityQueue<Delivery> queue = new PriorityQueue<>(Comparator.comparing(Delivery::at));

@@ -1,8 +1,10 @@
 package dev.tether.sandbox.cli;
 
 import com.microsoft.azure.functions.ExecutionContext;
+import dev.tether.sandbox.DemoWorld;
 import dev.tether.sandbox.ReferenceEvents;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,42 +12,54 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Cold start, JVM start to the first handled event, of Tether's deployable package against a hello-world Event Grid
- * function, each in fresh JVMs with the same flags, alternating, {@code runs} times each. Tether's event is a real
- * ResourceWriteSuccess for an app in a subscription outside its scope: the whole intake path up to its first network
- * call (parse, route, the composition root with its configuration and credential, the durable client, the refusal and
- * its structured log line). The Azure SDK managers are built on the first ARM call, so they are not in the figure.
+ * Cold start, JVM start to the return of the first handled event, of three Event Grid functions in fresh JVMs with the
+ * same flags, alternating, {@code runs} times each: a hello world ({@link HelloFunction}), a Durable Functions hello
+ * world that starts an orchestration ({@link DurableHelloFunction}, on the durabletask-azure-functions jars of the
+ * deployable package), and Tether's deployable package. All three get the same real ResourceWriteSuccess, for the demo
+ * world's app, which is tagged {@code private-link}: Tether's whole intake path runs up to the orchestration start (parse,
+ * route, the composition root, the instance look-up on the sidecar, the managed-identity token, the ARM read of the
+ * site through the Azure SDK, the start), against {@link ColdStartWorld}'s loopback sidecar, identity endpoint and ARM.
+ * Each run's calls are checked, so a figure is always of that path.
  */
 final class ColdStart {
     static final Path PACKAGE = Path.of("target/azure-functions/tether");
-    static final String OUT_OF_SCOPE_SUB = "00000000-1111-2222-3333-444444444444";
+    static final String EVENT_ID = "c01d57a7-0000-4000-8000-000000000001";
 
-    /** Classes each side loaded before its first event returned, and for Tether the jars they came from, most first. */
-    record ClassLoads(int hello, int tether, List<Map.Entry<String, Integer>> tetherByJar) {
-    }
-
-    record Figures(List<Long> hello, List<Long> tether, ClassLoads classes) {
-        long helloMedian() {
-            return median(hello);
+    /** One of the three functions: its timed runs, and the classes it loaded by source (jar, or JDK), most first. */
+    record Side(String name, List<Long> runs, List<Long> cpu, int classes, List<Map.Entry<String, Integer>> byJar) {
+        long median() {
+            return median(runs);
         }
 
-        long tetherMedian() {
-            return median(tether);
-        }
-
-        double ratio() {
-            return (double) tetherMedian() / Math.max(1, helloMedian());
+        long cpuMedian() {
+            return median(cpu);
         }
 
         private static long median(List<Long> xs) {
             List<Long> s = new ArrayList<>(xs);
             Collections.sort(s);
             return s.get(s.size() / 2);
+        }
+
+        int classesFrom(String source) {
+            return byJar.stream().filter(e -> e.getKey().equals(source)).mapToInt(Map.Entry::getValue).findFirst().orElse(0);
+        }
+    }
+
+    /** The three sides, and the calls Tether's first probe made (the path its figure is of). */
+    record Figures(Side hello, Side durableHello, Side tether, List<String> tetherCalls) {
+        double ratio(Side base) {
+            return (double) tether.median() / Math.max(1, base.median());
+        }
+
+        double cpuRatio(Side base) {
+            return (double) tether.cpuMedian() / Math.max(1, base.cpuMedian());
         }
     }
 
@@ -56,38 +70,85 @@ final class ColdStart {
         if (!Files.isDirectory(PACKAGE.resolve("lib"))) {
             throw new IllegalStateException(PACKAGE + " is missing: build the deployable package first (mvn -DskipTests package)");
         }
-        try {
+        try (ColdStartWorld world = new ColdStartWorld()) {
             Path dir = Files.createDirectories(Path.of("target/coldstart"));
             Path event = dir.resolve("event.json");
-            Files.writeString(event, ReferenceEvents.writeSuccess("/subscriptions/" + OUT_OF_SCOPE_SUB
-                    + "/resourceGroups/web/providers/Microsoft.Web/sites/shop", "Microsoft.Web/sites/write", "c01d57a7-0000-4000-8000-000000000001").toString());
+            Files.writeString(event, ReferenceEvents.writeSuccess(DemoWorld.SITE_ID, "Microsoft.Web/sites/write", EVENT_ID).toString());
             // The Java worker provides the function library (core types and annotations); the package does not ship it.
-            String workerLibrary = String.join(java.io.File.pathSeparator, new java.util.LinkedHashSet<>(List.of(jarOf(ExecutionContext.class),
+            String workerLibrary = String.join(File.pathSeparator, new LinkedHashSet<>(List.of(jarOf(ExecutionContext.class),
                     jarOf(com.microsoft.azure.functions.annotation.FunctionName.class))));
             String probe = Path.of("target/test-classes").toAbsolutePath().toString();
-            List<String> tetherCp = new ArrayList<>();
-            packageJars().forEach(j -> tetherCp.add(PACKAGE.resolve(j[0]).toAbsolutePath().toString()));
-            tetherCp.add(workerLibrary);
-            tetherCp.add(probe);
-            String helloCp = String.join(java.io.File.pathSeparator, List.of(probe, workerLibrary));
-            String tetherClasspath = String.join(java.io.File.pathSeparator, tetherCp);
-            List<Long> hello = new ArrayList<>();
-            List<Long> tether = new ArrayList<>();
+            List<String> packageCp = new ArrayList<>();
+            packageJars().forEach(j -> packageCp.add(PACKAGE.resolve(j[0]).toAbsolutePath().toString()));
+            String tetherCp = String.join(File.pathSeparator, packageCp) + File.pathSeparator + workerLibrary + File.pathSeparator + probe;
+            String helloCp = String.join(File.pathSeparator, List.of(probe, workerLibrary));
+            // The Durable hello world ships what it loads: the package's jars it takes classes from (a first, untimed run).
+            Path scout = dir.resolve("classes-durable-hello-scout.txt");
+            Probe durable = new Probe(DurableHelloFunction.class.getName(), "DurableHello", tetherCp, Action.START);
+            durable.run(world, event, scout);
+            java.util.Set<String> used = new java.util.HashSet<>(classesLoaded(scout));
+            String durableCp = packageCp.stream().filter(j -> used.contains(Path.of(j).getFileName().toString()))
+                    .collect(java.util.stream.Collectors.joining(File.pathSeparator)) + File.pathSeparator + workerLibrary + File.pathSeparator + probe;
+            durable = new Probe(DurableHelloFunction.class.getName(), "DurableHello", durableCp, Action.START);
+            Probe hello = new Probe(HelloFunction.class.getName(), "Hello", helloCp, Action.LOG);
+            Probe tether = new Probe("dev.tether.functions.EventGridFunction", "OnResourceEvent", tetherCp, Action.READ_AND_START);
+            List<String> tetherCalls = null;
+            List<List<Long>> times = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            List<List<Long>> cpu = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            List<Probe> probes = List.of(hello, durable, tether);
             for (int i = 0; i < runs; i++) {
-                hello.add(probe(helloCp, HelloFunction.class.getName(), "Hello", event, null));
-                tether.add(probe(tetherClasspath, "dev.tether.functions.EventGridFunction", "OnResourceEvent", event, null));
+                for (int p = 0; p < probes.size(); p++) {
+                    long[] ms = probes.get(p).run(world, event, null);
+                    times.get(p).add(ms[0]);
+                    cpu.get(p).add(ms[1]);
+                    if (probes.get(p) == tether && tetherCalls == null) {
+                        tetherCalls = world.calls();
+                    }
+                }
             }
-            // One more run of each, not timed, with class loading logged: where the difference comes from.
-            Path helloLog = dir.resolve("classes-hello.txt");
-            Path tetherLog = dir.resolve("classes-tether.txt");
-            probe(helloCp, HelloFunction.class.getName(), "Hello", event, helloLog);
-            probe(tetherClasspath, "dev.tether.functions.EventGridFunction", "OnResourceEvent", event, tetherLog);
-            List<String> tetherClasses = classesLoaded(tetherLog);
-            return new Figures(hello, tether, new ClassLoads(classesLoaded(helloLog).size(), tetherClasses.size(), byJar(tetherClasses)));
+            // One more run of each, not timed, with class loading logged: where the differences come from.
+            List<Side> sides = new ArrayList<>();
+            String[] names = {"hello world", "Durable hello world", "Tether"};
+            for (int p = 0; p < probes.size(); p++) {
+                Path log = dir.resolve("classes-" + probes.get(p).function + ".txt");
+                probes.get(p).run(world, event, log);
+                List<String> loaded = classesLoaded(log);
+                sides.add(new Side(names[p], times.get(p), cpu.get(p), loaded.size(), byJar(loaded)));
+            }
+            return new Figures(sides.get(0), sides.get(1), sides.get(2), tetherCalls);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (java.net.URISyntaxException | InterruptedException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** What a function does with the event: nothing but a log line, start an orchestration, or (Tether) read ARM and start one. */
+    enum Action { LOG, START, READ_AND_START }
+
+    /** One function in a fresh JVM; Tether's ({@code READ_AND_START}) sends its ARM requests to the loopback world. */
+    private record Probe(String type, String function, String classpath, Action path) {
+        boolean arm() {
+            return path == Action.READ_AND_START;
+        }
+
+        /** Wall and CPU milliseconds. */
+        long[] run(ColdStartWorld world, Path event, Path classLog) throws IOException, InterruptedException {
+            world.reset();
+            long[] ms = probe(this, world, event, classLog);
+            List<String> calls = world.calls();
+            String instance = dev.tether.durable.LinkStarter.linkInstanceId(dev.tether.plan.ResourceId.parse(DemoWorld.SITE_ID));
+            boolean arm = arm();
+            boolean started = path == Action.LOG ? calls.equals(List.of("0 managed-identity token(s)"))
+                    : calls.stream().anyMatch(c -> c.startsWith(arm ? "startInstance LinkSite " + instance + " " : "startInstance Cities "));
+            List<String> armCalls = calls.stream().filter(c -> c.startsWith("arm ")).toList();
+            boolean armAsExpected = !arm || (armCalls.size() == 1 && armCalls.get(0).startsWith("arm GET " + DemoWorld.SITE_ID + "?api-version=")
+                    && armCalls.get(0).endsWith(" 200") && calls.get(0).equals("1 managed-identity token(s)"));
+            if (!started || !armAsExpected) {
+                throw new IllegalStateException("the cold-start probe of " + function + " did not take the measured path (" + path
+                        + "); its calls: " + calls);
+            }
+            return ms;
         }
     }
 
@@ -114,10 +175,13 @@ final class ColdStart {
         return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
-    /** The sources of the classes a probe loaded, one per class, from its -Xlog:class+load file. */
+    /** The sources of the classes a probe loaded before its function returned, one per class, from its -Xlog:class+load file. */
     private static List<String> classesLoaded(Path log) throws IOException {
         List<String> sources = new ArrayList<>();
         for (String line : Files.readAllLines(log)) {
+            if (line.contains(ColdStartProbe.Returned.class.getName() + " ")) {
+                break; // the function returned: the rest is the probe's
+            }
             int at = line.indexOf("source: ");
             if (at >= 0) {
                 String src = line.substring(at + "source: ".length()).trim();
@@ -133,26 +197,35 @@ final class ColdStart {
         return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).toList();
     }
 
-    private static long probe(String classpath, String type, String function, Path event, Path classLog) throws IOException, InterruptedException {
+    private static long[] probe(Probe target, ColdStartWorld world, Path event, Path classLog) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java));
         if (classLog != null) {
             command.add("-Xlog:class+load=info:file=" + classLog);
         }
-        command.addAll(List.of("-cp", classpath, ColdStartProbe.class.getName(), type, function, event.toString()));
+        command.addAll(List.of("-cp", target.classpath(), ColdStartProbe.class.getName(), target.type(), target.function(), event.toString()));
         ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("TETHER_SUBSCRIPTIONS", dev.tether.sandbox.DemoWorld.SUB);
+        Map<String, String> env = pb.environment();
+        env.put("TETHER_SUBSCRIPTIONS", DemoWorld.SUB);
+        // App Service's managed identity, as the platform sets it for a Function app.
+        env.put("IDENTITY_ENDPOINT", world.base() + "/msi/token");
+        env.put("IDENTITY_HEADER", ColdStartWorld.IDENTITY_HEADER);
+        env.put("COLDSTART_SIDECAR", world.sidecar.rpcBaseUrl());
+        if (target.arm()) {
+            env.put("COLDSTART_ARM", world.base());
+        }
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
-            throw new IllegalStateException("cold-start probe of " + type + " failed:\n" + out);
+            throw new IllegalStateException("cold-start probe of " + target.type() + " failed:\n" + out);
         }
         for (String line : out.split("\n")) {
             if (line.startsWith("coldstart ")) {
-                return Long.parseLong(line.trim().split(" ")[2]);
+                String[] f = line.trim().split(" ");
+                return new long[]{Long.parseLong(f[2]), Long.parseLong(f[3])};
             }
         }
-        throw new IllegalStateException("cold-start probe of " + type + " printed no figure:\n" + out);
+        throw new IllegalStateException("cold-start probe of " + target.type() + " printed no figure:\n" + out);
     }
 }

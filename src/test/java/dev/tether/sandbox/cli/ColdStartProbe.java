@@ -13,8 +13,10 @@ import java.util.logging.Logger;
 
 /**
  * Runs in a fresh JVM on a deployable package's classpath: loads one function class, hands its Event Grid function one
- * event, as the Java worker does (reflection, a logger-bearing ExecutionContext, the real DurableClientContext), and
- * prints the milliseconds from JVM start to the function's return: {@code coldstart <function> <ms>}.
+ * event, as the Java worker does (reflection, a logger-bearing ExecutionContext, the real DurableClientContext bound to
+ * the sidecar at {@code COLDSTART_SIDECAR}), and prints the milliseconds from JVM start to the function's return:
+ * {@code coldstart <function> <ms> <process CPU ms>}. With {@code COLDSTART_ARM} set (Tether's probe), Tether's ARM requests go to that
+ * loopback address ({@link LoopbackTether}) and everything else about them is as in Azure.
  * Usage: {@code ColdStartProbe CLASS FUNCTION_NAME EVENT_FILE}.
  */
 public final class ColdStartProbe {
@@ -22,6 +24,11 @@ public final class ColdStartProbe {
     }
 
     public static void main(String[] args) throws Exception {
+        String arm = System.getenv("COLDSTART_ARM");
+        if (arm != null) {
+            // By name: the hello-world probes must not load Tether or the Azure SDK.
+            Class.forName("dev.tether.sandbox.cli.LoopbackTether").getDeclaredMethod("install", String.class).invoke(null, arm);
+        }
         Class<?> type = Class.forName(args[0]);
         Method function = null;
         for (Method m : type.getMethods()) {
@@ -67,15 +74,25 @@ public final class ColdStartProbe {
         }
         function.invoke(type.getDeclaredConstructor().newInstance(), values);
         long done = System.currentTimeMillis();
+        // A marker in the class-load log: what loads after it (the figures' own output) is not the function's.
+        Returned.mark();
         long start = ManagementFactory.getRuntimeMXBean().getStartTime();
-        System.out.println("coldstart " + args[1] + " " + (done - start));
+        // CPU time as well: on a shared machine it varies less than the wall time (all threads: JIT, GC, the I/O threads).
+        long cpuMs = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
+        System.out.println("coldstart " + args[1] + " " + (done - start) + " " + cpuMs);
     }
 
-    /** The context the host binds (task hub, the sidecar's gRPC address); its client connects lazily. */
+    /** Loaded only once the function returned. */
+    static final class Returned {
+        static void mark() {
+        }
+    }
+
+    /** The context the host binds (task hub, the sidecar's gRPC address). */
     private static Object durableContext(Class<?> type) throws ReflectiveOperationException {
         Object ctx = type.getDeclaredConstructor().newInstance();
         set(ctx, "taskHubName", "TetherHub");
-        set(ctx, "rpcBaseUrl", "http://127.0.0.1:4001/durabletask/");
+        set(ctx, "rpcBaseUrl", System.getenv("COLDSTART_SIDECAR"));
         set(ctx, "requiredQueryStringParameters", "code=probe");
         return ctx;
     }

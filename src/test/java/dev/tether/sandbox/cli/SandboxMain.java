@@ -62,12 +62,13 @@ public final class SandboxMain {
               bench-drift [SIZES]                    one drift scan per world size, e.g. 100,1000,10000
               bench-storm [DELIVERIES [APPS [CLUSTERS]]]   an Event Grid storm
               bench-exposure [DELIVERY_SECONDS [LB_DELAY]]  the public-exposure window with and without the guard
+              bench-cold [RUNS]                      cold start against hello world and the Durable hello world (needs the package, as report)
               report [--quick]                       every benchmark (run as mvn -q -B -DskipTests package exec:java ...); the full run rewrites docs/BENCHMARKS.md
               help                                   this text""";
 
     static int run(String[] args, PrintStream out) {
         if (args.length == 0) {
-            throw new UsageException("no command given; use simulate, demo, bench, bench-drift, bench-storm, bench-exposure or report (help lists their options)");
+            throw new UsageException("no command given; use simulate, demo, bench, bench-drift, bench-storm, bench-exposure, bench-cold or report (help lists their options)");
         }
         return switch (args[0]) {
             case "help", "--help", "-h" -> {
@@ -85,13 +86,21 @@ public final class SandboxMain {
             case "bench-exposure" -> ExposureBench.run(out, args.length > 1
                     ? java.util.Arrays.stream(args[1].split(",")).map(v -> number(v, "bench-exposure DELIVERY_SECONDS")).toList() : ExposureBench.DELIVERY_SECONDS,
                     args.length > 2 ? number(args[2], "bench-exposure LB_DELAY") : 30);
+            case "bench-cold" -> {
+                if (!java.nio.file.Files.isDirectory(ColdStart.PACKAGE.resolve("lib"))) {
+                    throw new UsageException("bench-cold measures the deployable package, and " + ColdStart.PACKAGE + " is not built: run "
+                            + "mvn -q -B -DskipTests package exec:java -Dexec.args=\"bench-cold\"");
+                }
+                ColdStartReport.run(out, args.length > 1 ? number(args[1], "bench-cold RUNS") : 7);
+                yield 0;
+            }
             case "report" -> {
                 if (args.length > 2 || (args.length == 2 && !args[1].equals("--quick"))) {
                     throw new UsageException("report takes only --quick");
                 }
                 yield Report.run(out, args.length == 2);
             }
-            default -> throw new UsageException("unknown command '" + args[0] + "'; use simulate, demo, bench, bench-drift, bench-storm, bench-exposure or report (help lists their options)");
+            default -> throw new UsageException("unknown command '" + args[0] + "'; use simulate, demo, bench, bench-drift, bench-storm, bench-exposure, bench-cold or report (help lists their options)");
         };
     }
 

@@ -1,0 +1,76 @@
+package dev.tether.functions;
+
+import com.microsoft.azure.functions.annotation.FunctionName;
+import com.microsoft.durabletask.azurefunctions.DurableActivityTrigger;
+import dev.tether.sandbox.DemoWorld;
+import dev.tether.sandbox.Sandbox;
+import dev.tether.sandbox.WorldFile;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Every activity that reads ARM asks the subscription's read governor first (docs/ARM-READS.md): with Tether's share
+ * of the bucket spent, each answers a durable wait and makes no call at all, and the waits queue one behind another by
+ * the reads each step makes at most. The drift scan's steps are the only exception: the scan paces its own batches.
+ * A new activity fails this test until it is governed or listed with its reason.
+ */
+class ActivityGovernanceTest {
+    /** The drift scan's steps pace their reads themselves (DriftActivities, from the same header and share). */
+    static final Set<String> PACED_BY_THE_DRIFT_SCAN = Set.of("DriftDiscover", "DriftCheckCluster", "DriftCheckSites", "DriftStartRepairs");
+
+    @Test
+    void everyArmReadingStepWaitsDurablyWhenTheShareIsSpent() {
+        try (Sandbox s = new Sandbox(WorldFile.parse(DemoWorld.build(), "demo"))) {
+            assertEquals(Duration.ZERO, s.tether().readGovernor().acquire(DemoWorld.SUB, 125), "the whole 50% share of the burst");
+            String input = "{\"resourceId\":\"" + DemoWorld.SITE_ID + "\",\"clusterId\":\"" + DemoWorld.CLUSTER_ID + "\"}";
+            Set<String> activities = new TreeSet<>();
+            for (Method m : ActivityFunctions.class.getDeclaredMethods()) {
+                if (Arrays.stream(m.getParameters()).anyMatch(p -> p.isAnnotationPresent(DurableActivityTrigger.class))) {
+                    activities.add(m.getAnnotation(FunctionName.class).value());
+                }
+            }
+            int before = s.calls().size();
+            Map<String, String> answers = new LinkedHashMap<>();
+            for (String name : activities) {
+                if (!PACED_BY_THE_DRIFT_SCAN.contains(name)) {
+                    answers.put(name, (String) s.host().invoke(name, input));
+                }
+            }
+            // 12.5 reads per second at a 50% share: 80 ms a read, each step queued behind the ones told to wait before it.
+            Map<String, String> expected = new LinkedHashMap<>();
+            expected.put("ApplyService", waitMs(160));          // 2 reads: the cluster credential, the cluster
+            expected.put("EnsureCorednsOverride", waitMs(320)); // 1: the credential
+            expected.put("EnsureDnsService", waitMs(400));
+            expected.put("EnsureDnsSetting", waitMs(480));
+            expected.put("EnsureExposureGuard", waitMs(560));
+            expected.put("EnsureSubnet", waitMs(640));          // 2: the VNet, the subnet
+            expected.put("JoinSubnet", waitMs(800));
+            expected.put("ObserveDnsReadiness", waitMs(880));
+            expected.put("ObserveServiceIps", waitMs(960));     // 3 on the first check: the credential, the cluster, its VNet
+            expected.put("PlanClusterLink", waitMs(1200));
+            expected.put("PlanServices", waitMs(1360));
+            expected.put("PlanSiteLink", waitMs(1520));         // 5
+            expected.put("RestartCorednsIfStale", waitMs(1920));
+            expected.put("SignalLinkedSites", waitMs(2000));    // 1: the tag-filtered resource list
+            assertEquals(expected, answers);
+            assertEquals(List.of(), s.calls().since(before), "no step read anything while the share was spent");
+            Set<String> all = new TreeSet<>(expected.keySet());
+            all.addAll(PACED_BY_THE_DRIFT_SCAN);
+            assertEquals(all, activities, "every activity is governed or paced by the drift scan");
+        }
+    }
+
+    private static String waitMs(long ms) {
+        return "{\"readBudgetWaitMs\":" + ms + "}";
+    }
+}
