@@ -100,6 +100,7 @@ public final class Sandbox implements AutoCloseable {
                         world.kubernetes().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(id))
                                 .findFirst().map(Map.Entry::getValue).orElse(List.of()));
                 kubernetes.setVnetSubnets(id, vnetSubnets(props));
+                kubernetes.setEntra(id, props.has("aadProfile"));
                 dev.tether.sandbox.kubernetes.ApiServerNetwork.unreachable(props, world.tether()).ifPresent(why -> kubernetes.setUnreachable(id, why));
             }
         }
