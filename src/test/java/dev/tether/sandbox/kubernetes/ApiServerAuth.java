@@ -33,7 +33,7 @@ final class ApiServerAuth {
     }
 
     private final String adminToken;
-    private final String userToken;
+    private volatile String userToken;
     private volatile boolean entra;
     private volatile KubernetesRbac rbac;
     private final List<Decision> decisions = new ArrayList<>();
@@ -47,6 +47,11 @@ final class ApiServerAuth {
     void configure(boolean entra, KubernetesRbac rbac) {
         this.entra = entra;
         this.rbac = rbac;
+    }
+
+    /** A new user token (the cluster's credentials were reset): the old one is refused from now on. */
+    void rotateUserToken(String token) {
+        this.userToken = token;
     }
 
     boolean entra() {

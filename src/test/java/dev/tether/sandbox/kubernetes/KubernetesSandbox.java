@@ -197,9 +197,22 @@ public final class KubernetesSandbox implements AutoCloseable {
     public record RbacDecision(String user, String verb, String group, String resource, String namespace, String name, String allowedBy) {
     }
 
-    /** The static token the cluster's user kubeconfig carries (tests scan logs for it). Stable per cluster id. */
+    /** The static token the cluster's user kubeconfig carries (tests scan logs for it). Stable per cluster id until rotated. */
     public synchronized String token(String clusterId) {
-        return UUID.nameUUIDFromBytes(key(clusterId).getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
+        int n = rotations.getOrDefault(key(clusterId), 0);
+        return UUID.nameUUIDFromBytes((key(clusterId) + (n == 0 ? "" : "#" + n)).getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
+    }
+
+    private final Map<String, Integer> rotations = new LinkedHashMap<>();
+
+    /**
+     * Resets the cluster's user credentials ({@code az aks update --reset-...} / certificate rotation): a kubeconfig
+     * fetched before now carries a token the API server refuses with 401.
+     */
+    public synchronized void rotateUserCredentials(String clusterId) {
+        ClusterServer s = server(clusterId);
+        rotations.merge(key(clusterId), 1, Integer::sum);
+        s.auth.rotateUserToken(token(clusterId));
     }
 
     /** The cluster admin's static token (listClusterAdminCredential's). Stable per cluster id. */
