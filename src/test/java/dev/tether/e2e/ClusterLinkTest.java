@@ -96,7 +96,7 @@ class ClusterLinkTest {
             s.runUntilIdle();
             String token = s.kubernetes().token(DemoWorld.CLUSTER_ID);
             List<String> logs = s.logLines();
-            assertFalse(logs.isEmpty());
+            assertTrue(logs.stream().anyMatch(l -> l.contains("\"event\":\"event.handled\"")), "the logs this test scans: " + logs);
             for (String line : logs) {
                 assertFalse(line.contains(token), line);
                 assertFalse(line.contains("eyJ"), line); // an Entra token (a JWT) in any form
