@@ -75,8 +75,11 @@ public final class DriftActivities {
         }
         List<DriftMessages.LinkGroup> groups = new ArrayList<>();
         byLinkClusters.forEach((k, cl) -> groups.add(new DriftMessages.LinkGroup(k, cl, byLinkSites.getOrDefault(k, List.of()))));
+        // The released query matches the tag key in its exact case; an app tagged Private-Link is tagged, not released.
+        java.util.Set<String> tagged = new java.util.HashSet<>();
+        items.forEach(i -> tagged.add(i.id().toLowerCase(java.util.Locale.ROOT)));
         List<String> released = arm.released(new ArrayList<>(config.subscriptions()), config.subnetNamePrefix()).stream()
-                .map(InventoryItem::id).filter(this::inScope).sorted().toList();
+                .map(InventoryItem::id).filter(id -> !tagged.contains(id.toLowerCase(java.util.Locale.ROOT))).filter(this::inScope).sorted().toList();
         List<NearMiss> nearMisses = NearMiss.find(items.stream().filter(i -> inScope(i.id())).toList());
         Map<String, String> unreachable = new TreeMap<>();
         groups.forEach(g -> g.clusters().forEach(c -> ApiServerReach.check(c.asCluster(), config.network())

@@ -26,8 +26,17 @@ import java.util.Map;
  * resource group and per type, and it carries the properties drift needs.
  */
 final class ResourceGraphQuery {
+    /**
+     * ARM treats tag names case-insensitively (Tether reads {@code Private-Link} as {@code private-link}), but
+     * {@code tags['private-link']} in Resource Graph matches the key's exact case. Microsoft's sample "Find storage
+     * accounts with a specific case-insensitive tag on the resource group" (learn, Azure Resource Graph samples by
+     * category) expands the tags with {@code mv-expand bagexpansion=array} and compares {@code tags[0] =~ 'key'}; the
+     * query expands a copy ({@code tag}) so each row keeps its whole {@code tags}. ARM holds no two keys that differ only
+     * in case, so a resource is one row.
+     */
     static final String QUERY = "Resources | where type in~ ('microsoft.web/sites','microsoft.web/sites/slots','microsoft.containerservice/managedclusters')"
-            + " | where isnotempty(tags['" + Conventions.TAG_LINK + "']) | project id, type, tags, properties";
+            + " | extend tag = tags | mv-expand bagexpansion=array tag | where tag[0] =~ '" + Conventions.TAG_LINK + "' and isnotempty(tag[1])"
+            + " | project id, type, tags, properties";
     private static final String API = "2024-04-01";
 
     private ResourceGraphQuery() {
@@ -35,7 +44,8 @@ final class ResourceGraphQuery {
 
     /**
      * Sites and slots Tether once joined (their integration subnet carries Tether's name prefix) that no longer carry the
-     * private-link tag: reported as released, never changed.
+     * private-link tag: reported as released, never changed. {@code isempty(tags['private-link'])} is true for a key in
+     * another case too: the caller drops the ids {@link #QUERY} found tagged.
      */
     static String releasedQuery(String subnetPrefix) {
         return "Resources | where type in~ ('microsoft.web/sites','microsoft.web/sites/slots')"

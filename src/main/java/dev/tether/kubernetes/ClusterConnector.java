@@ -48,7 +48,7 @@ public final class ClusterConnector {
     }
 
     public KubeGateway gateway(String clusterId) {
-        return new KubeGateway(client(clusterId), clusterId);
+        return new KubeGateway(client(clusterId), clusterId, () -> evict(clusterId));
     }
 
     ApiClient client(String clusterId) {

@@ -41,6 +41,7 @@ public final class KubeGateway {
     private static final Gson GSON = new com.google.gson.GsonBuilder().serializeNulls().create();
 
     private final ApiClient client;
+    private final Runnable unauthorized;
     private final CoreV1Api core;
     private final AppsV1Api apps;
     private final AdmissionregistrationV1Api admission;
@@ -48,6 +49,12 @@ public final class KubeGateway {
     private final String clusterId;
 
     KubeGateway(ApiClient client, String clusterId) {
+        this(client, clusterId, () -> { });
+    }
+
+    /** @param unauthorized run when the API server refuses the credential (401): the connector forgets its cached client */
+    KubeGateway(ApiClient client, String clusterId, Runnable unauthorized) {
+        this.unauthorized = unauthorized;
         this.client = client;
         this.core = new CoreV1Api(client);
         this.apps = new AppsV1Api(client);
@@ -308,15 +315,33 @@ public final class KubeGateway {
         }
     }
 
+    /** The message of the Kubernetes Status in an error body (it names the verb and resource of a refusal), if any. */
+    private static String statusMessage(ApiException e) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode status = dev.tether.durable.Json.mapper().readTree(e.getResponseBody() == null ? "" : e.getResponseBody());
+            return status != null && "Status".equals(status.path("kind").asText()) && status.path("message").isTextual()
+                    ? status.path("message").asText() : null;
+        } catch (java.io.IOException | RuntimeException ex) {
+            return null;
+        }
+    }
+
     private RuntimeException translate(String what, ApiException e) {
         int code = e.getCode();
         String msg = what + " in cluster " + clusterId + " failed with " + (code == 0 ? "no response (" + e.getMessage() + ")" : code);
         if (code == 0 || code == 409 || code == 429 || code >= 500) {
             return new TransientException(msg, e);
         }
-        if (code == 401 || code == 403) {
-            return new RejectedException("KUBERNETES_FORBIDDEN", msg + ". Fix: give Tether's identity the Kubernetes role described"
-                    + " in docs/DEPLOY.md, \"Rights in the clusters\" (Services, ConfigMap coredns-custom and Deployment coredns in kube-system)", e);
+        if (code == 401) {
+            unauthorized.run();
+            return new RejectedException("KUBERNETES_UNAUTHORIZED", msg + ": the API server did not accept Tether's credential. Fix: if the"
+                    + " cluster's credentials were just rotated, rerun the link (Tether fetches them again); for an Entra ID cluster, check"
+                    + " that it is integrated with the tenant of Tether's identity", e);
+        }
+        if (code == 403) {
+            String reason = statusMessage(e);
+            return new RejectedException("KUBERNETES_FORBIDDEN", msg + (reason == null ? "" : " (" + reason + ")")
+                    + ". Fix: apply infra/kubernetes/tether-rbac.yaml as docs/DEPLOY.md, \"Rights in the clusters\", describes", e);
         }
         return new RejectedException("KUBERNETES_" + code, msg, e);
     }

@@ -76,6 +76,32 @@ class DriftTest {
         }
     }
 
+    /**
+     * ARM treats tag names case-insensitively, so an app tagged Private-Link is linked; Resource Graph's
+     * tags['private-link'] would not see it (learn, Resource Graph samples: case-sensitive vs case-insensitive tag).
+     */
+    @Test
+    void anAppWhoseTagKeyIsInAnotherCaseIsScannedAndRepairedNotReleased() throws Exception {
+        try (Sandbox s = linked()) {
+            ObjectNode site = s.arm().resource(DemoWorld.SITE_ID).orElseThrow();
+            ObjectNode tags = (ObjectNode) site.get("tags");
+            tags.put("Private-Link", tags.remove("private-link").asText());
+            s.arm().putResource(site);
+            Map<String, String> settings = new LinkedHashMap<>(s.arm().appSettings().get(DemoWorld.SITE_ID));
+            String ip = settings.remove("WEBSITE_DNS_SERVER");
+            s.arm().putAppSettings(DemoWorld.SITE_ID, settings);
+
+            s.timer();
+            s.runUntilIdle();
+            JsonNode r = report(s);
+            assertEquals(0, r.path("released").size(), r.toString());
+            assertEquals(1, r.path("sites").asInt(), r.toString());
+            assertEquals(1, r.path("drifted").size(), r.toString());
+            assertTrue(r.path("drifted").toString().contains("WEBSITE_DNS_SERVER is missing"), r.toString());
+            assertEquals(ip, new WorldView(s).appSettings(DemoWorld.SITE_ID).path("WEBSITE_DNS_SERVER").asText(), "repaired");
+        }
+    }
+
     @Test
     void aDriftedWorldIsFullyRepairedByOneTimerRun() throws Exception {
         try (Sandbox s = linked()) {

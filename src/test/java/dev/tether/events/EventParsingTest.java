@@ -119,7 +119,7 @@ class EventParsingTest {
             try {
                 EventRouter.route(EventParser.parse(event.toString()));
             } catch (InvalidInputException expected) {
-                assertNotNull(expected.getMessage());
+                assertTrue(expected.getMessage().matches("[^\\n]*\\S[^\\n]*"), "says what is wrong, in one line: " + expected.getMessage());
             }
         }
     }

@@ -107,6 +107,7 @@ public final class Sandbox implements AutoCloseable {
                                 .findFirst().map(Map.Entry::getValue).orElse(List.of()));
                 kubernetes.setVnetSubnets(id, vnetSubnets(props));
                 kubernetes.setKubernetesVersion(id, props.path("currentKubernetesVersion").asText(props.path("kubernetesVersion").asText(null)));
+                kubernetes.setEntra(id, props.has("aadProfile"));
                 dev.tether.sandbox.kubernetes.ApiServerNetwork.unreachable(props, world.tether()).ifPresent(why -> kubernetes.setUnreachable(id, why));
             }
         }

@@ -1,6 +1,5 @@
 package dev.tether.sandbox.arm;
 
-import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpHeaderName;
@@ -22,7 +21,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -213,7 +211,7 @@ public final class ArmEmulator implements HttpClient {
     }
 
     public static TokenCredential fakeCredential() {
-        return request -> Mono.just(new AccessToken("sandbox-token-not-a-secret", OffsetDateTime.now().plusHours(1)));
+        return dev.tether.sandbox.EntraTokens.tetherIdentity();
     }
 
     public static AzureProfile profile(String subscriptionId) {

@@ -26,7 +26,7 @@ import static dev.tether.sandbox.arm.PlatformRules.Rule;
  */
 final class Authorization {
     /** The object id the sandbox's managed identity is given in refusals. */
-    static final String PRINCIPAL = "7e7e7e7e-0000-4000-8000-000000000016";
+    static final String PRINCIPAL = dev.tether.sandbox.EntraTokens.TETHER_OBJECT_ID;
     static final Path CONTRACT = Path.of("infra", "generated", "tether-contract.json");
 
     /** The actions a principal holds; {@code null} holds everything (an Owner). Compared case-insensitively, as ARM does. */

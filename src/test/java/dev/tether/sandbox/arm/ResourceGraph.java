@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
 /**
  * The Azure Resource Graph queries Tether sends, parsed stage by stage and answered from the world: the table
  * {@code Resources}, then any of {@code where type in~ (...)}, {@code where isnotempty(tags['name'])},
- * {@code where isempty(tags['name'])}, {@code where properties.virtualNetworkSubnetId contains '...'} and a final
+ * {@code where isempty(tags['name'])}, the case-insensitive tag filter {@code extend X = tags | mv-expand
+ * bagexpansion=array X | where X[0] =~ 'name' and isnotempty(X[1])}, {@code where properties.virtualNetworkSubnetId
+ * contains '...'} and a final
  * {@code project} of known columns; paged with {@code $top}/{@code $skipToken}. Shapes follow
  * shared/reference/arm/ResourcesFilterQuery (objectArray data, count, totalRecords, resultTruncated).
  * <p>
@@ -25,13 +27,22 @@ import java.util.regex.Pattern;
  * {@code ParserFailure}, as reported in Azure/azure-sdk-for-js#12780 and scautomation/AzureResourceGraph-Examples#2):
  * valid KQL this emulator cannot evaluate is refused rather than answered wrongly.
  * <p>
- * Tags: {@code tags} is a dynamic property bag and KQL looks up a bag's keys case-sensitively (learn: Kusto "dynamic"
- * data type, property access), so {@code tags['private-link']} does not find a tag written {@code Private-Link}, though
- * ARM itself treats tag names case-insensitively. {@code isempty} is true for a missing key and for an empty value.
+ * Tags: {@code tags} is a dynamic property bag and KQL looks up a bag's keys case-sensitively, so
+ * {@code tags['private-link']} does not find a tag written {@code Private-Link}, though ARM itself treats tag names
+ * case-insensitively; a case-insensitive match expands the tags as [key, value] pairs ({@code mv-expand
+ * bagexpansion=array}) and compares {@code [0] =~ 'key'}. Source: learn, Azure Resource Graph samples by category,
+ * "Find storage accounts with a specific case-sensitive tag on the resource group" ({@code tags['Key1'] =~ 'Value1'})
+ * and "... case-insensitive tag ..." ({@code mv-expand bagexpansion=array tags | where tags[0] =~ 'key1' and
+ * tags[1] =~ 'value1'}); {@code =~} is KQL's case-insensitive equality, {@code ==} the case-sensitive one.
+ * {@code isempty} is true for a missing key and for an empty value.
  */
 final class ResourceGraph {
     private static final Pattern TYPES = Pattern.compile("(?i)where\\s+type\\s+in~\\s*\\(((?:\\s*'[^']*'\\s*,)*\\s*'[^']*'\\s*)\\)");
     private static final Pattern TAGGED = Pattern.compile("(?i)where\\s+(isnotempty|isempty)\\(\\s*tags\\s*\\[\\s*'([^']+)'\\s*\\]\\s*\\)");
+    /** The case-insensitive tag filter of Microsoft's sample: a copy of tags expanded as [key, value] pairs. */
+    private static final Pattern EXTEND_TAG = Pattern.compile("(?i)extend\\s+(\\w+)\\s*=\\s*tags");
+    private static final Pattern EXPAND_TAG = Pattern.compile("(?i)mv-expand\\s+bagexpansion\\s*=\\s*array\\s+(\\w+)");
+    private static final Pattern PAIR_MATCHES = Pattern.compile("(?i)where\\s+(\\w+)\\[0\\]\\s*=~\\s*'([^']+)'\\s+and\\s+isnotempty\\(\\s*(\\w+)\\[1\\]\\s*\\)");
     private static final Pattern SUBNET_CONTAINS = Pattern.compile("(?i)where\\s+properties\\.virtualNetworkSubnetId\\s+contains\\s+'([^']*)'");
     private static final Pattern PROJECT = Pattern.compile("(?i)project\\s+(\\w+(?:\\s*,\\s*\\w+)*)");
     private static final Set<String> COLUMNS = Set.of("id", "name", "type", "kind", "location", "tags", "properties", "sku",
@@ -44,6 +55,10 @@ final class ResourceGraph {
     private static final class Query {
         Set<String> types;
         String taggedName;
+        /** extend X = tags, then mv-expand bagexpansion=array X, then where X[0] =~ 'name' and isnotempty(X[1]). */
+        String extended;
+        boolean expanded;
+        String pairName;
         String untaggedName;
         String subnetPart;
         List<String> project;
@@ -54,6 +69,12 @@ final class ResourceGraph {
             throw invalid("the request has no query");
         }
         Query q = parse(body.path("query").asText());
+        if (q.extended != null && q.pairName == null) {
+            throw invalid("an expanded tag column must be filtered with where " + q.extended + "[0] =~ '...' and isnotempty(" + q.extended + "[1])");
+        }
+        if (q.extended != null && q.project != null && q.project.contains(q.extended)) {
+            throw invalid("unknown column '" + q.extended + "'");
+        }
         Set<String> subs = new TreeSet<>();
         body.path("subscriptions").forEach(s -> subs.add(s.asText().toLowerCase(Locale.ROOT)));
         List<ObjectNode> rows = new ArrayList<>();
@@ -72,6 +93,18 @@ final class ResourceGraph {
             if (q.untaggedName != null && !tagEmpty(r, q.untaggedName)) {
                 continue;
             }
+            // mv-expand: one row per [key, value] pair; =~ compares the key case-insensitively
+            int pairs = 1;
+            if (q.pairName != null) {
+                pairs = 0;
+                for (var it = r.path("tags").fields(); it.hasNext(); ) {
+                    var e = it.next();
+                    if (e.getKey().equalsIgnoreCase(q.pairName) && !e.getValue().isNull() && !e.getValue().asText().isEmpty()) {
+                        pairs++;
+                    }
+                }
+            }
+            for (int pair = 0; pair < pairs; pair++) {
             if (q.subnetPart != null && !r.path("properties").path("virtualNetworkSubnetId").asText("").toLowerCase(Locale.ROOT).contains(q.subnetPart)) {
                 continue;
             }
@@ -88,6 +121,7 @@ final class ResourceGraph {
                 row.put("type", r.path("type").asText().toLowerCase(Locale.ROOT));
             }
             rows.add(row);
+            }
         }
         JsonNode options = body.path("options");
         int top = Math.min(1000, options.path("$top").asInt(100));
@@ -124,6 +158,13 @@ final class ResourceGraph {
                 q.taggedName = m.group(2);
             } else if (m.matches() && m.group(1).equalsIgnoreCase("isempty") && q.untaggedName == null) {
                 q.untaggedName = m.group(2);
+            } else if ((m = EXTEND_TAG.matcher(stage)).matches() && q.extended == null) {
+                q.extended = m.group(1);
+            } else if ((m = EXPAND_TAG.matcher(stage)).matches() && m.group(1).equals(q.extended) && !q.expanded) {
+                q.expanded = true;
+            } else if ((m = PAIR_MATCHES.matcher(stage)).matches() && q.expanded && q.pairName == null
+                    && m.group(1).equals(q.extended) && m.group(3).equals(q.extended)) {
+                q.pairName = m.group(2);
             } else if ((m = SUBNET_CONTAINS.matcher(stage)).matches() && q.subnetPart == null) {
                 q.subnetPart = m.group(1).toLowerCase(Locale.ROOT);
             } else if ((m = PROJECT.matcher(stage)).matches()) {

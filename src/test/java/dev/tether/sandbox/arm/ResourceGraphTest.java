@@ -22,6 +22,11 @@ class ResourceGraphTest {
     static final String TETHER_QUERY = "Resources | where type in~ ('microsoft.web/sites','microsoft.web/sites/slots','microsoft.containerservice/managedclusters')"
             + " | where isnotempty(tags['private-link']) | project id, type, tags, properties";
 
+    /** What Tether sends for its inventory: the tag key matched in any case (ResourceGraphQuery.QUERY). */
+    static final String ANY_CASE_QUERY = "Resources | where type in~ ('microsoft.web/sites','microsoft.web/sites/slots','microsoft.containerservice/managedclusters')"
+            + " | extend tag = tags | mv-expand bagexpansion=array tag | where tag[0] =~ 'private-link' and isnotempty(tag[1])"
+            + " | project id, type, tags, properties";
+
     private static ArmEmulator world() {
         ArmEmulator arm = new ArmEmulator(new CallLog());
         DemoWorld.build().path("resources").forEach(r -> arm.putResource((ObjectNode) r));
@@ -90,5 +95,31 @@ class ResourceGraphTest {
         List<String> out = new ArrayList<>();
         n.fieldNames().forEachRemaining(out::add);
         return out;
+    }
+
+    @Test
+    void expandedTagPairsMatchTheKeyInAnyCaseAndRowsKeepEveryTag() throws Exception {
+        ArmEmulator arm = world();
+        ObjectNode site = arm.resource(DemoWorld.SITE_ID).orElseThrow();
+        ObjectNode tags = (ObjectNode) site.get("tags");
+        tags.put("Private-Link", tags.remove("private-link").asText());
+        arm.putResource(site);
+        List<String> both = new ArrayList<>(List.of(DemoWorld.CLUSTER_ID, DemoWorld.SITE_ID));
+        assertEquals(both.stream().sorted().toList(), ids(query(arm, ANY_CASE_QUERY)).stream().sorted().toList(), "=~ finds Private-Link");
+        JsonNode siteRow = null;
+        for (JsonNode row : M.readTree(query(arm, ANY_CASE_QUERY).getBodyAsString().block()).path("data")) {
+            if (row.path("id").asText().equals(DemoWorld.SITE_ID)) {
+                siteRow = row;
+            }
+        }
+        assertEquals(tags, siteRow.path("tags"), "the row keeps the resource's tags, not the expanded pair");
+        assertEquals(List.of("id", "type", "tags", "properties"), fieldNames(siteRow));
+        tags.put("Private-Link", "");
+        arm.putResource(site);
+        assertEquals(List.of(DemoWorld.CLUSTER_ID), ids(query(arm, ANY_CASE_QUERY)), "an empty value is empty");
+        for (String half : List.of(ANY_CASE_QUERY.replace(" | where tag[0] =~ 'private-link' and isnotempty(tag[1])", ""),
+                ANY_CASE_QUERY.replace(" | mv-expand bagexpansion=array tag", ""), ANY_CASE_QUERY.replace("project id,", "project id, tag,"))) {
+            assertEquals(400, query(arm, half).getStatusCode(), half);
+        }
     }
 }

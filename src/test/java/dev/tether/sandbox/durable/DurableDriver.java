@@ -60,6 +60,7 @@ public final class DurableDriver {
     private final List<TimerWork> timers = new ArrayList<>();
     private final SandboxDurableClient client;
     private int crashAfter;
+    private final java.util.Map<String, Integer> lostActivityResults = new java.util.HashMap<>();
     private int crashes;
     private int totalEvents;
     private int maxEpisodes = 10_000;
@@ -108,6 +109,19 @@ public final class DurableDriver {
     }
 
     /** Activity invocations, re-dispatches after a crash included. */
+    /**
+     * Activity results that had been produced but not yet committed to a history when the process crashed: each one's
+     * activity runs again (at-least-once), so a crash costs exactly this many extra executions.
+     */
+    public int lostActivityResults() {
+        return lostActivityResults.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** {@link #lostActivityResults()} of one activity. */
+    public int lostActivityResults(String activity) {
+        return lostActivityResults.getOrDefault(activity, 0);
+    }
+
     public int activityExecutions() {
         return activityExecutions;
     }
@@ -438,6 +452,13 @@ public final class DurableDriver {
         timers.clear();
         for (Instance in : instances.values()) {
             // Client messages (start, raised events, terminate) are durable queue entries; results in flight are lost.
+            for (HistoryEvent lost : in.inbox) {
+                if (lost.hasTaskCompleted() || lost.hasTaskFailed()) {
+                    int scheduledId = lost.hasTaskCompleted() ? lost.getTaskCompleted().getTaskScheduledId() : lost.getTaskFailed().getTaskScheduledId();
+                    in.history.stream().filter(h -> h.hasTaskScheduled() && h.getEventId() == scheduledId).findFirst()
+                            .ifPresent(h -> lostActivityResults.merge(h.getTaskScheduled().getName(), 1, Integer::sum));
+                }
+            }
             in.inbox.removeIf(e -> !(e.hasEventRaised() || e.hasExecutionStarted() || e.hasExecutionTerminated()));
             in.restoreFromHistory();
             if (!in.isActive()) {

@@ -193,7 +193,9 @@ class DurableDriverTest {
         baseline.client().scheduleNewOrchestrationInstance("seq", new NewOrchestrationInstanceOptions().setInstanceId("c"));
         baseline.runUntilIdle();
         String expected = baseline.instance("c").orElseThrow().output();
+        assertEquals(5, baseline.activityExecutions(), "two echoes and three polls");
         int events = baseline.totalHistoryEvents();
+        int lost = 0;
         assertTrue(events > 20, "a long enough history: " + events);
         for (int n = 1; n <= events; n++) {
             AtomicInteger echoes = new AtomicInteger();
@@ -204,8 +206,11 @@ class DurableDriverTest {
             DurableDriver.InstanceView v = d.instance("c").orElseThrow();
             assertEquals("Completed", v.status(), "crash after event " + n + ": " + v.failure());
             assertEquals(expected, v.output(), "crash after event " + n);
-            assertTrue(echoes.get() >= 2 && echoes.get() <= 3, "at-least-once, re-run only around the crash: " + echoes.get());
+            assertEquals(2 + d.lostActivityResults("echo"), echoes.get(), "at-least-once: re-run only the activity whose result the crash lost");
+            assertTrue(d.lostActivityResults() <= 1, "one crash loses at most the one result in flight: " + d.lostActivityResults());
+            lost += d.lostActivityResults("echo");
         }
+        assertEquals(2, lost, "each echo's result is in flight at exactly one crash point");
     }
 
     /** A parent fans out to two children (each calling an activity), then runs one more activity. */
@@ -232,6 +237,8 @@ class DurableDriverTest {
         baseline.runUntilIdle();
         DurableDriver.InstanceView expected = baseline.instance("p").orElseThrow();
         assertEquals("\"C1,C2\"", expected.output());
+        assertEquals(3, baseline.activityExecutions());
+        int lost = 0;
         for (int n = 1; n <= baseline.totalHistoryEvents(); n++) {
             AtomicInteger echoes = new AtomicInteger();
             DurableDriver d = family(new VirtualClock(T0), echoes).crashAfterEvent(n);
@@ -241,11 +248,13 @@ class DurableDriverTest {
             DurableDriver.InstanceView v = d.instance("p").orElseThrow();
             assertEquals("Completed", v.status(), "crash after event " + n + ": " + d.instances());
             assertEquals(expected.output(), v.output(), "crash after event " + n);
-            assertTrue(echoes.get() >= 3, "every activity ran at least once: " + echoes.get());
+            assertEquals(3 + d.lostActivityResults("echo"), echoes.get(), "every activity once, plus the one whose result the crash lost");
+            lost += d.lostActivityResults();
             for (String kid : List.of("kid-1", "kid-2")) {
                 assertEquals("Completed", d.instance(kid).orElseThrow().status(), "crash after event " + n);
             }
         }
+        assertEquals(3, lost, "each activity's result is in flight at exactly one crash point");
     }
 
     @Test
@@ -327,6 +336,10 @@ class DurableDriverTest {
         DurableDriver baseline = rechecking(new VirtualClock(T0), new AtomicInteger(), new java.util.ArrayList<>());
         int events = driveRechecks(baseline);
         String expected = baseline.instance("l").orElseThrow().output();
+        int executions = baseline.instance("l").orElseThrow().executions();
+        int works = baseline.activityExecutions();
+        assertEquals(3, executions, "two rechecks continue as new twice");
+        assertEquals(3, works, "one activity per execution");
         for (int n = 1; n <= events; n++) {
             AtomicInteger runs = new AtomicInteger();
             List<String> seen = new java.util.ArrayList<>();
@@ -337,7 +350,8 @@ class DurableDriverTest {
             assertEquals("Completed", v.status(), "crash after event " + n + ": " + v.failure());
             assertEquals(expected, v.output(), "crash after event " + n);
             assertTrue(seen.containsAll(List.of("one", "two")), "crash after event " + n + ": " + seen);
-            assertTrue(v.executions() >= 3 && runs.get() >= 3, "crash after event " + n);
+            assertEquals(executions, v.executions(), "crash after event " + n);
+            assertEquals(works + d.lostActivityResults("work"), runs.get(), "crash after event " + n);
         }
     }
 

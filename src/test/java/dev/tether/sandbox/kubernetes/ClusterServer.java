@@ -76,22 +76,35 @@ final class ClusterServer implements AutoCloseable {
     /** Subnets of the cluster's VNet by lower-cased name: where azure-load-balancer-internal-subnet points. */
     final Map<String, Ipv4Cidr> vnetSubnets = new ConcurrentHashMap<>();
 
-    ClusterServer(String clusterId, Ipv4Cidr internalSubnet, CallLog log, Supplier<Instant> now) {
+    /** Who may call this API server; Entra ID integration is switched on by {@link KubernetesSandbox#setEntra}. */
+    final ApiServerAuth auth;
+    private final ClusterTls.Front tls;
+
+    ClusterServer(String clusterId, Ipv4Cidr internalSubnet, CallLog log, Supplier<Instant> now, String adminToken, String userToken) {
         this.clusterId = clusterId;
         this.internalSubnet = internalSubnet;
         this.now = now;
-        this.dispatcher = new LoggingDispatcher(log, this::written);
+        this.auth = new ApiServerAuth(adminToken, userToken);
+        this.dispatcher = new LoggingDispatcher(log, this::written, auth);
         this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
+        this.tls = ClusterTls.get().front(server.getPort());
         this.client = server.createClient(b -> b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("tether-sandbox", new Interceptor() {
             @Override
             public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
                 builder.setHeader(LoggingDispatcher.INTERNAL_HEADER, LoggingDispatcher.INTERNAL_VALUE);
+                builder.setHeader("Authorization", "Bearer " + adminToken);
             }
         })));
     }
 
+    /** The API server's address as kubeconfigs name it: HTTPS, with a certificate signed by the cluster CA. */
     String url() {
+        return "https://127.0.0.1:" + tls.port();
+    }
+
+    /** The plain listener behind the TLS front: only the sandbox's own client uses it. */
+    private String plainUrl() {
         return "http://127.0.0.1:" + server.getPort();
     }
 
@@ -230,7 +243,7 @@ final class ClusterServer implements AutoCloseable {
     }
 
     private HttpResponse<String> send(String method, String path, String contentType, String body) {
-        var builder = client.getHttpClient().newHttpRequestBuilder().uri(url() + path).timeout(30, TimeUnit.SECONDS);
+        var builder = client.getHttpClient().newHttpRequestBuilder().uri(plainUrl() + path).timeout(30, TimeUnit.SECONDS);
         if (method.equals("DELETE")) {
             builder = builder.delete("application/json", "{}");
         } else if (!method.equals("GET")) {
@@ -263,6 +276,7 @@ final class ClusterServer implements AutoCloseable {
 
     @Override
     public void close() {
+        tls.close();
         client.close();
         server.destroy();
     }

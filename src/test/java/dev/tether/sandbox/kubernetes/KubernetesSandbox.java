@@ -21,6 +21,10 @@ import java.util.UUID;
  * with the official client-java, exactly as it reaches AKS; every request it makes is in the {@link CallLog}.
  *
  * <h2>How it differs from a real API server</h2>
+ * Like AKS, each API server speaks HTTPS with a certificate of the cluster CA that the kubeconfig carries
+ * ({@link ClusterTls}), and takes only the credential its cluster kind expects, with Kubernetes RBAC over
+ * infra/kubernetes/tether-rbac.yaml on Entra ID clusters ({@link ApiServerAuth}): 401 and 403 as the API server answers.
+ * <p>
  * Corrected by the sandbox ({@link ApiServerDispatcher}), so Tether needs no workaround:
  * <ul>
  * <li>fabric8 answers PATCH with 202, sends no Content-Type, answers 404 with an empty body and gives 409s the reason
@@ -39,8 +43,7 @@ import java.util.UUID;
  * <li>No validation, defaulting or admission other than bound ValidatingAdmissionPolicies on Service create and update
  * ({@link AdmissionPolicies}): names are not checked, a Service gets no clusterIP, nodePorts or
  * defaulted protocol, a Deployment no status, and no controller but the load-balancer one runs (pods never roll).</li>
- * <li>Authentication is not checked: any bearer token, or none, is accepted.</li>
- * <li>{@code metadata.generation} goes up on every write, resourceVersions are small integers, uids are sequential,
+ *  * <li>{@code metadata.generation} goes up on every write, resourceVersions are small integers, uids are sequential,
  * and creationTimestamp is wall-clock time (not the virtual clock).</li>
  * <li>Discovery ({@code /api}, {@code /apis}, {@code /version}) is not served meaningfully; client-java's typed calls
  * don't need it. The one exception is {@code /apis/admissionregistration.k8s.io/v1}, answered with the real document
@@ -133,7 +136,7 @@ public final class KubernetesSandbox implements AutoCloseable {
             throw new IllegalArgumentException("cluster " + clusterId + " is already in the sandbox");
         }
         Ipv4Cidr subnet = Ipv4Cidr.parse(internalLbSubnetCidr == null ? AKS_DEFAULT_NODE_CIDR : internalLbSubnetCidr);
-        ClusterServer server = new ClusterServer(clusterId, subnet, log, clock::now);
+        ClusterServer server = new ClusterServer(clusterId, subnet, log, clock::now, adminToken(clusterId), token(clusterId));
         clusters.put(key(clusterId), server);
         try {
             for (ObjectNode o : objects) {
@@ -149,29 +152,100 @@ public final class KubernetesSandbox implements AutoCloseable {
     }
 
     /**
-     * The cluster user kubeconfig as AKS returns it: server, a cluster and context named after the cluster, and a user
-     * with a static bearer token (local accounts), or (Entra ID, {@code format=exec}) an exec user running kubelogin.
+     * The cluster user kubeconfig as AKS returns it: the API server's HTTPS address and the cluster CA
+     * ({@code certificate-authority-data}), a cluster and context named after the cluster, and a user with a static
+     * bearer token (local accounts), or (Entra ID, {@code format=exec}) an exec user running kubelogin.
      */
     public synchronized String kubeconfig(String clusterId, boolean entra) {
-        ClusterServer s = server(clusterId);
-        String serverUrl = unreachable.containsKey(key(clusterId)) ? blackhole().url() : s.url();
         String name = clusterId.substring(clusterId.lastIndexOf('/') + 1);
-        String user = "clusterUser_" + name;
         String userBlock = entra
                 ? "    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: kubelogin\n      args:\n"
                 + "      - get-token\n      - --environment\n      - AzurePublicCloud\n      - --server-id\n      - " + AKS_AAD_SERVER_ID + "\n"
                 + "      - --client-id\n      - " + AKS_AAD_CLIENT_ID + "\n      - --login\n      - devicecode\n"
                 + "      env: null\n      provideClusterInfo: false\n      interactiveMode: IfAvailable\n"
                 : "    token: " + token(clusterId) + "\n";
-        return "apiVersion: v1\nkind: Config\nclusters:\n- name: " + name + "\n  cluster:\n    server: " + serverUrl + "\n"
+        return kubeconfig(clusterId, "clusterUser_" + name, userBlock);
+    }
+
+    /**
+     * The cluster admin kubeconfig (listClusterAdminCredential's): a static token bound to cluster-admin, accepted by
+     * Entra ID clusters too. For tests that set up or inspect the world as the cluster's administrator would.
+     */
+    public synchronized String adminKubeconfig(String clusterId) {
+        String name = clusterId.substring(clusterId.lastIndexOf('/') + 1);
+        return kubeconfig(clusterId, "clusterAdmin_" + name, "    token: " + adminToken(clusterId) + "\n");
+    }
+
+    private String kubeconfig(String clusterId, String user, String userBlock) {
+        ClusterServer s = server(clusterId);
+        String serverUrl = unreachable.containsKey(key(clusterId)) ? blackhole().url() : s.url();
+        String name = clusterId.substring(clusterId.lastIndexOf('/') + 1);
+        return "apiVersion: v1\nkind: Config\nclusters:\n- name: " + name + "\n  cluster:\n"
+                + "    certificate-authority-data: " + ClusterTls.get().caData() + "\n    server: " + serverUrl + "\n"
                 + "contexts:\n- name: " + name + "\n  context:\n    cluster: " + name + "\n    user: " + user + "\n"
                 + "current-context: " + name + "\npreferences: {}\nusers:\n- name: " + user + "\n  user:\n" + userBlock;
     }
 
-    /** The static token the cluster's kubeconfig carries (tests scan logs for it). Stable per cluster id. */
+    /**
+     * Turns the cluster's Entra ID integration on or off (the cluster body's aadProfile): on, the API server takes Entra
+     * tokens for the AKS server application and authorizes them with Kubernetes RBAC over the manifest Tether's
+     * deployment applies (infra/kubernetes/tether-rbac.yaml, Tether's identity in place of its placeholder); the user
+     * kubeconfig is then the kubelogin one. Off, it takes the user kubeconfig's static token.
+     */
+    public synchronized void setEntra(String clusterId, boolean entra) {
+        server(clusterId).auth.configure(entra, entra ? tetherRbac() : null);
+    }
+
+    /** Uses {@code manifest} in place of infra/kubernetes/tether-rbac.yaml for this Entra ID cluster (a test of a broken manifest). */
+    public synchronized void setRbacManifest(String clusterId, String manifestYaml) {
+        server(clusterId).auth.configure(true, KubernetesRbac.parse(manifestYaml.replace(KubernetesRbac.PRINCIPAL_PLACEHOLDER,
+                dev.tether.sandbox.EntraTokens.TETHER_OBJECT_ID)));
+    }
+
+    private static KubernetesRbac tetherRbac;
+
+    private static synchronized KubernetesRbac tetherRbac() {
+        if (tetherRbac == null) {
+            tetherRbac = KubernetesRbac.load(KubernetesRbac.TETHER_MANIFEST, dev.tether.sandbox.EntraTokens.TETHER_OBJECT_ID);
+        }
+        return tetherRbac;
+    }
+
+    /**
+     * Every RBAC decision the cluster's API server made for an Entra identity, in order: the request's verb, API group,
+     * resource, namespace and name, and the manifest rule that allowed it (empty: refused with 403).
+     */
+    public synchronized List<RbacDecision> rbacDecisions(String clusterId) {
+        return server(clusterId).auth.decisions().stream().map(d -> new RbacDecision(d.user(), d.attributes().verb(), d.attributes().group(),
+                d.attributes().resourcePath(), d.attributes().namespace(), d.attributes().name(),
+                d.grant().map(g -> g.role() + (g.namespace() == null ? "" : "@" + g.namespace()) + ":" + g.rule()).orElse(null))).toList();
+    }
+
+    /** One RBAC decision; {@code allowedBy} names the role and rule that allowed it, null when refused. */
+    public record RbacDecision(String user, String verb, String group, String resource, String namespace, String name, String allowedBy) {
+    }
+
+    /** The static token the cluster's user kubeconfig carries (tests scan logs for it). Stable per cluster id until rotated. */
     public synchronized String token(String clusterId) {
-        server(clusterId);
-        return UUID.nameUUIDFromBytes(key(clusterId).getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
+        int n = rotations.getOrDefault(key(clusterId), 0);
+        return UUID.nameUUIDFromBytes((key(clusterId) + (n == 0 ? "" : "#" + n)).getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
+    }
+
+    private final Map<String, Integer> rotations = new LinkedHashMap<>();
+
+    /**
+     * Resets the cluster's user credentials ({@code az aks update --reset-...} / certificate rotation): a kubeconfig
+     * fetched before now carries a token the API server refuses with 401.
+     */
+    public synchronized void rotateUserCredentials(String clusterId) {
+        ClusterServer s = server(clusterId);
+        rotations.merge(key(clusterId), 1, Integer::sum);
+        s.auth.rotateUserToken(token(clusterId));
+    }
+
+    /** The cluster admin's static token (listClusterAdminCredential's). Stable per cluster id. */
+    public synchronized String adminToken(String clusterId) {
+        return UUID.nameUUIDFromBytes(("admin:" + key(clusterId)).getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
     }
 
     /**
@@ -276,12 +350,13 @@ public final class KubernetesSandbox implements AutoCloseable {
     }
 
     /**
-     * A cluster user's client-java client (what kubectl or a deployment pipeline would send): its requests go through
-     * the API server like Tether's, admission included, but are not Tether's, so they are not in the call log.
+     * A cluster administrator's client-java client (what kubectl or a deployment pipeline would send, with the admin
+     * kubeconfig): its requests go through the API server like Tether's, TLS, authentication and admission included, but
+     * are not Tether's, so they are not in the call log.
      */
     public synchronized io.kubernetes.client.openapi.ApiClient userClient(String clusterId) {
         try {
-            io.kubernetes.client.openapi.ApiClient c = io.kubernetes.client.util.Config.fromConfig(new java.io.StringReader(kubeconfig(clusterId, false)));
+            io.kubernetes.client.openapi.ApiClient c = io.kubernetes.client.util.Config.fromConfig(new java.io.StringReader(adminKubeconfig(clusterId)));
             c.setHttpClient(c.getHttpClient().newBuilder().addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
                     .header(LoggingDispatcher.INTERNAL_HEADER, LoggingDispatcher.INTERNAL_VALUE).build())).build());
             return c;

@@ -69,7 +69,10 @@ class KubernetesSandboxTest {
     @Test
     void seedsWhatAksHasInKubeSystem() throws Exception {
         assertEquals("10.0.0.10", core.readNamespacedService("kube-dns", "kube-system").execute().getSpec().getClusterIP());
-        assertNotNull(core.readNamespacedConfigMap("coredns-custom", "kube-system").execute());
+        V1ConfigMap custom = core.readNamespacedConfigMap("coredns-custom", "kube-system").execute();
+        assertEquals(Map.of("addonmanager.kubernetes.io/mode", "EnsureExists", "k8s-app", "kube-dns", "kubernetes.io/cluster-service", "true"),
+                custom.getMetadata().getLabels(), "AKS's labels");
+        assertEquals(Map.of(), custom.getData(), "AKS creates it empty");
         assertTrue(sandbox.get(CLUSTER, "Deployment", "kube-system", "coredns").isPresent());
     }
 

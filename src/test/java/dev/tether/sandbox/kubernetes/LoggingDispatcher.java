@@ -11,9 +11,10 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /**
- * The cluster's API server front door. Every request from a client other than the sandbox itself (Tether's client never
- * sends {@link #INTERNAL_HEADER}) is recorded in the call log with the status it got, and may be answered by an injected
- * fault instead. Successful writes to Services, from any client, are reported so the simulated cloud controller knows
+ * The cluster's API server front door. Every request is authenticated and authorized first ({@link ApiServerAuth}: the
+ * sandbox's own client too, with the cluster admin credential). Every request from a client other than the sandbox
+ * itself (Tether's client never sends {@link #INTERNAL_HEADER}) is recorded in the call log with the status it got, and
+ * may be answered by an injected fault instead. Successful writes to Services, from any client, are reported so the simulated cloud controller knows
  * when a Service was created or changed.
  */
 final class LoggingDispatcher extends ApiServerDispatcher {
@@ -27,11 +28,13 @@ final class LoggingDispatcher extends ApiServerDispatcher {
 
     private final CallLog log;
     private final WriteListener writes;
+    private final ApiServerAuth auth;
     private volatile Faults faults = Faults.none();
 
-    LoggingDispatcher(CallLog log, WriteListener writes) {
+    LoggingDispatcher(CallLog log, WriteListener writes, ApiServerAuth auth) {
         this.log = log;
         this.writes = writes;
+        this.auth = auth;
     }
 
     void setFaults(Faults faults) {
@@ -41,6 +44,13 @@ final class LoggingDispatcher extends ApiServerDispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         boolean internal = INTERNAL_VALUE.equals(request.getHeader(INTERNAL_HEADER));
+        var refused = auth.refusal(request);
+        if (refused.isPresent()) {
+            if (!internal) {
+                log.record("kubernetes", request.getMethod(), request.getPath(), refused.get().code());
+            }
+            return refused.get();
+        }
         if (!internal) {
             var fault = faults.match("kubernetes", request.getMethod(), request.getPath());
             if (fault.isPresent() && fault.get().kind() == Faults.Kind.CONCURRENT_EDIT) {
