@@ -16,6 +16,9 @@ public enum ArmOperation {
     PUT_SLOT_APP_SETTINGS("Microsoft.Web/sites/slots/config/write"),
     /** The status poll of the site app settings PUT when App Service answers it 202 (a long-running operation). */
     POLL_WEB_OPERATION("Microsoft.Web/locations/operationResults/read"),
+    /** An unlink leaves regional VNet integration (DELETE networkConfig/virtualNetwork). */
+    DELETE_VNET_INTEGRATION("Microsoft.Web/sites/networkConfig/delete"),
+    DELETE_SLOT_VNET_INTEGRATION("Microsoft.Web/sites/slots/networkConfig/delete"),
     GET_PLAN("Microsoft.Web/serverfarms/read"),
     GET_CLUSTER("Microsoft.ContainerService/managedClusters/read"),
     LIST_CLUSTERS("Microsoft.ContainerService/managedClusters/read"),
@@ -26,6 +29,8 @@ public enum ArmOperation {
     PUT_SUBNET("Microsoft.Network/virtualNetworks/subnets/write"),
     /** The subnet PUT's status poll (Azure-AsyncOperation): reading an operation is an authorized action of its own. */
     POLL_NETWORK_OPERATION("Microsoft.Network/locations/operations/read"),
+    /** An unlink deletes the subnet Tether created, once nothing uses it. */
+    DELETE_SUBNET("Microsoft.Network/virtualNetworks/subnets/delete"),
     JOIN_SUBNET("Microsoft.Network/virtualNetworks/subnets/join/action"),
     /**
      * Linked access checks of the subnet PUT that adds the Web delegation to an existing subnet: the PUT carries the

@@ -33,6 +33,7 @@ public final class Tether {
     private final DriftActivities driftActivities;
     private final dev.tether.activities.DnsReadinessActivities dnsReadiness;
     private final OperatorApi operatorApi;
+    private final dev.tether.activities.UnlinkActivities unlinkActivities;
     private final EventIntake intake;
 
     public Tether(TetherConfig config, TokenCredential credential, HttpClient armHttpClient, Clock clock) {
@@ -45,6 +46,7 @@ public final class Tether {
         this.serviceActivities = new ServiceActivities(arm, clusters);
         this.driftActivities = new DriftActivities(arm, clusters, config);
         this.dnsReadiness = new dev.tether.activities.DnsReadinessActivities(clusters);
+        this.unlinkActivities = new dev.tether.activities.UnlinkActivities(arm);
         this.operatorApi = new OperatorApi(arm, activities, serviceActivities, config, clusters);
         this.intake = new EventIntake(arm, config);
     }
@@ -95,6 +97,10 @@ public final class Tether {
 
     public DriftActivities driftActivities() {
         return driftActivities;
+    }
+
+    public dev.tether.activities.UnlinkActivities unlinkActivities() {
+        return unlinkActivities;
     }
 
     public OperatorApi operatorApi() {

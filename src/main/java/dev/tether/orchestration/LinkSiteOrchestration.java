@@ -23,6 +23,14 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
     public LinkResult apply(TaskOrchestrationContext ctx) {
         LinkRequest request = ctx.getInput(LinkRequest.class);
         Steps steps = new Steps(ctx, request.options());
+        if (request.unlinking()) {
+            LinkResult unlinked = UnlinkSiteSteps.run(steps, request);
+            if (unlinked != null) {
+                return finish(ctx, steps, request, unlinked);
+            }
+            // Tagged again since the unlink was asked for: the tag is the newest intent, so this pass links.
+            request = request.asLink("tagged again after an unlink request: the link is the newest intent");
+        }
         List<StepResult> report = new ArrayList<>();
 
         steps.status(Map.of("step", "planning"));
@@ -42,16 +50,21 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
 
         steps.status(Map.of("step", "integrating", "subnet", plan.subnet().subnetId()));
         // What the plan observed as already in place costs no second read; anything to change is re-observed by its step.
-        report.add(plan.subnet().action() == Outcome.UNCHANGED
+        StepResult subnet = plan.subnet().action() == Outcome.UNCHANGED
                 ? StepResult.done("subnet", Outcome.UNCHANGED, plan.subnet().reason())
-                : steps.ensure(Steps.ENSURE_SUBNET, new Messages.EnsureSubnet(plan.subnet())));
-        report.add(plan.actionOf("site") == Outcome.UNCHANGED
+                : steps.ensure(Steps.ENSURE_SUBNET, new Messages.EnsureSubnet(plan.subnet()));
+        report.add(subnet);
+        StepResult site = plan.actionOf("site") == Outcome.UNCHANGED
                 ? StepResult.done("site", Outcome.UNCHANGED, "joined to " + plan.subnet().name() + "; " + plan.routeAll().reason())
-                : steps.ensure(Steps.JOIN_SUBNET, new Messages.JoinSubnet(plan.siteId(), plan.subnet().subnetId(), plan.turnsRouteAllOn())));
+                : steps.ensure(Steps.JOIN_SUBNET, new Messages.JoinSubnet(plan.siteId(), plan.subnet().subnetId(), plan.turnsRouteAllOn()));
+        report.add(site);
 
         steps.status(Map.of("step", "app-settings", "dnsIp", ip));
+        // The ownership record rides on the DNS write: what this pass created (from its own history, so a crash after
+        // the subnet PUT still knows), and the link it belongs to.
         report.add(steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip,
-                plan.dns() != null && plan.dns().replaceForeign())));
+                plan.dns() != null && plan.dns().replaceForeign(), new Messages.Ownership(plan.link(), plan.subnet().name(),
+                subnet.outcome() == Outcome.CREATED, site.outcome() == Outcome.UPDATED && plan.turnsRouteAllOn()))));
 
         return finish(ctx, steps, request, new LinkResult(plan.siteId(), "LINKED", "linked to " + plan.clusterId() + " via DNS " + ip
                 + " (zone " + plan.domain() + ")", plan.clusterId(), ip, report, null));
@@ -70,13 +83,21 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
      */
     static LinkResult finish(TaskOrchestrationContext ctx, Steps steps, Object request, LinkResult result) {
         boolean newer;
+        List<String> reasons = new ArrayList<>();
         try {
-            ctx.waitForExternalEvent(LinkStarter.RECHECK_EVENT, RECHECK_WINDOW, String.class).await();
+            reasons.add(ctx.waitForExternalEvent(LinkStarter.RECHECK_EVENT, RECHECK_WINDOW, String.class).await());
             newer = true;
+            // Every other event already raised (a zero wait takes only those): an unlink among them is the newest intent.
+            while (true) {
+                reasons.add(ctx.waitForExternalEvent(LinkStarter.RECHECK_EVENT, Duration.ZERO, String.class).await());
+            }
         } catch (TaskCanceledException quiet) {
-            newer = false;
+            newer = !reasons.isEmpty();
         }
         if (newer) {
+            if (request instanceof LinkRequest link) {
+                request = LinkStarter.nextRequest(link, reasons);
+            }
             // The next pass begins now: events raised before this are ones it will see.
             ctx.setCustomStatus(Map.of("step", "re-checking", "reason", "a newer event arrived during the last pass",
                     Steps.PASS_STARTED_AT, ctx.getCurrentInstant().toString()));

@@ -22,6 +22,9 @@ public final class ArmCallMapper {
         route("POST", RG + "microsoft\\.web/sites/[^/]+/slots/[^/]+/config/appsettings/list", ArmOperation.LIST_SLOT_APP_SETTINGS);
         route("PUT", RG + "microsoft\\.web/sites/[^/]+/config/appsettings", ArmOperation.PUT_APP_SETTINGS);
         route("PUT", RG + "microsoft\\.web/sites/[^/]+/slots/[^/]+/config/appsettings", ArmOperation.PUT_SLOT_APP_SETTINGS);
+        route("DELETE", RG + "microsoft\\.web/sites/[^/]+/networkconfig/virtualnetwork", ArmOperation.DELETE_VNET_INTEGRATION);
+        route("DELETE", RG + "microsoft\\.web/sites/[^/]+/slots/[^/]+/networkconfig/virtualnetwork", ArmOperation.DELETE_SLOT_VNET_INTEGRATION);
+        route("DELETE", RG + "microsoft\\.network/virtualnetworks/[^/]+/subnets/[^/]+", ArmOperation.DELETE_SUBNET);
         route("GET", RG + "microsoft\\.web/serverfarms/[^/]+", ArmOperation.GET_PLAN);
         route("GET", RG + "microsoft\\.containerservice/managedclusters/[^/]+", ArmOperation.GET_CLUSTER);
         route("POST", RG + "microsoft\\.containerservice/managedclusters/[^/]+/listclusterusercredential", ArmOperation.LIST_CLUSTER_USER_CREDENTIAL);

@@ -83,6 +83,14 @@ final class WebProvider {
                 config.set("properties", site.path("properties").path("siteConfig").deepCopy());
                 return Reply.ok(config);
             }
+            case "/networkconfig/virtualnetwork" -> {
+                // DeleteSwiftVirtualNetwork: the app leaves regional VNet integration. The plan's service association link
+                // goes with the last app of that plan in the subnet (learn overview-vnet-integration: "the subnet is
+                // reserved for the App Service plan while an app of it uses the subnet").
+                ArmEmulator.requireMethod(method, "DELETE");
+                leave(site);
+                return Reply.ok(null);
+            }
             default -> throw world.notFound(path);
         }
     }
@@ -143,6 +151,35 @@ final class WebProvider {
         }
         if (written.isBoolean()) {
             setRouteAll(site, written.asBoolean());
+        }
+    }
+
+    private void leave(ObjectNode site) {
+        ObjectNode props = site.with("properties");
+        String subnetId = props.path("virtualNetworkSubnetId").asText("");
+        if (subnetId.isEmpty()) {
+            return;
+        }
+        props.remove("virtualNetworkSubnetId");
+        String plan = props.path("serverFarmId").asText();
+        boolean othersOfPlan = world.resources.values().stream().anyMatch(r -> r != site
+                && r.path("type").asText().toLowerCase(Locale.ROOT).startsWith("microsoft.web/sites")
+                && r.path("properties").path("serverFarmId").asText().equalsIgnoreCase(plan)
+                && r.path("properties").path("virtualNetworkSubnetId").asText("").equalsIgnoreCase(subnetId));
+        if (!othersOfPlan) {
+            world.findSubnet(subnetId).ifPresent(sn -> {
+                ArrayNode kept = ArmWorld.M.createArrayNode();
+                sn.path("properties").path("serviceAssociationLinks").forEach(l -> {
+                    if (!l.path("properties").path("link").asText().equalsIgnoreCase(plan)) {
+                        kept.add(l);
+                    }
+                });
+                if (kept.isEmpty()) {
+                    ((ObjectNode) sn.get("properties")).remove("serviceAssociationLinks");
+                } else {
+                    ((ObjectNode) sn.get("properties")).set("serviceAssociationLinks", kept);
+                }
+            });
         }
     }
 
