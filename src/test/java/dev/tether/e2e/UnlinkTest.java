@@ -94,7 +94,124 @@ class UnlinkTest {
             assertEquals(List.of(), s.calls().since(again).stream().filter(CallLog.Call::isWrite).toList());
             JsonNode second = M.readTree(s.durable().instances().get(0).output());
             assertEquals("UNLINKED", second.path("status").asText());
-            assertTrue(second.path("message").asText().startsWith("nothing of Tether's is left on sitef6141"), second.toString());
+            assertEquals("app sitef6141 has no integration, no DNS setting and no TETHER_LINK record: nothing to undo", second.path("message").asText());
+        }
+    }
+
+    /** Link {@code world}, untag the app, unlink it: the world must equal the world before the link but for the tag. */
+    static Sandbox roundTrip(java.util.function.Consumer<ObjectNode> edit, List<String> expectedUnlinkWrites) throws Exception {
+        ObjectNode world = DemoWorld.build();
+        edit.accept(world);
+        ObjectNode expected = pristine(world);
+        Sandbox s = linked(world);
+        untag(s, DemoWorld.SITE_ID);
+        int mark = s.calls().size();
+        assertEquals(202, s.http(UNLINK, "{\"resourceId\":\"" + DemoWorld.SITE_ID + "\"}", JSON).status());
+        s.runUntilIdle();
+        assertEquals("Completed", s.durable().instances().get(0).status(), s.durable().instances().get(0).failure());
+        assertEquals(expectedUnlinkWrites, s.calls().since(mark).stream().filter(CallLog.Call::isWrite)
+                .map(c -> c.method() + " " + c.path().replaceAll(".*/providers/", "").replaceAll("\\?.*", "")).toList());
+        expected.path("resources").forEach(r -> {
+            if (r.path("id").asText().equals(DemoWorld.SITE_ID)) {
+                ((ObjectNode) r.path("tags")).remove("private-link");
+            }
+        });
+        ObjectNode now = new WorldView(s).comparableWorld();
+        assertNull(WorldView.firstDifference(expected.path("resources"), now.path("resources"), "resources"));
+        assertNull(WorldView.firstDifference(expected.path("appSettings"), now.path("appSettings"), "appSettings"));
+        return s;
+    }
+
+    static final List<String> UNLINK_WRITES = List.of("PUT Microsoft.Web/sites/sitef6141/config/appsettings",
+            "DELETE Microsoft.Web/sites/sitef6141/networkConfig/virtualNetwork", "DELETE Microsoft.Network/virtualNetworks/test-vnet/subnets/tether-DefaultAsp");
+
+    @Test
+    void aDnsServerTetherReplacedComesBackWithItsExactKeys() throws Exception {
+        try (Sandbox s = roundTrip(w -> {
+            DnsServerTest.settings(w).put("website_dns_server", DnsServerTest.CORPORATE).put("WEBSITE_DNS_ALT_SERVER", DnsServerTest.CORPORATE_ALT);
+            ((ObjectNode) BadInputTest.resource(w, "Microsoft.Web/sites").get("tags")).put("private-link-dns-replace", "true");
+        }, UNLINK_WRITES)) {
+            assertEquals(List.of(DnsServerTest.CORPORATE, DnsServerTest.CORPORATE_ALT), s.arm().effectiveDnsServers(DemoWorld.SITE_ID));
+            JsonNode step = M.readTree(s.durable().instances().get(0).output()).path("steps").get(0);
+            assertEquals("restored website_dns_server=" + DnsServerTest.CORPORATE + " and WEBSITE_DNS_ALT_SERVER=" + DnsServerTest.CORPORATE_ALT
+                    + " and TETHER_LINK; kept 54 other settings", step.path("detail").asText());
+        }
+    }
+
+    @Test
+    void routeAllGoesOffOnlyWhereTetherTurnedItOn() throws Exception {
+        // A 100.64/10 cluster: the link turned route-all on, the unlink turns it off, in its own PATCH before leaving.
+        try (Sandbox s = roundTrip(RouteAllTest::cgnatVnet, List.of(UNLINK_WRITES.get(0), "PATCH Microsoft.Web/sites/sitef6141",
+                UNLINK_WRITES.get(1), UNLINK_WRITES.get(2)))) {
+            assertFalse(RouteAllTest.site(s).path("outboundVnetRouting").path("applicationTraffic").asBoolean(true));
+        }
+        // The user's own route-all stays on.
+        try (Sandbox s = roundTrip(w -> {
+            RouteAllTest.cgnatVnet(w);
+            ((ObjectNode) BadInputTest.resource(w, "Microsoft.Web/sites").path("properties")).putObject("outboundVnetRouting").put("applicationTraffic", true);
+        }, UNLINK_WRITES)) {
+            assertTrue(RouteAllTest.site(s).path("outboundVnetRouting").path("applicationTraffic").asBoolean(false));
+        }
+    }
+
+    @Test
+    void aForeignDnsChangeSinceTheLinkMakesTheUnlinkRefuseUnlessForced() throws Exception {
+        ObjectNode expected = pristine(DemoWorld.build());
+        try (Sandbox s = linked(DemoWorld.build())) {
+            untag(s, DemoWorld.SITE_ID);
+            Map<String, String> changed = new java.util.LinkedHashMap<>(s.arm().appSettings().get(DemoWorld.SITE_ID));
+            changed.put("WEBSITE_DNS_SERVER", "10.77.0.9");
+            s.arm().putAppSettings(DemoWorld.SITE_ID, changed);
+            int mark = s.calls().size();
+            assertEquals(202, s.http(UNLINK, "{\"resourceId\":\"" + DemoWorld.SITE_ID + "\"}", JSON).status());
+            s.runUntilIdle();
+            var v = s.durable().instances().get(0);
+            assertEquals("Failed", v.status());
+            assertEquals("unlink refused, nothing written: app sitef6141 now has WEBSITE_DNS_SERVER=10.77.0.9, which is not the 10.0.1.4 Tether set:"
+                    + " someone changed it since the link. Fix: set it back to 10.0.1.4, or unlink with force to restore no DNS server (the app had none)", v.failure());
+            assertEquals(List.of(), s.calls().since(mark).stream().filter(CallLog.Call::isWrite).toList(), "zero writes");
+
+            // The dry run says the same, in JSON and as a table.
+            Sandbox.HttpExchange plan = s.http("GET /api/links/plan?action=unlink&resourceId=" + DemoWorld.SITE_ID, null, JSON);
+            assertEquals("REFUSED", M.readTree(plan.body()).path("plans").get(0).path("unlink").path("status").asText(), plan.body());
+            Sandbox.HttpExchange forced = s.http("GET /api/links/plan?action=unlink&force=true&resourceId=" + DemoWorld.SITE_ID, null,
+                    Map.of("Accept", "text/plain"));
+            assertEquals(DemoWorld.SITE_ID + "\n  unlink READY: unlink sitef6141: app-settings, leave-subnet, delete-subnet\n"
+                    + "  app-settings  DELETED   remove WEBSITE_DNS_SERVER=10.77.0.9: the app had no DNS server before the link (force: over the foreign value 10.77.0.9); remove TETHER_LINK; every other setting kept\n"
+                    + "  route-all     UNCHANGED route-all is off\n"
+                    + "  leave-subnet  DELETED   leave tether-DefaultAsp (regional VNet integration Tether made)\n"
+                    + "  delete-subnet DELETED   delete tether-DefaultAsp: Tether created it; deleted only if, once the app has left, no other app of its plan,"
+                    + " no other plan and no IP configuration uses it\n", forced.body());
+            assertEquals(List.of(), s.calls().since(mark).stream().filter(CallLog.Call::isWrite).toList(), "dry runs write nothing");
+
+            // With force, the recorded state comes back.
+            assertEquals(202, s.http(UNLINK, "{\"resourceId\":\"" + DemoWorld.SITE_ID + "\",\"force\":true}", JSON).status());
+            s.runUntilIdle();
+            assertEquals("Completed", s.durable().instances().get(0).status(), s.durable().instances().get(0).failure());
+            ObjectNode now = new WorldView(s).comparableWorld();
+            assertNull(WorldView.firstDifference(expected.path("appSettings"), now.path("appSettings"), "appSettings"));
+        }
+    }
+
+    @Test
+    void aReTagArrivingWithTheUnlinkWinsAsTheNewestIntentInTheSameInstance() throws Exception {
+        try (Sandbox s = linked(DemoWorld.build())) {
+            ObjectNode linkedWorld = new WorldView(s).comparableWorld();
+            untag(s, DemoWorld.SITE_ID);
+            int mark = s.calls().size();
+            assertEquals(202, s.http(UNLINK, "{\"resourceId\":\"" + DemoWorld.SITE_ID + "\"}", JSON).status());
+            // Before the unlink pass runs, the app is tagged again and its event arrives: the tag is the newest intent.
+            ObjectNode site = s.arm().resource(DemoWorld.SITE_ID).orElseThrow().deepCopy();
+            ((ObjectNode) site.get("tags")).put("private-link", "shop");
+            s.arm().putResource(site);
+            s.deliverAll(DemoWorld.events());
+            s.runUntilIdle();
+            assertEquals(1, s.durable().instances().size(), "one instance per resource");
+            var v = s.durable().instances().get(0);
+            assertEquals("Completed", v.status(), v.failure());
+            assertEquals("LINKED", M.readTree(v.output()).path("status").asText(), v.output());
+            assertEquals(List.of(), s.calls().since(mark).stream().filter(CallLog.Call::isWrite).toList(), "nothing undone, nothing redone");
+            assertNull(WorldView.firstDifference(linkedWorld.path("appSettings"), new WorldView(s).comparableWorld().path("appSettings"), "appSettings"));
         }
     }
 }
