@@ -60,11 +60,12 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
         report.add(site);
 
         steps.status(Map.of("step", "app-settings", "dnsIp", ip));
-        // The ownership record rides on the DNS write: what this pass created (from its own history, so a crash after
-        // the subnet PUT still knows), and the link it belongs to.
+        // The ownership record rides on the DNS write: what this pass created, judged by this pass's plan (in its history):
+        // a subnet the plan saw absent is Tether's even when a crash made its step re-run and find it already there.
         report.add(steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip,
                 plan.dns() != null && plan.dns().replaceForeign(), new Messages.Ownership(plan.link(), plan.subnet().name(),
-                subnet.outcome() == Outcome.CREATED, site.outcome() == Outcome.UPDATED && plan.turnsRouteAllOn()))));
+                plan.subnet().action() == Outcome.CREATED || subnet.outcome() == Outcome.CREATED,
+                plan.turnsRouteAllOn()))));
 
         return finish(ctx, steps, request, new LinkResult(plan.siteId(), "LINKED", "linked to " + plan.clusterId() + " via DNS " + ip
                 + " (zone " + plan.domain() + ")", plan.clusterId(), ip, report, null));

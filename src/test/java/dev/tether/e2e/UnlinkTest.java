@@ -214,4 +214,23 @@ class UnlinkTest {
             assertNull(WorldView.firstDifference(linkedWorld.path("appSettings"), new WorldView(s).comparableWorld().path("appSettings"), "appSettings"));
         }
     }
+
+    /** Crash after every history event of a link, an untag and the unlink: the same world and the same writes every time. */
+    @Test
+    void crashAfterEveryHistoryEventOfLinkAndUnlink() {
+        ObjectNode before = pristine(DemoWorld.build());
+        String site = DemoWorld.SITE_ID;
+        CrashEverywhereTest.crashEverywhere(new CrashEverywhereTest.Scenario(DemoWorld.build(), s -> {
+            s.deliverAll(DemoWorld.events());
+            s.runUntilIdle();
+            untag(s, site);
+            assertEquals(202, s.http(UNLINK, "{\"resourceId\":\"" + site + "\"}", JSON).status());
+            s.runUntilIdle();
+        }, CrashEverywhereTest.plus(CrashEverywhereTest.LINK_WRITES, "PUT " + site + "/config/appsettings", "DELETE " + site + "/networkConfig/virtualNetwork",
+                "DELETE " + CrashEverywhereTest.SUBNET), s -> {
+            ObjectNode now = new WorldView(s).comparableWorld();
+            assertNull(WorldView.firstDifference(before.path("appSettings"), now.path("appSettings"), "appSettings"));
+            assertTrue(new WorldView(s).subnets(DemoWorld.VNET_ID).stream().noneMatch(n -> n.path("name").asText().equals("tether-DefaultAsp")));
+        }));
+    }
 }
