@@ -175,6 +175,12 @@ public final class LinkStarter {
                 Instances.find(client, linkInstanceId(id), false));
     }
 
+    /** TETHER_ON_UNTAG=unlink: the unlink of an app that lost its tag, after {@code grace} (a re-tag within it cancels). */
+    public Started startUnlinkAfterGrace(ResourceId id, LinkOptions options, java.time.Duration grace, String reason) {
+        return startOrSignal(Steps.LINK_SITE_ORCHESTRATION, linkInstanceId(id),
+                new LinkRequest(id.toString(), reason, options).asUnlinkAfter(reason, grace), reason, Instances.find(client, linkInstanceId(id), false));
+    }
+
     /**
      * What a pass continues as, given the recheck events that arrived while it ran: an unlink when any of them asks for
      * one (forced when any is forced), else the same request. The tag is the link's intent: an unlink pass that finds

@@ -24,11 +24,12 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
         LinkRequest request = ctx.getInput(LinkRequest.class);
         Steps steps = new Steps(ctx, request.options());
         if (request.unlinking()) {
-            LinkResult unlinked = UnlinkSiteSteps.run(steps, request);
+            LinkResult unlinked = UnlinkSiteSteps.run(ctx, steps, request);
             if (unlinked != null) {
-                return finish(ctx, steps, request, unlinked);
+                return finish(ctx, steps, request.graceWaited(), unlinked);
             }
-            // Tagged again since the unlink was asked for: the tag is the newest intent, so this pass links.
+            // Tagged again since the unlink was asked for (or within its grace period): the tag is the newest intent,
+            // so this pass links.
             request = request.asLink("tagged again after an unlink request: the link is the newest intent");
         }
         List<StepResult> report = new ArrayList<>();

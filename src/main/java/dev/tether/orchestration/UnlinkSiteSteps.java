@@ -3,6 +3,12 @@ package dev.tether.orchestration;
 import dev.tether.activities.UnlinkActivities;
 import dev.tether.plan.UnlinkPlan;
 
+import com.microsoft.durabletask.TaskCanceledException;
+import com.microsoft.durabletask.TaskOrchestrationContext;
+import dev.tether.durable.LinkStarter;
+
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +21,40 @@ final class UnlinkSiteSteps {
     private UnlinkSiteSteps() {
     }
 
+    /**
+     * TETHER_ON_UNTAG=unlink: the grace period, a durable timer that any newer event interrupts. After an event the app
+     * is looked at again (one plan's reads): tagged again cancels the unlink (false), an explicit unlink request ends the
+     * wait, anything else waits out the rest of the period.
+     */
+    private static boolean graceWaited(TaskOrchestrationContext ctx, Steps steps, LinkRequest request) {
+        Instant deadline = ctx.getCurrentInstant().plusSeconds(request.graceSeconds());
+        while (true) {
+            Duration left = Duration.between(ctx.getCurrentInstant(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                return true;
+            }
+            steps.status(Map.of("step", "unlinking", "phase", "grace", "until", deadline.toString()));
+            String reason;
+            try {
+                reason = ctx.waitForExternalEvent(LinkStarter.RECHECK_EVENT, left, String.class).await();
+            } catch (TaskCanceledException timeUp) {
+                return true;
+            }
+            if (reason != null && reason.startsWith("unlink")) {
+                return true;
+            }
+            UnlinkPlan plan = steps.call(Steps.PLAN_SITE_UNLINK, request, UnlinkPlan.class);
+            if (plan.status() == UnlinkPlan.Status.TAGGED) {
+                return false;
+            }
+        }
+    }
+
     /** The pass's result, or null when the app carries its tag again (the caller then links it). */
-    static LinkResult run(Steps steps, LinkRequest request) {
+    static LinkResult run(TaskOrchestrationContext ctx, Steps steps, LinkRequest request) {
+        if (request.graceSeconds() != null && request.graceSeconds() > 0 && !graceWaited(ctx, steps, request)) {
+            return null;
+        }
         steps.status(Map.of("step", "unlinking", "phase", "planning"));
         UnlinkPlan plan = steps.call(Steps.PLAN_SITE_UNLINK, request, UnlinkPlan.class);
         List<StepResult> report = new ArrayList<>();

@@ -233,4 +233,68 @@ class UnlinkTest {
             assertTrue(new WorldView(s).subnets(DemoWorld.VNET_ID).stream().noneMatch(n -> n.path("name").asText().equals("tether-DefaultAsp")));
         }));
     }
+
+    /** A sandbox whose Tether runs with TETHER_ON_UNTAG=unlink and a 10-minute grace period, its app linked. */
+    static Sandbox linkedUnlinkingOnUntag() {
+        WorldFile world = WorldFile.parse(DemoWorld.build(), "on-untag");
+        Sandbox.Options d = Sandbox.Options.defaults(world);
+        Sandbox s = new Sandbox(world, new Sandbox.Options(d.lbDelay(), dev.tether.config.TetherConfig.fromEnvironment(Map.of(
+                "TETHER_SUBSCRIPTIONS", DemoWorld.SUB, "TETHER_ON_UNTAG", "unlink", "TETHER_UNTAG_GRACE", "PT10M"))));
+        s.deliverAll(DemoWorld.events());
+        s.runUntilIdle();
+        assertEquals("Completed", s.durable().instances().get(0).status(), s.durable().instances().get(0).failure());
+        return s;
+    }
+
+    /** The tag write ARM raises for the app now. */
+    static List<String> tagEvent(Sandbox s) {
+        com.fasterxml.jackson.databind.node.ArrayNode events = M.createArrayNode();
+        events.add(dev.tether.sandbox.ReferenceEvents.writeSuccess(DemoWorld.SITE_ID + "/providers/Microsoft.Resources/tags/default",
+                "Microsoft.Resources/tags/write", "tag-" + s.clock().now().toEpochMilli(), s.clock().now()));
+        return s.deliverAll(events);
+    }
+
+    @Test
+    void onUntagUnlinkWaitsItsGracePeriodAndAReTagWithinItCancels() throws Exception {
+        try (Sandbox s = linkedUnlinkingOnUntag()) {
+            ObjectNode linkedWorld = new WorldView(s).comparableWorld();
+            untag(s, DemoWorld.SITE_ID);
+            int mark = s.calls().size();
+            assertEquals(List.of("started"), tagEvent(s));
+            s.durable().runUntil(s.clock().now().plus(java.time.Duration.ofMinutes(5)));
+            var waiting = s.durable().instances().get(0);
+            assertEquals("Running", waiting.status());
+            assertTrue(waiting.customStatus().contains("\"step\":\"unlinking\"") && waiting.customStatus().contains("\"phase\":\"grace\""), waiting.customStatus());
+            JsonNode status = M.readTree(s.http("GET /api/links/status", null, JSON).body());
+            assertEquals("unlinking", status.path("released").get(0).path("state").asText(), status.toString());
+
+            // Tagged again within the grace period: the unlink is cancelled, and the pass links (nothing to write).
+            ObjectNode site = s.arm().resource(DemoWorld.SITE_ID).orElseThrow().deepCopy();
+            ((ObjectNode) site.get("tags")).put("private-link", "shop");
+            s.arm().putResource(site);
+            assertEquals(List.of("signaled"), tagEvent(s));
+            s.runUntilIdle();
+            var v = s.durable().instances().get(0);
+            assertEquals("LINKED", M.readTree(v.output()).path("status").asText(), v.output());
+            assertEquals(List.of(), s.calls().since(mark).stream().filter(CallLog.Call::isWrite).toList(), "nothing undone");
+            assertNull(WorldView.firstDifference(linkedWorld.path("appSettings"), new WorldView(s).comparableWorld().path("appSettings"), "appSettings"));
+        }
+    }
+
+    @Test
+    void onUntagUnlinkUnlinksOnceTheGracePeriodHasPassed() throws Exception {
+        try (Sandbox s = linkedUnlinkingOnUntag()) {
+            untag(s, DemoWorld.SITE_ID);
+            java.time.Instant untagged = s.clock().now();
+            int mark = s.calls().size();
+            assertEquals(List.of("started"), tagEvent(s));
+            s.runUntilIdle();
+            var v = s.durable().instances().get(0);
+            assertEquals("Completed", v.status(), v.failure());
+            assertEquals("UNLINKED", M.readTree(v.output()).path("status").asText(), v.output());
+            assertFalse(v.lastUpdatedAt().isBefore(untagged.plus(java.time.Duration.ofMinutes(10))), "after the grace period: " + v.lastUpdatedAt());
+            assertEquals(UNLINK_WRITES, s.calls().since(mark).stream().filter(CallLog.Call::isWrite)
+                    .map(c -> c.method() + " " + c.path().replaceAll(".*/providers/", "").replaceAll("\\?.*", "")).toList());
+        }
+    }
 }
