@@ -67,7 +67,7 @@ public final class HttpFunctions {
             }
             OperatorApi.Target target = api().target(text(body, "resourceId", request), text(body, "link", request));
             try (DurableTaskClient client = durable.getClient()) {
-                List<String> ids = api().unlink(target, force.asBoolean(false), client);
+                List<String> ids = Tether.get().unlinkApi().unlink(target, force.asBoolean(false), client);
                 return durable.createCheckStatusResponse(request, ids.get(0));
             }
         });
@@ -85,7 +85,7 @@ public final class HttpFunctions {
                 throw new InvalidInputException("action must be link or unlink, not '" + dev.tether.plan.ResourceId.abbreviate(action) + "'");
             }
             OperatorApi.Target target = api().target(q.get("resourceId"), q.get("link"));
-            ObjectNode plan = action.equals("unlink") ? api().unlinkPlan(target, "true".equals(q.get("force"))) : api().plan(target);
+            ObjectNode plan = action.equals("unlink") ? Tether.get().unlinkApi().unlinkPlan(target, "true".equals(q.get("force"))) : api().plan(target);
             String accept = header(request, "Accept");
             if (accept != null && accept.contains("text/plain")) {
                 return request.createResponseBuilder(HttpStatus.OK).header("Content-Type", "text/plain; charset=utf-8")

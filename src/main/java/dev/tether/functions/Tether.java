@@ -34,6 +34,7 @@ public final class Tether {
     private final dev.tether.activities.DnsReadinessActivities dnsReadiness;
     private final OperatorApi operatorApi;
     private final dev.tether.activities.UnlinkActivities unlinkActivities;
+    private final dev.tether.operator.UnlinkApi unlinkApi;
     private final EventIntake intake;
 
     public Tether(TetherConfig config, TokenCredential credential, HttpClient armHttpClient, Clock clock) {
@@ -47,6 +48,7 @@ public final class Tether {
         this.driftActivities = new DriftActivities(arm, clusters, config);
         this.dnsReadiness = new dev.tether.activities.DnsReadinessActivities(clusters);
         this.unlinkActivities = new dev.tether.activities.UnlinkActivities(arm);
+        this.unlinkApi = new dev.tether.operator.UnlinkApi(arm, config);
         this.operatorApi = new OperatorApi(arm, activities, serviceActivities, config, clusters);
         this.intake = new EventIntake(arm, config);
     }
@@ -101,6 +103,10 @@ public final class Tether {
 
     public dev.tether.activities.UnlinkActivities unlinkActivities() {
         return unlinkActivities;
+    }
+
+    public dev.tether.operator.UnlinkApi unlinkApi() {
+        return unlinkApi;
     }
 
     public OperatorApi operatorApi() {

@@ -297,4 +297,22 @@ class UnlinkTest {
                     .map(c -> c.method() + " " + c.path().replaceAll(".*/providers/", "").replaceAll("\\?.*", "")).toList());
         }
     }
+
+    @Test
+    void simulateAcceptsTheUnlinkCall(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ObjectNode world = DemoWorld.build();
+        ((ObjectNode) BadInputTest.resource(world, "Microsoft.Web/sites").get("tags")).remove("private-link");
+        java.nio.file.Path w = dir.resolve("world.json");
+        java.nio.file.Path e = dir.resolve("events.json");
+        java.nio.file.Path out = dir.resolve("result.json");
+        M.writeValue(w.toFile(), world);
+        M.writeValue(e.toFile(), M.createArrayNode());
+        assertEquals(0, dev.tether.sandbox.cli.SandboxMainAccess.run("simulate", "--world", w.toString(), "--events", e.toString(), "--out", out.toString(),
+                "--http", "POST /api/links/unlink {\"resourceId\":\"" + DemoWorld.SITE_ID + "\"}"));
+        JsonNode result = M.readTree(java.nio.file.Files.readString(out));
+        assertEquals(202, result.path("http").get(0).path("status").asInt(), result.path("http").toString());
+        JsonNode run = result.path("orchestrations").get(0);
+        assertEquals("Completed", run.path("status").asText(), run.toString());
+        assertEquals("app sitef6141 has no integration, no DNS setting and no TETHER_LINK record: nothing to undo", run.path("output").path("message").asText());
+    }
 }
