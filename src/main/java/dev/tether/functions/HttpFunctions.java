@@ -63,7 +63,7 @@ public final class HttpFunctions {
             }
             JsonNode force = body.path("force");
             if (!force.isMissingNode() && !force.isBoolean()) {
-                throw new InvalidInputException("force must be true or false, not " + force);
+                throw new InvalidInputException("force must be true or false, not " + (force.isTextual() ? "the string '" + force.asText() + "'" : force.toString()));
             }
             OperatorApi.Target target = api().target(text(body, "resourceId", request), text(body, "link", request));
             try (DurableTaskClient client = durable.getClient()) {

@@ -249,7 +249,7 @@ public final class BadInputCatalog {
         c.add(new Case("U01", "http", "unlink of an app that still carries private-link (answered 409: the tag is the link's intent)",
                 "still carries private-link=shop: the tag is the link's intent. Fix: remove the tag, then ask for the unlink again", none(),
                 s -> http(s, "POST /api/links/unlink", "{\"resourceId\":\"" + site + "\"}")));
-        c.add(new Case("U02", "http", "unlink with force that is not a boolean", "force must be true or false, not \"yes\"", none(),
+        c.add(new Case("U02", "http", "unlink with force that is not a boolean", "force must be true or false, not the string 'yes'", none(),
                 s -> http(s, "POST /api/links/unlink", "{\"resourceId\":\"" + site + "\",\"force\":\"yes\"}")));
         c.add(new Case("U03", "http", "unlink of a site that does not exist (answered 404, no orchestration instance)", "does not exist: check the resource id",
                 none(), s -> http(s, "POST /api/links/unlink", "{\"resourceId\":\"" + site + "gone\"}")));
