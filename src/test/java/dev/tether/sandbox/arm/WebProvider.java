@@ -84,9 +84,9 @@ final class WebProvider {
                 return Reply.ok(config);
             }
             case "/networkconfig/virtualnetwork" -> {
-                // DeleteSwiftVirtualNetwork: the app leaves regional VNet integration. The plan's service association link
-                // goes with the last app of that plan in the subnet (learn overview-vnet-integration: "the subnet is
-                // reserved for the App Service plan while an app of it uses the subnet").
+                // DeleteSwiftVirtualNetwork: the app leaves regional VNet integration. The service association link is the
+                // App Service plan's (its link names the plan), so it goes only with the last app of that plan in the
+                // subnet; in Azure that can lag (MicrosoftDocs/azure-docs#116634), the emulator removes it at once.
                 ArmEmulator.requireMethod(method, "DELETE");
                 leave(site);
                 return Reply.ok(null);
