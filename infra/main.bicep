@@ -65,6 +65,13 @@ param driftReadShare string = '0.5'
 @description('TETHER_ARM_LRO_TIMEOUT: how long a long-running ARM operation may stay InProgress (ISO-8601).')
 param armLroTimeout string = 'PT5M'
 
+@description('TETHER_ON_UNTAG: what removing private-link from an app does: report (default) or unlink after TETHER_UNTAG_GRACE (docs/UNLINK.md).')
+@allowed(['report', 'unlink'])
+param onUntag string = 'report'
+
+@description('TETHER_UNTAG_GRACE: with TETHER_ON_UNTAG=unlink, how long an untagged app waits before its unlink; a re-tag within it cancels (ISO-8601).')
+param untagGrace string = 'PT15M'
+
 @description('AKS clusters using Azure RBAC for Kubernetes authorization: Tether gets a custom data-plane role assigned on each cluster, so it applies in every namespace (Services anywhere for tether.dev/private, the coredns-custom ConfigMap and the coredns Deployment in kube-system). Clusters using Kubernetes RBAC use infra/kubernetes/tether-rbac.yaml instead, which is narrower.')
 param azureRbacClusterIds array = []
 
@@ -159,6 +166,8 @@ module app 'modules/app.bicep' = {
       TETHER_DRIFT_SCHEDULE: driftSchedule
       TETHER_DRIFT_READ_SHARE: driftReadShare
       TETHER_ARM_LRO_TIMEOUT: armLroTimeout
+      TETHER_ON_UNTAG: onUntag
+      TETHER_UNTAG_GRACE: untagGrace
       TETHER_NETWORK_VNETS: join(tetherVnets, ',')
       TETHER_OUTBOUND_IPS: natGateway ? network.outputs.outboundIp : ''
     }

@@ -25,6 +25,7 @@ import dev.tether.plan.DnsServicePlan;
 import dev.tether.plan.Finding;
 import dev.tether.plan.InvalidInputException;
 import dev.tether.plan.Outcome;
+import dev.tether.plan.OwnershipRecord;
 import dev.tether.plan.PlanState;
 import dev.tether.plan.ResourceId;
 import dev.tether.plan.SiteLinkPlan;
@@ -277,10 +278,16 @@ public final class LinkActivities {
             if (merged.isEmpty()) {
                 return StepResult.done("app-settings", Outcome.UNCHANGED, Conventions.SETTING_DNS_SERVER + " is " + request.dnsIp());
             }
+            if (request.ownership() != null) {
+                // The ownership record rides on this PUT (docs/UNLINK.md): atomic with the value it describes, no write of its own.
+                Messages.Ownership o = request.ownership();
+                OwnershipRecord record = OwnershipRecord.forLink(current, o.link(), request.dnsIp(), o.subnet(), o.subnetCreated(), o.routeAllOn());
+                DnsPlan.keysOf(merged.get(), OwnershipRecord.SETTING).forEach(merged.get()::remove);
+                merged.get().put(OwnershipRecord.SETTING, record.format());
+            }
             arm.replaceAppSettings(id, merged.get());
             Outcome outcome = DnsPlan.keysOf(current, Conventions.SETTING_DNS_SERVER).isEmpty() ? Outcome.CREATED : Outcome.UPDATED;
-            int dnsKeys = merged.get().size() - (int) merged.get().keySet().stream().filter(k -> !k.equals(Conventions.SETTING_DNS_SERVER)
-                    && !k.equals(Conventions.SETTING_DNS_ALT_SERVER)).count();
+            int dnsKeys = (int) merged.get().keySet().stream().filter(OwnershipRecord::isTetherKey).count();
             return StepResult.done("app-settings", outcome, Conventions.SETTING_DNS_SERVER + "=" + request.dnsIp() + "; kept "
                     + (merged.get().size() - dnsKeys) + " other settings"
                     + (foreign.isEmpty() ? "" : "; replaced " + DnsPlan.describe(foreign) + " (previous value, for an unlink to restore)"));

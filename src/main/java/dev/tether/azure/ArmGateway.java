@@ -277,6 +277,44 @@ public final class ArmGateway {
         return toSubnet(written);
     }
 
+    // ---- unlink ----
+
+    /** Turns route-all off through the site property (one sparse PATCH; an unlink does this only where Tether turned it on). */
+    public void routeAllOff(ResourceId id) {
+        ArmOperation op = id.isType(Conventions.TYPE_SLOT) ? ArmOperation.PATCH_SLOT : ArmOperation.PATCH_SITE;
+        ArmErrors.call(op, id.toString(), () -> {
+            SitePatch.send(in(id).appService(), id.toString(), SitePatch.routeAllOffBody());
+            return null;
+        });
+    }
+
+    /**
+     * Leaves regional VNet integration: {@code DELETE .../networkConfig/virtualNetwork}, the call {@code az webapp
+     * vnet-integration remove} and azurerm ({@code DeleteSwiftVirtualNetwork}) make. The subnet itself is untouched.
+     */
+    public void leaveSubnet(ResourceId id) {
+        if (id.isType(Conventions.TYPE_SLOT)) {
+            ResourceId site = id.parent();
+            ArmErrors.call(ArmOperation.DELETE_SLOT_VNET_INTEGRATION, id.toString(), () -> {
+                webApps(id).deleteSwiftVirtualNetworkSlot(id.resourceGroup(), site.name(), id.name());
+                return null;
+            });
+            return;
+        }
+        ArmErrors.call(ArmOperation.DELETE_VNET_INTEGRATION, id.toString(), () -> {
+            webApps(id).deleteSwiftVirtualNetwork(id.resourceGroup(), id.name());
+            return null;
+        });
+    }
+
+    /** Deletes a subnet (a long-running DELETE); ARM refuses it while anything is in it (InUseSubnetCannotBeDeleted). */
+    public void deleteSubnet(String subnetId) {
+        ResourceId id = ResourceId.parse(subnetId);
+        ArmErrors.call(ArmOperation.DELETE_SUBNET, subnetId, () -> awaitLro(
+                in(id).network().serviceClient().getSubnets().beginDelete(id.resourceGroup(), id.parent().name(), id.name()),
+                "subnet DELETE of " + subnetId, "the retry re-reads the subnet first", "the VNet's activity log for the failed operation"));
+    }
+
     /**
      * Waits for a long-running operation, but never longer than the LRO timeout: still running is transient (the retry
      * re-observes first), any end other than success is a refusal that says where to look. Returns the poller, whose

@@ -22,6 +22,9 @@ public enum ArmOperation {
     PUT_SLOT_CONFIG_NAMES("Microsoft.Web/sites/config/write"),
     /** The status poll of the site app settings PUT when App Service answers it 202 (a long-running operation). */
     POLL_WEB_OPERATION("Microsoft.Web/locations/operationResults/read"),
+    /** An unlink leaves regional VNet integration (DELETE networkConfig/virtualNetwork). */
+    DELETE_VNET_INTEGRATION("Microsoft.Web/sites/networkConfig/delete"),
+    DELETE_SLOT_VNET_INTEGRATION("Microsoft.Web/sites/slots/networkConfig/delete"),
     GET_PLAN("Microsoft.Web/serverfarms/read"),
     /** The plan's VNet connections, read before a link would give the plan a new integration (SubnetSharing). */
     LIST_PLAN_VNET_CONNECTIONS("Microsoft.Web/serverfarms/virtualNetworkConnections/read"),
@@ -34,6 +37,8 @@ public enum ArmOperation {
     PUT_SUBNET("Microsoft.Network/virtualNetworks/subnets/write"),
     /** The subnet PUT's status poll (Azure-AsyncOperation): reading an operation is an authorized action of its own. */
     POLL_NETWORK_OPERATION("Microsoft.Network/locations/operations/read"),
+    /** An unlink deletes the subnet Tether created, once nothing uses it. */
+    DELETE_SUBNET("Microsoft.Network/virtualNetworks/subnets/delete"),
     JOIN_SUBNET("Microsoft.Network/virtualNetworks/subnets/join/action"),
     /**
      * Linked access checks of the subnet PUT that adds the Web delegation to an existing subnet: the PUT carries the

@@ -39,6 +39,13 @@ final class SitePatch {
         return body;
     }
 
+    /** Route-all off through the site property, nothing else. */
+    static ObjectNode routeAllOffBody() {
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.putObject("properties").putObject("outboundVnetRouting").put("applicationTraffic", false);
+        return body;
+    }
+
     static void send(WebSiteManagementClient client, String siteOrSlotId, ObjectNode body) {
         HttpRequest request = new HttpRequest(HttpMethod.PATCH, client.getEndpoint().replaceAll("/$", "") + siteOrSlotId
                 + "?api-version=" + API_VERSION)

@@ -21,7 +21,12 @@ import java.util.regex.Pattern;
 public record TetherConfig(Set<String> subscriptions, String tenantId, int subnetPrefixLength, String subnetNamePrefix,
                            Duration dnsWaitTimeout, Duration dnsPollInterval, String altDnsServer,
                            int retryMaxAttempts, Duration retryFirstInterval, Duration clusterClientTtl, int serviceParallelism,
-                           String driftSchedule, double driftReadShare, Duration armLroTimeout, TetherNetwork network) {
+                           String driftSchedule, double driftReadShare, Duration armLroTimeout, TetherNetwork network,
+                           String onUntag, Duration untagGrace) {
+
+    /** {@code TETHER_ON_UNTAG}: report an untagged app (the default), or unlink it after {@code TETHER_UNTAG_GRACE}. */
+    public static final String ON_UNTAG_REPORT = "report";
+    public static final String ON_UNTAG_UNLINK = "unlink";
 
     /** A documented setting. */
     public record Setting(String name, String defaultValue, String description) {
@@ -44,7 +49,9 @@ public record TetherConfig(Set<String> subscriptions, String tenantId, int subne
             new Setting("TETHER_DRIFT_READ_SHARE", "0.5", "Share of ARM's per-subscription read budget (about 250 burst, 25/s) Tether may spend, 0.05..1: the drift scan and every step that reads ARM."),
             new Setting("TETHER_ARM_LRO_TIMEOUT", "PT5M", "How long a long-running ARM operation (subnet PUT) may stay InProgress before the step fails and is retried."),
             new Setting("TETHER_NETWORK_VNETS", "", "Comma-separated ids of the VNets Tether reaches privately: its own integration subnet's VNet and VNets peered with it, with their private clusters' DNS zones linked. Set by the Bicep option tetherSubnetId; empty: Tether has no VNet and private clusters are refused."),
-            new Setting("TETHER_OUTBOUND_IPS", "", "Comma-separated static public IPs of Tether's outbound traffic (its NAT gateway, Bicep option natGateway). The pre-flight checks them against clusters' authorized IP ranges; empty: no static IP."));
+            new Setting("TETHER_OUTBOUND_IPS", "", "Comma-separated static public IPs of Tether's outbound traffic (its NAT gateway, Bicep option natGateway). The pre-flight checks them against clusters' authorized IP ranges; empty: no static IP."),
+            new Setting("TETHER_ON_UNTAG", "report", "What removing private-link from an app does: report (it is listed as released in status and the drift report; nothing is undone until POST /api/links/unlink) or unlink (the app is unlinked after TETHER_UNTAG_GRACE; a re-tag within it cancels). docs/UNLINK.md."),
+            new Setting("TETHER_UNTAG_GRACE", "PT15M", "With TETHER_ON_UNTAG=unlink, how long an untagged app waits (a durable timer) before its unlink; a re-tag within it cancels the unlink."));
 
     private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}");
 
@@ -56,6 +63,9 @@ public record TetherConfig(Set<String> subscriptions, String tenantId, int subne
         }
         if (driftSchedule.trim().split("\\s+").length != 6) {
             throw new InvalidInputException("TETHER_DRIFT_SCHEDULE: '" + driftSchedule + "' is not a six-field NCRONTAB expression like '0 */15 * * * *'");
+        }
+        if (!onUntag.equals(ON_UNTAG_REPORT) && !onUntag.equals(ON_UNTAG_UNLINK)) {
+            throw new InvalidInputException("TETHER_ON_UNTAG: '" + onUntag + "' is neither report nor unlink");
         }
         if (serviceParallelism < 1 || serviceParallelism > 50) {
             throw new InvalidInputException("TETHER_SERVICE_PARALLELISM: " + serviceParallelism + " is outside 1..50");
@@ -80,7 +90,8 @@ public record TetherConfig(Set<String> subscriptions, String tenantId, int subne
                 value(env, "TETHER_DNS_ALT_SERVER"), integer(env, "TETHER_RETRY_MAX_ATTEMPTS"),
                 duration(env, "TETHER_RETRY_FIRST_INTERVAL"), duration(env, "TETHER_CLUSTER_CLIENT_TTL"),
                 integer(env, "TETHER_SERVICE_PARALLELISM"), value(env, "TETHER_DRIFT_SCHEDULE"), share(env, "TETHER_DRIFT_READ_SHARE"),
-                duration(env, "TETHER_ARM_LRO_TIMEOUT"), new TetherNetwork(list(env, "TETHER_NETWORK_VNETS"), list(env, "TETHER_OUTBOUND_IPS")));
+                duration(env, "TETHER_ARM_LRO_TIMEOUT"), new TetherNetwork(list(env, "TETHER_NETWORK_VNETS"), list(env, "TETHER_OUTBOUND_IPS")),
+                value(env, "TETHER_ON_UNTAG").toLowerCase(Locale.ROOT), duration(env, "TETHER_UNTAG_GRACE"));
     }
 
     public static TetherConfig defaults(Set<String> subscriptions) {

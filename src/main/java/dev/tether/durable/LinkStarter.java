@@ -160,6 +160,48 @@ public final class LinkStarter {
         return startLink(site, options, reason, current); // the metadata just read: no second read
     }
 
+    /** The recheck payload of an unlink request: the running pass continues as an unlink ({@link #nextRequest}). */
+    public static final String UNLINK_INTENT = "unlink: ";
+    public static final String FORCED_UNLINK_INTENT = "unlink (force): ";
+
+    /**
+     * Starts the unlink of a site, slot or cluster in the resource's own instance, or tells its running pass: that
+     * pass then continues as an unlink. One instance per resource, whatever arrives.
+     */
+    public Started startUnlink(ResourceId id, LinkOptions options, boolean force, String reason) {
+        boolean cluster = id.isType(Conventions.TYPE_CLUSTER);
+        return startOrSignal(cluster ? Steps.LINK_CLUSTER_ORCHESTRATION : Steps.LINK_SITE_ORCHESTRATION, linkInstanceId(id),
+                new LinkRequest(id.toString(), reason, options).asUnlink(reason, force), (force ? FORCED_UNLINK_INTENT : UNLINK_INTENT) + reason,
+                Instances.find(client, linkInstanceId(id), false));
+    }
+
+    /** TETHER_ON_UNTAG=unlink: the unlink of an app that lost its tag, after {@code grace} (a re-tag within it cancels). */
+    public Started startUnlinkAfterGrace(ResourceId id, LinkOptions options, java.time.Duration grace, String reason) {
+        return startOrSignal(Steps.LINK_SITE_ORCHESTRATION, linkInstanceId(id),
+                new LinkRequest(id.toString(), reason, options).asUnlinkAfter(reason, grace), reason, Instances.find(client, linkInstanceId(id), false));
+    }
+
+    /**
+     * What a pass continues as, given the recheck events that arrived while it ran: an unlink when any of them asks for
+     * one (forced when any is forced), else the same request. The tag is the link's intent: an unlink pass that finds
+     * the resource tagged again links it, so the newest intent wins without a second instance.
+     */
+    public static LinkRequest nextRequest(LinkRequest current, java.util.List<String> reasons) {
+        boolean unlink = false;
+        boolean force = false;
+        for (String r : reasons) {
+            if (r != null && r.startsWith(FORCED_UNLINK_INTENT)) {
+                unlink = force = true;
+            } else if (r != null && r.startsWith(UNLINK_INTENT)) {
+                unlink = true;
+            }
+        }
+        if (unlink) {
+            return current.asUnlink("unlink requested during the last pass", force || current.forced());
+        }
+        return current;
+    }
+
     public Started startOrSignal(String orchestration, String instanceId, Object input, String reason) {
         return startOrSignal(orchestration, instanceId, input, reason, Instances.find(client, instanceId, false));
     }

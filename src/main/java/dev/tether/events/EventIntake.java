@@ -120,6 +120,13 @@ public final class EventIntake {
                     return new Result(how.name().toLowerCase(Locale.ROOT), event.id(), id, instanceId, id + " lost its "
                             + Conventions.TAG_LINK + " tag; one pass removes its exposure guard");
                 }
+                if (route.kind() == Route.Kind.SITE && TetherConfig.ON_UNTAG_UNLINK.equals(config.onUntag()) && starter.lastPassLinked(instanceId)) {
+                    // TETHER_ON_UNTAG=unlink: the app's own instance waits the grace period, then unlinks (a re-tag cancels).
+                    LinkStarter.Started how = starter.startUnlinkAfterGrace(target, LinkOptions.from(config), config.untagGrace(),
+                            "event " + event.id() + ": lost its " + Conventions.TAG_LINK + " tag");
+                    return new Result(how.name().toLowerCase(Locale.ROOT), event.id(), id, instanceId, id + " lost its " + Conventions.TAG_LINK
+                            + " tag; TETHER_ON_UNTAG=unlink: it is unlinked after " + config.untagGrace() + " unless tagged again");
+                }
                 return new Result("ignored", event.id(), id, null, id + " has no " + Conventions.TAG_LINK + " tag");
             }
         } catch (InvalidInputException e) {

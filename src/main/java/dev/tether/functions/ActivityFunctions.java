@@ -84,6 +84,31 @@ public final class ActivityFunctions {
         return governed(input, 1, Tether.get().slotSettings()::ensure);
     }
 
+    @FunctionName(Steps.PLAN_SITE_UNLINK)
+    public String planSiteUnlink(@DurableActivityTrigger(name = "input") String input) {
+        return governed(input, 4, Tether.get().unlinkActivities()::planSiteUnlink);
+    }
+
+    @FunctionName(Steps.RESTORE_DNS_SETTING)
+    public String restoreDnsSetting(@DurableActivityTrigger(name = "input") String input) {
+        return governed(input, 1, Tether.get().unlinkActivities()::restoreDnsSetting);
+    }
+
+    @FunctionName(Steps.ROUTE_ALL_OFF)
+    public String routeAllOff(@DurableActivityTrigger(name = "input") String input) {
+        return governed(input, 1, Tether.get().unlinkActivities()::routeAllOff);
+    }
+
+    @FunctionName(Steps.LEAVE_SUBNET)
+    public String leaveSubnet(@DurableActivityTrigger(name = "input") String input) {
+        return governed(input, 1, Tether.get().unlinkActivities()::leaveSubnet);
+    }
+
+    @FunctionName(Steps.DELETE_SUBNET_IF_UNUSED)
+    public String deleteSubnetIfUnused(@DurableActivityTrigger(name = "input") String input) {
+        return governed(input, 1, Tether.get().unlinkActivities()::deleteSubnetIfUnused);
+    }
+
     @FunctionName(Steps.PLAN_SERVICES)
     public String planServices(@DurableActivityTrigger(name = "input") String input) {
         return governed(input, 2, Tether.get().serviceActivities()::planServices);

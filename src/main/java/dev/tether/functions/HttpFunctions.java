@@ -50,6 +50,29 @@ public final class HttpFunctions {
         });
     }
 
+    @FunctionName("LinksUnlink")
+    public HttpResponseMessage unlink(
+            @HttpTrigger(name = "req", methods = {HttpMethod.POST}, authLevel = AuthorizationLevel.FUNCTION, route = "links/unlink")
+            HttpRequestMessage<Optional<String>> request,
+            @DurableClientInput(name = "durableContext") DurableClientContext durable,
+            ExecutionContext context) {
+        return handle(request, context, () -> {
+            JsonNode body = request.getBody().filter(b -> !b.isBlank()).map(Json::tree).orElse(Json.mapper().createObjectNode());
+            if (!body.isObject()) {
+                throw new InvalidInputException("the body must be a JSON object: {\"resourceId\": \"...\"} with an optional \"force\": true");
+            }
+            JsonNode force = body.path("force");
+            if (!force.isMissingNode() && !force.isBoolean()) {
+                throw new InvalidInputException("force must be true or false, not " + (force.isTextual() ? "the string '" + force.asText() + "'" : force.toString()));
+            }
+            OperatorApi.Target target = api().target(text(body, "resourceId", request), text(body, "link", request));
+            try (DurableTaskClient client = durable.getClient()) {
+                List<String> ids = Tether.get().unlinkApi().unlink(target, force.asBoolean(false), client);
+                return durable.createCheckStatusResponse(request, ids.get(0));
+            }
+        });
+    }
+
     @FunctionName("LinksPlan")
     public HttpResponseMessage plan(
             @HttpTrigger(name = "req", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION, route = "links/plan")
@@ -57,7 +80,12 @@ public final class HttpFunctions {
             ExecutionContext context) {
         return handle(request, context, () -> {
             Map<String, String> q = request.getQueryParameters();
-            ObjectNode plan = api().plan(api().target(q.get("resourceId"), q.get("link")));
+            String action = q.getOrDefault("action", "link");
+            if (!action.equals("link") && !action.equals("unlink")) {
+                throw new InvalidInputException("action must be link or unlink, not '" + dev.tether.plan.ResourceId.abbreviate(action) + "'");
+            }
+            OperatorApi.Target target = api().target(q.get("resourceId"), q.get("link"));
+            ObjectNode plan = action.equals("unlink") ? Tether.get().unlinkApi().unlinkPlan(target, "true".equals(q.get("force"))) : api().plan(target);
             String accept = header(request, "Accept");
             if (accept != null && accept.contains("text/plain")) {
                 return request.createResponseBuilder(HttpStatus.OK).header("Content-Type", "text/plain; charset=utf-8")

@@ -34,6 +34,8 @@ public final class Tether {
     private final dev.tether.activities.DnsReadinessActivities dnsReadiness;
     private final dev.tether.activities.SlotSettingsStep slotSettings;
     private final OperatorApi operatorApi;
+    private final dev.tether.activities.UnlinkActivities unlinkActivities;
+    private final dev.tether.operator.UnlinkApi unlinkApi;
     private final EventIntake intake;
 
     public Tether(TetherConfig config, TokenCredential credential, HttpClient armHttpClient, Clock clock) {
@@ -47,6 +49,8 @@ public final class Tether {
         this.driftActivities = new DriftActivities(arm, clusters, config);
         this.dnsReadiness = new dev.tether.activities.DnsReadinessActivities(clusters);
         this.slotSettings = new dev.tether.activities.SlotSettingsStep(arm, config);
+        this.unlinkActivities = new dev.tether.activities.UnlinkActivities(arm);
+        this.unlinkApi = new dev.tether.operator.UnlinkApi(arm, config);
         this.operatorApi = new OperatorApi(arm, activities, serviceActivities, config, clusters);
         this.intake = new EventIntake(arm, config);
     }
@@ -109,6 +113,14 @@ public final class Tether {
 
     public DriftActivities driftActivities() {
         return driftActivities;
+    }
+
+    public dev.tether.activities.UnlinkActivities unlinkActivities() {
+        return unlinkActivities;
+    }
+
+    public dev.tether.operator.UnlinkApi unlinkApi() {
+        return unlinkApi;
     }
 
     public OperatorApi operatorApi() {

@@ -147,7 +147,13 @@ public final class OperatorApi {
     public static String planText(ObjectNode plan) {
         StringBuilder sb = new StringBuilder();
         for (JsonNode p : plan.path("plans")) {
-            if (p.path("kind").asText().equals("site")) {
+            if (p.path("kind").asText().equals("site-unlink")) {
+                dev.tether.plan.UnlinkPlan u = Json.mapper().convertValue(p.get("unlink"), dev.tether.plan.UnlinkPlan.class);
+                sb.append(p.path("resourceId").asText()).append("\n  unlink ").append(u.status()).append(": ").append(u.message()).append('\n');
+                for (Change c : u.changes()) {
+                    sb.append(String.format("  %-13s %-9s %s%n", c.step(), c.action(), c.reason()));
+                }
+            } else if (p.path("kind").asText().equals("site")) {
                 SiteLinkPlan s = Json.mapper().convertValue(p.get("site"), SiteLinkPlan.class);
                 sb.append(p.path("resourceId").asText()).append("\n  status ").append(s.status()).append(": ").append(s.message()).append('\n');
                 for (Change c : s.changes()) {
@@ -190,6 +196,7 @@ public final class OperatorApi {
             lastScan.set("report", report);
         }
         Map<String, ObjectNode> byLink = new TreeMap<>();
+        List<InventoryItem> released = new ArrayList<>();
         List<InventoryItem> inventory = arm.inventory(new ArrayList<>(config.subscriptions()));
         for (InventoryItem item : inventory) {
             Optional<String> link;
@@ -243,6 +250,21 @@ public final class OperatorApi {
         byLink.values().forEach(this::clusterTruth);
         ArrayNode linksOut = out.putArray("links");
         byLink.values().forEach(linksOut::add);
+        // Apps that lost their tag but are still integrated: released (TETHER_ON_UNTAG=report) or being unlinked (one metadata read each).
+        ArrayNode releasedOut = out.putArray("released");
+        if (linkFilter == null) {
+            // One Resource Graph query: apps without the tag still joined to a subnet named like Tether's.
+            released.addAll(arm.released(new ArrayList<>(config.subscriptions()), config.subnetNamePrefix()).stream().filter(i -> parsesInScope(i.id())).toList());
+        }
+        for (InventoryItem item : released) {
+            String instanceId = LinkStarter.linkInstanceId(ResourceId.parse(item.id()));
+            OrchestrationMetadata m = Instances.find(client, instanceId, true);
+            boolean unlinking = m != null && (m.isRunning() || m.getRuntimeStatus().name().equals("PENDING"))
+                    && m.isCustomStatusFetched() && unlinkingStatus(m);
+            releasedOut.addObject().put("resourceId", item.id()).put("subnetId", item.subnetId()).put("state", unlinking ? "unlinking" : "released")
+                    .put("reason", unlinking ? "orchestration " + instanceId + " is unlinking it" : "no " + Conventions.TAG_LINK
+                            + " tag but still integrated; POST /api/links/unlink undoes what Tether made (docs/UNLINK.md)");
+        }
         // Near misses: an app and a cluster whose link values differ only in letter case or whitespace are not linked.
         ArrayNode nearMisses = out.putArray("nearMisses");
         NearMiss.find(inventory.stream().filter(i -> parsesInScope(i.id())).toList()).stream()
@@ -312,6 +334,16 @@ public final class OperatorApi {
             }
         }
         return s;
+    }
+
+    /** Whether a running instance's custom status says it is unlinking ({@code step: unlinking}). */
+    private static boolean unlinkingStatus(OrchestrationMetadata m) {
+        try {
+            Map<?, ?> status = m.readCustomStatusAs(Map.class);
+            return status != null && "unlinking".equals(status.get("step"));
+        } catch (RuntimeException unreadable) {
+            return false;
+        }
     }
 
     /** Whether an id parses and is in scope; an id Tether cannot handle is listed by itself elsewhere, never fatal here. */

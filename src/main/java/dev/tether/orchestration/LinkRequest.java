@@ -1,5 +1,41 @@
 package dev.tether.orchestration;
 
-/** Input of the site and cluster orchestrations: the resource, why it runs (event, rerun, fan-out), and the timings. */
-public record LinkRequest(String resourceId, String reason, LinkOptions options) {
+/**
+ * Input of the site and cluster orchestrations: the resource, why it runs (event, rerun, fan-out), and the timings.
+ * {@code action} is null for a link (the tag is the link's intent) or {@value #UNLINK}; {@code force} lets an unlink
+ * proceed where the state is not Tether's to undo (docs/UNLINK.md).
+ */
+public record LinkRequest(String resourceId, String reason, LinkOptions options, String action, Boolean force, Long graceSeconds) {
+    public static final String UNLINK = "unlink";
+
+    public LinkRequest(String resourceId, String reason, LinkOptions options) {
+        this(resourceId, reason, options, null, null, null);
+    }
+
+    public boolean unlinking() {
+        return UNLINK.equals(action);
+    }
+
+    public boolean forced() {
+        return Boolean.TRUE.equals(force);
+    }
+
+    /** The same resource and options, as a link pass (an unlink that found the tag back). */
+    public LinkRequest asLink(String why) {
+        return new LinkRequest(resourceId, why, options, null, null, null);
+    }
+
+    public LinkRequest asUnlink(String why, boolean forced) {
+        return new LinkRequest(resourceId, why, options, UNLINK, forced ? Boolean.TRUE : null, null);
+    }
+
+    /** An unlink that first waits {@code grace} (TETHER_ON_UNTAG=unlink): a re-tag within it cancels the unlink. */
+    public LinkRequest asUnlinkAfter(String why, java.time.Duration grace) {
+        return new LinkRequest(resourceId, why, options, UNLINK, null, grace.toSeconds());
+    }
+
+    /** This unlink without its grace period (it has been waited). */
+    public LinkRequest graceWaited() {
+        return new LinkRequest(resourceId, reason, options, action, force, null);
+    }
 }

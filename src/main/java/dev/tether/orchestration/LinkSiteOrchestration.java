@@ -24,6 +24,15 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
     public LinkResult apply(TaskOrchestrationContext ctx) {
         LinkRequest request = ctx.getInput(LinkRequest.class);
         Steps steps = new Steps(ctx, request.options());
+        if (request.unlinking()) {
+            LinkResult unlinked = UnlinkSiteSteps.run(ctx, steps, request);
+            if (unlinked != null) {
+                return finish(ctx, steps, request.graceWaited(), unlinked);
+            }
+            // Tagged again since the unlink was asked for (or within its grace period): the tag is the newest intent,
+            // so this pass links.
+            request = request.asLink("tagged again after an unlink request: the link is the newest intent");
+        }
         List<StepResult> report = new ArrayList<>();
 
         steps.status(Map.of("step", "planning"));
@@ -43,12 +52,14 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
 
         steps.status(Map.of("step", "integrating", "subnet", plan.subnet().subnetId()));
         // What the plan observed as already in place costs no second read; anything to change is re-observed by its step.
-        report.add(plan.subnet().action() == Outcome.UNCHANGED
+        StepResult subnet = plan.subnet().action() == Outcome.UNCHANGED
                 ? StepResult.done("subnet", Outcome.UNCHANGED, plan.subnet().reason())
-                : steps.ensure(Steps.ENSURE_SUBNET, new Messages.EnsureSubnet(plan.subnet())));
-        report.add(plan.actionOf("site") == Outcome.UNCHANGED
+                : steps.ensure(Steps.ENSURE_SUBNET, new Messages.EnsureSubnet(plan.subnet()));
+        report.add(subnet);
+        StepResult site = plan.actionOf("site") == Outcome.UNCHANGED
                 ? StepResult.done("site", Outcome.UNCHANGED, "joined to " + plan.subnet().name() + "; " + plan.routeAll().reason())
-                : steps.ensure(Steps.JOIN_SUBNET, new Messages.JoinSubnet(plan.siteId(), plan.subnet().subnetId(), plan.turnsRouteAllOn())));
+                : steps.ensure(Steps.JOIN_SUBNET, new Messages.JoinSubnet(plan.siteId(), plan.subnet().subnetId(), plan.turnsRouteAllOn()));
+        report.add(site);
 
         steps.status(Map.of("step", "app-settings", "dnsIp", ip));
         // The mark before the setting: Tether's DNS setting never exists unmarked, so no swap can carry it away.
@@ -57,9 +68,14 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
                         .map(dev.tether.plan.Change::reason).findFirst().orElse(""))
                 : steps.ensure(Steps.ENSURE_SLOT_SETTINGS, new Messages.SlotSettingsMark(plan.siteId())));
         // Settings the plan read as already naming this IP cost no second read (a write to them since is an event, and a pass).
+        // Otherwise the ownership record rides on the DNS write: what this pass created, judged by this pass's plan (in its
+        // history): a subnet the plan saw absent is Tether's even when a crash made its step re-run and find it already there.
         report.add(plan.dnsSettingInPlace(ip)
                 ? StepResult.done("app-settings", Outcome.UNCHANGED, Conventions.SETTING_DNS_SERVER + " is " + ip)
-                : steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip, plan.dns() != null && plan.dns().replaceForeign())));
+                : steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip,
+                        plan.dns() != null && plan.dns().replaceForeign(), new Messages.Ownership(plan.link(), plan.subnet().name(),
+                        plan.subnet().action() == Outcome.CREATED || subnet.outcome() == Outcome.CREATED,
+                        plan.turnsRouteAllOn()))));
 
         return finish(ctx, steps, request, new LinkResult(plan.siteId(), "LINKED", "linked to " + plan.clusterId() + " via DNS " + ip
                 + " (zone " + plan.domain() + ")", plan.clusterId(), ip, report, null));
@@ -78,13 +94,21 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
      */
     static LinkResult finish(TaskOrchestrationContext ctx, Steps steps, Object request, LinkResult result) {
         boolean newer;
+        List<String> reasons = new ArrayList<>();
         try {
-            ctx.waitForExternalEvent(LinkStarter.RECHECK_EVENT, RECHECK_WINDOW, String.class).await();
+            reasons.add(ctx.waitForExternalEvent(LinkStarter.RECHECK_EVENT, RECHECK_WINDOW, String.class).await());
             newer = true;
+            // Every other event already raised (a zero wait takes only those): an unlink among them is the newest intent.
+            while (true) {
+                reasons.add(ctx.waitForExternalEvent(LinkStarter.RECHECK_EVENT, Duration.ZERO, String.class).await());
+            }
         } catch (TaskCanceledException quiet) {
-            newer = false;
+            newer = !reasons.isEmpty();
         }
         if (newer) {
+            if (request instanceof LinkRequest link) {
+                request = LinkStarter.nextRequest(link, reasons);
+            }
             // The next pass begins now: events raised before this are ones it will see.
             ctx.setCustomStatus(Map.of("step", "re-checking", "reason", "a newer event arrived during the last pass",
                     Steps.PASS_STARTED_AT, ctx.getCurrentInstant().toString()));

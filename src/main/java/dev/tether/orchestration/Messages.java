@@ -21,7 +21,14 @@ public final class Messages {
     }
 
     /** {@code replaceForeign}: the app allows Tether to replace a DNS server it did not set (tag private-link-dns-replace=true). */
-    public record DnsSetting(String siteId, String dnsIp, boolean replaceForeign) {
+    public record DnsSetting(String siteId, String dnsIp, boolean replaceForeign, Ownership ownership) {
+        public DnsSetting(String siteId, String dnsIp, boolean replaceForeign) {
+            this(siteId, dnsIp, replaceForeign, null);
+        }
+    }
+
+    /** What the ownership record of a link's DNS write says (plan/OwnershipRecord): this pass's subnet and route-all. */
+    public record Ownership(String link, String subnet, boolean subnetCreated, boolean routeAllOn) {
     }
 
     /** Mark Tether's DNS settings as slot settings of the site of {@code siteId} (a site or slot). */

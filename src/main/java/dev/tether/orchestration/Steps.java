@@ -31,6 +31,12 @@ public final class Steps {
     public static final String ENSURE_EXPOSURE_GUARD = "EnsureExposureGuard";
     public static final String OBSERVE_SERVICE_IPS = "ObserveServiceIps";
 
+    public static final String PLAN_SITE_UNLINK = "PlanSiteUnlink";
+    public static final String RESTORE_DNS_SETTING = "RestoreDnsSetting";
+    public static final String ROUTE_ALL_OFF = "RouteAllOff";
+    public static final String LEAVE_SUBNET = "LeaveSubnet";
+    public static final String DELETE_SUBNET_IF_UNUSED = "DeleteSubnetIfUnused";
+
     public static final String LINK_SITE_ORCHESTRATION = "LinkSite";
     public static final String LINK_CLUSTER_ORCHESTRATION = "LinkCluster";
     public static final String RECONCILE_SERVICES_ORCHESTRATION = "ReconcileServices";

@@ -266,6 +266,19 @@ public final class BadInputCatalog {
                 s -> http(s, "GET /api/links/plan?link=..%2Fetc", null)));
         c.add(new Case("H05", "http", "rerun of a site that does not exist (answered 404, no orchestration instance)", "does not exist: check the resource id",
                 none(), s -> http(s, "POST /api/links/rerun", "{\"resourceId\":\"" + site + "gone\"}")));
+        c.add(new Case("U01", "http", "unlink of an app that still carries private-link (answered 409: the tag is the link's intent)",
+                "still carries private-link=shop: the tag is the link's intent. Fix: remove the tag, then ask for the unlink again", none(),
+                s -> http(s, "POST /api/links/unlink", "{\"resourceId\":\"" + site + "\"}")));
+        c.add(new Case("U02", "http", "unlink with force that is not a boolean", "force must be true or false, not the string 'yes'", none(),
+                s -> http(s, "POST /api/links/unlink", "{\"resourceId\":\"" + site + "\",\"force\":\"yes\"}")));
+        c.add(new Case("U03", "http", "unlink of a site that does not exist (answered 404, no orchestration instance)", "does not exist: check the resource id",
+                none(), s -> http(s, "POST /api/links/unlink", "{\"resourceId\":\"" + site + "gone\"}")));
+        c.add(new Case("U04", "http", "unlink with a body that is not a JSON object", "the body must be a JSON object", none(),
+                s -> http(s, "POST /api/links/unlink", "[\"" + site + "\"]")));
+        c.add(new Case("U05", "http", "a plan with an action other than link or unlink", "action must be link or unlink, not 'delete'", none(),
+                s -> http(s, "GET /api/links/plan?action=delete&resourceId=" + site, null)));
+        c.add(new Case("U06", "http", "an unlink dry run for a link name (it plans one app)", "action=unlink plans one app: give its resourceId", none(),
+                s -> http(s, "GET /api/links/plan?action=unlink&link=shop", null)));
         c.add(new Case("S01", "service", "tether.dev/private: \"yes\"", "INVALID_ANNOTATION",
                 service(ServicesTest.service("default", "yes", "ClusterIP", Map.of("tether.dev/private", "yes"), null)), BadInputCatalog::services));
         c.add(new Case("S02", "service", "an annotated headless Service", "HEADLESS_SERVICE", service(headless()), BadInputCatalog::services));

@@ -77,7 +77,9 @@ class LinkEndToEndTest {
                 var e = it.next();
                 assertEquals(e.getValue().asText(), settings.path(e.getKey()).asText(), "setting " + e.getKey());
             }
-            assertEquals(seeded.size() + 1, settings.size());
+            // and the ownership record (docs/UNLINK.md) in the same PUT.
+            assertEquals("v1;link=shop;ip=" + ip + ";subnet=tether-DefaultAsp;subnetCreated=true;routeAll=user", settings.path("TETHER_LINK").asText());
+            assertEquals(seeded.size() + 2, settings.size());
 
             // The result reports each step's outcome.
             JsonNode out = w.result().path("orchestrations").get(0).path("output");

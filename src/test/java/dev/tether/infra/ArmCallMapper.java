@@ -24,6 +24,9 @@ public final class ArmCallMapper {
         route("PUT", RG + "microsoft\\.web/sites/[^/]+/slots/[^/]+/config/appsettings", ArmOperation.PUT_SLOT_APP_SETTINGS);
         route("GET", RG + "microsoft\\.web/sites/[^/]+/config/slotconfignames", ArmOperation.GET_SLOT_CONFIG_NAMES);
         route("PUT", RG + "microsoft\\.web/sites/[^/]+/config/slotconfignames", ArmOperation.PUT_SLOT_CONFIG_NAMES);
+        route("DELETE", RG + "microsoft\\.web/sites/[^/]+/networkconfig/virtualnetwork", ArmOperation.DELETE_VNET_INTEGRATION);
+        route("DELETE", RG + "microsoft\\.web/sites/[^/]+/slots/[^/]+/networkconfig/virtualnetwork", ArmOperation.DELETE_SLOT_VNET_INTEGRATION);
+        route("DELETE", RG + "microsoft\\.network/virtualnetworks/[^/]+/subnets/[^/]+", ArmOperation.DELETE_SUBNET);
         route("GET", RG + "microsoft\\.web/serverfarms/[^/]+", ArmOperation.GET_PLAN);
         route("GET", RG + "microsoft\\.web/serverfarms/[^/]+/virtualnetworkconnections", ArmOperation.LIST_PLAN_VNET_CONNECTIONS);
         route("GET", RG + "microsoft\\.containerservice/managedclusters/[^/]+", ArmOperation.GET_CLUSTER);

@@ -98,8 +98,31 @@ class InfraContractTest {
      * exactly the role. An action the code needs but the role lacks fails the run with 403; an action the role holds but
      * nothing uses fails the equality.
      */
+    /** The actions and operations of a link and unlink of the demo app (its subnet created, then deleted by Tether). */
+    private static void linkAndUnlinkDemo(Set<String> granted, Set<ArmOperation> used) {
+        try (Sandbox s = new Sandbox(WorldFile.parse(DemoWorld.build(), "demo unlink"))) {
+            s.deliverAll(DemoWorld.events());
+            s.runUntilIdle();
+            untag(s, DemoWorld.SITE_ID);
+            assertEquals(202, s.http("POST /api/links/unlink", "{\"resourceId\":\"" + DemoWorld.SITE_ID + "\"}", java.util.Map.of()).status());
+            s.runUntilIdle();
+            s.calls().calls().stream().filter(c -> c.target().equals("arm")).forEach(c -> used.add(ArmCallMapper.map(c.method(), c.path()).orElseThrow()));
+            assertTrue(used.contains(ArmOperation.DELETE_SUBNET), "the unlink deleted the subnet Tether created");
+            granted.addAll(s.arm().authorizedActions());
+        }
+    }
+
+    private static void untag(Sandbox s, String id) {
+        com.fasterxml.jackson.databind.node.ObjectNode r = s.arm().resource(id).orElseThrow().deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) r.get("tags")).remove("private-link");
+        s.arm().putResource(r);
+    }
+
     @Test
     void theRoleIsExactlyWhatTheEndToEndRunsWereAuthorizedFor() {
+        Set<String> demoGranted = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        Set<ArmOperation> demoUsed = new TreeSet<>();
+        linkAndUnlinkDemo(demoGranted, demoUsed);
         WorldFile world = WorldFile.parse(dev.tether.e2e.ClusterLinkAccess.roleCoverageWorld(), "slot world with a public IP");
         try (Sandbox s = new Sandbox(world)) {
             // App Service may answer the settings PUT with 202: the SDK's follow-up poll must be in the role too.
@@ -111,6 +134,12 @@ class InfraContractTest {
             s.runUntilIdle();
             s.timer();
             s.runUntilIdle();
+            // The unlink of the site and of its slot (each leaves its integration).
+            for (String id : List.of(DemoWorld.SITE_ID, DemoWorld.SITE_ID + "/slots/staging")) {
+                untag(s, id);
+                assertEquals(202, s.http("POST /api/links/unlink", "{\"resourceId\":\"" + id + "\"}", java.util.Map.of()).status());
+                s.runUntilIdle();
+            }
             List<CallLog.Call> arm = s.calls().calls().stream().filter(c -> c.target().equals("arm")).toList();
             assertEquals(List.of(), arm.stream().filter(c -> c.status() == 401 || c.status() == 403).toList(), "nothing refused");
             Set<ArmOperation> used = new TreeSet<>();
@@ -124,6 +153,8 @@ class InfraContractTest {
             role.addAll(contractActions());
             Set<String> granted = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
             granted.addAll(s.arm().authorizedActions());
+            granted.addAll(demoGranted);
+            used.addAll(demoUsed);
             assertEquals(new ArrayList<>(role), new ArrayList<>(granted), "the role is exactly what the runs were authorized for");
             Set<ArmOperation> unused = new TreeSet<>(Set.of(ArmOperation.values()));
             unused.removeAll(used);
@@ -176,6 +207,9 @@ class InfraContractTest {
                 {"GET", "/subscriptions/00000000-0000-0000-0000-000000000001/providers/Microsoft.ContainerService/managedClusters", ArmOperation.LIST_CLUSTERS},
                 {"GET", rg + "Microsoft.Network/publicIPAddresses/kubernetes-a1b2", ArmOperation.GET_PUBLIC_IP},
                 {"POST", "/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01", ArmOperation.RESOURCE_GRAPH_QUERY},
+                {"DELETE", site + "/networkConfig/virtualNetwork", ArmOperation.DELETE_VNET_INTEGRATION},
+                {"DELETE", site + "/slots/s/networkConfig/virtualNetwork", ArmOperation.DELETE_SLOT_VNET_INTEGRATION},
+                {"DELETE", vnet + "/subnets/s", ArmOperation.DELETE_SUBNET},
         };
         Set<ArmOperation> covered = new LinkedHashSet<>();
         for (Object[] c : cases) {
@@ -241,6 +275,7 @@ class InfraContractTest {
                 {"retryFirstInterval", "TETHER_RETRY_FIRST_INTERVAL"}, {"clusterClientTtl", "TETHER_CLUSTER_CLIENT_TTL"},
                 {"serviceParallelism", "TETHER_SERVICE_PARALLELISM"}, {"driftSchedule", "TETHER_DRIFT_SCHEDULE"},
                 {"driftReadShare", "TETHER_DRIFT_READ_SHARE"}, {"armLroTimeout", "TETHER_ARM_LRO_TIMEOUT"},
+                {"onUntag", "TETHER_ON_UNTAG"}, {"untagGrace", "TETHER_UNTAG_GRACE"},
         };
         for (Object[] p : params) {
             Matcher m = Pattern.compile("param " + p[0] + " (?:string|int) = '?([^'\\n]*)'?").matcher(main);

@@ -42,13 +42,16 @@ final class NetworkProvider {
     }
 
     Reply subnet(String method, String path, JsonNode body, String apiVersion) {
-        ArmEmulator.requireMethod(method, "GET", "PUT");
+        ArmEmulator.requireMethod(method, "GET", "PUT", "DELETE");
         String vnetId = path.substring(0, path.toLowerCase(Locale.ROOT).lastIndexOf("/subnets/"));
         ObjectNode vnet = world.existing(vnetId);
         Optional<ObjectNode> current = world.findSubnet(path);
         if (method.equals("GET")) {
             // A subnet is a child resource: the network provider, not ARM, says it is missing, in its own words.
             return Reply.ok(current.orElseThrow(() -> Rule.NETWORK_CHILD_NOT_FOUND.networkError("Resource " + path + " not found.")));
+        }
+        if (method.equals("DELETE")) {
+            return delete(vnet, path, current, apiVersion);
         }
         ObjectNode written = writeSubnet(vnet, path, current, body);
         String op = operations.start(written.path("id").asText());
@@ -58,6 +61,40 @@ final class NetworkProvider {
         headers.put("Azure-AsyncOperation", ArmEmulator.HOST + "/subscriptions/" + sub + "/providers/Microsoft.Network/locations/" + location
                 + "/operations/" + op + "?api-version=" + apiVersion);
         return new Reply(current.isPresent() ? 200 : 201, written.deepCopy(), headers);
+    }
+
+    /**
+     * A subnet DELETE: 204 when there is no such subnet; refused while anything is in it (a service association link,
+     * IP configurations); otherwise removed from its VNet and answered 202 with the operation's Azure-AsyncOperation.
+     */
+    private Reply delete(ObjectNode vnet, String path, Optional<ObjectNode> current, String apiVersion) {
+        if (current.isEmpty()) {
+            return new Reply(204, null, Map.of());
+        }
+        JsonNode props = current.get().path("properties");
+        List<String> users = new ArrayList<>();
+        props.path("serviceAssociationLinks").forEach(l -> users.add(l.path("id").asText()));
+        props.path("ipConfigurations").forEach(c -> users.add(c.path("id").asText()));
+        if (!users.isEmpty()) {
+            throw Rule.SUBNET_IN_USE_DELETE.error("Subnet " + current.get().path("name").asText() + " is in use by " + String.join(", ", users)
+                    + " and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.");
+        }
+        ArrayNode kept = ArmWorld.M.createArrayNode();
+        for (JsonNode sn : vnet.path("properties").path("subnets")) {
+            if (!ArmWorld.key(sn.path("id").asText()).equals(ArmWorld.key(current.get().path("id").asText()))) {
+                kept.add(sn);
+            }
+        }
+        ((ObjectNode) vnet.get("properties")).set("subnets", kept);
+        String op = operations.start(null);
+        String location = ArmWorld.canonicalLocation(vnet.path("location").asText());
+        String sub = path.split("/")[2];
+        String url = ArmEmulator.HOST + "/subscriptions/" + sub + "/providers/Microsoft.Network/locations/" + location + "/operations/" + op
+                + "?api-version=" + apiVersion;
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Azure-AsyncOperation", url);
+        headers.put("Location", url);
+        return new Reply(202, null, headers);
     }
 
     /** An operation ends: its subnet leaves Updating. */

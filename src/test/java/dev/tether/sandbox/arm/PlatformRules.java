@@ -68,6 +68,10 @@ public final class PlatformRules {
                 "MicrosoftDocs/azure-docs#48902 and #92894 (the message: 'requires any of the following delegation(s) [...] to reference service association link ...')"),
         SUBNET_IN_USE(400, "InUseSubnetCannotBeUpdated", "changing the prefix of a subnet in use (a service association link or IP configurations)",
                 MANAGE_SUBNET + "#change-subnet-settings (\"you can change the address range only if the subnet has no resources\")"),
+        SUBNET_IN_USE_DELETE(400, "InUseSubnetCannotBeDeleted", "deleting a subnet that still has a service association link (an App Service plan's AppServiceLink) or IP configurations",
+                MANAGE_SUBNET + "#delete-a-subnet (\"You can delete a subnet only if there are no resources in the subnet\"); the status and code as in"
+                        + " Azure/azure-rest-api-specs#17443 (StatusCode=400, Code=\"InUseSubnetCannotBeDeleted\"), the message as in Azure/deployment-stacks#150"
+                        + " (\"Subnet ... is in use by .../serviceAssociationLinks/AppServiceLink and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.\")"),
         OPERATION_NOT_FOUND(404, "", "polling an operation id that was never handed out; the body carries only the message 'Operation {id} not found.'",
                 "Azure/azure-cli#30169 (a network operation poll answered 404 'Operation ... not found.')");
 

@@ -130,6 +130,14 @@ final class WebProvider {
                 config.set("properties", site.path("properties").path("siteConfig").deepCopy());
                 return Reply.ok(config);
             }
+            case "/networkconfig/virtualnetwork" -> {
+                // DeleteSwiftVirtualNetwork: the app leaves regional VNet integration. The service association link is the
+                // App Service plan's (its link names the plan), so it goes only with the last app of that plan in the
+                // subnet; in Azure that can lag (MicrosoftDocs/azure-docs#116634), the emulator removes it at once.
+                ArmEmulator.requireMethod(method, "DELETE");
+                leave(site);
+                return Reply.ok(null);
+            }
             default -> throw world.notFound(path);
         }
     }
@@ -195,6 +203,35 @@ final class WebProvider {
         }
         if (written.isBoolean()) {
             setRouteAll(site, written.asBoolean());
+        }
+    }
+
+    private void leave(ObjectNode site) {
+        ObjectNode props = site.with("properties");
+        String subnetId = props.path("virtualNetworkSubnetId").asText("");
+        if (subnetId.isEmpty()) {
+            return;
+        }
+        props.remove("virtualNetworkSubnetId");
+        String plan = props.path("serverFarmId").asText();
+        boolean othersOfPlan = world.resources.values().stream().anyMatch(r -> r != site
+                && r.path("type").asText().toLowerCase(Locale.ROOT).startsWith("microsoft.web/sites")
+                && r.path("properties").path("serverFarmId").asText().equalsIgnoreCase(plan)
+                && r.path("properties").path("virtualNetworkSubnetId").asText("").equalsIgnoreCase(subnetId));
+        if (!othersOfPlan) {
+            world.findSubnet(subnetId).ifPresent(sn -> {
+                ArrayNode kept = ArmWorld.M.createArrayNode();
+                sn.path("properties").path("serviceAssociationLinks").forEach(l -> {
+                    if (!l.path("properties").path("link").asText().equalsIgnoreCase(plan)) {
+                        kept.add(l);
+                    }
+                });
+                if (kept.isEmpty()) {
+                    ((ObjectNode) sn.get("properties")).remove("serviceAssociationLinks");
+                } else {
+                    ((ObjectNode) sn.get("properties")).set("serviceAssociationLinks", kept);
+                }
+            });
         }
     }
 

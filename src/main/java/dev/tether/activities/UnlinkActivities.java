@@ -1,0 +1,184 @@
+package dev.tether.activities;
+
+import dev.tether.azure.ArmGateway;
+import dev.tether.durable.Json;
+import dev.tether.errors.RejectedException;
+import dev.tether.errors.TransientException;
+import dev.tether.logging.StructuredLog;
+import dev.tether.orchestration.LinkRequest;
+import dev.tether.orchestration.StepResult;
+import dev.tether.plan.Conventions;
+import dev.tether.plan.DnsPlan;
+import dev.tether.plan.InvalidInputException;
+import dev.tether.plan.Outcome;
+import dev.tether.plan.OwnershipRecord;
+import dev.tether.plan.ResourceId;
+import dev.tether.plan.SiteState;
+import dev.tether.plan.SubnetState;
+import dev.tether.plan.UnlinkPlan;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The App Service unlink, one small method per step, each re-observing before it writes so that a crash, a retry or a
+ * second unlink writes nothing more. The order (docs/UNLINK.md) never breaks the app: the DNS setting first (the app
+ * resolves as before while still joined), route-all, leaving the subnet, then the subnet.
+ */
+public final class UnlinkActivities {
+    private static final Logger LOG = Logger.getLogger("dev.tether.activities");
+    private final ArmGateway arm;
+
+    public UnlinkActivities(ArmGateway arm) {
+        this.arm = arm;
+    }
+
+    /** Inputs of the single steps. */
+    public record Restore(String siteId, String dnsAtPlan, Map<String, String> previous, boolean force) {
+        public Restore {
+            previous = previous == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(previous));
+        }
+    }
+
+    public record SiteStep(String siteId, String subnetId) {
+    }
+
+    public String planSiteUnlink(String input) {
+        LinkRequest request = Json.read(input, LinkRequest.class);
+        try {
+            return Json.write(observe(request.resourceId(), request.forced()));
+        } catch (RejectedException | InvalidInputException e) {
+            return Json.write(new UnlinkPlan(request.resourceId(), UnlinkPlan.Status.REFUSED, e.getMessage(), null, null, false, null, null, null, null, null));
+        }
+    }
+
+    /** Observes the app (site, settings, its subnet) and plans the unlink. Reads only; used by the unlink and the dry run. */
+    public UnlinkPlan observe(String resourceId, boolean force) {
+        ResourceId id = ResourceId.parse(resourceId);
+        Optional<SiteState> site = arm.site(id);
+        if (site.isEmpty()) {
+            return UnlinkPlan.site(resourceId, null, Map.of(), null, force);
+        }
+        Map<String, String> settings = arm.appSettings(id);
+        SubnetState subnet = null;
+        if (site.get().subnetId() != null && OwnershipRecord.in(quiet(settings)).map(OwnershipRecord::subnetCreated).orElse(false)) {
+            ResourceId sid = ResourceId.parse(site.get().subnetId());
+            subnet = arm.vnet(sid.parent().toString()).flatMap(v -> v.subnetWithId(sid.toString())).orElse(null);
+        }
+        return UnlinkPlan.site(resourceId, site.get(), settings, subnet, force);
+    }
+
+    /** The settings with an unreadable record left out (the plan reports it). */
+    private static Map<String, String> quiet(Map<String, String> settings) {
+        try {
+            OwnershipRecord.in(settings);
+            return settings;
+        } catch (InvalidInputException e) {
+            return Map.of();
+        }
+    }
+
+    /** Step 1: the DNS settings back to what they were before the link, the record removed, every other setting kept. */
+    public String restoreDnsSetting(String input) {
+        Restore r = Json.read(input, Restore.class);
+        return step("app-settings", () -> {
+            ResourceId id = ResourceId.parse(r.siteId());
+            Map<String, String> current = arm.appSettings(id);
+            Map<String, String> restored = new LinkedHashMap<>();
+            current.forEach((k, v) -> {
+                if (!OwnershipRecord.isTetherKey(k)) {
+                    restored.put(k, v);
+                }
+            });
+            restored.putAll(r.previous());
+            if (restored.equals(current)) {
+                return StepResult.done("app-settings", Outcome.UNCHANGED, "the DNS settings are as before the link");
+            }
+            // Re-checked at write time: a value changed since the plan is not Tether's to overwrite.
+            String now = current.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(Conventions.SETTING_DNS_SERVER))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+            if (!r.force() && now != null && !now.equals(r.dnsAtPlan())) {
+                return StepResult.refused("app-settings", "app " + id.name() + " now has " + Conventions.SETTING_DNS_SERVER + "=" + now
+                        + ", set since the unlink was planned. Fix: check who changed it, then ask for the unlink again (with force to restore anyway)");
+            }
+            arm.replaceAppSettings(id, restored);
+            return StepResult.done("app-settings", r.previous().isEmpty() ? Outcome.DELETED : Outcome.UPDATED,
+                    (r.previous().isEmpty() ? "removed " + Conventions.SETTING_DNS_SERVER : "restored " + DnsPlan.describe(r.previous()))
+                            + " and " + OwnershipRecord.SETTING + "; kept " + (restored.size() - r.previous().size()) + " other settings");
+        });
+    }
+
+    /** Step 2: route-all off (planned only where Tether turned it on). */
+    public String routeAllOff(String input) {
+        SiteStep r = Json.read(input, SiteStep.class);
+        return step("route-all", () -> {
+            ResourceId id = ResourceId.parse(r.siteId());
+            SiteState site = arm.site(id).orElseThrow(() -> new RejectedException("GONE", r.siteId() + " no longer exists"));
+            if (!site.routeAll()) {
+                return StepResult.done("route-all", Outcome.UNCHANGED, "route-all is off");
+            }
+            arm.routeAllOff(id);
+            return StepResult.done("route-all", Outcome.UPDATED, "turned route-all off (outboundVnetRouting.applicationTraffic=false): Tether had turned it on");
+        });
+    }
+
+    /** Step 3: leave the subnet Tether joined. */
+    public String leaveSubnet(String input) {
+        SiteStep r = Json.read(input, SiteStep.class);
+        return step("leave-subnet", () -> {
+            ResourceId id = ResourceId.parse(r.siteId());
+            SiteState site = arm.site(id).orElseThrow(() -> new RejectedException("GONE", r.siteId() + " no longer exists"));
+            if (site.subnetId() == null) {
+                return StepResult.done("leave-subnet", Outcome.UNCHANGED, "the app is not integrated with a subnet");
+            }
+            if (!ResourceId.same(site.subnetId(), r.subnetId())) {
+                return StepResult.refused("leave-subnet", "app " + id.name() + " was integrated with " + site.subnetId()
+                        + " meanwhile; Tether will not remove an integration it did not make");
+            }
+            arm.leaveSubnet(id);
+            return StepResult.done("leave-subnet", Outcome.DELETED, "left " + ResourceId.parse(r.subnetId()).name() + " (regional VNet integration removed)");
+        });
+    }
+
+    /** Step 4: delete the subnet Tether created, only when nothing uses it any more (re-read after the app left). */
+    public String deleteSubnetIfUnused(String input) {
+        SiteStep r = Json.read(input, SiteStep.class);
+        return step("delete-subnet", () -> {
+            ResourceId sid = ResourceId.parse(r.subnetId());
+            Optional<SubnetState> subnet = arm.vnet(sid.parent().toString()).flatMap(v -> v.subnetWithId(sid.toString()));
+            if (subnet.isEmpty()) {
+                return StepResult.done("delete-subnet", Outcome.UNCHANGED, sid.name() + " no longer exists");
+            }
+            if (!subnet.get().settled()) {
+                throw new TransientException("subnet " + sid.name() + " is " + subnet.get().provisioningState() + "; the step is retried", null);
+            }
+            Optional<String> used = UnlinkPlan.stillUsed(subnet.get());
+            if (used.isPresent()) {
+                return StepResult.done("delete-subnet", Outcome.UNCHANGED, "kept " + sid.name() + ": still used by " + used.get());
+            }
+            arm.deleteSubnet(sid.toString());
+            return StepResult.done("delete-subnet", Outcome.DELETED, "deleted " + sid.name() + " (Tether created it; nothing uses it)");
+        });
+    }
+
+    private static String step(String name, java.util.function.Supplier<StepResult> body) {
+        StepResult result;
+        try {
+            result = body.get();
+        } catch (RejectedException | InvalidInputException e) {
+            result = StepResult.refused(name, e.getMessage());
+        } catch (TransientException e) {
+            StructuredLog.log(LOG, Level.WARNING, "step.transient", Map.of("step", name, "error", String.valueOf(e.getMessage())));
+            throw e;
+        }
+        if (result.error() != null) {
+            StructuredLog.log(LOG, Level.SEVERE, "step.refused", Map.of("step", name, "error", result.error()));
+        } else {
+            StructuredLog.info(LOG, "step.done", Map.of("step", name, "outcome", String.valueOf(result.outcome()), "detail", result.detail()));
+        }
+        return Json.write(result);
+    }
+}

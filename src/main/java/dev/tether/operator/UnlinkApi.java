@@ -1,0 +1,85 @@
+package dev.tether.operator;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.microsoft.durabletask.DurableTaskClient;
+import dev.tether.activities.UnlinkActivities;
+import dev.tether.azure.ArmGateway;
+import dev.tether.config.TetherConfig;
+import dev.tether.durable.Json;
+import dev.tether.durable.LinkStarter;
+import dev.tether.orchestration.LinkOptions;
+import dev.tether.plan.Conventions;
+import dev.tether.plan.InvalidInputException;
+import dev.tether.plan.ResourceId;
+import dev.tether.plan.Tags;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The unlink requests of the operators' HTTP API: start an app's unlink in its own instance, and its dry run (docs/UNLINK.md). */
+public final class UnlinkApi {
+    private final ArmGateway arm;
+    private final TetherConfig config;
+    private final UnlinkActivities unlinks;
+
+    public UnlinkApi(ArmGateway arm, TetherConfig config) {
+        this.arm = arm;
+        this.config = config;
+        this.unlinks = new UnlinkActivities(arm);
+    }
+
+    /**
+     * Starts (or signals) the unlink of the target in its resource's own instance; returns the instance ids. Refused
+     * here, with zero writes, for a resource that does not exist (404) or still carries its tag (409: the tag is the
+     * link's intent). A link name unlinks every app the drift scan lists as released from it (docs/UNLINK.md).
+     */
+    public List<String> unlink(OperatorApi.Target target, boolean force, DurableTaskClient client) {
+        List<ResourceId> ids = new ArrayList<>();
+        if (target.resourceId() != null) {
+            ResourceId id = target.resourceId();
+            Map<String, String> tags;
+            if (id.isType(Conventions.TYPE_CLUSTER)) {
+                throw new InvalidInputException("unlinking a cluster over HTTP is not supported yet: remove its " + Conventions.TAG_LINK
+                        + " tag (TETHER_ON_UNTAG) or follow docs/UNLINK.md by hand; unlink its apps with their resource ids");
+            }
+            tags = arm.site(id).map(dev.tether.plan.SiteState::tags).orElseThrow(() -> new dev.tether.errors.NotFoundException(id
+                    + " does not exist: check the resource id (a site or a slot in one of TETHER_SUBSCRIPTIONS)"));
+            Optional<String> link;
+            try {
+                link = Tags.link(tags);
+            } catch (InvalidInputException e) {
+                link = Optional.of("(invalid)");
+            }
+            if (link.isPresent()) {
+                throw new dev.tether.errors.RejectedException("STILL_TAGGED", id.name() + " still carries " + Conventions.TAG_LINK + "=" + link.get()
+                        + ": the tag is the link's intent. Fix: remove the tag, then ask for the unlink again");
+            }
+            ids.add(id);
+        } else {
+            throw new InvalidInputException("unlink by link name: give the resourceId of each app (GET /api/links/status lists the released ones)");
+        }
+        LinkStarter starter = new LinkStarter(client);
+        LinkOptions options = LinkOptions.from(config);
+        List<String> instances = new ArrayList<>();
+        for (ResourceId id : ids) {
+            starter.startUnlink(id, options, force, "unlink over HTTP" + (force ? " (force)" : ""));
+            instances.add(LinkStarter.linkInstanceId(id));
+        }
+        return instances;
+    }
+
+    /** The dry run of an unlink: observe and plan, write nothing. */
+    public ObjectNode unlinkPlan(OperatorApi.Target target, boolean force) {
+        if (target.resourceId() == null || target.resourceId().isType(Conventions.TYPE_CLUSTER)) {
+            throw new InvalidInputException("action=unlink plans one app: give its resourceId (a site or a slot)");
+        }
+        ObjectNode out = Json.mapper().createObjectNode();
+        ObjectNode p = out.putArray("plans").addObject();
+        p.put("resourceId", target.resourceId().toString()).put("kind", "site-unlink");
+        p.set("unlink", Json.mapper().valueToTree(unlinks.observe(target.resourceId().toString(), force)));
+        return out;
+    }
+
+}

@@ -1,0 +1,91 @@
+package dev.tether.orchestration;
+
+import dev.tether.activities.UnlinkActivities;
+import dev.tether.plan.UnlinkPlan;
+
+import com.microsoft.durabletask.TaskCanceledException;
+import com.microsoft.durabletask.TaskOrchestrationContext;
+import dev.tether.durable.LinkStarter;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The App Service unlink, sequenced: plan (reads), then in the order that never breaks the app the DNS setting,
+ * route-all, leaving the subnet and the subnet itself, each step only when the plan found it to do. Sequencing only.
+ */
+final class UnlinkSiteSteps {
+    private UnlinkSiteSteps() {
+    }
+
+    /**
+     * TETHER_ON_UNTAG=unlink: the grace period, a durable timer that any newer event interrupts. After an event the app
+     * is looked at again (one plan's reads): tagged again cancels the unlink (false), an explicit unlink request ends the
+     * wait, anything else waits out the rest of the period.
+     */
+    private static boolean graceWaited(TaskOrchestrationContext ctx, Steps steps, LinkRequest request) {
+        Instant deadline = ctx.getCurrentInstant().plusSeconds(request.graceSeconds());
+        while (true) {
+            Duration left = Duration.between(ctx.getCurrentInstant(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                return true;
+            }
+            steps.status(Map.of("step", "unlinking", "phase", "grace", "until", deadline.toString()));
+            String reason;
+            try {
+                reason = ctx.waitForExternalEvent(LinkStarter.RECHECK_EVENT, left, String.class).await();
+            } catch (TaskCanceledException timeUp) {
+                return true;
+            }
+            if (reason != null && reason.startsWith("unlink")) {
+                return true;
+            }
+            UnlinkPlan plan = steps.call(Steps.PLAN_SITE_UNLINK, request, UnlinkPlan.class);
+            if (plan.status() == UnlinkPlan.Status.TAGGED) {
+                return false;
+            }
+        }
+    }
+
+    /** The pass's result, or null when the app carries its tag again (the caller then links it). */
+    static LinkResult run(TaskOrchestrationContext ctx, Steps steps, LinkRequest request) {
+        if (request.graceSeconds() != null && request.graceSeconds() > 0 && !graceWaited(ctx, steps, request)) {
+            return null;
+        }
+        steps.status(Map.of("step", "unlinking", "phase", "planning"));
+        UnlinkPlan plan = steps.call(Steps.PLAN_SITE_UNLINK, request, UnlinkPlan.class);
+        List<StepResult> report = new ArrayList<>();
+        switch (plan.status()) {
+            case TAGGED -> {
+                return null;
+            }
+            case REFUSED -> throw new LinkFailedException("unlink refused, nothing written: " + plan.message());
+            case GONE, NOTHING -> {
+                return new LinkResult(plan.siteId(), plan.status() == UnlinkPlan.Status.GONE ? "GONE" : "UNLINKED", plan.message(), null, null, report, null);
+            }
+            case READY -> {
+            }
+        }
+        if (plan.settings() != null) {
+            steps.status(Map.of("step", "unlinking", "phase", "app-settings"));
+            report.add(steps.ensure(Steps.RESTORE_DNS_SETTING, new UnlinkActivities.Restore(plan.siteId(), plan.dnsAtPlan(), plan.previous(),
+                    request.forced())));
+        }
+        if (plan.routeAllOff()) {
+            steps.status(Map.of("step", "unlinking", "phase", "route-all"));
+            report.add(steps.ensure(Steps.ROUTE_ALL_OFF, new UnlinkActivities.SiteStep(plan.siteId(), null)));
+        }
+        if (plan.leaveSubnet() != null) {
+            steps.status(Map.of("step", "unlinking", "phase", "leave-subnet"));
+            report.add(steps.ensure(Steps.LEAVE_SUBNET, new UnlinkActivities.SiteStep(plan.siteId(), plan.leaveSubnet())));
+        }
+        if (plan.deleteSubnet() != null) {
+            steps.status(Map.of("step", "unlinking", "phase", "delete-subnet"));
+            report.add(steps.ensure(Steps.DELETE_SUBNET_IF_UNUSED, new UnlinkActivities.SiteStep(plan.siteId(), plan.deleteSubnet())));
+        }
+        return new LinkResult(plan.siteId(), "UNLINKED", plan.message(), null, null, report, null);
+    }
+}
