@@ -78,7 +78,7 @@ class LinkEndToEndTest {
                 assertEquals(e.getValue().asText(), settings.path(e.getKey()).asText(), "setting " + e.getKey());
             }
             // and the ownership record (docs/UNLINK.md) in the same PUT.
-            assertEquals("v1;link=shop;ip=" + ip + ";subnet=tether-DefaultAsp;subnetCreated=true;routeAll=user", settings.path("TETHER_LINK").asText());
+            assertEquals("v1;link=shop;ip=" + ip + ";subnet=tether-DefaultAsp-148ff230;subnetCreated=true;routeAll=user", settings.path("TETHER_LINK").asText());
             assertEquals(seeded.size() + 2, settings.size());
 
             // The result reports each step's outcome.

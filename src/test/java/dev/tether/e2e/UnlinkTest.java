@@ -52,7 +52,7 @@ class UnlinkTest {
         ObjectNode expected = pristine(DemoWorld.build());
         try (Sandbox s = linked(DemoWorld.build())) {
             WorldView linked = new WorldView(s);
-            assertEquals("v1;link=shop;ip=10.0.1.4;subnet=tether-DefaultAsp;subnetCreated=true;routeAll=user",
+            assertEquals("v1;link=shop;ip=10.0.1.4;subnet=tether-DefaultAsp-148ff230;subnetCreated=true;routeAll=user",
                     linked.appSettings(DemoWorld.SITE_ID).path("TETHER_LINK").asText(), "the ownership record rides on the DNS write");
             untag(s, DemoWorld.SITE_ID);
             int mark = s.calls().size();
@@ -65,7 +65,7 @@ class UnlinkTest {
             var app = runs.get(0);
             assertEquals("Completed", app.status(), app.failure());
             String site = DemoWorld.SITE_ID;
-            String subnet = DemoWorld.VNET_ID + "/subnets/tether-DefaultAsp";
+            String subnet = DemoWorld.VNET_ID + "/subnets/tether-DefaultAsp-148ff230";
             assertEquals(List.of(
                     "GET " + site + " 200", // the HTTP trigger: exists, and no longer tagged
                     "GET " + site + " 200", "POST " + site + "/config/appsettings/list 200", "GET " + DemoWorld.VNET_ID + " 200", // the plan
@@ -123,7 +123,7 @@ class UnlinkTest {
     }
 
     static final List<String> UNLINK_WRITES = List.of("PUT Microsoft.Web/sites/sitef6141/config/appsettings",
-            "DELETE Microsoft.Web/sites/sitef6141/networkConfig/virtualNetwork", "DELETE Microsoft.Network/virtualNetworks/test-vnet/subnets/tether-DefaultAsp");
+            "DELETE Microsoft.Web/sites/sitef6141/networkConfig/virtualNetwork", "DELETE Microsoft.Network/virtualNetworks/test-vnet/subnets/tether-DefaultAsp-148ff230");
 
     @Test
     void aDnsServerTetherReplacedComesBackWithItsExactKeys() throws Exception {
@@ -179,8 +179,8 @@ class UnlinkTest {
             assertEquals(DemoWorld.SITE_ID + "\n  unlink READY: unlink sitef6141: app-settings, leave-subnet, delete-subnet\n"
                     + "  app-settings  DELETED   remove WEBSITE_DNS_SERVER=10.77.0.9: the app had no DNS server before the link (force: over the foreign value 10.77.0.9); remove TETHER_LINK; every other setting kept\n"
                     + "  route-all     UNCHANGED route-all is off\n"
-                    + "  leave-subnet  DELETED   leave tether-DefaultAsp (regional VNet integration Tether made)\n"
-                    + "  delete-subnet DELETED   delete tether-DefaultAsp: Tether created it; deleted only if, once the app has left, no other app of its plan,"
+                    + "  leave-subnet  DELETED   leave tether-DefaultAsp-148ff230 (regional VNet integration Tether made)\n"
+                    + "  delete-subnet DELETED   delete tether-DefaultAsp-148ff230: Tether created it; deleted only if, once the app has left, no other app of its plan,"
                     + " no other plan and no IP configuration uses it\n", forced.body());
             assertEquals(List.of(), s.calls().since(mark).stream().filter(CallLog.Call::isWrite).toList(), "dry runs write nothing");
 
@@ -230,7 +230,7 @@ class UnlinkTest {
                 "DELETE " + CrashEverywhereTest.SUBNET), s -> {
             ObjectNode now = new WorldView(s).comparableWorld();
             assertNull(WorldView.firstDifference(before.path("appSettings"), now.path("appSettings"), "appSettings"));
-            assertTrue(new WorldView(s).subnets(DemoWorld.VNET_ID).stream().noneMatch(n -> n.path("name").asText().equals("tether-DefaultAsp")));
+            assertTrue(new WorldView(s).subnets(DemoWorld.VNET_ID).stream().noneMatch(n -> n.path("name").asText().equals("tether-DefaultAsp-148ff230")));
         }));
     }
 

@@ -49,19 +49,25 @@ class ActivityGovernanceTest {
             // 12.5 reads per second at a 50% share: 80 ms a read, each step queued behind the ones told to wait before it.
             Map<String, String> expected = new LinkedHashMap<>();
             expected.put("ApplyService", waitMs(160));          // 2 reads: the cluster credential, the cluster
-            expected.put("EnsureCorednsOverride", waitMs(320)); // 1: the credential
-            expected.put("EnsureDnsService", waitMs(400));
-            expected.put("EnsureDnsSetting", waitMs(480));
-            expected.put("EnsureExposureGuard", waitMs(560));
-            expected.put("EnsureSubnet", waitMs(640));          // 2: the VNet, the subnet
-            expected.put("JoinSubnet", waitMs(800));
-            expected.put("ObserveDnsReadiness", waitMs(880));
-            expected.put("ObserveServiceIps", waitMs(960));     // 3 on the first check: the credential, the cluster, its VNet
-            expected.put("PlanClusterLink", waitMs(1200));
-            expected.put("PlanServices", waitMs(1360));
-            expected.put("PlanSiteLink", waitMs(1520));         // 5
-            expected.put("RestartCorednsIfStale", waitMs(1920));
-            expected.put("SignalLinkedSites", waitMs(2000));    // 1: the tag-filtered resource list
+            expected.put("DeleteSubnetIfUnused", waitMs(320));  // 1: the subnet (unlink)
+            expected.put("EnsureCorednsOverride", waitMs(400)); // 1: the credential
+            expected.put("EnsureDnsService", waitMs(480));
+            expected.put("EnsureDnsSetting", waitMs(560));
+            expected.put("EnsureExposureGuard", waitMs(640));
+            expected.put("EnsureSlotSettings", waitMs(720));    // 1: the site's slotConfigNames
+            expected.put("EnsureSubnet", waitMs(800));          // 2: the VNet, the subnet
+            expected.put("JoinSubnet", waitMs(960));
+            expected.put("LeaveSubnet", waitMs(1040));          // 1: the site (unlink)
+            expected.put("ObserveDnsReadiness", waitMs(1120));
+            expected.put("ObserveServiceIps", waitMs(1200));    // 3 on the first check: the credential, the cluster, its VNet
+            expected.put("PlanClusterLink", waitMs(1440));
+            expected.put("PlanServices", waitMs(1600));
+            expected.put("PlanSiteLink", waitMs(1760));         // 7 (with the plan's VNet connections and the slot settings)
+            expected.put("PlanSiteUnlink", waitMs(2320));       // 4
+            expected.put("RestartCorednsIfStale", waitMs(2640));
+            expected.put("RestoreDnsSetting", waitMs(2720));    // 1: the app settings (unlink)
+            expected.put("RouteAllOff", waitMs(2800));          // 1: the site (unlink)
+            expected.put("SignalLinkedSites", waitMs(2880));    // 1: the tag-filtered resource list
             assertEquals(expected, answers);
             assertEquals(List.of(), s.calls().since(before), "no step read anything while the share was spent");
             Set<String> all = new TreeSet<>(expected.keySet());
