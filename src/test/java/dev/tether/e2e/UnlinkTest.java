@@ -42,7 +42,9 @@ class UnlinkTest {
     /** The world file as the emulators hold it before anything ran (the comparable form). */
     static ObjectNode pristine(ObjectNode world) {
         try (Sandbox s = new Sandbox(WorldFile.parse(world.deepCopy(), "before"))) {
-            return new WorldView(s).comparableWorld();
+            ObjectNode w = new WorldView(s).comparableWorld();
+            w.set("slotConfigNames", s.arm().slotConfigNames(DemoWorld.SITE_ID));
+            return w;
         }
     }
 
@@ -52,8 +54,9 @@ class UnlinkTest {
         ObjectNode expected = pristine(DemoWorld.build());
         try (Sandbox s = linked(DemoWorld.build())) {
             WorldView linked = new WorldView(s);
-            assertEquals("v1;link=shop;ip=10.0.1.4;subnet=tether-DefaultAsp;subnetCreated=true;routeAll=user",
+            assertEquals("v1;link=shop;ip=10.0.1.4;subnet=tether-DefaultAsp-148ff230;subnetCreated=true;routeAll=user;slotMark=WEBSITE_DNS_SERVER",
                     linked.appSettings(DemoWorld.SITE_ID).path("TETHER_LINK").asText(), "the ownership record rides on the DNS write");
+            assertEquals(M.readTree("{\"appSettingNames\":[\"WEBSITE_DNS_SERVER\"]}"), s.arm().slotConfigNames(DemoWorld.SITE_ID), "Tether's mark");
             untag(s, DemoWorld.SITE_ID);
             int mark = s.calls().size();
             Sandbox.HttpExchange e = s.http(UNLINK, "{\"resourceId\":\"" + DemoWorld.SITE_ID + "\"}", JSON);
@@ -65,11 +68,13 @@ class UnlinkTest {
             var app = runs.get(0);
             assertEquals("Completed", app.status(), app.failure());
             String site = DemoWorld.SITE_ID;
-            String subnet = DemoWorld.VNET_ID + "/subnets/tether-DefaultAsp";
+            String subnet = DemoWorld.VNET_ID + "/subnets/tether-DefaultAsp-148ff230";
             assertEquals(List.of(
                     "GET " + site + " 200", // the HTTP trigger: exists, and no longer tagged
                     "GET " + site + " 200", "POST " + site + "/config/appsettings/list 200", "GET " + DemoWorld.VNET_ID + " 200", // the plan
+                    "GET " + site + "/config/slotConfigNames 200", "GET " + site + "/slots 200", // the plan: Tether's mark, and no sibling slot
                     "POST " + site + "/config/appsettings/list 200", "PUT " + site + "/config/appsettings 200", // 1. DNS setting and record
+                    "GET " + site + "/config/slotConfigNames 200", "PUT " + site + "/config/slotConfigNames 200", // 1b. Tether's mark, after the setting
                     "GET " + site + " 200", "DELETE " + site + "/networkConfig/virtualNetwork 200", // 3. leave (2. route-all: Tether never turned it on)
                     "GET " + DemoWorld.VNET_ID + " 200", "DELETE " + subnet + " 202", // 4. the subnet Tether created, now unused
                     "GET /subscriptions/" + DemoWorld.SUB + "/providers/Microsoft.Network/locations/eastus/operations/op-2 200"), calls(s, mark));
@@ -85,6 +90,7 @@ class UnlinkTest {
             ObjectNode now = new WorldView(s).comparableWorld();
             assertNull(WorldView.firstDifference(expected.path("resources"), now.path("resources"), "resources"));
             assertNull(WorldView.firstDifference(expected.path("appSettings"), now.path("appSettings"), "appSettings"));
+            assertEquals(expected.path("slotConfigNames"), s.arm().slotConfigNames(site), "slotConfigNames as before the link");
 
             // A second unlink observes and writes nothing.
             int again = s.calls().size();
@@ -119,11 +125,12 @@ class UnlinkTest {
         ObjectNode now = new WorldView(s).comparableWorld();
         assertNull(WorldView.firstDifference(expected.path("resources"), now.path("resources"), "resources"));
         assertNull(WorldView.firstDifference(expected.path("appSettings"), now.path("appSettings"), "appSettings"));
+        assertEquals(expected.path("slotConfigNames"), s.arm().slotConfigNames(DemoWorld.SITE_ID), "slotConfigNames as before the link");
         return s;
     }
 
     static final List<String> UNLINK_WRITES = List.of("PUT Microsoft.Web/sites/sitef6141/config/appsettings",
-            "DELETE Microsoft.Web/sites/sitef6141/networkConfig/virtualNetwork", "DELETE Microsoft.Network/virtualNetworks/test-vnet/subnets/tether-DefaultAsp");
+            "PUT Microsoft.Web/sites/sitef6141/config/slotConfigNames", "DELETE Microsoft.Web/sites/sitef6141/networkConfig/virtualNetwork", "DELETE Microsoft.Network/virtualNetworks/test-vnet/subnets/tether-DefaultAsp-148ff230");
 
     @Test
     void aDnsServerTetherReplacedComesBackWithItsExactKeys() throws Exception {
@@ -141,8 +148,8 @@ class UnlinkTest {
     @Test
     void routeAllGoesOffOnlyWhereTetherTurnedItOn() throws Exception {
         // A 100.64/10 cluster: the link turned route-all on, the unlink turns it off, in its own PATCH before leaving.
-        try (Sandbox s = roundTrip(RouteAllTest::cgnatVnet, List.of(UNLINK_WRITES.get(0), "PATCH Microsoft.Web/sites/sitef6141",
-                UNLINK_WRITES.get(1), UNLINK_WRITES.get(2)))) {
+        try (Sandbox s = roundTrip(RouteAllTest::cgnatVnet, List.of(UNLINK_WRITES.get(0), UNLINK_WRITES.get(1), "PATCH Microsoft.Web/sites/sitef6141",
+                UNLINK_WRITES.get(2), UNLINK_WRITES.get(3)))) {
             assertFalse(RouteAllTest.site(s).path("outboundVnetRouting").path("applicationTraffic").asBoolean(true));
         }
         // The user's own route-all stays on.
@@ -176,11 +183,14 @@ class UnlinkTest {
             assertEquals("REFUSED", M.readTree(plan.body()).path("plans").get(0).path("unlink").path("status").asText(), plan.body());
             Sandbox.HttpExchange forced = s.http("GET /api/links/plan?action=unlink&force=true&resourceId=" + DemoWorld.SITE_ID, null,
                     Map.of("Accept", "text/plain"));
-            assertEquals(DemoWorld.SITE_ID + "\n  unlink READY: unlink sitef6141: app-settings, leave-subnet, delete-subnet\n"
+            assertEquals(DemoWorld.SITE_ID + "\n  unlink READY: unlink sitef6141: app-settings, slot-settings, leave-subnet, delete-subnet\n"
                     + "  app-settings  DELETED   remove WEBSITE_DNS_SERVER=10.77.0.9: the app had no DNS server before the link (force: over the foreign value 10.77.0.9); remove TETHER_LINK; every other setting kept\n"
+                    + "  slot-settings DELETED   remove WEBSITE_DNS_SERVER from the site's slot settings, after the DNS setting: Tether marked it at the link and"
+                    + " the app's DNS server (none before the link) was unmarked, so this restores the list as it was; every other name, connection string and"
+                    + " storage name kept\n"
                     + "  route-all     UNCHANGED route-all is off\n"
-                    + "  leave-subnet  DELETED   leave tether-DefaultAsp (regional VNet integration Tether made)\n"
-                    + "  delete-subnet DELETED   delete tether-DefaultAsp: Tether created it; deleted only if, once the app has left, no other app of its plan,"
+                    + "  leave-subnet  DELETED   leave tether-DefaultAsp-148ff230 (regional VNet integration Tether made)\n"
+                    + "  delete-subnet DELETED   delete tether-DefaultAsp-148ff230: Tether created it; deleted only if, once the app has left, no other app of its plan,"
                     + " no other plan and no IP configuration uses it\n", forced.body());
             assertEquals(List.of(), s.calls().since(mark).stream().filter(CallLog.Call::isWrite).toList(), "dry runs write nothing");
 
@@ -215,6 +225,124 @@ class UnlinkTest {
         }
     }
 
+    /** The demo world with slot settings someone set before the link, linked; the app then untagged. */
+    static Sandbox linkedWithSlotSettings(ObjectNode before) {
+        Sandbox s = new Sandbox(WorldFile.parse(DemoWorld.build(), "slot settings"));
+        s.arm().putSlotConfigNames(DemoWorld.SITE_ID, before);
+        s.deliverAll(DemoWorld.events());
+        s.runUntilIdle();
+        assertEquals("Completed", s.durable().instances().get(0).status(), s.durable().instances().get(0).failure());
+        untag(s, DemoWorld.SITE_ID);
+        return s;
+    }
+
+    static List<String> armWrites(Sandbox s, int mark) {
+        return s.calls().since(mark).stream().filter(CallLog.Call::isWrite)
+                .map(c -> c.method() + " " + c.path().replaceAll(".*/providers/", "").replaceAll("\\?.*", "")).toList();
+    }
+
+    static String slotSettingsReason(Sandbox s) throws Exception {
+        JsonNode plan = M.readTree(s.http("GET /api/links/plan?action=unlink&resourceId=" + DemoWorld.SITE_ID, null, JSON).body());
+        for (JsonNode c : plan.path("plans").get(0).path("unlink").path("changes")) {
+            if (c.path("step").asText().equals("slot-settings")) {
+                return c.path("action").asText() + " " + c.path("reason").asText();
+            }
+        }
+        return fail(plan.toString());
+    }
+
+    @Test
+    void onlyTetherMarkLeavesTheSlotSettingsEveryOtherNameByteForByte() throws Exception {
+        ObjectNode before = SlotSwapTest.foreignSlotSettings();
+        try (Sandbox s = linkedWithSlotSettings(before)) {
+            assertTrue(s.arm().appSettings().get(DemoWorld.SITE_ID).get("TETHER_LINK").endsWith(";slotMark=WEBSITE_DNS_SERVER"));
+            int mark = s.calls().size();
+            assertEquals("DELETED remove WEBSITE_DNS_SERVER from the site's slot settings, after the DNS setting: Tether marked it at the link and the"
+                    + " app's DNS server (none before the link) was unmarked, so this restores the list as it was; every other name, connection string"
+                    + " and storage name kept", slotSettingsReason(s));
+            assertEquals(202, s.http(UNLINK, "{\"resourceId\":\"" + DemoWorld.SITE_ID + "\"}", JSON).status());
+            s.runUntilIdle();
+            assertEquals("Completed", s.durable().instances().get(0).status(), s.durable().instances().get(0).failure());
+            assertEquals(UNLINK_WRITES, armWrites(s, mark));
+            assertEquals(before, s.arm().slotConfigNames(DemoWorld.SITE_ID), "SLOT_NAME, CatalogDb and media as the user set them");
+            JsonNode step = M.readTree(s.durable().instances().get(0).output()).path("steps").get(1);
+            assertEquals("removed Tether's mark WEBSITE_DNS_SERVER from the slot settings of sitef6141; kept 1 other app setting name",
+                    step.path("detail").asText());
+        }
+    }
+
+    @Test
+    void aMarkTheUserHadBeforeTheLinkIsKept() throws Exception {
+        ObjectNode before = SlotSwapTest.foreignSlotSettings();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) before.get("appSettingNames")).add("WEBSITE_DNS_SERVER");
+        try (Sandbox s = linkedWithSlotSettings(before)) {
+            assertEquals("v1;link=shop;ip=10.0.1.4;subnet=tether-DefaultAsp-148ff230;subnetCreated=true;routeAll=user",
+                    s.arm().appSettings().get(DemoWorld.SITE_ID).get("TETHER_LINK"), "the user's mark is not Tether's: no slotMark");
+            int mark = s.calls().size();
+            assertEquals("UNCHANGED Tether added no slot-setting mark (the record names none): a mark in the site's slot settings is the user's, kept",
+                    slotSettingsReason(s));
+            assertEquals(202, s.http(UNLINK, "{\"resourceId\":\"" + DemoWorld.SITE_ID + "\"}", JSON).status());
+            s.runUntilIdle();
+            assertEquals("Completed", s.durable().instances().get(0).status(), s.durable().instances().get(0).failure());
+            assertEquals(List.of(UNLINK_WRITES.get(0), UNLINK_WRITES.get(2), UNLINK_WRITES.get(3)), armWrites(s, mark), "no slotConfigNames write");
+            assertEquals(List.of(), s.calls().since(mark).stream().filter(c -> c.path().contains("/slots") || c.path().contains("slotConfigNames")).toList(),
+                    "no slot-settings read either: the record names no mark");
+            assertEquals(before, s.arm().slotConfigNames(DemoWorld.SITE_ID));
+        }
+    }
+
+    @Test
+    void aLaterPassNeverTurnsTetherMarkIntoTheUsersNorTheUsersIntoTethers() throws Exception {
+        try (Sandbox s = linked(DemoWorld.build())) {
+            // A later pass (a new DNS IP, a rerun) finds the name marked already: its plan marks nothing, yet the mark stays Tether's.
+            Map<String, String> changed = new java.util.LinkedHashMap<>(s.arm().appSettings().get(DemoWorld.SITE_ID));
+            assertEquals("v1;link=shop;ip=10.0.1.4;subnet=tether-DefaultAsp-148ff230;subnetCreated=true;routeAll=user;slotMark=WEBSITE_DNS_SERVER",
+                    dev.tether.plan.OwnershipRecord.forLink(changed, "shop", "10.0.1.4", "tether-DefaultAsp-148ff230", false, false, List.of()).format());
+            // A record without the mark (the user's) stays without it when a pass finds the name marked.
+            changed.put("TETHER_LINK", "v1;link=shop;ip=10.0.1.9;subnet=tether-DefaultAsp-148ff230;subnetCreated=false;routeAll=user");
+            assertEquals("v1;link=shop;ip=10.0.1.4;subnet=tether-DefaultAsp-148ff230;subnetCreated=false;routeAll=user",
+                    dev.tether.plan.OwnershipRecord.forLink(changed, "shop", "10.0.1.4", "tether-DefaultAsp-148ff230", false, false, List.of()).format());
+            // A pass whose plan found the name unmarked (the user removed the mark) and marked it: that mark is Tether's now.
+            assertEquals("v1;link=shop;ip=10.0.1.4;subnet=tether-DefaultAsp-148ff230;subnetCreated=false;routeAll=user;slotMark=WEBSITE_DNS_SERVER",
+                    dev.tether.plan.OwnershipRecord.forLink(changed, "shop", "10.0.1.4", "tether-DefaultAsp-148ff230", false, false,
+                            List.of("WEBSITE_DNS_SERVER")).format());
+            // The field reads back as written.
+            assertEquals(List.of("WEBSITE_DNS_SERVER", "WEBSITE_DNS_ALT_SERVER"), dev.tether.plan.OwnershipRecord.parse(
+                    "v1;link=shop;ip=10.0.1.4;subnet=s;subnetCreated=false;routeAll=user;slotMark=WEBSITE_DNS_SERVER,WEBSITE_DNS_ALT_SERVER").slotMarks());
+        }
+    }
+
+    @Test
+    void aSiblingSlotStillLinkedKeepsTheMarkAndThePlanSaysWhy() throws Exception {
+        try (Sandbox s = SlotSwapTest.linkedBoth()) {
+            // Both links found the name unmarked when they planned, so both records say the mark is Tether's.
+            assertTrue(s.arm().appSettings().get(DemoWorld.SITE_ID).get("TETHER_LINK").endsWith(";slotMark=WEBSITE_DNS_SERVER"));
+            assertTrue(s.arm().appSettings().get(SlotSwapTest.SLOT_ID).get("TETHER_LINK").endsWith(";slotMark=WEBSITE_DNS_SERVER"));
+            ObjectNode linkedNames = s.arm().slotConfigNames(DemoWorld.SITE_ID);
+            untag(s, DemoWorld.SITE_ID);
+            int mark = s.calls().size();
+            assertEquals("UNCHANGED kept WEBSITE_DNS_SERVER (Tether's marks): the list is site-wide and slot staging still carries Tether's DNS setting,"
+                    + " which the marks keep out of a swap", slotSettingsReason(s));
+            assertEquals(202, s.http(UNLINK, "{\"resourceId\":\"" + DemoWorld.SITE_ID + "\"}", JSON).status());
+            s.runUntilIdle();
+            assertEquals(List.of(UNLINK_WRITES.get(0), UNLINK_WRITES.get(2), UNLINK_WRITES.get(3)), armWrites(s, mark), "the mark stays");
+            assertEquals(linkedNames, s.arm().slotConfigNames(DemoWorld.SITE_ID));
+
+            // The slot's unlink, the last Tether link of the site, removes the mark: the list is the user's again, byte for byte.
+            ObjectNode slot = s.arm().resource(SlotSwapTest.SLOT_ID).orElseThrow().deepCopy();
+            ((ObjectNode) slot.get("tags")).remove("private-link");
+            s.arm().putResource(slot);
+            int slotMark = s.calls().size();
+            assertEquals(202, s.http(UNLINK, "{\"resourceId\":\"" + SlotSwapTest.SLOT_ID + "\"}", JSON).status());
+            s.runUntilIdle();
+            s.durable().instances().forEach(i -> assertEquals("Completed", i.status(), i.instanceId() + ": " + i.failure()));
+            assertEquals(List.of("PUT Microsoft.Web/sites/sitef6141/slots/staging/config/appsettings", UNLINK_WRITES.get(1),
+                    "DELETE Microsoft.Web/sites/sitef6141/slots/staging/networkConfig/virtualNetwork",
+                    "DELETE Microsoft.Network/virtualNetworks/test-vnet2/subnets/tether-DefaultAsp-148ff230"), armWrites(s, slotMark));
+            assertEquals(SlotSwapTest.foreignSlotSettings(), s.arm().slotConfigNames(DemoWorld.SITE_ID));
+        }
+    }
+
     /** Crash after every history event of a link, an untag and the unlink: the same world and the same writes every time. */
     @Test
     void crashAfterEveryHistoryEventOfLinkAndUnlink() {
@@ -226,11 +354,12 @@ class UnlinkTest {
             untag(s, site);
             assertEquals(202, s.http(UNLINK, "{\"resourceId\":\"" + site + "\"}", JSON).status());
             s.runUntilIdle();
-        }, CrashEverywhereTest.plus(CrashEverywhereTest.LINK_WRITES, "PUT " + site + "/config/appsettings", "DELETE " + site + "/networkConfig/virtualNetwork",
-                "DELETE " + CrashEverywhereTest.SUBNET), s -> {
+        }, CrashEverywhereTest.plus(CrashEverywhereTest.LINK_WRITES, "PUT " + site + "/config/appsettings", "PUT " + site + "/config/slotConfigNames",
+                "DELETE " + site + "/networkConfig/virtualNetwork", "DELETE " + CrashEverywhereTest.SUBNET), s -> {
             ObjectNode now = new WorldView(s).comparableWorld();
             assertNull(WorldView.firstDifference(before.path("appSettings"), now.path("appSettings"), "appSettings"));
-            assertTrue(new WorldView(s).subnets(DemoWorld.VNET_ID).stream().noneMatch(n -> n.path("name").asText().equals("tether-DefaultAsp")));
+            assertEquals(before.path("slotConfigNames"), s.arm().slotConfigNames(site), "Tether's mark removed, as the record said, crash or not");
+            assertTrue(new WorldView(s).subnets(DemoWorld.VNET_ID).stream().noneMatch(n -> n.path("name").asText().equals("tether-DefaultAsp-148ff230")));
         }));
     }
 
