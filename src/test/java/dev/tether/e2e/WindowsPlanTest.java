@@ -64,7 +64,7 @@ class WindowsPlanTest {
             s.runUntilIdle();
             assertEquals("Completed", s.durable().instances().get(0).status(), s.durable().instances().get(0).failure());
 
-            assertEquals(List.of("PUT " + DemoWorld.VNET_ID + "/subnets/tether-DefaultAsp", "PATCH " + DemoWorld.SITE_ID,
+            assertEquals(List.of("PUT " + DemoWorld.VNET_ID + "/subnets/tether-DefaultAsp-148ff230", "PATCH " + DemoWorld.SITE_ID,
                             "PUT " + DemoWorld.SITE_ID + "/config/slotConfigNames", "PUT " + DemoWorld.SITE_ID + "/config/appsettings"),
                     s.calls().writes().stream().filter(c -> c.target().equals("arm")).map(c -> c.method() + " " + c.path().replaceAll("\\?.*", "")).toList(),
                     "the linked app's integration only");
@@ -75,7 +75,7 @@ class WindowsPlanTest {
             assertEquals(siblingSettings, s.arm().appSettings().get(SIBLING_ID));
             assertEquals(List.of("10.9.0.4"), s.arm().effectiveDnsServers(SIBLING_ID));
             assertEquals(List.of("10.0.1.4"), s.arm().effectiveDnsServers(DemoWorld.SITE_ID));
-            assertEquals((DemoWorld.VNET_ID + "/subnets/tether-DefaultAsp").toLowerCase(),
+            assertEquals((DemoWorld.VNET_ID + "/subnets/tether-DefaultAsp-148ff230").toLowerCase(),
                     s.arm().resource(DemoWorld.SITE_ID).orElseThrow().path("properties").path("virtualNetworkSubnetId").asText().toLowerCase());
 
             // The plan now has two integrations, and a second pass keeps it that way without a write.
