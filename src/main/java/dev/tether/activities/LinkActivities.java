@@ -281,7 +281,8 @@ public final class LinkActivities {
             if (request.ownership() != null) {
                 // The ownership record rides on this PUT (docs/UNLINK.md): atomic with the value it describes, no write of its own.
                 Messages.Ownership o = request.ownership();
-                OwnershipRecord record = OwnershipRecord.forLink(current, o.link(), request.dnsIp(), o.subnet(), o.subnetCreated(), o.routeAllOn());
+                OwnershipRecord record = OwnershipRecord.forLink(current, o.link(), request.dnsIp(), o.subnet(), o.subnetCreated(), o.routeAllOn(),
+                        o.slotMarks());
                 DnsPlan.keysOf(merged.get(), OwnershipRecord.SETTING).forEach(merged.get()::remove);
                 merged.get().put(OwnershipRecord.SETTING, record.format());
             }

@@ -14,10 +14,13 @@ import dev.tether.plan.Outcome;
 import dev.tether.plan.OwnershipRecord;
 import dev.tether.plan.ResourceId;
 import dev.tether.plan.SiteState;
+import dev.tether.plan.SlotSettings;
 import dev.tether.plan.SubnetState;
 import dev.tether.plan.UnlinkPlan;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -46,16 +49,28 @@ public final class UnlinkActivities {
     public record SiteStep(String siteId, String subnetId) {
     }
 
+    /** The slot-setting names to remove from the site of {@code siteId} (the marks Tether added). */
+    public record Unmark(String siteId, List<String> names) {
+        public Unmark {
+            names = names == null ? List.of() : List.copyOf(names);
+        }
+    }
+
     public String planSiteUnlink(String input) {
         LinkRequest request = Json.read(input, LinkRequest.class);
         try {
             return Json.write(observe(request.resourceId(), request.forced()));
         } catch (RejectedException | InvalidInputException e) {
-            return Json.write(new UnlinkPlan(request.resourceId(), UnlinkPlan.Status.REFUSED, e.getMessage(), null, null, false, null, null, null, null, null));
+            return Json.write(UnlinkPlan.of(request.resourceId(), UnlinkPlan.Status.REFUSED, e.getMessage()));
         }
     }
 
-    /** Observes the app (site, settings, its subnet) and plans the unlink. Reads only; used by the unlink and the dry run. */
+    /**
+     * Observes the app (site, settings, its subnet) and plans the unlink. Reads only; used by the unlink and the dry run.
+     * When the record names slot-setting marks of Tether's, also the site's slot settings, and, when one of those marks is
+     * still listed, the site's other slots (one list call, then each one's settings): a mark still protects a sibling that
+     * carries Tether's DNS setting.
+     */
     public UnlinkPlan observe(String resourceId, boolean force) {
         ResourceId id = ResourceId.parse(resourceId);
         Optional<SiteState> site = arm.site(id);
@@ -68,7 +83,20 @@ public final class UnlinkActivities {
             ResourceId sid = ResourceId.parse(site.get().subnetId());
             subnet = arm.vnet(sid.parent().toString()).flatMap(v -> v.subnetWithId(sid.toString())).orElse(null);
         }
-        return UnlinkPlan.site(resourceId, site.get(), settings, subnet, force);
+        List<String> marks = OwnershipRecord.in(quiet(settings)).map(OwnershipRecord::slotMarks).orElse(List.of());
+        SlotSettings slots = null;
+        List<String> linkedSiblings = new ArrayList<>();
+        if (!marks.isEmpty()) {
+            slots = arm.slotSettings(id);
+            if (!slots.present(marks).isEmpty()) {
+                for (ResourceId sibling : arm.siblings(id)) {
+                    if (OwnershipRecord.in(quiet(arm.appSettings(sibling))).isPresent()) {
+                        linkedSiblings.add(sibling.isType(Conventions.TYPE_SLOT) ? "slot " + sibling.name() : "production " + sibling.name());
+                    }
+                }
+            }
+        }
+        return UnlinkPlan.site(resourceId, site.get(), settings, subnet, slots, linkedSiblings, force);
     }
 
     /** The settings with an unreadable record left out (the plan reports it). */
@@ -108,6 +136,29 @@ public final class UnlinkActivities {
             return StepResult.done("app-settings", r.previous().isEmpty() ? Outcome.DELETED : Outcome.UPDATED,
                     (r.previous().isEmpty() ? "removed " + Conventions.SETTING_DNS_SERVER : "restored " + DnsPlan.describe(r.previous()))
                             + " and " + OwnershipRecord.SETTING + "; kept " + (restored.size() - r.previous().size()) + " other settings");
+        });
+    }
+
+    /**
+     * Step 1b, after the DNS setting: the slot-setting marks Tether added removed from the site's list, re-read right
+     * before the PUT. Only those names go; every other app setting name (in its order), connection string name and
+     * storage name is written back as read.
+     */
+    public String unmarkSlotSettings(String input) {
+        Unmark r = Json.read(input, Unmark.class);
+        return step(SlotSettingsStep.STEP, () -> {
+            ResourceId site = ArmGateway.siteOf(ResourceId.parse(r.siteId()));
+            SlotSettings current = arm.slotSettings(site);
+            Optional<SlotSettings> without = current.without(r.names());
+            if (without.isEmpty()) {
+                return StepResult.done(SlotSettingsStep.STEP, Outcome.UNCHANGED, String.join(", ", r.names()) + " not in the slot settings of " + site.name());
+            }
+            List<String> removed = current.present(r.names());
+            arm.replaceSlotSettings(site, without.get());
+            int kept = without.get().appSettingNames() == null ? 0 : without.get().appSettingNames().size();
+            return StepResult.done(SlotSettingsStep.STEP, Outcome.DELETED, "removed Tether's " + (removed.size() == 1 ? "mark " : "marks ")
+                    + String.join(", ", removed) + " from the slot settings of " + site.name() + "; kept " + kept + " other app setting "
+                    + (kept == 1 ? "name" : "names"));
         });
     }
 

@@ -123,6 +123,22 @@ public final class ArmGateway {
                 () -> webApps(site).updateSlotConfigurationNames(site.resourceGroup(), site.name(), body));
     }
 
+    /**
+     * The other members of the site of {@code siteOrSlot}: its production site (for a slot) and every deployment slot
+     * but itself, in the order App Service lists them. One list call.
+     */
+    public List<ResourceId> siblings(ResourceId siteOrSlot) {
+        ResourceId site = siteOf(siteOrSlot);
+        List<ResourceId> out = new java.util.ArrayList<>();
+        if (siteOrSlot.isType(Conventions.TYPE_SLOT)) {
+            out.add(site);
+        }
+        List<String> slots = ArmErrors.call(ArmOperation.LIST_SLOTS, site + "/slots",
+                () -> webApps(site).listSlots(site.resourceGroup(), site.name()).stream().map(SiteInner::id).toList());
+        slots.stream().map(ResourceId::parse).filter(s -> !ResourceId.same(s.toString(), siteOrSlot.toString())).forEach(out::add);
+        return out;
+    }
+
     /** The production site of a slot, or the site itself. */
     public static ResourceId siteOf(ResourceId siteOrSlot) {
         return siteOrSlot.isType(Conventions.TYPE_SLOT) ? siteOrSlot.parent() : siteOrSlot;

@@ -8,6 +8,11 @@ package dev.tether.azure;
 public enum ArmOperation {
     GET_SITE("Microsoft.Web/sites/read"),
     GET_SLOT("Microsoft.Web/sites/slots/read"),
+    /**
+     * The deployment slots of a site (WebApps_ListSlots): an unlink keeps Tether's slot-setting marks, which are
+     * site-wide, while another slot (or production) of the site still carries Tether's DNS setting.
+     */
+    LIST_SLOTS("Microsoft.Web/sites/slots/read"),
     PATCH_SITE("Microsoft.Web/sites/write"),
     PATCH_SLOT("Microsoft.Web/sites/slots/write"),
     LIST_APP_SETTINGS("Microsoft.Web/sites/config/list/action"),

@@ -86,12 +86,17 @@ public final class ActivityFunctions {
 
     @FunctionName(Steps.PLAN_SITE_UNLINK)
     public String planSiteUnlink(@DurableActivityTrigger(name = "input") String input) {
-        return governed(input, 4, Tether.get().unlinkActivities()::planSiteUnlink);
+        return governed(input, 6, Tether.get().unlinkActivities()::planSiteUnlink);
     }
 
     @FunctionName(Steps.RESTORE_DNS_SETTING)
     public String restoreDnsSetting(@DurableActivityTrigger(name = "input") String input) {
         return governed(input, 1, Tether.get().unlinkActivities()::restoreDnsSetting);
+    }
+
+    @FunctionName(Steps.UNMARK_SLOT_SETTINGS)
+    public String unmarkSlotSettings(@DurableActivityTrigger(name = "input") String input) {
+        return governed(input, 1, Tether.get().unlinkActivities()::unmarkSlotSettings);
     }
 
     @FunctionName(Steps.ROUTE_ALL_OFF)

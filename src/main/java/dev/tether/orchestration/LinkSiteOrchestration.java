@@ -69,13 +69,14 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
                 : steps.ensure(Steps.ENSURE_SLOT_SETTINGS, new Messages.SlotSettingsMark(plan.siteId())));
         // Settings the plan read as already naming this IP cost no second read (a write to them since is an event, and a pass).
         // Otherwise the ownership record rides on the DNS write: what this pass created, judged by this pass's plan (in its
-        // history): a subnet the plan saw absent is Tether's even when a crash made its step re-run and find it already there.
+        // history): a subnet the plan saw absent is Tether's even when a crash made its step re-run and find it already there,
+        // and so are the slot-setting marks the plan found missing (the mark step ran first; its re-run finds them in place).
         report.add(plan.dnsSettingInPlace(ip)
                 ? StepResult.done("app-settings", Outcome.UNCHANGED, Conventions.SETTING_DNS_SERVER + " is " + ip)
                 : steps.ensure(Steps.ENSURE_DNS_SETTING, new Messages.DnsSetting(plan.siteId(), ip,
                         plan.dns() != null && plan.dns().replaceForeign(), new Messages.Ownership(plan.link(), plan.subnet().name(),
                         plan.subnet().action() == Outcome.CREATED || subnet.outcome() == Outcome.CREATED,
-                        plan.turnsRouteAllOn()))));
+                        plan.turnsRouteAllOn(), plan.dns() == null ? List.of() : plan.dns().slotSettingsMarked()))));
 
         return finish(ctx, steps, request, new LinkResult(plan.siteId(), "LINKED", "linked to " + plan.clusterId() + " via DNS " + ip
                 + " (zone " + plan.domain() + ")", plan.clusterId(), ip, report, null));

@@ -27,8 +27,18 @@ public final class Messages {
         }
     }
 
-    /** What the ownership record of a link's DNS write says (plan/OwnershipRecord): this pass's subnet and route-all. */
-    public record Ownership(String link, String subnet, boolean subnetCreated, boolean routeAllOn) {
+    /**
+     * What the ownership record of a link's DNS write says (plan/OwnershipRecord): this pass's subnet, route-all and the
+     * slot-setting names its plan found unmarked and marked ({@code SiteLinkPlan.DnsDecision.slotSettingsMarked}).
+     */
+    public record Ownership(String link, String subnet, boolean subnetCreated, boolean routeAllOn, java.util.List<String> slotMarks) {
+        public Ownership {
+            slotMarks = slotMarks == null ? java.util.List.of() : java.util.List.copyOf(slotMarks);
+        }
+
+        public Ownership(String link, String subnet, boolean subnetCreated, boolean routeAllOn) {
+            this(link, subnet, subnetCreated, routeAllOn, java.util.List.of());
+        }
     }
 
     /** Mark Tether's DNS settings as slot settings of the site of {@code siteId} (a site or slot). */

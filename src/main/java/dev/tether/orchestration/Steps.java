@@ -33,6 +33,7 @@ public final class Steps {
 
     public static final String PLAN_SITE_UNLINK = "PlanSiteUnlink";
     public static final String RESTORE_DNS_SETTING = "RestoreDnsSetting";
+    public static final String UNMARK_SLOT_SETTINGS = "UnmarkSlotSettings";
     public static final String ROUTE_ALL_OFF = "RouteAllOff";
     public static final String LEAVE_SUBNET = "LeaveSubnet";
     public static final String DELETE_SUBNET_IF_UNUSED = "DeleteSubnetIfUnused";

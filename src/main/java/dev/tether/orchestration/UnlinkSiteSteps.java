@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The App Service unlink, sequenced: plan (reads), then in the order that never breaks the app the DNS setting,
- * route-all, leaving the subnet and the subnet itself, each step only when the plan found it to do. Sequencing only.
+ * The App Service unlink, sequenced: plan (reads), then in the order that never breaks the app the DNS setting, the
+ * slot-setting marks Tether added, route-all, leaving the subnet and the subnet itself, each step only when the plan found it to do. Sequencing only.
  */
 final class UnlinkSiteSteps {
     private UnlinkSiteSteps() {
@@ -73,6 +73,11 @@ final class UnlinkSiteSteps {
             steps.status(Map.of("step", "unlinking", "phase", "app-settings"));
             report.add(steps.ensure(Steps.RESTORE_DNS_SETTING, new UnlinkActivities.Restore(plan.siteId(), plan.dnsAtPlan(), plan.previous(),
                     request.forced())));
+        }
+        // The marks after the setting they protect: Tether's DNS value never exists unmarked, so no swap carries it away.
+        if (!plan.unmark().isEmpty()) {
+            steps.status(Map.of("step", "unlinking", "phase", "slot-settings"));
+            report.add(steps.ensure(Steps.UNMARK_SLOT_SETTINGS, new UnlinkActivities.Unmark(plan.siteId(), plan.unmark())));
         }
         if (plan.routeAllOff()) {
             steps.status(Map.of("step", "unlinking", "phase", "route-all"));

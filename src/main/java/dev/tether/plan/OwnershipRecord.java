@@ -9,8 +9,9 @@ import java.util.Optional;
  * What Tether made or changed on one App Service or slot, and what was there before: the app setting
  * {@value #SETTING}, written in the same app settings PUT that sets {@code WEBSITE_DNS_SERVER} (no write of its own,
  * and atomic with the value it describes). Pure. Format: {@code v1;link=shop;ip=10.0.1.4;subnet=tether-asp;
- * subnetCreated=true;routeAll=tether;prev.WEBSITE_DNS_SERVER=10.9.9.9}, one {@code prev.<name>} per DNS setting the
- * app had before Tether's first write (its exact key and value; none when it had none).
+ * subnetCreated=true;routeAll=tether;slotMark=WEBSITE_DNS_SERVER;prev.WEBSITE_DNS_SERVER=10.9.9.9}, one {@code prev.<name>}
+ * per DNS setting the app had before Tether's first write (its exact key and value; none when it had none), and
+ * {@code slotMark} (absent when empty) the names Tether itself added to the site's slot settings ({@code config/slotConfigNames}).
  *
  * @param link             the link name the app was linked under
  * @param ip               the DNS IP Tether wrote (tether-dns's): a value other than this one is not Tether's
@@ -18,20 +19,30 @@ import java.util.Optional;
  * @param subnetCreated    Tether created that subnet (an unlink may delete it once nothing uses it)
  * @param routeAllByTether Tether turned route-all on (an unlink turns it off); false when the user had it on
  * @param previous         the DNS settings (exact key, value) the app had before the first link
+ * @param slotMarks        the app setting names Tether added to the site's slot settings (a name the user had marked is
+ *                         never one of them): an unlink removes these marks, and only these
  */
 public record OwnershipRecord(String link, String ip, String subnet, boolean subnetCreated, boolean routeAllByTether,
-                              Map<String, String> previous) {
+                              Map<String, String> previous, java.util.List<String> slotMarks) {
     public static final String SETTING = "TETHER_LINK";
     private static final String VERSION = "v1";
 
     public OwnershipRecord {
         previous = previous == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(previous));
+        slotMarks = slotMarks == null ? java.util.List.of() : java.util.List.copyOf(slotMarks);
+    }
+
+    public OwnershipRecord(String link, String ip, String subnet, boolean subnetCreated, boolean routeAllByTether, Map<String, String> previous) {
+        this(link, ip, subnet, subnetCreated, routeAllByTether, previous, java.util.List.of());
     }
 
     public String format() {
         StringBuilder sb = new StringBuilder(VERSION);
         sb.append(";link=").append(nz(link)).append(";ip=").append(nz(ip)).append(";subnet=").append(nz(subnet))
                 .append(";subnetCreated=").append(subnetCreated).append(";routeAll=").append(routeAllByTether ? "tether" : "user");
+        if (!slotMarks.isEmpty()) {
+            sb.append(";slotMark=").append(String.join(",", slotMarks));
+        }
         previous.forEach((k, v) -> sb.append(";prev.").append(k).append('=').append(v));
         return sb.toString();
     }
@@ -69,7 +80,8 @@ public record OwnershipRecord(String link, String ip, String subnet, boolean sub
             }
         }
         return new OwnershipRecord(blank(fields.get("link")), blank(fields.get("ip")), blank(fields.get("subnet")),
-                "true".equals(fields.get("subnetCreated")), "tether".equals(fields.get("routeAll")), previous);
+                "true".equals(fields.get("subnetCreated")), "tether".equals(fields.get("routeAll")), previous,
+                blank(fields.get("slotMark")) == null ? java.util.List.of() : java.util.List.of(fields.get("slotMark").split(",")));
     }
 
     private static String blank(String s) {
@@ -78,12 +90,16 @@ public record OwnershipRecord(String link, String ip, String subnet, boolean sub
 
     /**
      * The record a link's DNS write carries. An existing record keeps what it knew first (the values before Tether,
-     * a subnet or route-all Tether made in an earlier pass); the IP and link are the current ones.
+     * a subnet, route-all or slot-setting marks Tether made in an earlier pass); the IP and link are the current ones.
+     * The slot marks are the earlier ones plus {@code slotMarkedNow}, the names this pass's plan found unmarked and
+     * marked (taken from the plan in the pass's history, so a crash that re-runs the mark step still records them): a
+     * later pass never turns Tether's mark into the user's, and a name the user marked is never in the plan's list.
      *
      * @param current the app's settings just before the write
      */
     public static OwnershipRecord forLink(Map<String, String> current, String link, String ip, String subnet,
-                                          boolean subnetCreatedNow, boolean routeAllOnNow) {
+                                          boolean subnetCreatedNow, boolean routeAllOnNow, java.util.List<String> slotMarkedNow) {
+        java.util.List<String> now = slotMarkedNow == null ? java.util.List.of() : slotMarkedNow;
         Optional<OwnershipRecord> before;
         try {
             before = in(current);
@@ -93,8 +109,10 @@ public record OwnershipRecord(String link, String ip, String subnet, boolean sub
         if (before.isPresent()) {
             OwnershipRecord b = before.get();
             boolean sameSubnet = b.subnet() != null && b.subnet().equalsIgnoreCase(subnet);
+            java.util.List<String> marks = new java.util.ArrayList<>(b.slotMarks());
+            now.stream().filter(n -> !marks.contains(n)).forEach(marks::add);
             return new OwnershipRecord(link, ip, subnet, (sameSubnet && b.subnetCreated()) || subnetCreatedNow,
-                    b.routeAllByTether() || routeAllOnNow, b.previous());
+                    b.routeAllByTether() || routeAllOnNow, b.previous(), marks);
         }
         Map<String, String> previous = new LinkedHashMap<>();
         for (String name : java.util.List.of(Conventions.SETTING_DNS_SERVER, Conventions.SETTING_DNS_ALT_SERVER)) {
@@ -102,7 +120,7 @@ public record OwnershipRecord(String link, String ip, String subnet, boolean sub
                 previous.put(k, current.get(k) == null ? "" : current.get(k));
             }
         }
-        return new OwnershipRecord(link, ip, subnet, subnetCreatedNow, routeAllOnNow, previous);
+        return new OwnershipRecord(link, ip, subnet, subnetCreatedNow, routeAllOnNow, previous, now);
     }
 
     /** Whether a settings key is one of the DNS settings or the record (they are Tether's; all others are the user's). */

@@ -66,4 +66,24 @@ public record SlotSettings(List<String> appSettingNames, List<String> connection
         names.addAll(add);
         return Optional.of(new SlotSettings(names, connectionStringNames, azureStorageConfigNames));
     }
+
+    /** The names of {@code names} the list holds (matched exactly, as {@link #missing} matches). */
+    public List<String> present(List<String> names) {
+        List<String> have = appSettingNames == null ? List.of() : appSettingNames;
+        return names.stream().filter(have::contains).toList();
+    }
+
+    /**
+     * The settings to PUT without {@code names}, or empty when none of them is listed: every other app setting name, in
+     * its order, and the connection string and storage lists as read. A list left empty is written as null, the state
+     * of a site that never set one (App Service answers a new site's slotConfigNames with null lists), so an unlink of
+     * the names Tether added returns the list to what it was before the link.
+     */
+    public Optional<SlotSettings> without(List<String> names) {
+        if (present(names).isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> kept = appSettingNames.stream().filter(n -> !names.contains(n)).toList();
+        return Optional.of(new SlotSettings(kept.isEmpty() ? null : kept, connectionStringNames, azureStorageConfigNames));
+    }
 }

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * The dry run of an App Service (or slot) unlink, and what its steps apply: every change with its reason, in the order
- * that never breaks the app (DNS setting, route-all, leave the subnet, delete the subnet). Pure.
+ * that never breaks the app (DNS setting, its slot-setting marks, route-all, leave the subnet, delete the subnet). Pure.
  *
  * <p>The unlink undoes only what {@link OwnershipRecord} says Tether did. It refuses, with zero writes, when the state
  * is not Tether's to undo (no record, the DNS setting changed since the link, the app moved to another subnet), unless
@@ -19,10 +19,12 @@ import java.util.Optional;
  * @param routeAllOff  turn route-all off (Tether turned it on)
  * @param leaveSubnet  the subnet the app leaves (null: not integrated, or not Tether's integration)
  * @param deleteSubnet the subnet to delete once nothing uses it (null: not Tether's, or gone)
+ * @param unmark       the names to remove from the site's slot settings (config/slotConfigNames): the marks Tether added,
+ *                     still listed, when no other slot of the site carries Tether's DNS setting (empty: no write)
  */
 public record UnlinkPlan(String siteId, Status status, String message, List<Change> changes, Map<String, String> settings,
                          boolean routeAllOff, String leaveSubnet, String deleteSubnet, String planId, String dnsAtPlan,
-                         Map<String, String> previous) {
+                         Map<String, String> previous, List<String> unmark) {
 
     public enum Status {
         /** Changes to make. */
@@ -41,19 +43,29 @@ public record UnlinkPlan(String siteId, Status status, String message, List<Chan
         changes = changes == null ? List.of() : List.copyOf(changes);
         settings = settings == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
         previous = previous == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(previous));
+        unmark = unmark == null ? List.of() : List.copyOf(unmark);
     }
 
-    static UnlinkPlan of(String siteId, Status status, String message) {
-        return new UnlinkPlan(siteId, status, message, List.of(), null, false, null, null, null, null, null);
+    public static UnlinkPlan of(String siteId, Status status, String message) {
+        return new UnlinkPlan(siteId, status, message, List.of(), null, false, null, null, null, null, null, null);
+    }
+
+    /** An unlink without slot settings read (no record marks to remove): see {@link #site(String, SiteState, Map, SubnetState, SlotSettings, List, boolean)}. */
+    public static UnlinkPlan site(String siteId, SiteState site, Map<String, String> current, SubnetState subnet, boolean force) {
+        return site(siteId, site, current, subnet, null, List.of(), force);
     }
 
     /**
      * @param site     the app as read (null: gone)
      * @param current  its app settings
      * @param subnet   the subnet the app is integrated with, as read (null when not integrated or not found)
+     * @param slots    the site's slot settings as read (null: not read, because the record names no mark of Tether's)
+     * @param linkedSiblings the other slots (or production) of the site that carry a {@link OwnershipRecord} (Tether's DNS
+     *                 setting): the slot-setting list is site-wide, so Tether's marks still protect them
      * @param force    the request's force
      */
-    public static UnlinkPlan site(String siteId, SiteState site, Map<String, String> current, SubnetState subnet, boolean force) {
+    public static UnlinkPlan site(String siteId, SiteState site, Map<String, String> current, SubnetState subnet, SlotSettings slots,
+                                  List<String> linkedSiblings, boolean force) {
         if (site == null) {
             return of(siteId, Status.GONE, siteId + " no longer exists; nothing to unlink");
         }
@@ -115,6 +127,9 @@ public record UnlinkPlan(String siteId, Status status, String message, List<Chan
                 : "restore " + DnsPlan.describe(r.previous()) + " (recorded before the link)")
                 + (foreign ? " (force: over the foreign value " + dnsNow + ")" : "") + "; remove " + OwnershipRecord.SETTING + "; every other setting kept"));
 
+        // 1b. The slot-setting marks Tether added, after the DNS setting: a swap in between never carries Tether's value away.
+        List<String> unmark = slotMarks(changes, r, slots, linkedSiblings == null ? List.of() : linkedSiblings);
+
         // 2. Route-all, only if Tether turned it on.
         boolean routeAllOff = r.routeAllByTether() && site.routeAll();
         changes.add(new Change("route-all", "outboundVnetRouting.applicationTraffic", routeAllOff ? Outcome.UPDATED : Outcome.UNCHANGED,
@@ -155,11 +170,43 @@ public record UnlinkPlan(String siteId, Status status, String message, List<Chan
             changes.add(new Change("delete-subnet", leave, Outcome.UNCHANGED, r.subnetCreated() ? "the subnet no longer exists"
                     : "kept: Tether did not create " + ResourceId.parse(leave).name()));
         }
-        boolean any = settings != null || routeAllOff || leave != null || delete != null;
+        boolean any = settings != null || !unmark.isEmpty() || routeAllOff || leave != null || delete != null;
         String message = any ? "unlink " + site.name() + ": " + changes.stream().filter(c -> c.action() != Outcome.UNCHANGED).map(Change::step)
                 .reduce((a, b) -> a + ", " + b).orElse("") : "nothing of Tether's is left on " + site.name();
         return new UnlinkPlan(siteId, any ? Status.READY : Status.NOTHING, message, changes, settings, routeAllOff, leave, delete, site.serverFarmId(),
-                dnsNow, r.previous());
+                dnsNow, r.previous(), unmark);
+    }
+
+    /** Adds the slot-settings change and answers the names to remove (empty: none). */
+    private static List<String> slotMarks(List<Change> changes, OwnershipRecord r, SlotSettings slots, List<String> linkedSiblings) {
+        String step = "slot-settings";
+        String target = "config/slotConfigNames";
+        List<String> ours = r.slotMarks();
+        List<String> theirs = slots == null ? List.of() : slots.present(List.of(Conventions.SETTING_DNS_SERVER, Conventions.SETTING_DNS_ALT_SERVER)).stream().filter(n -> !ours.contains(n)).toList();
+        String userKept = theirs.isEmpty() ? "" : "; " + String.join(", ", theirs) + " kept: the user marked " + (theirs.size() == 1 ? "it" : "them")
+                + " before the link";
+        if (ours.isEmpty()) {
+            changes.add(new Change(step, target, Outcome.UNCHANGED, "Tether added no slot-setting mark (the record names none): a mark in the"
+                    + " site's slot settings is the user's, kept"));
+            return List.of();
+        }
+        List<String> listed = slots == null ? List.of() : slots.present(ours);
+        if (listed.isEmpty()) {
+            changes.add(new Change(step, target, Outcome.UNCHANGED, "Tether's marks " + String.join(", ", ours) + " are no longer in the site's slot settings"
+                    + userKept));
+            return List.of();
+        }
+        if (!linkedSiblings.isEmpty()) {
+            changes.add(new Change(step, target, Outcome.UNCHANGED, "kept " + String.join(", ", listed) + " (Tether's marks): the list is site-wide and "
+                    + String.join(", ", linkedSiblings) + " still " + (linkedSiblings.size() == 1 ? "carries" : "carry")
+                    + " Tether's DNS setting, which the marks keep out of a swap" + userKept));
+            return List.of();
+        }
+        changes.add(new Change(step, target, Outcome.DELETED, "remove " + String.join(", ", listed) + " from the site's slot settings, after the DNS setting:"
+                + " Tether marked " + (listed.size() == 1 ? "it" : "them") + " at the link and the app's "
+                + (r.previous().isEmpty() ? "DNS server (none before the link)" : "value before the link (" + DnsPlan.describe(r.previous()) + ")")
+                + " was unmarked, so this restores the list as it was; every other name, connection string and storage name kept" + userKept));
+        return listed;
     }
 
     static String describeUsers(List<String> plans, int ipConfigurations) {

@@ -96,7 +96,7 @@ class DnsServerTest {
             Map<String, String> expected = new LinkedHashMap<>(others);
             expected.put("WEBSITE_DNS_SERVER", ip);
             // The ownership record keeps the old values, exact keys included, for an unlink to restore (docs/UNLINK.md).
-            expected.put("TETHER_LINK", "v1;link=shop;ip=" + ip + ";subnet=tether-DefaultAsp-148ff230;subnetCreated=true;routeAll=user;prev.website_dns_server="
+            expected.put("TETHER_LINK", "v1;link=shop;ip=" + ip + ";subnet=tether-DefaultAsp-148ff230;subnetCreated=true;routeAll=user;slotMark=WEBSITE_DNS_SERVER;prev.website_dns_server="
                     + CORPORATE + ";prev.WEBSITE_DNS_ALT_SERVER=" + CORPORATE_ALT);
             assertEquals(expected, s.arm().appSettings().get(DemoWorld.SITE_ID), "one canonical setting, no alternate, every other setting kept");
             assertEquals(List.of(ip), s.arm().effectiveDnsServers(DemoWorld.SITE_ID));

@@ -78,7 +78,8 @@ class LinkEndToEndTest {
                 assertEquals(e.getValue().asText(), settings.path(e.getKey()).asText(), "setting " + e.getKey());
             }
             // and the ownership record (docs/UNLINK.md) in the same PUT.
-            assertEquals("v1;link=shop;ip=" + ip + ";subnet=tether-DefaultAsp-148ff230;subnetCreated=true;routeAll=user", settings.path("TETHER_LINK").asText());
+            assertEquals("v1;link=shop;ip=" + ip + ";subnet=tether-DefaultAsp-148ff230;subnetCreated=true;routeAll=user;slotMark=WEBSITE_DNS_SERVER",
+                    settings.path("TETHER_LINK").asText(), "the record names the slot-setting mark this link added");
             assertEquals(seeded.size() + 2, settings.size());
 
             // The result reports each step's outcome.

@@ -42,7 +42,9 @@ class UnlinkTest {
     /** The world file as the emulators hold it before anything ran (the comparable form). */
     static ObjectNode pristine(ObjectNode world) {
         try (Sandbox s = new Sandbox(WorldFile.parse(world.deepCopy(), "before"))) {
-            return new WorldView(s).comparableWorld();
+            ObjectNode w = new WorldView(s).comparableWorld();
+            w.set("slotConfigNames", s.arm().slotConfigNames(DemoWorld.SITE_ID));
+            return w;
         }
     }
 
@@ -52,8 +54,9 @@ class UnlinkTest {
         ObjectNode expected = pristine(DemoWorld.build());
         try (Sandbox s = linked(DemoWorld.build())) {
             WorldView linked = new WorldView(s);
-            assertEquals("v1;link=shop;ip=10.0.1.4;subnet=tether-DefaultAsp-148ff230;subnetCreated=true;routeAll=user",
+            assertEquals("v1;link=shop;ip=10.0.1.4;subnet=tether-DefaultAsp-148ff230;subnetCreated=true;routeAll=user;slotMark=WEBSITE_DNS_SERVER",
                     linked.appSettings(DemoWorld.SITE_ID).path("TETHER_LINK").asText(), "the ownership record rides on the DNS write");
+            assertEquals(M.readTree("{\"appSettingNames\":[\"WEBSITE_DNS_SERVER\"]}"), s.arm().slotConfigNames(DemoWorld.SITE_ID), "Tether's mark");
             untag(s, DemoWorld.SITE_ID);
             int mark = s.calls().size();
             Sandbox.HttpExchange e = s.http(UNLINK, "{\"resourceId\":\"" + DemoWorld.SITE_ID + "\"}", JSON);
@@ -69,7 +72,9 @@ class UnlinkTest {
             assertEquals(List.of(
                     "GET " + site + " 200", // the HTTP trigger: exists, and no longer tagged
                     "GET " + site + " 200", "POST " + site + "/config/appsettings/list 200", "GET " + DemoWorld.VNET_ID + " 200", // the plan
+                    "GET " + site + "/config/slotConfigNames 200", "GET " + site + "/slots 200", // the plan: Tether's mark, and no sibling slot
                     "POST " + site + "/config/appsettings/list 200", "PUT " + site + "/config/appsettings 200", // 1. DNS setting and record
+                    "GET " + site + "/config/slotConfigNames 200", "PUT " + site + "/config/slotConfigNames 200", // 1b. Tether's mark, after the setting
                     "GET " + site + " 200", "DELETE " + site + "/networkConfig/virtualNetwork 200", // 3. leave (2. route-all: Tether never turned it on)
                     "GET " + DemoWorld.VNET_ID + " 200", "DELETE " + subnet + " 202", // 4. the subnet Tether created, now unused
                     "GET /subscriptions/" + DemoWorld.SUB + "/providers/Microsoft.Network/locations/eastus/operations/op-2 200"), calls(s, mark));
@@ -85,6 +90,7 @@ class UnlinkTest {
             ObjectNode now = new WorldView(s).comparableWorld();
             assertNull(WorldView.firstDifference(expected.path("resources"), now.path("resources"), "resources"));
             assertNull(WorldView.firstDifference(expected.path("appSettings"), now.path("appSettings"), "appSettings"));
+            assertEquals(expected.path("slotConfigNames"), s.arm().slotConfigNames(site), "slotConfigNames as before the link");
 
             // A second unlink observes and writes nothing.
             int again = s.calls().size();
@@ -119,11 +125,12 @@ class UnlinkTest {
         ObjectNode now = new WorldView(s).comparableWorld();
         assertNull(WorldView.firstDifference(expected.path("resources"), now.path("resources"), "resources"));
         assertNull(WorldView.firstDifference(expected.path("appSettings"), now.path("appSettings"), "appSettings"));
+        assertEquals(expected.path("slotConfigNames"), s.arm().slotConfigNames(DemoWorld.SITE_ID), "slotConfigNames as before the link");
         return s;
     }
 
     static final List<String> UNLINK_WRITES = List.of("PUT Microsoft.Web/sites/sitef6141/config/appsettings",
-            "DELETE Microsoft.Web/sites/sitef6141/networkConfig/virtualNetwork", "DELETE Microsoft.Network/virtualNetworks/test-vnet/subnets/tether-DefaultAsp-148ff230");
+            "PUT Microsoft.Web/sites/sitef6141/config/slotConfigNames", "DELETE Microsoft.Web/sites/sitef6141/networkConfig/virtualNetwork", "DELETE Microsoft.Network/virtualNetworks/test-vnet/subnets/tether-DefaultAsp-148ff230");
 
     @Test
     void aDnsServerTetherReplacedComesBackWithItsExactKeys() throws Exception {
@@ -141,8 +148,8 @@ class UnlinkTest {
     @Test
     void routeAllGoesOffOnlyWhereTetherTurnedItOn() throws Exception {
         // A 100.64/10 cluster: the link turned route-all on, the unlink turns it off, in its own PATCH before leaving.
-        try (Sandbox s = roundTrip(RouteAllTest::cgnatVnet, List.of(UNLINK_WRITES.get(0), "PATCH Microsoft.Web/sites/sitef6141",
-                UNLINK_WRITES.get(1), UNLINK_WRITES.get(2)))) {
+        try (Sandbox s = roundTrip(RouteAllTest::cgnatVnet, List.of(UNLINK_WRITES.get(0), UNLINK_WRITES.get(1), "PATCH Microsoft.Web/sites/sitef6141",
+                UNLINK_WRITES.get(2), UNLINK_WRITES.get(3)))) {
             assertFalse(RouteAllTest.site(s).path("outboundVnetRouting").path("applicationTraffic").asBoolean(true));
         }
         // The user's own route-all stays on.
@@ -176,8 +183,11 @@ class UnlinkTest {
             assertEquals("REFUSED", M.readTree(plan.body()).path("plans").get(0).path("unlink").path("status").asText(), plan.body());
             Sandbox.HttpExchange forced = s.http("GET /api/links/plan?action=unlink&force=true&resourceId=" + DemoWorld.SITE_ID, null,
                     Map.of("Accept", "text/plain"));
-            assertEquals(DemoWorld.SITE_ID + "\n  unlink READY: unlink sitef6141: app-settings, leave-subnet, delete-subnet\n"
+            assertEquals(DemoWorld.SITE_ID + "\n  unlink READY: unlink sitef6141: app-settings, slot-settings, leave-subnet, delete-subnet\n"
                     + "  app-settings  DELETED   remove WEBSITE_DNS_SERVER=10.77.0.9: the app had no DNS server before the link (force: over the foreign value 10.77.0.9); remove TETHER_LINK; every other setting kept\n"
+                    + "  slot-settings DELETED   remove WEBSITE_DNS_SERVER from the site's slot settings, after the DNS setting: Tether marked it at the link and"
+                    + " the app's DNS server (none before the link) was unmarked, so this restores the list as it was; every other name, connection string and"
+                    + " storage name kept\n"
                     + "  route-all     UNCHANGED route-all is off\n"
                     + "  leave-subnet  DELETED   leave tether-DefaultAsp-148ff230 (regional VNet integration Tether made)\n"
                     + "  delete-subnet DELETED   delete tether-DefaultAsp-148ff230: Tether created it; deleted only if, once the app has left, no other app of its plan,"
@@ -226,10 +236,11 @@ class UnlinkTest {
             untag(s, site);
             assertEquals(202, s.http(UNLINK, "{\"resourceId\":\"" + site + "\"}", JSON).status());
             s.runUntilIdle();
-        }, CrashEverywhereTest.plus(CrashEverywhereTest.LINK_WRITES, "PUT " + site + "/config/appsettings", "DELETE " + site + "/networkConfig/virtualNetwork",
-                "DELETE " + CrashEverywhereTest.SUBNET), s -> {
+        }, CrashEverywhereTest.plus(CrashEverywhereTest.LINK_WRITES, "PUT " + site + "/config/appsettings", "PUT " + site + "/config/slotConfigNames",
+                "DELETE " + site + "/networkConfig/virtualNetwork", "DELETE " + CrashEverywhereTest.SUBNET), s -> {
             ObjectNode now = new WorldView(s).comparableWorld();
             assertNull(WorldView.firstDifference(before.path("appSettings"), now.path("appSettings"), "appSettings"));
+            assertEquals(before.path("slotConfigNames"), s.arm().slotConfigNames(site), "Tether's mark removed, as the record said, crash or not");
             assertTrue(new WorldView(s).subnets(DemoWorld.VNET_ID).stream().noneMatch(n -> n.path("name").asText().equals("tether-DefaultAsp-148ff230")));
         }));
     }

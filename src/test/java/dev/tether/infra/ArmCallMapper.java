@@ -17,6 +17,7 @@ public final class ArmCallMapper {
         route("GET", RG + "microsoft\\.web/sites/[^/]+", ArmOperation.GET_SITE);
         route("PATCH", RG + "microsoft\\.web/sites/[^/]+", ArmOperation.PATCH_SITE);
         route("GET", RG + "microsoft\\.web/sites/[^/]+/slots/[^/]+", ArmOperation.GET_SLOT);
+        route("GET", RG + "microsoft\\.web/sites/[^/]+/slots", ArmOperation.LIST_SLOTS);
         route("PATCH", RG + "microsoft\\.web/sites/[^/]+/slots/[^/]+", ArmOperation.PATCH_SLOT);
         route("POST", RG + "microsoft\\.web/sites/[^/]+/config/appsettings/list", ArmOperation.LIST_APP_SETTINGS);
         route("POST", RG + "microsoft\\.web/sites/[^/]+/slots/[^/]+/config/appsettings/list", ArmOperation.LIST_SLOT_APP_SETTINGS);

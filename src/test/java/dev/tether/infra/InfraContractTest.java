@@ -193,6 +193,7 @@ class InfraContractTest {
         Object[][] cases = {
                 {"GET", site + "?api-version=1", ArmOperation.GET_SITE}, {"PATCH", site, ArmOperation.PATCH_SITE},
                 {"GET", site + "/slots/s", ArmOperation.GET_SLOT}, {"PATCH", site + "/slots/s", ArmOperation.PATCH_SLOT},
+                {"GET", site + "/slots", ArmOperation.LIST_SLOTS},
                 {"POST", site + "/config/appsettings/list", ArmOperation.LIST_APP_SETTINGS},
                 {"POST", site + "/slots/s/config/appsettings/list", ArmOperation.LIST_SLOT_APP_SETTINGS},
                 {"PUT", site + "/config/appsettings", ArmOperation.PUT_APP_SETTINGS},

@@ -115,6 +115,24 @@ final class WebProvider {
                 }
                 return slots.slotConfigNames(method, site, body);
             }
+            case "/slots" -> {
+                // WebApps_ListSlots (Microsoft.Web spec, GET /sites/{name}/slots): a WebAppCollection {value, nextLink} of
+                // the site's deployment slots; on a slot the path names no collection.
+                ArmEmulator.requireMethod(method, "GET");
+                if (m.group(5) != null) {
+                    throw world.notFound(path);
+                }
+                String prefix = ArmWorld.key(site.path("id").asText()) + "/slots/";
+                com.fasterxml.jackson.databind.node.ObjectNode out = ArmWorld.M.createObjectNode();
+                com.fasterxml.jackson.databind.node.ArrayNode value = out.putArray("value");
+                for (ObjectNode r : world.resources.values()) {
+                    if (r.path("type").asText().equalsIgnoreCase("Microsoft.Web/sites/slots") && ArmWorld.key(r.path("id").asText()).startsWith(prefix)) {
+                        value.add(r.deepCopy());
+                    }
+                }
+                out.putNull("nextLink");
+                return Reply.ok(out);
+            }
             case "/slotsswap" -> {
                 ArmEmulator.requireMethod(method, "POST");
                 ObjectNode production = m.group(5) == null ? site : world.existing(siteId.substring(0, siteId.toLowerCase(Locale.ROOT).lastIndexOf("/slots/")));
