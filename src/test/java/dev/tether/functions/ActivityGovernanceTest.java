@@ -63,11 +63,12 @@ class ActivityGovernanceTest {
             expected.put("PlanClusterLink", waitMs(1440));
             expected.put("PlanServices", waitMs(1600));
             expected.put("PlanSiteLink", waitMs(1760));         // 7 (with the plan's VNet connections and the slot settings)
-            expected.put("PlanSiteUnlink", waitMs(2320));       // 4
-            expected.put("RestartCorednsIfStale", waitMs(2640));
-            expected.put("RestoreDnsSetting", waitMs(2720));    // 1: the app settings (unlink)
-            expected.put("RouteAllOff", waitMs(2800));          // 1: the site (unlink)
-            expected.put("SignalLinkedSites", waitMs(2880));    // 1: the tag-filtered resource list
+            expected.put("PlanSiteUnlink", waitMs(2320));       // 6 (with the slot settings and the site's slot list)
+            expected.put("RestartCorednsIfStale", waitMs(2800));
+            expected.put("RestoreDnsSetting", waitMs(2880));    // 1: the app settings (unlink)
+            expected.put("RouteAllOff", waitMs(2960));          // 1: the site (unlink)
+            expected.put("SignalLinkedSites", waitMs(3040));    // 1: the tag-filtered resource list
+            expected.put("UnmarkSlotSettings", waitMs(3120));   // 1: the site's slotConfigNames (unlink)
             assertEquals(expected, answers);
             assertEquals(List.of(), s.calls().since(before), "no step read anything while the share was spent");
             Set<String> all = new TreeSet<>(expected.keySet());
