@@ -277,7 +277,7 @@ public final class BadInputCatalog {
                 s -> http(s, "POST /api/links/unlink", "[\"" + site + "\"]")));
         c.add(new Case("U05", "http", "a plan with an action other than link or unlink", "action must be link or unlink, not 'delete'", none(),
                 s -> http(s, "GET /api/links/plan?action=delete&resourceId=" + site, null)));
-        c.add(new Case("U06", "http", "an unlink dry run for a link name (it plans one app)", "action=unlink plans one app: give its resourceId", none(),
+        c.add(new Case("U06", "http", "an unlink dry run for a link name (it plans one resource)", "action=unlink plans one resource: give its resourceId", none(),
                 s -> http(s, "GET /api/links/plan?action=unlink&link=shop", null)));
         c.add(new Case("S01", "service", "tether.dev/private: \"yes\"", "INVALID_ANNOTATION",
                 service(ServicesTest.service("default", "yes", "ClusterIP", Map.of("tether.dev/private", "yes"), null)), BadInputCatalog::services));
