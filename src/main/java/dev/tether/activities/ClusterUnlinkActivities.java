@@ -69,7 +69,7 @@ public final class ClusterUnlinkActivities {
             return Json.write(observe(request.resourceId(), request.forced()));
         } catch (RejectedException | InvalidInputException e) {
             return Json.write(new ClusterUnlinkPlan(request.resourceId(), ClusterUnlinkPlan.Status.REFUSED, e.getMessage(), null, null, false, false,
-                    null, null));
+                    null, null, null));
         }
     }
 

@@ -21,7 +21,7 @@ public final class LinkClusterOrchestration implements OrchestratorFunction<Link
         if (request.unlinking()) {
             LinkResult unlinked = UnlinkClusterSteps.run(ctx, steps, request);
             if (unlinked != null) {
-                return LinkSiteOrchestration.finish(ctx, steps, request, unlinked);
+                return LinkSiteOrchestration.finish(ctx, steps, request.graceWaited(), unlinked);
             }
             // Tagged again since the unlink was asked for: the tag is the newest intent, so this pass links.
             request = request.asLink("tagged again after an unlink request: the link is the newest intent");

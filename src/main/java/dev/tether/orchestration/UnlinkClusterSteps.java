@@ -20,10 +20,52 @@ final class UnlinkClusterSteps {
     private UnlinkClusterSteps() {
     }
 
+    /** How many more grace periods an untag-triggered unlink waits for the apps still on the DNS IP to be unlinked. */
+    static final int APP_WAITS = 3;
+
+    /**
+     * TETHER_ON_UNTAG=unlink: waits until {@code deadline} with a durable timer that any newer event interrupts. After
+     * an event the cluster is looked at again (one ARM read): tagged again cancels the unlink (false), an explicit
+     * unlink request ends the wait, anything else waits out the rest.
+     */
+    private static boolean waited(TaskOrchestrationContext ctx, Steps steps, LinkRequest request, Instant deadline, String phase) {
+        while (true) {
+            Duration left = Duration.between(ctx.getCurrentInstant(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                return true;
+            }
+            steps.status(Map.of("step", "unlinking", "phase", phase, "until", deadline.toString()));
+            String reason;
+            try {
+                reason = ctx.waitForExternalEvent(dev.tether.durable.LinkStarter.RECHECK_EVENT, left, String.class).await();
+            } catch (com.microsoft.durabletask.TaskCanceledException timeUp) {
+                return true;
+            }
+            if (reason != null && reason.startsWith("unlink")) {
+                return true;
+            }
+            ClusterLinkPlan link = steps.call(Steps.PLAN_CLUSTER_LINK, request, ClusterLinkPlan.class);
+            if (link.status() != ClusterLinkPlan.Status.NOT_TAGGED && link.status() != ClusterLinkPlan.Status.GONE) {
+                return false;
+            }
+        }
+    }
+
     /** The pass's result, or null when the cluster carries its tag again (the caller then links it). */
     static LinkResult run(TaskOrchestrationContext ctx, Steps steps, LinkRequest request) {
+        boolean untagged = request.graceSeconds() != null && request.graceSeconds() > 0;
+        if (untagged && !waited(ctx, steps, request, ctx.getCurrentInstant().plusSeconds(request.graceSeconds()), "grace")) {
+            return null;
+        }
         steps.status(Map.of("step", "unlinking", "phase", "planning"));
         ClusterUnlinkPlan plan = steps.call(Steps.PLAN_CLUSTER_UNLINK, request, ClusterUnlinkPlan.class);
+        // Untagged with its apps (TETHER_ON_UNTAG=unlink): their unlinks run in their own instances; wait for them, bounded.
+        for (int i = 0; untagged && i < APP_WAITS && plan.status() == ClusterUnlinkPlan.Status.REFUSED && !plan.appsOnIp().isEmpty(); i++) {
+            if (!waited(ctx, steps, request, ctx.getCurrentInstant().plusSeconds(request.graceSeconds()), "waiting-for-apps")) {
+                return null;
+            }
+            plan = steps.call(Steps.PLAN_CLUSTER_UNLINK, request, ClusterUnlinkPlan.class);
+        }
         List<StepResult> report = new ArrayList<>();
         switch (plan.status()) {
             case TAGGED -> {

@@ -21,19 +21,21 @@ import java.util.Optional;
  * @param restart        restart CoreDNS after the delete (only when the key was there)
  * @param deleteService  delete tether-dns (Tether's, and no app points at {@code dnsIp})
  * @param keptInternal   the Services Tether made internal ("namespace/name"), kept as they are
+ * @param appsOnIp       when refused for them: the apps still resolving through {@code dnsIp}
  */
 public record ClusterUnlinkPlan(String clusterId, Status status, String message, List<Change> changes, String overrideAtPlan,
-                                boolean restart, boolean deleteService, String dnsIp, List<String> keptInternal) {
+                                boolean restart, boolean deleteService, String dnsIp, List<String> keptInternal, List<String> appsOnIp) {
 
     public enum Status { READY, NOTHING, REFUSED, TAGGED, GONE }
 
     public ClusterUnlinkPlan {
         changes = changes == null ? List.of() : List.copyOf(changes);
         keptInternal = keptInternal == null ? List.of() : List.copyOf(keptInternal);
+        appsOnIp = appsOnIp == null ? List.of() : List.copyOf(appsOnIp);
     }
 
     static ClusterUnlinkPlan of(String clusterId, Status status, String message) {
-        return new ClusterUnlinkPlan(clusterId, status, message, List.of(), null, false, false, null, List.of());
+        return new ClusterUnlinkPlan(clusterId, status, message, List.of(), null, false, false, null, List.of(), List.of());
     }
 
     /** Whether the ConfigMap's ownership annotation names {@code tether.override}. */
@@ -79,10 +81,11 @@ public record ClusterUnlinkPlan(String clusterId, Status status, String message,
         }
         boolean serviceOurs = dnsService != null && DnsServicePlan.foreign(dnsService).isEmpty();
         if (serviceOurs && dnsIp != null && !appsOnIp.isEmpty()) {
-            return of(clusterId, Status.REFUSED, "cluster " + cluster.name() + ": " + String.join(", ", appsOnIp) + " still "
+            return new ClusterUnlinkPlan(clusterId, Status.REFUSED, "cluster " + cluster.name() + ": " + String.join(", ", appsOnIp) + " still "
                     + (appsOnIp.size() == 1 ? "uses " : "use ") + dnsIp + " (kube-system/" + Conventions.DNS_SERVICE + ") as DNS server;"
                     + " removing the override would break " + (appsOnIp.size() == 1 ? "its" : "their") + " names. Fix: unlink "
-                    + (appsOnIp.size() == 1 ? "that app" : "those apps") + " first (POST /api/links/unlink), then ask for the cluster's unlink again");
+                    + (appsOnIp.size() == 1 ? "that app" : "those apps") + " first (POST /api/links/unlink), then ask for the cluster's unlink again",
+                    List.of(), null, false, false, dnsIp, List.of(), appsOnIp);
         }
         List<Change> changes = new ArrayList<>();
         String value = coredns == null ? null : coredns.data().get(Conventions.OVERRIDE_KEY);
@@ -136,7 +139,8 @@ public record ClusterUnlinkPlan(String clusterId, Status status, String message,
         String message = any ? "unlink cluster " + cluster.name() + ": " + changes.stream().filter(c -> c.action() != Outcome.UNCHANGED)
                 .map(Change::step).reduce((a, b) -> a + ", " + b).orElse("")
                 : "nothing of Tether's DNS is left on cluster " + cluster.name() + " (the exposure guard is removed if present)";
-        return new ClusterUnlinkPlan(clusterId, any ? Status.READY : Status.NOTHING, message, changes, overrideAtPlan, restart, deleteService, dnsIp, internal);
+        return new ClusterUnlinkPlan(clusterId, any ? Status.READY : Status.NOTHING, message, changes, overrideAtPlan, restart, deleteService, dnsIp, internal,
+                List.of());
     }
 
     private static String quote(String v) {
