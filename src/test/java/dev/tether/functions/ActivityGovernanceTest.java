@@ -49,19 +49,30 @@ class ActivityGovernanceTest {
             // 12.5 reads per second at a 50% share: 80 ms a read, each step queued behind the ones told to wait before it.
             Map<String, String> expected = new LinkedHashMap<>();
             expected.put("ApplyService", waitMs(160));          // 2 reads: the cluster credential, the cluster
-            expected.put("EnsureCorednsOverride", waitMs(320)); // 1: the credential
-            expected.put("EnsureDnsService", waitMs(400));
-            expected.put("EnsureDnsSetting", waitMs(480));
-            expected.put("EnsureExposureGuard", waitMs(560));
-            expected.put("EnsureSubnet", waitMs(640));          // 2: the VNet, the subnet
-            expected.put("JoinSubnet", waitMs(800));
-            expected.put("ObserveDnsReadiness", waitMs(880));
-            expected.put("ObserveServiceIps", waitMs(960));     // 3 on the first check: the credential, the cluster, its VNet
-            expected.put("PlanClusterLink", waitMs(1200));
-            expected.put("PlanServices", waitMs(1360));
-            expected.put("PlanSiteLink", waitMs(1520));         // 5
-            expected.put("RestartCorednsIfStale", waitMs(1920));
-            expected.put("SignalLinkedSites", waitMs(2000));    // 1: the tag-filtered resource list
+            expected.put("DeleteCorednsOverride", waitMs(320)); // 1: the credential
+            expected.put("DeleteDnsService", waitMs(400));      // 3: the credential, the two Resource Graph queries (the apps' settings on top)
+            expected.put("DeleteSubnetIfUnused", waitMs(640));
+            expected.put("EnsureCorednsOverride", waitMs(720)); // 1: the credential
+            expected.put("EnsureDnsService", waitMs(800));
+            expected.put("EnsureDnsSetting", waitMs(880));
+            expected.put("EnsureExposureGuard", waitMs(960));
+            expected.put("EnsureSlotSettings", waitMs(1040));
+            expected.put("EnsureSubnet", waitMs(1120));         // 2: the VNet, the subnet
+            expected.put("JoinSubnet", waitMs(1280));
+            expected.put("LeaveSubnet", waitMs(1360));
+            expected.put("ObserveCorednsRollout", waitMs(1440));
+            expected.put("ObserveDnsReadiness", waitMs(1520));
+            expected.put("ObserveServiceIps", waitMs(1600));    // 3 on the first check: the credential, the cluster, its VNet
+            expected.put("PlanClusterLink", waitMs(1840));
+            expected.put("PlanClusterUnlink", waitMs(2000));    // 4: the cluster, the credential, the two Resource Graph queries
+            expected.put("PlanServices", waitMs(2320));
+            expected.put("PlanSiteLink", waitMs(2480));         // 5
+            expected.put("PlanSiteUnlink", waitMs(3040));       // 4: the site, its settings, the VNet, its subnet
+            expected.put("RestartCorednsIfStale", waitMs(3360));
+            expected.put("RestartCorednsUnloaded", waitMs(3440));
+            expected.put("RestoreDnsSetting", waitMs(3520));
+            expected.put("RouteAllOff", waitMs(3600));
+            expected.put("SignalLinkedSites", waitMs(3680));    // 1: the tag-filtered resource list
             assertEquals(expected, answers);
             assertEquals(List.of(), s.calls().since(before), "no step read anything while the share was spent");
             Set<String> all = new TreeSet<>(expected.keySet());
