@@ -31,6 +31,7 @@ resource role 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
         dataActions: [
           'Microsoft.ContainerService/managedClusters/services/read'
           'Microsoft.ContainerService/managedClusters/services/write'
+          'Microsoft.ContainerService/managedClusters/services/delete'
           'Microsoft.ContainerService/managedClusters/configmaps/read'
           'Microsoft.ContainerService/managedClusters/configmaps/write'
           'Microsoft.ContainerService/managedClusters/apps/deployments/read'

@@ -327,7 +327,8 @@ public final class LinkActivities {
             Optional<Map<String, String>> data = kube.configMapData(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM);
             if (data.isEmpty()) {
                 kube.createConfigMap(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM,
-                        Map.of(Conventions.LABEL_MANAGED_BY, Conventions.MANAGED_BY_TETHER), Map.of(Conventions.OVERRIDE_KEY, desired));
+                        Map.of(Conventions.LABEL_MANAGED_BY, Conventions.MANAGED_BY_TETHER), Map.of(Conventions.ANNOTATION_OWNS_KEYS, Conventions.OVERRIDE_KEY),
+                        Map.of(Conventions.OVERRIDE_KEY, desired));
                 return StepResult.done("coredns-override", Outcome.CREATED, "created " + Conventions.COREDNS_CUSTOM + " with " + Conventions.OVERRIDE_KEY);
             }
             List<Finding> conflicts = CorednsChecks.check(data.get(), request.domain());
@@ -338,7 +339,9 @@ public final class LinkActivities {
                 return StepResult.done("coredns-override", Outcome.UNCHANGED, Conventions.OVERRIDE_KEY + " holds k8s_external " + request.domain());
             }
             Outcome outcome = data.get().containsKey(Conventions.OVERRIDE_KEY) ? Outcome.UPDATED : Outcome.CREATED;
-            kube.patchConfigMapData(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM, Map.of(Conventions.OVERRIDE_KEY, desired));
+            // The ownership record rides on the same merge patch (docs/UNLINK.md): no write of its own.
+            kube.patchConfigMap(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM, Map.of(Conventions.OVERRIDE_KEY, desired),
+                    Map.of(Conventions.ANNOTATION_OWNS_KEYS, Conventions.OVERRIDE_KEY));
             return StepResult.done("coredns-override", outcome, "set " + Conventions.OVERRIDE_KEY + " = k8s_external " + request.domain()
                     + "; kept " + (data.get().size() - (outcome == Outcome.UPDATED ? 1 : 0)) + " other keys");
         });

@@ -50,8 +50,8 @@ public record TetherConfig(Set<String> subscriptions, String tenantId, int subne
             new Setting("TETHER_ARM_LRO_TIMEOUT", "PT5M", "How long a long-running ARM operation (subnet PUT) may stay InProgress before the step fails and is retried."),
             new Setting("TETHER_NETWORK_VNETS", "", "Comma-separated ids of the VNets Tether reaches privately: its own integration subnet's VNet and VNets peered with it, with their private clusters' DNS zones linked. Set by the Bicep option tetherSubnetId; empty: Tether has no VNet and private clusters are refused."),
             new Setting("TETHER_OUTBOUND_IPS", "", "Comma-separated static public IPs of Tether's outbound traffic (its NAT gateway, Bicep option natGateway). The pre-flight checks them against clusters' authorized IP ranges; empty: no static IP."),
-            new Setting("TETHER_ON_UNTAG", "report", "What removing private-link from an app does: report (it is listed as released in status and the drift report; nothing is undone until POST /api/links/unlink) or unlink (the app is unlinked after TETHER_UNTAG_GRACE; a re-tag within it cancels). docs/UNLINK.md."),
-            new Setting("TETHER_UNTAG_GRACE", "PT15M", "With TETHER_ON_UNTAG=unlink, how long an untagged app waits (a durable timer) before its unlink; a re-tag within it cancels the unlink."));
+            new Setting("TETHER_ON_UNTAG", "report", "What removing private-link from an app does: report (it is listed as released in status and the drift report; nothing is undone until POST /api/links/unlink) or unlink (the app is unlinked after TETHER_UNTAG_GRACE; a re-tag within it cancels; an untagged cluster's DNS likewise, once its apps are unlinked). docs/UNLINK.md."),
+            new Setting("TETHER_UNTAG_GRACE", "PT15M", "With TETHER_ON_UNTAG=unlink, how long an untagged app or cluster waits (a durable timer) before its unlink; a re-tag within it cancels the unlink."));
 
     private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}");
 

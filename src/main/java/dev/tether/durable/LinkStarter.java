@@ -175,9 +175,9 @@ public final class LinkStarter {
                 Instances.find(client, linkInstanceId(id), false));
     }
 
-    /** TETHER_ON_UNTAG=unlink: the unlink of an app that lost its tag, after {@code grace} (a re-tag within it cancels). */
+    /** TETHER_ON_UNTAG=unlink: the unlink of an app or cluster that lost its tag, after {@code grace} (a re-tag within it cancels). */
     public Started startUnlinkAfterGrace(ResourceId id, LinkOptions options, java.time.Duration grace, String reason) {
-        return startOrSignal(Steps.LINK_SITE_ORCHESTRATION, linkInstanceId(id),
+        return startOrSignal(id.isType(Conventions.TYPE_CLUSTER) ? Steps.LINK_CLUSTER_ORCHESTRATION : Steps.LINK_SITE_ORCHESTRATION, linkInstanceId(id),
                 new LinkRequest(id.toString(), reason, options).asUnlinkAfter(reason, grace), reason, Instances.find(client, linkInstanceId(id), false));
     }
 

@@ -114,6 +114,32 @@ public final class ActivityFunctions {
         return governed(input, 1, Tether.get().unlinkActivities()::deleteSubnetIfUnused);
     }
 
+    @FunctionName(Steps.PLAN_CLUSTER_UNLINK)
+    public String planClusterUnlink(@DurableActivityTrigger(name = "input") String input) {
+        // The cluster, two Resource Graph queries, and the app settings of the apps that may point at its DNS IP.
+        return governed(input, 4, Tether.get().clusterUnlinkActivities()::planClusterUnlink);
+    }
+
+    @FunctionName(Steps.DELETE_COREDNS_OVERRIDE)
+    public String deleteCorednsOverride(@DurableActivityTrigger(name = "input") String input) {
+        return governed(input, 1, Tether.get().clusterUnlinkActivities()::deleteOverride);
+    }
+
+    @FunctionName(Steps.RESTART_COREDNS_UNLOADED)
+    public String restartCorednsUnloaded(@DurableActivityTrigger(name = "input") String input) {
+        return governed(input, 1, Tether.get().clusterUnlinkActivities()::restartCoredns);
+    }
+
+    @FunctionName(Steps.OBSERVE_COREDNS_ROLLOUT)
+    public String observeCorednsRollout(@DurableActivityTrigger(name = "input") String input) {
+        return governed(input, 1, Tether.get().clusterUnlinkActivities()::observeRollout);
+    }
+
+    @FunctionName(Steps.DELETE_DNS_SERVICE)
+    public String deleteDnsService(@DurableActivityTrigger(name = "input") String input) {
+        return governed(input, 3, Tether.get().clusterUnlinkActivities()::deleteDnsService);
+    }
+
     @FunctionName(Steps.PLAN_SERVICES)
     public String planServices(@DurableActivityTrigger(name = "input") String input) {
         return governed(input, 2, Tether.get().serviceActivities()::planServices);

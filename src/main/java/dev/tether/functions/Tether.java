@@ -36,6 +36,7 @@ public final class Tether {
     private final OperatorApi operatorApi;
     private final dev.tether.activities.UnlinkActivities unlinkActivities;
     private final dev.tether.operator.UnlinkApi unlinkApi;
+    private final dev.tether.activities.ClusterUnlinkActivities clusterUnlinkActivities;
     private final EventIntake intake;
 
     public Tether(TetherConfig config, TokenCredential credential, HttpClient armHttpClient, Clock clock) {
@@ -50,7 +51,8 @@ public final class Tether {
         this.dnsReadiness = new dev.tether.activities.DnsReadinessActivities(clusters);
         this.slotSettings = new dev.tether.activities.SlotSettingsStep(arm, config);
         this.unlinkActivities = new dev.tether.activities.UnlinkActivities(arm);
-        this.unlinkApi = new dev.tether.operator.UnlinkApi(arm, config);
+        this.clusterUnlinkActivities = new dev.tether.activities.ClusterUnlinkActivities(arm, clusters, config);
+        this.unlinkApi = new dev.tether.operator.UnlinkApi(arm, config, clusterUnlinkActivities);
         this.operatorApi = new OperatorApi(arm, activities, serviceActivities, config, clusters);
         this.intake = new EventIntake(arm, config);
     }
@@ -113,6 +115,10 @@ public final class Tether {
 
     public DriftActivities driftActivities() {
         return driftActivities;
+    }
+
+    public dev.tether.activities.ClusterUnlinkActivities clusterUnlinkActivities() {
+        return clusterUnlinkActivities;
     }
 
     public dev.tether.activities.UnlinkActivities unlinkActivities() {

@@ -34,7 +34,7 @@ import java.util.Optional;
 
 /**
  * The Kubernetes calls Tether makes in one cluster: get, create and JSON-merge-patch of Services, ConfigMaps and the
- * CoreDNS Deployment; reads of the EndpointSlices of tether-dns and the CoreDNS pods (readiness). Merge patches touch only the keys Tether owns, so other keys survive concurrent edits.
+ * CoreDNS Deployment, and the delete of kube-system/tether-dns (a cluster unlink); reads of the EndpointSlices of tether-dns and the CoreDNS pods (readiness). Merge patches touch only the keys Tether owns, so other keys survive concurrent edits.
  */
 public final class KubeGateway {
     /** serializeNulls: a JSON merge patch removes a key with an explicit null (RFC 7386); Gson drops nulls otherwise. */
@@ -176,6 +176,24 @@ public final class KubeGateway {
         }
     }
 
+    /**
+     * Deletes a Service; one already gone is fine. Like {@link #deleteGuardObject}, the answer is not parsed (the API
+     * server answers the deleted object or a Status).
+     */
+    public void deleteService(String namespace, String name) {
+        String what = "delete Service " + namespace + "/" + name;
+        int code = call(what, () -> {
+            try (okhttp3.Response r = core.deleteNamespacedService(name, namespace).buildCall(null).execute()) {
+                return r.code();
+            } catch (java.io.IOException e) {
+                throw new ApiException(e);
+            }
+        });
+        if (code >= 300 && code != 404) {
+            throw translate(what, new ApiException(code, what + " answered " + code));
+        }
+    }
+
     public void createService(String namespace, String name, ServiceShape shape) {
         V1Service body = new V1Service().apiVersion("v1").kind("Service")
                 .metadata(new V1ObjectMeta().name(name).namespace(namespace).labels(shape.labels()).annotations(shape.annotations()))
@@ -197,15 +215,28 @@ public final class KubeGateway {
                 .map(cm -> cm.getData() == null ? Map.of() : cm.getData());
     }
 
-    public void createConfigMap(String namespace, String name, Map<String, String> labels, Map<String, String> data) {
+    /** The ConfigMap's data and annotations, or empty when it does not exist (one get). */
+    public Optional<dev.tether.plan.ConfigMapState> configMap(String namespace, String name) {
+        return find("get ConfigMap " + namespace + "/" + name, () -> core.readNamespacedConfigMap(name, namespace).execute())
+                .map(cm -> new dev.tether.plan.ConfigMapState(cm.getData(), cm.getMetadata() == null ? null : cm.getMetadata().getAnnotations()));
+    }
+
+    public void createConfigMap(String namespace, String name, Map<String, String> labels, Map<String, String> annotations, Map<String, String> data) {
         V1ConfigMap body = new V1ConfigMap().apiVersion("v1").kind("ConfigMap")
-                .metadata(new V1ObjectMeta().name(name).namespace(namespace).labels(labels)).data(data);
+                .metadata(new V1ObjectMeta().name(name).namespace(namespace).labels(labels).annotations(annotations)).data(data);
         call("create ConfigMap " + namespace + "/" + name, () -> core.createNamespacedConfigMap(namespace, body).execute());
     }
 
-    /** Sets only the given data keys; every other key is left exactly as the server has it. */
-    public void patchConfigMapData(String namespace, String name, Map<String, String> keys) {
-        Map<String, Object> patch = Map.of("data", keys);
+    /**
+     * Sets (or, with a null value, removes) only the given data keys and annotations, in one JSON merge patch; every
+     * other key and annotation is left exactly as the server has it.
+     */
+    public void patchConfigMap(String namespace, String name, Map<String, String> keys, Map<String, String> annotations) {
+        Map<String, Object> patch = new LinkedHashMap<>();
+        if (!annotations.isEmpty()) {
+            patch.put("metadata", Map.of("annotations", annotations));
+        }
+        patch.put("data", keys);
         call("patch ConfigMap " + namespace + "/" + name, () -> PatchUtils.patch(V1ConfigMap.class,
                 () -> core.patchNamespacedConfigMap(name, namespace, new V1Patch(GSON.toJson(patch))).buildCall(null),
                 V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client));

@@ -153,6 +153,12 @@ public final class OperatorApi {
                 for (Change c : u.changes()) {
                     sb.append(String.format("  %-13s %-9s %s%n", c.step(), c.action(), c.reason()));
                 }
+            } else if (p.path("kind").asText().equals("cluster-unlink")) {
+                dev.tether.plan.ClusterUnlinkPlan u = Json.mapper().convertValue(p.get("unlink"), dev.tether.plan.ClusterUnlinkPlan.class);
+                sb.append(p.path("resourceId").asText()).append("\n  unlink ").append(u.status()).append(": ").append(u.message()).append('\n');
+                for (Change c : u.changes()) {
+                    sb.append(String.format("  %-17s %-9s %s%n", c.step(), c.action(), c.reason()));
+                }
             } else if (p.path("kind").asText().equals("site")) {
                 SiteLinkPlan s = Json.mapper().convertValue(p.get("site"), SiteLinkPlan.class);
                 sb.append(p.path("resourceId").asText()).append("\n  status ").append(s.status()).append(": ").append(s.message()).append('\n');

@@ -24,10 +24,13 @@ public final class UnlinkApi {
     private final TetherConfig config;
     private final UnlinkActivities unlinks;
 
-    public UnlinkApi(ArmGateway arm, TetherConfig config) {
+    private final dev.tether.activities.ClusterUnlinkActivities clusterUnlinks;
+
+    public UnlinkApi(ArmGateway arm, TetherConfig config, dev.tether.activities.ClusterUnlinkActivities clusterUnlinks) {
         this.arm = arm;
         this.config = config;
         this.unlinks = new UnlinkActivities(arm);
+        this.clusterUnlinks = clusterUnlinks;
     }
 
     /**
@@ -41,11 +44,12 @@ public final class UnlinkApi {
             ResourceId id = target.resourceId();
             Map<String, String> tags;
             if (id.isType(Conventions.TYPE_CLUSTER)) {
-                throw new InvalidInputException("unlinking a cluster over HTTP is not supported yet: remove its " + Conventions.TAG_LINK
-                        + " tag (TETHER_ON_UNTAG) or follow docs/UNLINK.md by hand; unlink its apps with their resource ids");
+                tags = arm.cluster(id).map(dev.tether.plan.ClusterState::tags).orElseThrow(() -> new dev.tether.errors.NotFoundException(id
+                        + " does not exist: check the resource id (an AKS cluster in one of TETHER_SUBSCRIPTIONS)"));
+            } else {
+                tags = arm.site(id).map(dev.tether.plan.SiteState::tags).orElseThrow(() -> new dev.tether.errors.NotFoundException(id
+                        + " does not exist: check the resource id (a site or a slot in one of TETHER_SUBSCRIPTIONS)"));
             }
-            tags = arm.site(id).map(dev.tether.plan.SiteState::tags).orElseThrow(() -> new dev.tether.errors.NotFoundException(id
-                    + " does not exist: check the resource id (a site or a slot in one of TETHER_SUBSCRIPTIONS)"));
             Optional<String> link;
             try {
                 link = Tags.link(tags);
@@ -58,7 +62,8 @@ public final class UnlinkApi {
             }
             ids.add(id);
         } else {
-            throw new InvalidInputException("unlink by link name: give the resourceId of each app (GET /api/links/status lists the released ones)");
+            throw new InvalidInputException("unlink by link name: give the resourceId of each app (GET /api/links/status lists the released ones),"
+                    + " then of the cluster");
         }
         LinkStarter starter = new LinkStarter(client);
         LinkOptions options = LinkOptions.from(config);
@@ -72,10 +77,16 @@ public final class UnlinkApi {
 
     /** The dry run of an unlink: observe and plan, write nothing. */
     public ObjectNode unlinkPlan(OperatorApi.Target target, boolean force) {
-        if (target.resourceId() == null || target.resourceId().isType(Conventions.TYPE_CLUSTER)) {
-            throw new InvalidInputException("action=unlink plans one app: give its resourceId (a site or a slot)");
+        if (target.resourceId() == null) {
+            throw new InvalidInputException("action=unlink plans one resource: give its resourceId (a site, a slot or a cluster)");
         }
         ObjectNode out = Json.mapper().createObjectNode();
+        if (target.resourceId().isType(Conventions.TYPE_CLUSTER)) {
+            ObjectNode p = out.putArray("plans").addObject();
+            p.put("resourceId", target.resourceId().toString()).put("kind", "cluster-unlink");
+            p.set("unlink", Json.mapper().valueToTree(clusterUnlinks.observe(target.resourceId().toString(), force)));
+            return out;
+        }
         ObjectNode p = out.putArray("plans").addObject();
         p.put("resourceId", target.resourceId().toString()).put("kind", "site-unlink");
         p.set("unlink", Json.mapper().valueToTree(unlinks.observe(target.resourceId().toString(), force)));

@@ -18,6 +18,14 @@ public final class LinkClusterOrchestration implements OrchestratorFunction<Link
     public LinkResult apply(TaskOrchestrationContext ctx) {
         LinkRequest request = ctx.getInput(LinkRequest.class);
         Steps steps = new Steps(ctx, request.options());
+        if (request.unlinking()) {
+            LinkResult unlinked = UnlinkClusterSteps.run(ctx, steps, request);
+            if (unlinked != null) {
+                return LinkSiteOrchestration.finish(ctx, steps, request.graceWaited(), unlinked);
+            }
+            // Tagged again since the unlink was asked for: the tag is the newest intent, so this pass links.
+            request = request.asLink("tagged again after an unlink request: the link is the newest intent");
+        }
         List<StepResult> report = new ArrayList<>();
 
         steps.status(Map.of("step", "planning"));

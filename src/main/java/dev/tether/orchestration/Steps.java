@@ -37,6 +37,11 @@ public final class Steps {
     public static final String ROUTE_ALL_OFF = "RouteAllOff";
     public static final String LEAVE_SUBNET = "LeaveSubnet";
     public static final String DELETE_SUBNET_IF_UNUSED = "DeleteSubnetIfUnused";
+    public static final String PLAN_CLUSTER_UNLINK = "PlanClusterUnlink";
+    public static final String DELETE_COREDNS_OVERRIDE = "DeleteCorednsOverride";
+    public static final String RESTART_COREDNS_UNLOADED = "RestartCorednsUnloaded";
+    public static final String OBSERVE_COREDNS_ROLLOUT = "ObserveCorednsRollout";
+    public static final String DELETE_DNS_SERVICE = "DeleteDnsService";
 
     public static final String LINK_SITE_ORCHESTRATION = "LinkSite";
     public static final String LINK_CLUSTER_ORCHESTRATION = "LinkCluster";

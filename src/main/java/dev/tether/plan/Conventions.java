@@ -65,6 +65,11 @@ public final class Conventions {
     public static final String ANNOTATION_RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
     /** On the CoreDNS pod template: hash of the override CoreDNS was last restarted for. Makes the restart level-triggered. */
     public static final String ANNOTATION_OVERRIDE_HASH = "tether.dev/coredns-override-sha256";
+    /**
+     * On kube-system/coredns-custom: the data keys Tether owns there ({@link #OVERRIDE_KEY}), written in the same merge
+     * patch as the key itself. A cluster unlink removes only a key this names (docs/UNLINK.md).
+     */
+    public static final String ANNOTATION_OWNS_KEYS = "tether.dev/owns-keys";
 
     /** The AKS Entra ID server application; tokens for this scope authenticate to Entra-enabled clusters. */
     public static final String AKS_SERVER_SCOPE = "6dae42f8-4368-4678-94ff-3960e28e3630/.default";

@@ -32,6 +32,9 @@ public final class CorednsPlan {
         return Optional.of(merged);
     }
 
+    /** Stamped on the CoreDNS pod template by a cluster unlink's restart: CoreDNS runs without Tether's override. */
+    public static final String NO_OVERRIDE_HASH = hash("");
+
     /** Stamped on the CoreDNS pod template when Tether restarts it; a restart is due when it differs. */
     public static String hash(String override) {
         try {

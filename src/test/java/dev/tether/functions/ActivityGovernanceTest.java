@@ -49,26 +49,30 @@ class ActivityGovernanceTest {
             // 12.5 reads per second at a 50% share: 80 ms a read, each step queued behind the ones told to wait before it.
             Map<String, String> expected = new LinkedHashMap<>();
             expected.put("ApplyService", waitMs(160));          // 2 reads: the cluster credential, the cluster
-            expected.put("DeleteSubnetIfUnused", waitMs(320));  // 1: the subnet (unlink)
-            expected.put("EnsureCorednsOverride", waitMs(400)); // 1: the credential
-            expected.put("EnsureDnsService", waitMs(480));
-            expected.put("EnsureDnsSetting", waitMs(560));
-            expected.put("EnsureExposureGuard", waitMs(640));
-            expected.put("EnsureSlotSettings", waitMs(720));    // 1: the site's slotConfigNames
-            expected.put("EnsureSubnet", waitMs(800));          // 2: the VNet, the subnet
-            expected.put("JoinSubnet", waitMs(960));
-            expected.put("LeaveSubnet", waitMs(1040));          // 1: the site (unlink)
-            expected.put("ObserveDnsReadiness", waitMs(1120));
-            expected.put("ObserveServiceIps", waitMs(1200));    // 3 on the first check: the credential, the cluster, its VNet
-            expected.put("PlanClusterLink", waitMs(1440));
-            expected.put("PlanServices", waitMs(1600));
-            expected.put("PlanSiteLink", waitMs(1760));         // 7 (with the plan's VNet connections and the slot settings)
-            expected.put("PlanSiteUnlink", waitMs(2320));       // 6 (with the slot settings and the site's slot list)
-            expected.put("RestartCorednsIfStale", waitMs(2800));
-            expected.put("RestoreDnsSetting", waitMs(2880));    // 1: the app settings (unlink)
-            expected.put("RouteAllOff", waitMs(2960));          // 1: the site (unlink)
-            expected.put("SignalLinkedSites", waitMs(3040));    // 1: the tag-filtered resource list
-            expected.put("UnmarkSlotSettings", waitMs(3120));   // 1: the site's slotConfigNames (unlink)
+            expected.put("DeleteCorednsOverride", waitMs(320)); // 1: the credential
+            expected.put("DeleteDnsService", waitMs(400));      // 3: the credential, the two Resource Graph queries (the apps' settings on top)
+            expected.put("DeleteSubnetIfUnused", waitMs(640));
+            expected.put("EnsureCorednsOverride", waitMs(720)); // 1: the credential
+            expected.put("EnsureDnsService", waitMs(800));
+            expected.put("EnsureDnsSetting", waitMs(880));
+            expected.put("EnsureExposureGuard", waitMs(960));
+            expected.put("EnsureSlotSettings", waitMs(1040));
+            expected.put("EnsureSubnet", waitMs(1120));         // 2: the VNet, the subnet
+            expected.put("JoinSubnet", waitMs(1280));
+            expected.put("LeaveSubnet", waitMs(1360));
+            expected.put("ObserveCorednsRollout", waitMs(1440));
+            expected.put("ObserveDnsReadiness", waitMs(1520));
+            expected.put("ObserveServiceIps", waitMs(1600));    // 3 on the first check: the credential, the cluster, its VNet
+            expected.put("PlanClusterLink", waitMs(1840));
+            expected.put("PlanClusterUnlink", waitMs(2000));    // 4: the cluster, the credential, the two Resource Graph queries
+            expected.put("PlanServices", waitMs(2320));
+            expected.put("PlanSiteLink", waitMs(2480));         // 5
+            expected.put("PlanSiteUnlink", waitMs(3040));       // 4: the site, its settings, the VNet, its subnet
+            expected.put("RestartCorednsIfStale", waitMs(3360));
+            expected.put("RestartCorednsUnloaded", waitMs(3440));
+            expected.put("RestoreDnsSetting", waitMs(3520));
+            expected.put("RouteAllOff", waitMs(3600));
+            expected.put("SignalLinkedSites", waitMs(3680));    // 1: the tag-filtered resource list
             assertEquals(expected, answers);
             assertEquals(List.of(), s.calls().since(before), "no step read anything while the share was spent");
             Set<String> all = new TreeSet<>(expected.keySet());

@@ -67,7 +67,8 @@ class KubernetesCallsTest {
 
     /**
      * The end-to-end runs: link with a slot, cluster tag, drift scan, a Service reconcile, a cluster without
-     * coredns-custom, and the exposure guard's life (written, changed, removed).
+     * coredns-custom, the exposure guard's life (written, changed, removed), and a link undone: the app's unlink, then the
+     * cluster's (tether.override patched away, CoreDNS restarted, tether-dns deleted).
      */
     static List<CallLog.Call> calls() {
         List<CallLog.Call> out = new ArrayList<>(ClusterLinkAccess.guardLifecycleCalls());
@@ -91,6 +92,7 @@ class KubernetesCallsTest {
             s.runUntilIdle();
             out.addAll(s.calls().calls());
         }
+        out.addAll(dev.tether.e2e.ClusterUnlinkAccess.linkThenUnlinkCalls());
         List<CallLog.Call> kube = out.stream().filter(c -> c.target().equals("kubernetes")).toList();
         assertEquals(List.of("GET /apis/admissionregistration.k8s.io/v1/"), kube.stream().filter(KubernetesCallsTest::discovery)
                 .map(c -> c.method() + " " + c.path()).distinct().toList(), "the one discovery read: the guard's pre-flight");
@@ -134,8 +136,8 @@ class KubernetesCallsTest {
                     .findFirst().orElseThrow(() -> new AssertionError("tether-rbac.yaml does not allow " + c.method() + " " + c.path() + " (" + r + ")"));
             used.add(g);
         }
-        assertEquals(new TreeSet<>(List.of("/configmaps:create", "/configmaps:get", "/configmaps:patch", "/pods:list", "/services:create", "/services:get",
-                "/services:list", "/services:patch", "admissionregistration.k8s.io/validatingadmissionpolicies:create",
+        assertEquals(new TreeSet<>(List.of("/configmaps:create", "/configmaps:get", "/configmaps:patch", "/pods:list", "/services:create", "/services:delete",
+                "/services:get", "/services:list", "/services:patch", "admissionregistration.k8s.io/validatingadmissionpolicies:create",
                 "admissionregistration.k8s.io/validatingadmissionpolicies:delete", "admissionregistration.k8s.io/validatingadmissionpolicies:get",
                 "admissionregistration.k8s.io/validatingadmissionpolicies:patch", "admissionregistration.k8s.io/validatingadmissionpolicybindings:create",
                 "admissionregistration.k8s.io/validatingadmissionpolicybindings:delete", "admissionregistration.k8s.io/validatingadmissionpolicybindings:get",

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * infra/kubernetes/tether-rbac.yaml against the calls Tether really makes: end-to-end runs on an Entra ID cluster, whose
  * API server authorizes every request of Tether's identity with Kubernetes RBAC over that manifest, exercise every path
  * that talks to Kubernetes (create tether-dns and coredns-custom, restart CoreDNS, the readiness lists, an opted-in
- * Service elsewhere, the exposure guard created, changed and removed). No request may be refused, and every grant of
+ * Service elsewhere, the exposure guard created, changed and removed, then the app's and the cluster's unlink). No request may be refused, and every grant of
  * the manifest must be used by one of them: a missing verb fails the runs with 403, an unused one fails here.
  */
 class KubernetesRbacTest {
@@ -53,6 +53,18 @@ class KubernetesRbacTest {
             setClusterTag(s, Conventions.TAG_GUARD, null);                   // the guard goes: delete
             clusterEvent(s);
             completed(s);
+            // The app's unlink, then the cluster's: tether.override patched away, CoreDNS restarted, tether-dns deleted.
+            ObjectNode site = s.arm().resource(DemoWorld.SITE_ID).orElseThrow().deepCopy();
+            ((ObjectNode) site.get("tags")).remove(Conventions.TAG_LINK);
+            s.arm().putResource(site);
+            assertEquals(202, s.http("POST /api/links/unlink", "{\"resourceId\":\"" + DemoWorld.SITE_ID + "\"}", Map.of()).status());
+            s.runUntilIdle();
+            setClusterTag(s, Conventions.TAG_LINK, null);
+            assertEquals(202, s.http("POST /api/links/unlink", "{\"resourceId\":\"" + DemoWorld.CLUSTER_ID + "\"}", Map.of()).status());
+            s.runUntilIdle();
+            completed(s);
+            assertTrue(s.kubernetes().adminClient(DemoWorld.CLUSTER_ID).services().inNamespace("kube-system").withName("tether-dns").get() == null,
+                    "the unlink deleted tether-dns");
             decisions.addAll(s.kubernetes().rbacDecisions(DemoWorld.CLUSTER_ID));
         }
         assertEquals(List.of(), decisions.stream().filter(d -> d.allowedBy() == null).toList(), "no call of Tether's is refused");
