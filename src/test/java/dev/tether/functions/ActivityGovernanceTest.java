@@ -66,13 +66,14 @@ class ActivityGovernanceTest {
             expected.put("PlanClusterLink", waitMs(1840));
             expected.put("PlanClusterUnlink", waitMs(2000));    // 4: the cluster, the credential, the two Resource Graph queries
             expected.put("PlanServices", waitMs(2320));
-            expected.put("PlanSiteLink", waitMs(2480));         // 5
-            expected.put("PlanSiteUnlink", waitMs(3040));       // 4: the site, its settings, the VNet, its subnet
-            expected.put("RestartCorednsIfStale", waitMs(3360));
-            expected.put("RestartCorednsUnloaded", waitMs(3440));
-            expected.put("RestoreDnsSetting", waitMs(3520));
-            expected.put("RouteAllOff", waitMs(3600));
-            expected.put("SignalLinkedSites", waitMs(3680));    // 1: the tag-filtered resource list
+            expected.put("PlanSiteLink", waitMs(2480));         // 7: with the plan's VNet connections and the slot settings
+            expected.put("PlanSiteUnlink", waitMs(3040));       // 6: the site, its settings, the VNet, its subnet, the slot settings, the slots
+            expected.put("RestartCorednsIfStale", waitMs(3520));
+            expected.put("RestartCorednsUnloaded", waitMs(3600));
+            expected.put("RestoreDnsSetting", waitMs(3680));
+            expected.put("RouteAllOff", waitMs(3760));
+            expected.put("SignalLinkedSites", waitMs(3840));    // 1: the tag-filtered resource list
+            expected.put("UnmarkSlotSettings", waitMs(3920));   // 1: the site's slotConfigNames (unlink)
             assertEquals(expected, answers);
             assertEquals(List.of(), s.calls().since(before), "no step read anything while the share was spent");
             Set<String> all = new TreeSet<>(expected.keySet());
