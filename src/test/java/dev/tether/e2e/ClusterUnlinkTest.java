@@ -264,6 +264,7 @@ class ClusterUnlinkTest {
             assertTrue(!done.isBefore(untagged.plus(java.time.Duration.ofMinutes(20))) && done.isBefore(untagged.plus(java.time.Duration.ofMinutes(30))),
                     "after the grace period and one wait for the app: " + done);
             List<String> expected = CrashEverywhereTest.plus(CLUSTER_UNLINK_WRITES, "PUT " + DemoWorld.SITE_ID + "/config/appsettings",
+                    "PUT " + DemoWorld.SITE_ID + "/config/slotConfigNames", // the app's unlink removes the slot-setting mark its link added
                     "DELETE " + DemoWorld.SITE_ID + "/networkConfig/virtualNetwork", "DELETE " + CrashEverywhereTest.SUBNET);
             assertEquals(expected, writes(s, mark).stream().sorted().toList());
             assertTrue(new WorldView(s).kube(CLUSTER, "Service", "kube-system", "tether-dns").isEmpty());
@@ -303,7 +304,8 @@ class ClusterUnlinkTest {
             untagCluster(s);
             assertEquals(202, unlink(s, CLUSTER, false).status());
             s.runUntilIdle();
-        }, CrashEverywhereTest.plus(CrashEverywhereTest.LINK_WRITES, "PUT " + site + "/config/appsettings", "DELETE " + site + "/networkConfig/virtualNetwork",
+        }, CrashEverywhereTest.plus(CrashEverywhereTest.LINK_WRITES, "PUT " + site + "/config/appsettings", "PUT " + site + "/config/slotConfigNames",
+                "DELETE " + site + "/networkConfig/virtualNetwork",
                 "DELETE " + CrashEverywhereTest.SUBNET, CLUSTER_UNLINK_WRITES.get(0), CLUSTER_UNLINK_WRITES.get(1), CLUSTER_UNLINK_WRITES.get(2)), s -> {
             assertTrue(new WorldView(s).kube(CLUSTER, "Service", "kube-system", "tether-dns").isEmpty());
             assertFalse(new WorldView(s).kube(CLUSTER, "ConfigMap", "kube-system", "coredns-custom").orElseThrow().path("data").has("tether.override"));

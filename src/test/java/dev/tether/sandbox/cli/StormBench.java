@@ -52,7 +52,7 @@ final class StormBench {
                 String.valueOf(r.throttled()), r.kubeReads() + "/" + r.kubeWrites(), String.valueOf(r.armFailedWrites() + r.kubeFailedWrites()),
                 r.virtualSpan().toSeconds() + " s", r.wallMillis() + " ms", String.format("%.1f", r.eventsPerSecond()));
         t.print(out);
-        out.println("  minimum writes: ARM " + 3 * spec.apps() + " (subnet, site, app settings per app), Kubernetes " + 4 * spec.clusters()
+        out.println("  minimum writes: ARM " + 4 * spec.apps() + " (subnet, site, slot-setting mark, app settings per app), Kubernetes " + 4 * spec.clusters()
                 + " (tether-dns create and pin, coredns-custom, CoreDNS restart per cluster); violations: " + r.violations().size());
         // The floor: no pacing that keeps Tether within its share of ARM's read bucket can do these reads sooner.
         double share = 0.5;
