@@ -4,7 +4,6 @@ import dev.tether.azure.ArmGateway;
 import dev.tether.durable.Json;
 import dev.tether.errors.RejectedException;
 import dev.tether.errors.TransientException;
-import dev.tether.logging.StructuredLog;
 import dev.tether.orchestration.LinkRequest;
 import dev.tether.orchestration.StepResult;
 import dev.tether.plan.Conventions;
@@ -23,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The App Service unlink, one small method per step, each re-observing before it writes so that a crash, a retry or a
@@ -32,7 +29,6 @@ import java.util.logging.Logger;
  * resolves as before while still joined), route-all, leaving the subnet, then the subnet.
  */
 public final class UnlinkActivities {
-    private static final Logger LOG = Logger.getLogger("dev.tether.activities");
     private final ArmGateway arm;
 
     public UnlinkActivities(ArmGateway arm) {
@@ -216,20 +212,6 @@ public final class UnlinkActivities {
     }
 
     private static String step(String name, java.util.function.Supplier<StepResult> body) {
-        StepResult result;
-        try {
-            result = body.get();
-        } catch (RejectedException | InvalidInputException e) {
-            result = StepResult.refused(name, e.getMessage());
-        } catch (TransientException e) {
-            StructuredLog.log(LOG, Level.WARNING, "step.transient", Map.of("step", name, "error", String.valueOf(e.getMessage())));
-            throw e;
-        }
-        if (result.error() != null) {
-            StructuredLog.log(LOG, Level.SEVERE, "step.refused", Map.of("step", name, "error", result.error()));
-        } else {
-            StructuredLog.info(LOG, "step.done", Map.of("step", name, "outcome", String.valueOf(result.outcome()), "detail", result.detail()));
-        }
-        return Json.write(result);
+        return LinkActivities.step(name, body);
     }
 }
