@@ -23,32 +23,12 @@ final class UnlinkClusterSteps {
     /** How many more grace periods an untag-triggered unlink waits for the apps still on the DNS IP to be unlinked. */
     static final int APP_WAITS = 3;
 
-    /**
-     * TETHER_ON_UNTAG=unlink: waits until {@code deadline} with a durable timer that any newer event interrupts. After
-     * an event the cluster is looked at again (one ARM read): tagged again cancels the unlink (false), an explicit
-     * unlink request ends the wait, anything else waits out the rest.
-     */
+    /** TETHER_ON_UNTAG=unlink: waits until {@code deadline} ({@link UntagWait}); after an event one cluster read says whether it is tagged again. */
     private static boolean waited(TaskOrchestrationContext ctx, Steps steps, LinkRequest request, Instant deadline, String phase) {
-        while (true) {
-            Duration left = Duration.between(ctx.getCurrentInstant(), deadline);
-            if (left.isNegative() || left.isZero()) {
-                return true;
-            }
-            steps.status(Map.of("step", "unlinking", "phase", phase, "until", deadline.toString()));
-            String reason;
-            try {
-                reason = ctx.waitForExternalEvent(dev.tether.durable.LinkStarter.RECHECK_EVENT, left, String.class).await();
-            } catch (com.microsoft.durabletask.TaskCanceledException timeUp) {
-                return true;
-            }
-            if (reason != null && reason.startsWith("unlink")) {
-                return true;
-            }
+        return UntagWait.waited(ctx, steps, deadline, phase, () -> {
             ClusterLinkPlan link = steps.call(Steps.PLAN_CLUSTER_LINK, request, ClusterLinkPlan.class);
-            if (link.status() != ClusterLinkPlan.Status.NOT_TAGGED && link.status() != ClusterLinkPlan.Status.GONE) {
-                return false;
-            }
-        }
+            return link.status() != ClusterLinkPlan.Status.NOT_TAGGED && link.status() != ClusterLinkPlan.Status.GONE;
+        });
     }
 
     /** The pass's result, or null when the cluster carries its tag again (the caller then links it). */

@@ -3,12 +3,8 @@ package dev.tether.orchestration;
 import dev.tether.activities.UnlinkActivities;
 import dev.tether.plan.UnlinkPlan;
 
-import com.microsoft.durabletask.TaskCanceledException;
 import com.microsoft.durabletask.TaskOrchestrationContext;
-import dev.tether.durable.LinkStarter;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,33 +17,10 @@ final class UnlinkSiteSteps {
     private UnlinkSiteSteps() {
     }
 
-    /**
-     * TETHER_ON_UNTAG=unlink: the grace period, a durable timer that any newer event interrupts. After an event the app
-     * is looked at again (one plan's reads): tagged again cancels the unlink (false), an explicit unlink request ends the
-     * wait, anything else waits out the rest of the period.
-     */
+    /** TETHER_ON_UNTAG=unlink: the grace period ({@link UntagWait}); after an event the app's unlink plan says whether it is tagged again. */
     private static boolean graceWaited(TaskOrchestrationContext ctx, Steps steps, LinkRequest request) {
-        Instant deadline = ctx.getCurrentInstant().plusSeconds(request.graceSeconds());
-        while (true) {
-            Duration left = Duration.between(ctx.getCurrentInstant(), deadline);
-            if (left.isNegative() || left.isZero()) {
-                return true;
-            }
-            steps.status(Map.of("step", "unlinking", "phase", "grace", "until", deadline.toString()));
-            String reason;
-            try {
-                reason = ctx.waitForExternalEvent(LinkStarter.RECHECK_EVENT, left, String.class).await();
-            } catch (TaskCanceledException timeUp) {
-                return true;
-            }
-            if (reason != null && reason.startsWith("unlink")) {
-                return true;
-            }
-            UnlinkPlan plan = steps.call(Steps.PLAN_SITE_UNLINK, request, UnlinkPlan.class);
-            if (plan.status() == UnlinkPlan.Status.TAGGED) {
-                return false;
-            }
-        }
+        return UntagWait.waited(ctx, steps, ctx.getCurrentInstant().plusSeconds(request.graceSeconds()), "grace",
+                () -> steps.call(Steps.PLAN_SITE_UNLINK, request, UnlinkPlan.class).status() == UnlinkPlan.Status.TAGGED);
     }
 
     /** The pass's result, or null when the app carries its tag again (the caller then links it). */
