@@ -35,7 +35,7 @@ public final class HttpFunctions {
             @DurableClientInput(name = "durableContext") DurableClientContext durable,
             ExecutionContext context) {
         return handle(request, context, () -> {
-            JsonNode body = request.getBody().filter(b -> !b.isBlank()).map(Json::tree).orElse(Json.mapper().createObjectNode());
+            JsonNode body = body(request);
             OperatorApi.Target target = api().target(text(body, "resourceId", request), text(body, "link", request));
             try (DurableTaskClient client = durable.getClient()) {
                 List<String> ids = api().rerun(target, client);
@@ -57,7 +57,7 @@ public final class HttpFunctions {
             @DurableClientInput(name = "durableContext") DurableClientContext durable,
             ExecutionContext context) {
         return handle(request, context, () -> {
-            JsonNode body = request.getBody().filter(b -> !b.isBlank()).map(Json::tree).orElse(Json.mapper().createObjectNode());
+            JsonNode body = body(request);
             if (!body.isObject()) {
                 throw new InvalidInputException("the body must be a JSON object: {\"resourceId\": \"...\"} with an optional \"force\": true");
             }
@@ -151,6 +151,11 @@ public final class HttpFunctions {
 
     private static HttpResponseMessage json(HttpRequestMessage<?> request, HttpStatus status, JsonNode body) {
         return request.createResponseBuilder(status).header("Content-Type", "application/json").body(body.toString()).build();
+    }
+
+    /** The request's JSON body, or an empty object when it has none. */
+    private static JsonNode body(HttpRequestMessage<Optional<String>> request) {
+        return request.getBody().filter(b -> !b.isBlank()).map(Json::tree).orElse(Json.mapper().createObjectNode());
     }
 
     private static String text(JsonNode body, String field, HttpRequestMessage<?> request) {
