@@ -281,12 +281,7 @@ class ExposureGuardTest {
      */
     @Test
     void aClusterWithoutTheAdmissionPolicyApiIsRefusedInThePreflightWithZeroWrites() throws Exception {
-        ObjectNode w = world(Map.of("private-link-guard", "true"));
-        for (JsonNode r : w.path("resources")) {
-            if (r.path("id").asText().equals(DemoWorld.CLUSTER_ID)) {
-                ((ObjectNode) r.get("properties")).put("kubernetesVersion", "1.29.9").put("currentKubernetesVersion", "1.29.9");
-            }
-        }
+        ObjectNode w = onKubernetes(world(Map.of("private-link-guard", "true")), "1.29.9");
         try (Sandbox s = new Sandbox(WorldFile.parse(w, "old cluster"))) {
             s.deliverAll(ClusterLinkTest.clusterTagEvent());
             s.runUntilIdle();
@@ -333,5 +328,15 @@ class ExposureGuardTest {
             tags.put(name, value);
         }
         s.arm().putResource(cluster);
+    }
+
+    /** {@code w} with the demo cluster on Kubernetes {@code version} (below 1.30 its API server has no ValidatingAdmissionPolicy). */
+    static ObjectNode onKubernetes(ObjectNode w, String version) {
+        for (JsonNode r : w.path("resources")) {
+            if (r.path("id").asText().equals(DemoWorld.CLUSTER_ID)) {
+                ((ObjectNode) r.get("properties")).put("kubernetesVersion", version).put("currentKubernetesVersion", version);
+            }
+        }
+        return w;
     }
 }

@@ -145,12 +145,7 @@ class GuardDriftTest {
 
     @Test
     void aGuardTagOnAClusterWithoutTheApiIsReportedNotRepairedAgainAndAgain() throws Exception {
-        ObjectNode w = DemoWorld.build();
-        for (JsonNode r : w.path("resources")) {
-            if (r.path("id").asText().equals(DemoWorld.CLUSTER_ID)) {
-                ((ObjectNode) r.get("properties")).put("kubernetesVersion", "1.29.9").put("currentKubernetesVersion", "1.29.9");
-            }
-        }
+        ObjectNode w = ExposureGuardTest.onKubernetes(DemoWorld.build(), "1.29.9");
         try (Sandbox s = new Sandbox(WorldFile.parse(w, "old cluster"))) {
             s.deliverAll(ClusterLinkTest.clusterTagEvent());
             s.runUntilIdle();
