@@ -34,71 +34,33 @@ public final class AzureClients {
 
     /** The clients for one subscription, each built on its first use. */
     public static final class Managers {
-        private final Supplier<HttpPipeline> pipeline;
-        private final AzureProfile profile;
-        private final String endpoint;
-        private volatile WebSiteManagementClient appService;
-        private volatile NetworkManager network;
-        private volatile ContainerServiceManager containers;
-        private volatile ResourceManager resources;
+        private final Supplier<WebSiteManagementClient> appService;
+        private final Supplier<NetworkManager> network;
+        private final Supplier<ContainerServiceManager> containers;
+        private final Supplier<ResourceManager> resources;
 
         private Managers(Supplier<HttpPipeline> pipeline, AzureProfile profile, String endpoint) {
-            this.pipeline = pipeline;
-            this.profile = profile;
-            this.endpoint = endpoint;
+            this.appService = memoize(() -> new WebSiteManagementClientBuilder().pipeline(pipeline.get()).endpoint(endpoint)
+                    .subscriptionId(profile.getSubscriptionId()).buildClient());
+            this.network = memoize(() -> NetworkManager.authenticate(pipeline.get(), profile));
+            this.containers = memoize(() -> ContainerServiceManager.authenticate(pipeline.get(), profile));
+            this.resources = memoize(() -> ResourceManager.authenticate(pipeline.get(), profile).withSubscription(profile.getSubscriptionId()));
         }
 
         public WebSiteManagementClient appService() {
-            WebSiteManagementClient c = appService;
-            if (c == null) {
-                synchronized (this) {
-                    if (appService == null) {
-                        appService = new WebSiteManagementClientBuilder().pipeline(pipeline.get()).endpoint(endpoint)
-                                .subscriptionId(profile.getSubscriptionId()).buildClient();
-                    }
-                    c = appService;
-                }
-            }
-            return c;
+            return appService.get();
         }
 
         public NetworkManager network() {
-            NetworkManager c = network;
-            if (c == null) {
-                synchronized (this) {
-                    if (network == null) {
-                        network = NetworkManager.authenticate(pipeline.get(), profile);
-                    }
-                    c = network;
-                }
-            }
-            return c;
+            return network.get();
         }
 
         public ContainerServiceManager containers() {
-            ContainerServiceManager c = containers;
-            if (c == null) {
-                synchronized (this) {
-                    if (containers == null) {
-                        containers = ContainerServiceManager.authenticate(pipeline.get(), profile);
-                    }
-                    c = containers;
-                }
-            }
-            return c;
+            return containers.get();
         }
 
         public ResourceManager resources() {
-            ResourceManager c = resources;
-            if (c == null) {
-                synchronized (this) {
-                    if (resources == null) {
-                        resources = ResourceManager.authenticate(pipeline.get(), profile).withSubscription(profile.getSubscriptionId());
-                    }
-                    c = resources;
-                }
-            }
-            return c;
+            return resources.get();
         }
     }
 
