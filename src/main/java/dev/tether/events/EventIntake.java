@@ -114,25 +114,22 @@ public final class EventIntake {
         }
         try {
             if (Tags.link(tags.get()).isEmpty()) {
-                if (route.kind() == Route.Kind.CLUSTER && TetherConfig.ON_UNTAG_UNLINK.equals(config.onUntag()) && starter.lastPassLinked(instanceId)) {
-                    // TETHER_ON_UNTAG=unlink: the cluster's own instance waits the grace period, then unlinks its DNS (docs/UNLINK.md).
-                    LinkStarter.Started how = starter.startUnlinkAfterGrace(target, LinkOptions.from(config), config.untagGrace(),
-                            "event " + event.id() + ": lost its " + Conventions.TAG_LINK + " tag");
-                    return new Result(how.name().toLowerCase(Locale.ROOT), event.id(), id, instanceId, id + " lost its " + Conventions.TAG_LINK
-                            + " tag; TETHER_ON_UNTAG=unlink: its DNS is unlinked after " + config.untagGrace() + " unless tagged again");
-                }
-                if (route.kind() == Route.Kind.CLUSTER && starter.lastPassLinked(instanceId)) {
+                boolean cluster = route.kind() == Route.Kind.CLUSTER;
+                boolean unlinkOnUntag = TetherConfig.ON_UNTAG_UNLINK.equals(config.onUntag());
+                if ((cluster || (route.kind() == Route.Kind.SITE && unlinkOnUntag)) && starter.lastPassLinked(instanceId)) {
+                    if (unlinkOnUntag) {
+                        // TETHER_ON_UNTAG=unlink: the resource's own instance waits the grace period, then unlinks (a re-tag cancels;
+                        // a cluster's DNS is unlinked once no app uses it, docs/UNLINK.md).
+                        LinkStarter.Started how = starter.startUnlinkAfterGrace(target, LinkOptions.from(config), config.untagGrace(),
+                                "event " + event.id() + ": lost its " + Conventions.TAG_LINK + " tag");
+                        return new Result(how.name().toLowerCase(Locale.ROOT), event.id(), id, instanceId, id + " lost its " + Conventions.TAG_LINK
+                                + " tag; TETHER_ON_UNTAG=unlink: " + (cluster ? "its DNS is" : "it is") + " unlinked after " + config.untagGrace()
+                                + " unless tagged again");
+                    }
                     // Unlinked since its last pass: one more pass removes what must go with the link (the exposure guard).
                     LinkStarter.Started how = starter.startLink(target, LinkOptions.from(config), "event " + event.id() + ": unlinked");
                     return new Result(how.name().toLowerCase(Locale.ROOT), event.id(), id, instanceId, id + " lost its "
                             + Conventions.TAG_LINK + " tag; one pass removes its exposure guard");
-                }
-                if (route.kind() == Route.Kind.SITE && TetherConfig.ON_UNTAG_UNLINK.equals(config.onUntag()) && starter.lastPassLinked(instanceId)) {
-                    // TETHER_ON_UNTAG=unlink: the app's own instance waits the grace period, then unlinks (a re-tag cancels).
-                    LinkStarter.Started how = starter.startUnlinkAfterGrace(target, LinkOptions.from(config), config.untagGrace(),
-                            "event " + event.id() + ": lost its " + Conventions.TAG_LINK + " tag");
-                    return new Result(how.name().toLowerCase(Locale.ROOT), event.id(), id, instanceId, id + " lost its " + Conventions.TAG_LINK
-                            + " tag; TETHER_ON_UNTAG=unlink: it is unlinked after " + config.untagGrace() + " unless tagged again");
                 }
                 return new Result("ignored", event.id(), id, null, id + " has no " + Conventions.TAG_LINK + " tag");
             }
