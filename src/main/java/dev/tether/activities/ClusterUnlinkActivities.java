@@ -138,7 +138,7 @@ public final class ClusterUnlinkActivities {
     /** Step 1: tether.override and its ownership annotation, removed in one merge patch of those alone. */
     public String deleteOverride(String input) {
         Override r = Json.read(input, Override.class);
-        return LinkActivities.step("coredns-override", () -> {
+        return ActivityStep.run("coredns-override", () -> {
             KubeGateway kube = clusters.gateway(r.clusterId());
             Optional<ConfigMapState> cm = kube.configMap(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM);
             String now = cm.map(c -> c.data().get(Conventions.OVERRIDE_KEY)).orElse(null);
@@ -170,7 +170,7 @@ public final class ClusterUnlinkActivities {
      */
     public String restartCoredns(String input) {
         Restart r = Json.read(input, Restart.class);
-        return LinkActivities.step("coredns-restart", () -> {
+        return ActivityStep.run("coredns-restart", () -> {
             KubeGateway kube = clusters.gateway(r.clusterId());
             DeploymentFacts coredns = kube.deployment(Conventions.KUBE_SYSTEM, Conventions.COREDNS_DEPLOYMENT).orElseThrow(() -> new RejectedException(
                     "COREDNS_MISSING", "deployment kube-system/" + Conventions.COREDNS_DEPLOYMENT + " was not found; is this an AKS cluster with its CoreDNS add-on?"));
@@ -201,7 +201,7 @@ public final class ClusterUnlinkActivities {
     /** Step 3: delete tether-dns, re-checking at write time that it is Tether's and that no app points at its IP. */
     public String deleteDnsService(String input) {
         DnsService r = Json.read(input, DnsService.class);
-        return LinkActivities.step("dns-service", () -> {
+        return ActivityStep.run("dns-service", () -> {
             KubeGateway kube = clusters.gateway(r.clusterId());
             Optional<ServiceView> dns = kube.service(Conventions.KUBE_SYSTEM, Conventions.DNS_SERVICE);
             if (dns.isEmpty()) {

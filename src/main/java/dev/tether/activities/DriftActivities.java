@@ -14,7 +14,6 @@ import dev.tether.orchestration.DriftMessages;
 import dev.tether.orchestration.LinkOptions;
 import dev.tether.plan.ApiServerReach;
 import dev.tether.orchestration.ServicesRequest;
-import dev.tether.orchestration.Steps;
 import dev.tether.plan.ClusterState;
 import dev.tether.plan.Conventions;
 import dev.tether.plan.ServiceFacts;
@@ -206,8 +205,8 @@ public final class DriftActivities {
                 ResourceId cluster = ResourceId.parse(d.clusterId());
                 String instanceId = InstanceIds.forServices(cluster, null);
                 String reason = "drift: " + String.join("; ", d.reasons());
-                starter.startOrSignal(Steps.RECONCILE_SERVICES_ORCHESTRATION, instanceId,
-                        new ServicesRequest(cluster.toString(), null, reason, options, d.guard()), reason);
+                // A running instance is told whether to repair the guard too: its own input may not ask for it.
+                starter.startOrSignalServices(instanceId, new ServicesRequest(cluster.toString(), null, reason, options, d.guard()));
                 started.add(instanceId);
             }
         }

@@ -39,7 +39,7 @@ public final class SlotSettingsStep {
 
     public String ensure(String input) {
         Messages.SlotSettingsMark request = Json.read(input, Messages.SlotSettingsMark.class);
-        return LinkActivities.step(STEP, () -> {
+        return ActivityStep.run(STEP, () -> {
             ResourceId site = ArmGateway.siteOf(ResourceId.parse(request.siteId()));
             List<String> wanted = SlotSettings.tetherNames(config.altDnsServer());
             SlotSettings current = arm.slotSettings(site);

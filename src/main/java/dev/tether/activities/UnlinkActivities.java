@@ -212,6 +212,6 @@ public final class UnlinkActivities {
     }
 
     private static String step(String name, java.util.function.Supplier<StepResult> body) {
-        return LinkActivities.step(name, body);
+        return ActivityStep.run(name, body);
     }
 }

@@ -5,15 +5,10 @@ import com.azure.resourcemanager.appservice.fluent.WebAppsClient;
 import com.azure.resourcemanager.appservice.fluent.models.SiteInner;
 import com.azure.resourcemanager.appservice.fluent.models.SlotConfigNamesResourceInner;
 import com.azure.resourcemanager.appservice.fluent.models.StringDictionaryInner;
-import com.azure.resourcemanager.appservice.models.OutboundVnetRouting;
-import com.azure.resourcemanager.containerservice.fluent.models.ManagedClusterInner;
 import com.azure.resourcemanager.containerservice.models.Format;
-import com.azure.resourcemanager.containerservice.models.ManagedClusterAgentPoolProfile;
 import com.azure.resourcemanager.network.fluent.models.SubnetInner;
-import com.azure.resourcemanager.network.fluent.models.VirtualNetworkInner;
 import com.azure.resourcemanager.network.models.Delegation;
 import com.azure.resourcemanager.resources.fluent.models.GenericResourceExpandedInner;
-import dev.tether.plan.ApiServerAccess;
 import dev.tether.plan.ClusterState;
 import dev.tether.plan.Conventions;
 import dev.tether.plan.PlanState;
@@ -30,13 +25,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The ARM calls Tether makes, and nothing else (each is listed in {@link ArmOperation}). Reads return Tether's own
- * records; writes are sparse (a PATCH sends only the fields Tether sets).
+ * records ({@link ArmRecords} maps the SDK's models to them); writes are sparse (a PATCH sends only the fields Tether sets).
  */
 public final class ArmGateway {
     private final AzureClients clients;
@@ -62,10 +55,10 @@ public final class ArmGateway {
         if (id.isType(Conventions.TYPE_SLOT)) {
             ResourceId site = id.parent();
             return ArmErrors.find(ArmOperation.GET_SLOT, id.toString(),
-                    () -> webApps(id).getSlot(id.resourceGroup(), site.name(), id.name())).map(ArmGateway::toSite);
+                    () -> webApps(id).getSlot(id.resourceGroup(), site.name(), id.name())).map(ArmRecords::toSite);
         }
         return ArmErrors.find(ArmOperation.GET_SITE, id.toString(),
-                () -> webApps(id).getByResourceGroup(id.resourceGroup(), id.name())).map(ArmGateway::toSite);
+                () -> webApps(id).getByResourceGroup(id.resourceGroup(), id.name())).map(ArmRecords::toSite);
     }
 
     /**
@@ -170,7 +163,7 @@ public final class ArmGateway {
     public Optional<ClusterState> cluster(ResourceId id) {
         return ArmErrors.find(ArmOperation.GET_CLUSTER, id.toString(),
                 () -> in(id).containers().serviceClient().getManagedClusters().getByResourceGroup(id.resourceGroup(), id.name()))
-                .map(ArmGateway::toCluster);
+                .map(ArmRecords::toCluster);
     }
 
     /** Every cluster of the subscription, with its tags and node resource group: one paged list call. */
@@ -178,7 +171,7 @@ public final class ArmGateway {
         return ArmErrors.call(ArmOperation.LIST_CLUSTERS, "/subscriptions/" + subscriptionId, () -> {
             List<ClusterState> out = new ArrayList<>();
             clients.forSubscription(subscriptionId).containers().serviceClient().getManagedClusters().list()
-                    .forEach(c -> out.add(toCluster(c)));
+                    .forEach(c -> out.add(ArmRecords.toCluster(c)));
             return out;
         });
     }
@@ -266,7 +259,7 @@ public final class ArmGateway {
         ResourceId id = ResourceId.parse(vnetId);
         return ArmErrors.find(ArmOperation.GET_VNET, vnetId,
                 () -> in(id).network().serviceClient().getVirtualNetworks().getByResourceGroup(id.resourceGroup(), id.name()))
-                .map(ArmGateway::toVnet);
+                .map(ArmRecords::toVnet);
     }
 
     /** Creates a new subnet delegated to Microsoft.Web/serverFarms (a long-running PUT). */
@@ -290,7 +283,7 @@ public final class ArmGateway {
         SubnetInner written = ArmErrors.call(ArmOperation.PUT_SUBNET, subnetId, () -> awaitLro(
                 in(id).network().serviceClient().getSubnets().beginCreateOrUpdate(id.resourceGroup(), id.parent().name(), id.name(), body),
                 "subnet PUT of " + subnetId, "the retry re-reads the subnet first", "the VNet's activity log for the failed operation").getFinalResult());
-        return toSubnet(written);
+        return ArmRecords.toSubnet(written);
     }
 
     // ---- unlink ----
@@ -355,61 +348,5 @@ public final class ArmGateway {
             delegations.add(new Delegation().withName("tether-serverfarms").withServiceName(Conventions.WEB_DELEGATION));
         }
         return subnet.withDelegations(delegations);
-    }
-
-    // ---- mapping ----
-
-    static SiteState toSite(SiteInner s) {
-        // The site property decides; siteConfig.vnetRouteAllEnabled is only a mirror kept for older API versions.
-        OutboundVnetRouting routing = s.outboundVnetRouting();
-        boolean routeAll = routing != null
-                ? Boolean.TRUE.equals(routing.applicationTraffic()) || Boolean.TRUE.equals(routing.allTraffic())
-                : Boolean.TRUE.equals(s.siteConfig() == null ? null : s.siteConfig().vnetRouteAllEnabled());
-        String subnet = s.virtualNetworkSubnetId();
-        List<String> dns = s.dnsConfiguration() == null || s.dnsConfiguration().dnsServers() == null ? List.of()
-                : s.dnsConfiguration().dnsServers().stream().filter(d -> d != null && !d.isBlank()).toList();
-        return new SiteState(s.id(), s.name(), s.location(), s.serverFarmId(), subnet == null || subnet.isBlank() ? null : subnet,
-                routeAll, s.tags(), dns);
-    }
-
-    static ClusterState toCluster(ManagedClusterInner c) {
-        List<String> subnets = c.agentPoolProfiles() == null ? List.of() : c.agentPoolProfiles().stream()
-                .map(ManagedClusterAgentPoolProfile::vnetSubnetId).filter(Objects::nonNull).distinct().toList();
-        boolean entra = c.aadProfile() != null && !Boolean.FALSE.equals(c.aadProfile().managed());
-        var net = c.networkProfile();
-        return new ClusterState(c.id(), c.name(), c.location(), c.tags(), subnets, c.nodeResourceGroup(), entra,
-                Boolean.TRUE.equals(c.disableLocalAccounts()),
-                net == null || net.networkPlugin() == null ? null : net.networkPlugin().toString(),
-                net == null ? null : net.dnsServiceIp(), access(c));
-    }
-
-    static ApiServerAccess access(ManagedClusterInner c) {
-        var a = c.apiServerAccessProfile();
-        if (a == null) {
-            return ApiServerAccess.open();
-        }
-        return new ApiServerAccess(Boolean.TRUE.equals(a.enablePrivateCluster()), Boolean.TRUE.equals(a.enablePrivateClusterPublicFqdn()),
-                Boolean.TRUE.equals(a.enableVnetIntegration()), a.subnetId(), a.authorizedIpRanges(), a.privateDnsZone(), c.privateFqdn());
-    }
-
-    static VnetState toVnet(VirtualNetworkInner v) {
-        List<String> space = v.addressSpace() == null || v.addressSpace().addressPrefixes() == null
-                ? List.of() : v.addressSpace().addressPrefixes();
-        List<SubnetState> subnets = v.subnets() == null ? List.of() : v.subnets().stream().map(ArmGateway::toSubnet).toList();
-        return new VnetState(v.id(), v.name(), v.location(), space, subnets);
-    }
-
-    static SubnetState toSubnet(SubnetInner s) {
-        List<String> prefixes = Stream.concat(Stream.ofNullable(s.addressPrefix()),
-                s.addressPrefixes() == null ? Stream.empty() : s.addressPrefixes().stream()).distinct().toList();
-        List<String> delegations = s.delegations() == null ? List.of()
-                : s.delegations().stream().map(Delegation::serviceName).filter(Objects::nonNull).toList();
-        List<String> plans = s.serviceAssociationLinks() == null ? List.of()
-                : s.serviceAssociationLinks().stream()
-                .filter(l -> l.linkedResourceType() == null || l.linkedResourceType().equalsIgnoreCase(Conventions.TYPE_PLAN))
-                .map(l -> l.link()).filter(Objects::nonNull).toList();
-        int ipConfigs = s.ipConfigurations() == null ? 0 : s.ipConfigurations().size();
-        return new SubnetState(s.id(), s.name(), prefixes, delegations, plans, ipConfigs,
-                s.provisioningState() == null ? null : s.provisioningState().toString());
     }
 }

@@ -7,6 +7,7 @@ import com.microsoft.durabletask.OrchestrationRuntimeStatus;
 
 import dev.tether.orchestration.LinkOptions;
 import dev.tether.orchestration.LinkRequest;
+import dev.tether.orchestration.ServicesRequest;
 import dev.tether.orchestration.Steps;
 import dev.tether.plan.Conventions;
 import dev.tether.plan.ResourceId;
@@ -200,6 +201,29 @@ public final class LinkStarter {
             return current.asUnlink("unlink requested during the last pass", force || current.forced());
         }
         return current;
+    }
+
+    /**
+     * The recheck payload of a guard repair (a drift scan found the exposure guard drifted): a running ReconcileServices
+     * pass, whose own input may not ask for the guard, continues as a pass that writes it ({@link #nextRequest(ServicesRequest, java.util.List)}).
+     */
+    public static final String GUARD_INTENT = "guard: ";
+
+    /**
+     * What a ReconcileServices pass continues as, given the recheck events that arrived while it ran: one that also
+     * writes or removes the exposure guard when any of them asks for it, else the same request.
+     */
+    public static ServicesRequest nextRequest(ServicesRequest current, java.util.List<String> reasons) {
+        if (current.ensureGuard() || reasons.stream().noneMatch(r -> r != null && r.startsWith(GUARD_INTENT))) {
+            return current;
+        }
+        return new ServicesRequest(current.clusterId(), current.service(), "guard repair requested during the last pass", current.options(), true);
+    }
+
+    /** Starts a cluster's ReconcileServices instance, or signals the running one; with {@code guard}, that pass repairs the exposure guard too. */
+    public Started startOrSignalServices(String instanceId, ServicesRequest request) {
+        return startOrSignal(Steps.RECONCILE_SERVICES_ORCHESTRATION, instanceId, request,
+                request.ensureGuard() ? GUARD_INTENT + request.reason() : request.reason());
     }
 
     public Started startOrSignal(String orchestration, String instanceId, Object input, String reason) {

@@ -10,7 +10,6 @@ import dev.tether.logging.StructuredLog;
 import dev.tether.orchestration.LinkOptions;
 import dev.tether.orchestration.ServicesRequest;
 import dev.tether.plan.ClusterState;
-import dev.tether.orchestration.Steps;
 import dev.tether.plan.Conventions;
 import dev.tether.plan.InvalidInputException;
 import dev.tether.plan.ResourceId;
@@ -181,7 +180,7 @@ public final class EventIntake {
         String instanceId = InstanceIds.forServices(clusterId, service);
         ServicesRequest request = new ServicesRequest(clusterId.toString(), service, "event " + event.id() + ": " + target.type() + " written",
                 LinkOptions.from(config));
-        LinkStarter.Started how = new LinkStarter(client).startOrSignal(Steps.RECONCILE_SERVICES_ORCHESTRATION, instanceId, request, request.reason());
+        LinkStarter.Started how = new LinkStarter(client).startOrSignalServices(instanceId, request);
         return new Result(how.name().toLowerCase(Locale.ROOT), event.id(), id, instanceId,
                 (service == null ? "all Services" : "Service " + service) + " of cluster " + cluster.get().name());
     }

@@ -13,7 +13,7 @@ import dev.tether.orchestration.ReadWait;
 import dev.tether.orchestration.Steps;
 
 /**
- * The activity functions: JSON text in, JSON text out, each delegating to one method of LinkActivities. A step that
+ * The activity functions: JSON text in, JSON text out, each delegating to one method of an activities class. A step that
  * reads ARM first asks the subscription's {@link ReadGovernor} for the reads it makes at most (the Kubernetes steps:
  * the cluster credential, when the client cache has none); when the budget is spent it answers a {@link ReadWait}
  * instead of reading, and the orchestrator waits with a durable timer. The drift scan's steps pace their own reads
@@ -46,27 +46,27 @@ public final class ActivityFunctions {
 
     @FunctionName(Steps.ENSURE_SUBNET)
     public String ensureSubnet(@DurableActivityTrigger(name = "input") String input) {
-        return governed(input, 2, Tether.get().activities()::ensureSubnet);
+        return governed(input, 2, Tether.get().siteLinkActivities()::ensureSubnet);
     }
 
     @FunctionName(Steps.JOIN_SUBNET)
     public String joinSubnet(@DurableActivityTrigger(name = "input") String input) {
-        return governed(input, 1, Tether.get().activities()::joinSubnet);
+        return governed(input, 1, Tether.get().siteLinkActivities()::joinSubnet);
     }
 
     @FunctionName(Steps.ENSURE_DNS_SERVICE)
     public String ensureDnsService(@DurableActivityTrigger(name = "input") String input) {
-        return governed(input, 1, Tether.get().activities()::ensureDnsService);
+        return governed(input, 1, Tether.get().clusterDnsActivities()::ensureDnsService);
     }
 
     @FunctionName(Steps.ENSURE_COREDNS_OVERRIDE)
     public String ensureCorednsOverride(@DurableActivityTrigger(name = "input") String input) {
-        return governed(input, 1, Tether.get().activities()::ensureCorednsOverride);
+        return governed(input, 1, Tether.get().clusterDnsActivities()::ensureCorednsOverride);
     }
 
     @FunctionName(Steps.RESTART_COREDNS)
     public String restartCorednsIfStale(@DurableActivityTrigger(name = "input") String input) {
-        return governed(input, 1, Tether.get().activities()::restartCorednsIfStale);
+        return governed(input, 1, Tether.get().clusterDnsActivities()::restartCorednsIfStale);
     }
 
     @FunctionName(Steps.OBSERVE_DNS_READINESS)
@@ -76,7 +76,7 @@ public final class ActivityFunctions {
 
     @FunctionName(Steps.ENSURE_DNS_SETTING)
     public String ensureDnsSetting(@DurableActivityTrigger(name = "input") String input) {
-        return governed(input, 1, Tether.get().activities()::ensureDnsSetting);
+        return governed(input, 1, Tether.get().siteLinkActivities()::ensureDnsSetting);
     }
 
     @FunctionName(Steps.ENSURE_SLOT_SETTINGS)

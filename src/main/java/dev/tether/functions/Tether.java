@@ -29,6 +29,8 @@ public final class Tether {
     private final ArmGateway arm;
     private final ClusterConnector clusters;
     private final LinkActivities activities;
+    private final dev.tether.activities.SiteLinkActivities siteLinkActivities;
+    private final dev.tether.activities.ClusterDnsActivities clusterDnsActivities;
     private final ServiceActivities serviceActivities;
     private final DriftActivities driftActivities;
     private final dev.tether.activities.DnsReadinessActivities dnsReadiness;
@@ -46,6 +48,8 @@ public final class Tether {
         this.arm = new ArmGateway(new AzureClients(credential, tenant, armHttpClient, AzureEnvironment.AZURE, readGovernor), config.armLroTimeout());
         this.clusters = new ClusterConnector(arm, credential, config.clusterClientTtl(), clock);
         this.activities = new LinkActivities(arm, clusters, config);
+        this.siteLinkActivities = new dev.tether.activities.SiteLinkActivities(arm, config);
+        this.clusterDnsActivities = new dev.tether.activities.ClusterDnsActivities(clusters);
         this.serviceActivities = new ServiceActivities(arm, clusters);
         this.driftActivities = new DriftActivities(arm, clusters, config);
         this.dnsReadiness = new dev.tether.activities.DnsReadinessActivities(clusters);
@@ -97,8 +101,19 @@ public final class Tether {
         return arm;
     }
 
+    /** A link's observe-and-plan steps and its fan-out to a cluster's apps. */
     public LinkActivities activities() {
         return activities;
+    }
+
+    /** A link's App Service steps: the subnet, the integration, the DNS setting. */
+    public dev.tether.activities.SiteLinkActivities siteLinkActivities() {
+        return siteLinkActivities;
+    }
+
+    /** A link's cluster steps: the DNS Service, the CoreDNS override and its restart. */
+    public dev.tether.activities.ClusterDnsActivities clusterDnsActivities() {
+        return clusterDnsActivities;
     }
 
     public ServiceActivities serviceActivities() {

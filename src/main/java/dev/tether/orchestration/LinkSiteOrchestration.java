@@ -109,6 +109,8 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
         if (newer) {
             if (request instanceof LinkRequest link) {
                 request = LinkStarter.nextRequest(link, reasons);
+            } else if (request instanceof ServicesRequest services) {
+                request = LinkStarter.nextRequest(services, reasons);
             }
             // The next pass begins now: events raised before this are ones it will see.
             ctx.setCustomStatus(Map.of("step", "re-checking", "reason", "a newer event arrived during the last pass",

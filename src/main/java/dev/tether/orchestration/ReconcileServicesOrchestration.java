@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * Makes a cluster's Services private as its policy says: after a public IP or load balancer event, a rerun, or a drift
- * scan (which also asks it to repair the exposure guard when that drifted).
+ * scan (which also asks it to repair the exposure guard when that drifted). A guard repair asked of a running pass
+ * arrives as a recheck with the {@code guard: } payload, and that pass continues as new with the guard
+ * ({@link dev.tether.durable.LinkStarter#nextRequest(ServicesRequest, java.util.List)}).
  */
 public final class ReconcileServicesOrchestration implements OrchestratorFunction<LinkResult> {
 

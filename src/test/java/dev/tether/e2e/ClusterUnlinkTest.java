@@ -293,7 +293,7 @@ class ClusterUnlinkTest {
 
     /** Crash after every history event of the link, the app's unlink and the cluster's: the same world and the same writes every time. */
     @Test
-    void crashAfterEveryHistoryEventOfTheClusterUnlink() {
+    void crashAfterEveryHistoryEventOfTheClusterUnlink() throws Exception {
         String site = DemoWorld.SITE_ID;
         CrashEverywhereTest.crashEverywhere(new CrashEverywhereTest.Scenario(DemoWorld.build(), s -> {
             s.deliverAll(DemoWorld.events());

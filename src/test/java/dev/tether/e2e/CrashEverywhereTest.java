@@ -52,41 +52,65 @@ class CrashEverywhereTest {
         assertEquals(ip, w.appSettings(DemoWorld.SITE_ID).path("WEBSITE_DNS_SERVER").asText());
     }
 
-    static void crashEverywhere(Scenario scenario) {
+    static void crashEverywhere(Scenario scenario) throws Exception {
         WorldFile world = WorldFile.parse(scenario.world(), "crash");
+        int events = crashEverywhere(() -> new Sandbox(world), scenario.drive(), scenario.writes(), scenario.check());
+        assertTrue(events > 10, "history events: " + events);
+    }
+
+    /** Makes the sandbox a run starts from: the same world and the same durable history every time it is called. */
+    @FunctionalInterface
+    interface Prepared {
+        Sandbox open() throws Exception;
+    }
+
+    /**
+     * Crash after every history event that {@code drive} appends to a {@code prepared} sandbox: first one run without a
+     * crash, which must make exactly {@code writes} (sorted) and leave every instance Completed; then, for each of its
+     * history events, a run from a fresh prepared sandbox that crashes once right after it and must reach the same
+     * world with the same writes. {@code check} runs after every run. Returns the history events of the drive.
+     */
+    static int crashEverywhere(Prepared prepared, Consumer<Sandbox> drive, List<String> writes, Consumer<Sandbox> check) throws Exception {
         ObjectNode expected;
-        List<String> expectedWrites;
-        int events;
-        try (Sandbox s = new Sandbox(world)) {
-            scenario.drive().accept(s);
+        int first;
+        int last;
+        try (Sandbox s = prepared.open()) {
+            first = s.durable().totalHistoryEvents();
+            int mark = s.calls().size();
+            drive.accept(s);
             s.durable().instances().forEach(v -> assertEquals("Completed", v.status(), v.instanceId() + ": " + v.failure()));
             expected = new WorldView(s).comparableWorld();
-            expectedWrites = writes(s);
-            assertEquals(scenario.writes(), expectedWrites.stream().sorted().toList(), "the run without a crash makes exactly these writes");
-            scenario.check().accept(s);
-            events = s.durable().totalHistoryEvents();
+            assertEquals(writes, writes(s, mark).stream().sorted().toList(), "the run without a crash makes exactly these writes");
+            check.accept(s);
+            last = s.durable().totalHistoryEvents();
         }
-        assertTrue(events > 10, "history events: " + events);
-        for (int n = 1; n <= events; n++) {
-            try (Sandbox s = new Sandbox(world, Sandbox.Options.defaults(world).crashingAfter(n))) {
-                scenario.drive().accept(s);
+        for (int n = first + 1; n <= last; n++) {
+            try (Sandbox s = prepared.open()) {
+                assertEquals(first, s.durable().totalHistoryEvents(), "the prepared history");
+                s.durable().crashAfterEvent(n);
+                int mark = s.calls().size();
+                drive.accept(s);
                 assertEquals(1, s.durable().crashes(), "crash after event " + n);
                 for (DurableDriver.InstanceView v : s.durable().instances()) {
                     assertEquals("Completed", v.status(), "crash after event " + n + ", " + v.instanceId() + ": " + v.failure());
                 }
                 String diff = WorldView.firstDifference(expected, new WorldView(s).comparableWorld(), "");
                 assertNull(diff, "crash after event " + n + ": " + diff);
-                assertEquals(scenario.writes(), writes(s).stream().sorted().toList(), "crash after event " + n + ": no extra writes");
+                assertEquals(writes, writes(s, mark).stream().sorted().toList(), "crash after event " + n + ": no extra writes");
+                check.accept(s);
             }
         }
+        return last - first;
     }
 
-    static List<String> writes(Sandbox s) {
-        return s.calls().writes().stream().map(c -> c.method() + " " + c.path().replaceAll("\\?.*", "")).toList();
+    /** The writes (method and path) since call {@code mark}. */
+    static List<String> writes(Sandbox s, int mark) {
+        return s.calls().since(mark).stream().filter(dev.tether.sandbox.CallLog.Call::isWrite)
+                .map(c -> c.method() + " " + c.path().replaceAll("\\?.*", "")).toList();
     }
 
     @Test
-    void clusterLinkWithServicesAndItsApp() {
+    void clusterLinkWithServicesAndItsApp() throws Exception {
         ObjectNode w = ServicesTest.world(null, ServicesTest.service("shop", "api", "ClusterIP", Map.of("tether.dev/private", "true"), null));
         crashEverywhere(new Scenario(w, s -> {
             s.deliverAll(ClusterLinkTest.clusterTagEvent());
@@ -102,7 +126,7 @@ class CrashEverywhereTest {
     }
 
     @Test
-    void serviceReconcileAfterAPublicIpEvent() {
+    void serviceReconcileAfterAPublicIpEvent() throws Exception {
         ObjectNode w = ServicesTest.world("all-loadbalancers", ServicesTest.service("shop", "web", "LoadBalancer", Map.of(), "203.0.113.10"));
         crashEverywhere(new Scenario(w, s -> {
             s.deliverAll(ServicesTest.events(ServicesTest.PUBLIC_IP_ID, "Microsoft.Network/publicIPAddresses/write"));
@@ -113,7 +137,7 @@ class CrashEverywhereTest {
     }
 
     @Test
-    void driftScanAndItsRepair() {
+    void driftScanAndItsRepair() throws Exception {
         ObjectNode w = DemoWorld.build();
         crashEverywhere(new Scenario(w, s -> {
             s.deliverAll(DemoWorld.events());

@@ -161,31 +161,78 @@ class GuardDriftTest {
         }
     }
 
+    /**
+     * A guard repair signalled while the cluster's ReconcileServices instance is already running (here: waiting for the
+     * internal IP of a Service an earlier scan repaired) is carried by the signal: the running pass continues as new with
+     * the guard, and the binding is back in that same instance, not one scan later.
+     */
+    @Test
+    void aGuardRepairSignalledToARunningServicesInstanceIsDoneByThatInstance() throws Exception {
+        try (Sandbox s = deletedBindingWhileTheServicesRepairRuns()) {
+            int mark = s.calls().size();
+            s.timer();
+            s.durable().runUntil(s.clock().now());
+            JsonNode report = DriftTest.report(s);
+            assertEquals("[\"" + ServicesDriftTest.SERVICES_INSTANCE + "\"]", report.path("repairsStarted").toString());
+            assertEquals("Running", s.durable().instance(ServicesDriftTest.SERVICES_INSTANCE).orElseThrow().status(), "signalled, not started again");
+            s.runUntilIdle();
+            assertEquals(List.of(
+                    // the second scan: both objects, then discovery (the binding is missing)
+                    "GET " + POLICY, "GET " + BINDING, "GET " + ExposureGuardTest.DISCOVERY,
+                    // the running instance's next pass, with the guard the signal asked for: read both, create the binding
+                    "GET " + POLICY, "GET " + BINDING, "POST " + ExposureGuardTest.BINDINGS), guardCalls(s, mark));
+            assertEquals(List.of("POST " + ExposureGuardTest.BINDINGS), writes(s, mark), "only the missing binding is written");
+            assertEquals("CREATED ValidatingAdmissionPolicy none, ValidatingAdmissionPolicyBinding create; guard tether-exposure-guard denies under"
+                    + " policy annotated ", repairGuardStep(s));
+            assertEquals(List.of(ServicesDriftTest.SERVICES_INSTANCE), s.durable().instances().stream().filter(v -> v.name().equals("ReconcileServices"))
+                    .map(DurableDriver.InstanceView::instanceId).toList(), "one ReconcileServices instance for the cluster");
+            assertEquals(422, ExposureGuardTest.refused(s, ExposureGuardTest.service("shop", "web", "LoadBalancer", Map.of("tether.dev/private", "true")))
+                    .path("code").asInt(), "the guard is in force again");
+        }
+    }
+
     /** The process dies after each history event of the scan and its guard repair; recovery writes the binding exactly once. */
     @Test
     void crashAndReplayThroughTheGuardRepair() throws Exception {
-        int first;
-        int last;
-        try (Sandbox s = deletedBinding()) {
-            first = s.durable().totalHistoryEvents();
-            int mark = s.calls().size();
-            scan(s);
-            last = s.durable().totalHistoryEvents();
-            assertEquals(List.of("POST " + ExposureGuardTest.BINDINGS), writes(s, mark));
-        }
-        for (int n = first + 1; n <= last; n++) {
-            try (Sandbox s = deletedBinding()) {
-                assertEquals(first, s.durable().totalHistoryEvents());
-                s.durable().crashAfterEvent(n);
-                int mark = s.calls().size();
-                s.timer();
-                s.runUntilIdle();
-                assertEquals(1, s.durable().crashes(), "crash after event " + n);
-                assertEquals(List.of("POST " + ExposureGuardTest.BINDINGS), writes(s, mark), "crash after event " + n + ": no extra write");
-                assertEquals("Completed", s.durable().instance(ServicesDriftTest.SERVICES_INSTANCE).orElseThrow().status(), "crash after event " + n);
-                assertEquals(1, s.kubernetes().list(DemoWorld.CLUSTER_ID, "ValidatingAdmissionPolicyBinding").size(), "crash after event " + n);
-            }
-        }
+        CrashEverywhereTest.crashEverywhere(GuardDriftTest::deletedBinding, GuardDriftTest::scanToRest, List.of("POST " + ExposureGuardTest.BINDINGS),
+                GuardDriftTest::assertGuardRepaired);
+    }
+
+    /**
+     * The same, for a guard repair signalled to a running ReconcileServices instance: the guard request rides on the
+     * recheck event in that instance's history, so a crash anywhere still ends with the binding written exactly once.
+     */
+    @Test
+    void crashAndReplayThroughAGuardRepairSignalledToARunningInstance() throws Exception {
+        CrashEverywhereTest.crashEverywhere(GuardDriftTest::deletedBindingWhileTheServicesRepairRuns, GuardDriftTest::scanToRest,
+                List.of("POST " + ExposureGuardTest.BINDINGS), s -> {
+                    assertGuardRepaired(s);
+                    assertEquals(List.of(ServicesDriftTest.SERVICES_INSTANCE), s.durable().instances().stream()
+                            .filter(v -> v.name().equals("ReconcileServices")).map(DurableDriver.InstanceView::instanceId).toList());
+                });
+    }
+
+    static void scanToRest(Sandbox s) {
+        s.timer();
+        s.runUntilIdle();
+    }
+
+    static void assertGuardRepaired(Sandbox s) {
+        assertEquals("Completed", s.durable().instance(ServicesDriftTest.SERVICES_INSTANCE).orElseThrow().status());
+        assertEquals(1, s.kubernetes().list(DemoWorld.CLUSTER_ID, "ValidatingAdmissionPolicyBinding").size());
+    }
+
+    /** Guarded, an opted-in Service repaired by a first scan whose ReconcileServices instance still waits for its IP, then the binding deleted. */
+    static Sandbox deletedBindingWhileTheServicesRepairRuns() throws Exception {
+        Sandbox s = guarded();
+        assertEquals(201, ExposureGuardTest.create(s, ExposureGuardTest.service("default", "api", "ClusterIP", Map.of("tether.dev/private", "true",
+                ExposureGuardTest.INTERNAL, "true"))).getStatusCode());
+        s.timer();
+        s.durable().runUntil(s.clock().now()); // the first scan's repair patches the Service and waits for its IP
+        assertEquals("Running", s.durable().instance(ServicesDriftTest.SERVICES_INSTANCE).orElseThrow().status());
+        s.kubernetes().adminClient(DemoWorld.CLUSTER_ID).admissionRegistration().v1().validatingAdmissionPolicyBindings()
+                .withName("tether-exposure-guard").delete();
+        return s;
     }
 
     static Sandbox deletedBinding() {

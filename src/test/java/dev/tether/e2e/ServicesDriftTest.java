@@ -175,32 +175,12 @@ class ServicesDriftTest {
      */
     @Test
     void crashAndReplayThroughTheServicesDriftRepair() throws Exception {
-        int first;
-        int last;
-        List<String> expectedWrites;
-        try (Sandbox s = linkedWithSilentService()) {
-            first = s.durable().totalHistoryEvents();
-            int mark = s.calls().size();
-            s.timer();
-            s.runUntilIdle();
-            last = s.durable().totalHistoryEvents();
-            expectedWrites = writes(s, mark);
-        }
-        assertEquals(List.of("PATCH /api/v1/namespaces/default/services/api"), expectedWrites);
-        assertTrue(last - first >= 15, "a scan and a repair: " + (last - first) + " history events");
-        for (int n = first + 1; n <= last; n++) {
-            try (Sandbox s = linkedWithSilentService()) {
-                assertEquals(first, s.durable().totalHistoryEvents());
-                s.durable().crashAfterEvent(n);
-                int mark = s.calls().size();
-                s.timer();
-                s.runUntilIdle();
-                assertEquals(1, s.durable().crashes(), "crash after event " + n);
-                assertEquals(expectedWrites, writes(s, mark), "crash after event " + n + ": no extra write");
-                assertEquals("Completed", s.durable().instance(SERVICES_INSTANCE).orElseThrow().status(), "crash after event " + n);
-                JsonNode api = s.kubernetes().get(DemoWorld.CLUSTER_ID, "Service", "default", "api").orElseThrow();
-                assertEquals("LoadBalancer", api.path("spec").path("type").asText(), "crash after event " + n);
-            }
-        }
+        int events = CrashEverywhereTest.crashEverywhere(ServicesDriftTest::linkedWithSilentService, GuardDriftTest::scanToRest,
+                List.of("PATCH /api/v1/namespaces/default/services/api"), s -> {
+                    assertEquals("Completed", s.durable().instance(SERVICES_INSTANCE).orElseThrow().status());
+                    JsonNode api = s.kubernetes().get(DemoWorld.CLUSTER_ID, "Service", "default", "api").orElseThrow();
+                    assertEquals("LoadBalancer", api.path("spec").path("type").asText());
+                });
+        assertTrue(events >= 15, "a scan and a repair: " + events + " history events");
     }
 }

@@ -222,7 +222,7 @@ class SharedSubnetTest {
         try (Sandbox s = new Sandbox(WorldFile.parse(world, "raced"))) {
             var decision = new dev.tether.plan.SubnetDecision(DemoWorld.VNET_ID, SHARED, "shared", "10.0.2.0/27", dev.tether.plan.Outcome.UPDATED,
                     "named by tag private-link-subnet; add delegation to Microsoft.Web/serverFarms", DemoWorld.PLAN_ID);
-            String out = s.tether().activities().ensureSubnet(dev.tether.durable.Json.write(new dev.tether.orchestration.Messages.EnsureSubnet(decision)));
+            String out = s.tether().siteLinkActivities().ensureSubnet(dev.tether.durable.Json.write(new dev.tether.orchestration.Messages.EnsureSubnet(decision)));
             var result = dev.tether.durable.Json.read(out, dev.tether.orchestration.StepResult.class);
             assertEquals("SUBNET_SHARED_TOO_SMALL: subnet shared (10.0.2.0/27) serves plan " + PLAN2
                     + "; a second plan may join a subnet (multi-plan subnet join) only when it is /26 or larger"

@@ -227,7 +227,7 @@ class UnlinkTest {
 
     /** Crash after every history event of a link, an untag and the unlink: the same world and the same writes every time. */
     @Test
-    void crashAfterEveryHistoryEventOfLinkAndUnlink() {
+    void crashAfterEveryHistoryEventOfLinkAndUnlink() throws Exception {
         ObjectNode before = pristine(DemoWorld.build());
         String site = DemoWorld.SITE_ID;
         CrashEverywhereTest.crashEverywhere(new CrashEverywhereTest.Scenario(DemoWorld.build(), s -> {

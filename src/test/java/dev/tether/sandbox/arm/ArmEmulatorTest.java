@@ -7,7 +7,6 @@ import com.azure.core.management.exception.ManagementException;
 import com.azure.core.util.Context;
 import com.azure.resourcemanager.appservice.fluent.WebSiteManagementClient;
 import com.azure.resourcemanager.appservice.implementation.WebSiteManagementClientBuilder;
-import com.azure.resourcemanager.appservice.fluent.models.SiteConfigInner;
 import com.azure.resourcemanager.appservice.fluent.models.SitePatchResourceInner;
 import com.azure.resourcemanager.appservice.fluent.models.StringDictionaryInner;
 import com.azure.resourcemanager.containerservice.ContainerServiceManager;
@@ -27,11 +26,13 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The ARM emulator, driven only through the real Azure SDK managers. */
+/**
+ * The ARM emulator, driven only through the real Azure SDK managers: its clusters, generic resources and protocol. The
+ * App Service provider is {@link WebProviderTest}, the network provider's subnets {@link NetworkProviderTest}.
+ */
 class ArmEmulatorTest {
     static final String SUB = "34adfa4f-cedf-4dc0-ba29-b6d1a69ab345";
 
@@ -252,162 +253,6 @@ class ArmEmulatorTest {
         assertEquals(site.at("/properties/siteConfig/vnetRouteAllEnabled").asBoolean(), config.vnetRouteAllEnabled());
     }
 
-    // ---- app settings ----
-
-    @Test
-    void appSettingsPutCanRunAsALongRunningOperation() {
-        World w = world();
-        w.arm().allowEverything(); // reads outside Tether's role: this checks the provider, not the role
-        w.arm().setAppSettingsPutLongRunning(true);
-        w.arm().putAppSettings(DemoWorld.SITE_ID, Map.of("KEEP", "1"));
-        var apps = w.web().getWebApps();
-        int mark = w.log().size();
-        var result = apps.updateApplicationSettings("testrg123", "sitef6141", new StringDictionaryInner().withProperties(Map.of("NEW", "2")));
-        assertEquals(Map.of("NEW", "2"), result.properties(), "the SDK's final GET returns the replaced dictionary");
-        assertEquals(Map.of("NEW", "2"), w.arm().appSettings().get(DemoWorld.SITE_ID));
-        List<String> calls = w.log().since(mark).stream().map(c -> c.method() + " " + c.status() + " " + c.path().replaceAll("\\?.*", "")).toList();
-        assertEquals(List.of(
-                "PUT 202 " + DemoWorld.SITE_ID + "/config/appsettings",
-                "GET 200 /subscriptions/" + SUB + "/providers/Microsoft.Web/locations/eastus/operationResults/op-1",
-                "GET 200 " + DemoWorld.SITE_ID + "/config/appsettings"), calls);
-
-        var poller = apps.beginUpdateApplicationSettings("testrg123", "sitef6141", new StringDictionaryInner().withProperties(Map.of("THIRD", "3")));
-        assertEquals(Map.of("THIRD", "3"), poller.getFinalResult().properties());
-    }
-
-    @Test
-    void slotEndpoints() {
-        World w = world();
-        w.arm().allowEverything(); // reads outside Tether's role: this checks the provider, not the role
-        ObjectNode slot = DemoWorld.armBody("GetWebApp.2025-03-01.json");
-        String slotId = DemoWorld.SITE_ID + "/slots/staging";
-        slot.put("id", slotId).put("name", "sitef6141/staging").put("type", "Microsoft.Web/sites/slots");
-        w.arm().putResource(slot);
-        w.arm().putAppSettings(slotId, Map.of("A", "1"));
-        w.arm().setAppSettingsPutLongRunning(true);
-        var apps = w.web().getWebApps();
-        assertEquals("sitef6141/staging", apps.getSlot("testrg123", "sitef6141", "STAGING").name());
-        var patched = apps.updateSlot("testrg123", "sitef6141", "staging", new SitePatchResourceInner().withHttpsOnly(true));
-        assertTrue(patched.httpsOnly());
-        assertEquals(List.of("sitef6141.azurewebsites.net"), patched.hostNames());
-        assertFalse(w.arm().resource(DemoWorld.SITE_ID).orElseThrow().at("/properties/httpsOnly").asBoolean(), "the site is untouched");
-        assertEquals(Map.of("A", "1"), apps.listApplicationSettingsSlot("testrg123", "sitef6141", "staging").properties());
-        // The SDK's slot variant is a plain PUT that accepts only 200: it answers 200 whatever the site variant does.
-        apps.updateApplicationSettingsSlot("testrg123", "sitef6141", "staging", new StringDictionaryInner().withProperties(Map.of("B", "2")));
-        assertEquals(Map.of("B", "2"), w.arm().appSettings().get(slotId));
-        assertEquals(200, w.log().calls().get(w.log().size() - 1).status());
-        assertEquals("web", apps.getConfigurationSlot("testrg123", "sitef6141", "staging").name());
-    }
-
-    @Test
-    void routeAllIsTheSitePropertyAndSiteConfigWritesAreRefusedWithAppServicesOwnBody() throws Exception {
-        World w = world();
-        var apps = w.web().getWebApps();
-        ManagementException refused = assertThrows(ManagementException.class, () -> apps.update("testrg123", "sitef6141",
-                new SitePatchResourceInner().withSiteConfig(new SiteConfigInner().withVnetRouteAllEnabled(true))));
-        assertEquals(400, refused.getResponse().getStatusCode());
-        HttpResponse raw = w.arm().send(armRequest(HttpMethod.PATCH, DemoWorld.SITE_ID + "?api-version=2025-03-01",
-                "{\"properties\":{\"siteConfig\":{\"vnetRouteAllEnabled\":true}}}")).block();
-        assertEquals(400, raw.getStatusCode());
-        String reported = new String(getClass().getResourceAsStream("/platform/AppServiceSiteConfigConflict.json").readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(read(reported.replace("PublicNetworkAccess", "VnetRouteAllEnabled")), read(raw.getBodyAsString().block()),
-                "App Service's body, field for field (terraform-provider-azurerm #24878)");
-        ObjectNode untouched = w.arm().resource(DemoWorld.SITE_ID).orElseThrow();
-        assertFalse(untouched.at("/properties/siteConfig/vnetRouteAllEnabled").asBoolean(true));
-        assertFalse(untouched.at("/properties/outboundVnetRouting/applicationTraffic").asBoolean(true));
-
-        ObjectNode on = new ObjectMapper().createObjectNode();
-        on.putObject("properties").putObject("outboundVnetRouting").put("applicationTraffic", true);
-        assertEquals(200, w.arm().send(armRequest(HttpMethod.PATCH, DemoWorld.SITE_ID + "?api-version=2025-03-01", on.toString())).block().getStatusCode());
-        var site = apps.getByResourceGroup("testrg123", "sitef6141");
-        assertTrue(site.outboundVnetRouting().applicationTraffic());
-        assertTrue(site.siteConfig().vnetRouteAllEnabled(), "siteConfig mirrors the site property");
-        apps.update("testrg123", "sitef6141", new SitePatchResourceInner().withSiteConfig(new SiteConfigInner().withVnetRouteAllEnabled(true)));
-        // Restating the value it already has changes nothing and is accepted; only a change through siteConfig is refused.
-
-        ObjectNode off = new ObjectMapper().createObjectNode();
-        off.putObject("properties").put("vnetRouteAllEnabled", false);
-        assertEquals(200, w.arm().send(armRequest(HttpMethod.PATCH, DemoWorld.SITE_ID + "?api-version=2025-03-01", off.toString())).block().getStatusCode());
-        ObjectNode stored = w.arm().resource(DemoWorld.SITE_ID).orElseThrow();
-        assertFalse(stored.at("/properties/siteConfig/vnetRouteAllEnabled").asBoolean(true));
-        assertFalse(stored.at("/properties/outboundVnetRouting/applicationTraffic").asBoolean(true));
-        assertFalse(stored.at("/properties/vnetRouteAllEnabled").asBoolean(true));
-        assertEquals(List.of(400, 400, 200, 200, 200, 200), w.log().calls().stream().map(CallLog.Call::status).toList());
-        ManagementException missing = assertThrows(ManagementException.class, () -> apps.update("testrg123", "sitef6141",
-                new SitePatchResourceInner().withVirtualNetworkSubnetId(DemoWorld.VNET_ID + "/subnets/none")));
-        assertEquals(400, missing.getResponse().getStatusCode());
-        assertTrue(missing.getValue().getMessage().contains("was not found"));
-    }
-
-    // ---- subnets ----
-
-    @Test
-    void subnetLroIsPolledAndLogged() {
-        World w = world();
-        var subnets = w.net().serviceClient().getSubnets();
-        int mark = w.log().size();
-        var poller = subnets.beginCreateOrUpdate("RG1", "Test-VNet", "apps", new SubnetInner().withAddressPrefix("10.0.2.0/27")
-                .withDelegations(List.of(new Delegation().withName("web").withServiceName("Microsoft.Web/serverFarms"))));
-        SubnetInner created = poller.getFinalResult();
-        String id = DemoWorld.VNET_ID.replace("rg1", "RG1").replace("test-vnet", "Test-VNet") + "/subnets/apps";
-        assertEquals(id, created.id(), "a new subnet keeps the casing of its PUT");
-        assertEquals("Succeeded", created.provisioningState().toString());
-        assertEquals(id + "/delegations/web", created.delegations().get(0).id());
-        assertEquals("Microsoft.Network/virtualNetworks/subnets/delegations", created.delegations().get(0).type());
-        assertEquals("Succeeded", created.delegations().get(0).provisioningState().toString());
-        List<String> calls = w.log().since(mark).stream().map(c -> c.method() + " " + c.status() + " " + c.path().replaceAll("\\?.*", "")).toList();
-        assertEquals(List.of("PUT 201 " + id, "GET 200 /subscriptions/" + SUB + "/providers/Microsoft.Network/locations/eastus/operations/op-1",
-                "GET 200 " + id), calls);
-        assertTrue(w.log().since(mark).stream().allMatch(c -> c.target().equals("arm") && c.path().contains("api-version=2025-03-01")), w.log().since(mark).toString());
-
-        // The operation URL echoes the request api-version (network 2.57.0 sends 2025-03-01). An update keeps the service association links Azure added, and answers 200.
-        w.web().getWebApps().update("testrg123", "sitef6141", new SitePatchResourceInner().withVirtualNetworkSubnetId(id));
-        SubnetInner updated = subnets.createOrUpdate("rg1", "test-vnet", "apps", new SubnetInner().withAddressPrefix("10.0.2.0/27")
-                .withDefaultOutboundAccess(false)
-                .withDelegations(List.of(new Delegation().withName("web").withServiceName("Microsoft.Web/serverFarms"))));
-        assertEquals("10.0.2.0/27", updated.addressPrefix(), "a subnet in use keeps its range (SubnetsAndOperationsTest)");
-        assertEquals(false, updated.defaultOutboundAccess());
-        assertEquals("AppServiceLink", updated.serviceAssociationLinks().get(0).name());
-        assertEquals(id + "/serviceAssociationLinks/AppServiceLink", updated.serviceAssociationLinks().get(0).id());
-        assertEquals(DemoWorld.PLAN_ID, updated.serviceAssociationLinks().get(0).link());
-        assertTrue(w.log().calls().stream().anyMatch(c -> c.method().equals("PUT") && c.status() == 200 && c.path().contains("/subnets/apps")), w.log().calls().toString());
-        assertEquals(2, w.arm().resource(DemoWorld.VNET_ID).orElseThrow().at("/properties/subnets").size(), "nested in the VNet, once");
-
-        ManagementException bad = assertThrows(ManagementException.class, () -> subnets.createOrUpdate("rg1", "test-vnet", "x",
-                new SubnetInner().withAddressPrefix("10.0.300.0/24")));
-        assertEquals(400, bad.getResponse().getStatusCode());
-    }
-
-    @Test
-    void subnetRangesAreJudgedLikeTheNetworkProvider() {
-        World w = world();
-        ObjectNode vnet = w.arm().resource(DemoWorld.VNET_ID).orElseThrow();
-        ((com.fasterxml.jackson.databind.node.ArrayNode) vnet.at("/properties/addressSpace/addressPrefixes")).add("fd00:db8:deca::/48");
-        ObjectNode multi = ((com.fasterxml.jackson.databind.node.ArrayNode) vnet.at("/properties/subnets")).addObject();
-        multi.put("id", DemoWorld.VNET_ID + "/subnets/multi").put("name", "multi");
-        multi.putObject("properties").putArray("addressPrefixes").add("10.0.4.0/24").add("fd00:db8:deca::/64");
-        w.arm().putResource(vnet);
-        var subnets = w.net().serviceClient().getSubnets();
-        ManagementException misaligned = assertThrows(ManagementException.class, () -> subnets.createOrUpdate("rg1", "test-vnet", "x",
-                new SubnetInner().withAddressPrefix("10.0.2.5/27")));
-        assertEquals("InvalidCIDRNotation", misaligned.getValue().getCode());
-        assertTrue(misaligned.getValue().getMessage().contains("should be 10.0.2.0/27"), misaligned.getValue().getMessage());
-        ManagementException garbage = assertThrows(ManagementException.class, () -> subnets.createOrUpdate("rg1", "test-vnet", "x",
-                new SubnetInner().withAddressPrefix("10.0.2.0/33")));
-        assertEquals("InvalidAddressPrefixFormat", garbage.getValue().getCode());
-        ManagementException overlapsMulti = assertThrows(ManagementException.class, () -> subnets.createOrUpdate("rg1", "test-vnet", "x",
-                new SubnetInner().withAddressPrefix("10.0.4.128/28")));
-        assertEquals("NetcfgSubnetRangesOverlap", overlapsMulti.getValue().getCode(), "addressPrefixes count as well as addressPrefix");
-        ManagementException straddles = assertThrows(ManagementException.class, () -> subnets.createOrUpdate("rg1", "test-vnet", "x",
-                new SubnetInner().withAddressPrefix("10.0.0.0/15")));
-        assertEquals("NetcfgSubnetRangeOutsideVnet", straddles.getValue().getCode());
-        // Adjacent ranges do not overlap; the whole last block of the space is inside it.
-        assertEquals("10.0.0.0/24", subnets.createOrUpdate("rg1", "test-vnet", "below", new SubnetInner().withAddressPrefix("10.0.0.0/24")).addressPrefix());
-        assertEquals("10.0.2.0/24", subnets.createOrUpdate("rg1", "test-vnet", "above", new SubnetInner().withAddressPrefix("10.0.2.0/24")).addressPrefix());
-        assertEquals("10.0.255.240/28", subnets.createOrUpdate("rg1", "test-vnet", "top", new SubnetInner().withAddressPrefix("10.0.255.240/28")).addressPrefix());
-        assertEquals(5, w.arm().resource(DemoWorld.VNET_ID).orElseThrow().at("/properties/subnets").size());
-    }
-
     // ---- clusters ----
 
     @Test
@@ -511,15 +356,15 @@ class ArmEmulatorTest {
         assertTrue(w.log().calls().stream().allMatch(c -> c.status() == 200));
     }
 
-    private static HttpRequest armRequest(HttpMethod method, String pathAndQuery) {
+    static HttpRequest armRequest(HttpMethod method, String pathAndQuery) {
         return new HttpRequest(method, "https://management.azure.com" + pathAndQuery);
     }
 
-    private static HttpRequest armRequest(HttpMethod method, String pathAndQuery, String json) {
+    static HttpRequest armRequest(HttpMethod method, String pathAndQuery, String json) {
         return armRequest(method, pathAndQuery).setHeader(com.azure.core.http.HttpHeaderName.CONTENT_TYPE, "application/json").setBody(json);
     }
 
-    private static JsonNode read(String json) {
+    static JsonNode read(String json) {
         try {
             return new ObjectMapper().readTree(json);
         } catch (Exception e) {
