@@ -270,7 +270,7 @@ public final class OperatorApi {
             OrchestrationMetadata m = Instances.find(client, instanceId, true);
             boolean unlinking = m != null && (m.isRunning() || m.getRuntimeStatus().name().equals("PENDING"))
                     && m.isCustomStatusFetched() && unlinkingStatus(m);
-            releasedOut.addObject().put("resourceId", item.id()).put("subnetId", item.subnetId()).put("state", unlinking ? "unlinking" : "released")
+            releasedOut.addObject().put("resourceId", item.id()).put("kind", "app").put("subnetId", item.subnetId()).put("state", unlinking ? "unlinking" : "released")
                     .put("reason", unlinking ? "orchestration " + instanceId + " is unlinking it" : "no " + Conventions.TAG_LINK
                             + " tag but still integrated; POST /api/links/unlink undoes what Tether made (docs/UNLINK.md)");
         }

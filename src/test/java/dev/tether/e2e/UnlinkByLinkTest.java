@@ -72,6 +72,11 @@ class UnlinkByLinkTest {
             assertEquals("https://tether.azurewebsites.net/runtime/webhooks/durabletask/instances/" + CLUSTER_INSTANCE + "?code=REDACTED",
                     instances.get(1).path("statusQueryGetUri").asText().replaceAll("\\?.*", "?code=REDACTED"));
             assertEquals(LOOKUP, ClusterUnlinkTest.calls(s, mark), "reads only, one each");
+            java.time.Instant asked = s.clock().now();
+            s.durable().runUntil(asked.plus(java.time.Duration.ofSeconds(30)));
+            JsonNode released = M.readTree(s.http("GET /api/links/status", null, JSON).body()).path("released");
+            assertEquals("[{\"resourceId\":\"" + CLUSTER + "\",\"kind\":\"cluster\",\"state\":\"unlinking\",\"reason\":\"orchestration "
+                    + CLUSTER_INSTANCE + " is unlinking it (waiting-for-apps until " + asked.plus(java.time.Duration.ofMinutes(1)) + ")\"}]", released.toString());
             s.runUntilIdle();
             assertEquals(2, s.durable().instances().size(), "the app's own instance and the cluster's own: no second instance per resource");
             s.durable().instances().forEach(v -> assertEquals("Completed", v.status(), v.failure()));
