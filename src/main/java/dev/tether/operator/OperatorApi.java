@@ -276,10 +276,8 @@ public final class OperatorApi {
         }
         // Clusters whose unlink runs or waits its untag grace (untagged, so in no link above): one durable query, no ARM read.
         if (linkFilter == null) {
-            for (OrchestrationMetadata m : unlinkingClusters(client)) {
-                releasedOut.addObject().put("resourceId", m.readInputAs(dev.tether.orchestration.LinkRequest.class).resourceId()).put("kind", "cluster")
-                        .put("state", "unlinking").put("reason", "orchestration " + m.getInstanceId() + " is unlinking it" + phase(m));
-            }
+            UnlinkingClusters.list(client).forEach(c -> releasedOut.addObject().put("resourceId", c.resourceId()).put("kind", "cluster")
+                    .put("state", "unlinking").put("reason", "orchestration " + c.instanceId() + " is unlinking it" + c.phase()));
         }
         // Near misses: an app and a cluster whose link values differ only in letter case or whitespace are not linked.
         ArrayNode nearMisses = out.putArray("nearMisses");
@@ -352,40 +350,8 @@ public final class OperatorApi {
         return s;
     }
 
-    /**
-     * The cluster instances ({@code tether-cluster-...}) running or pending whose custom status says they are unlinking
-     * (the grace wait, the wait for the apps, or the steps), oldest first as the task hub lists them. One query (paged).
-     */
-    static List<OrchestrationMetadata> unlinkingClusters(DurableTaskClient client) {
-        List<OrchestrationMetadata> out = new ArrayList<>();
-        com.microsoft.durabletask.OrchestrationStatusQuery q = new com.microsoft.durabletask.OrchestrationStatusQuery()
-                .setInstanceIdPrefix("tether-cluster-").setFetchInputsAndOutputs(true)
-                .setRuntimeStatusList(List.of(com.microsoft.durabletask.OrchestrationRuntimeStatus.RUNNING,
-                        com.microsoft.durabletask.OrchestrationRuntimeStatus.PENDING));
-        while (true) {
-            com.microsoft.durabletask.OrchestrationStatusQueryResult page = client.queryInstances(q);
-            page.getOrchestrationState().stream().filter(m -> m.isCustomStatusFetched() && unlinkingStatus(m)).forEach(out::add);
-            if (page.getContinuationToken() == null || page.getContinuationToken().isEmpty()) {
-                return out;
-            }
-            q.setContinuationToken(page.getContinuationToken());
-        }
-    }
-
-    /** "; phase grace until ..." from an unlinking instance's custom status. */
-    private static String phase(OrchestrationMetadata m) {
-        try {
-            Map<?, ?> status = m.readCustomStatusAs(Map.class);
-            Object phase = status.get("phase");
-            Object until = status.get("until");
-            return phase == null ? "" : " (" + phase + (until == null ? "" : " until " + until) + ")";
-        } catch (RuntimeException unreadable) {
-            return "";
-        }
-    }
-
     /** Whether a running instance's custom status says it is unlinking ({@code step: unlinking}). */
-    private static boolean unlinkingStatus(OrchestrationMetadata m) {
+    static boolean unlinkingStatus(OrchestrationMetadata m) {
         try {
             Map<?, ?> status = m.readCustomStatusAs(Map.class);
             return status != null && "unlinking".equals(status.get("step"));
