@@ -178,4 +178,22 @@ class UnlinkByLinkTest {
             assertEquals(1, s.durable().instances().size(), "no instance started");
         }
     }
+
+    /** Crash after every history event of the link and of the unlink by name: the same world and the same writes every time. */
+    @Test
+    void crashAfterEveryHistoryEventOfTheUnlinkByName() {
+        CrashEverywhereTest.crashEverywhere(new CrashEverywhereTest.Scenario(DemoWorld.build(), s -> {
+            s.deliverAll(DemoWorld.events());
+            s.runUntilIdle();
+            UnlinkTest.untag(s, SITE);
+            ClusterUnlinkTest.untagCluster(s);
+            assertEquals(202, unlink(s, "{\"link\":\"shop\"}").status());
+            s.runUntilIdle();
+        }, CrashEverywhereTest.plus(CrashEverywhereTest.LINK_WRITES, "PUT " + SITE + "/config/appsettings", "PUT " + SITE + "/config/slotConfigNames",
+                "DELETE " + SITE + "/networkConfig/virtualNetwork", "DELETE " + CrashEverywhereTest.SUBNET,
+                ClusterUnlinkTest.CLUSTER_UNLINK_WRITES.get(0), ClusterUnlinkTest.CLUSTER_UNLINK_WRITES.get(1), ClusterUnlinkTest.CLUSTER_UNLINK_WRITES.get(2)), s -> {
+            assertTrue(new WorldView(s).kube(CLUSTER, "Service", "kube-system", "tether-dns").isEmpty());
+            assertFalse(new WorldView(s).kube(CLUSTER, "ConfigMap", "kube-system", "coredns-custom").orElseThrow().path("data").has("tether.override"));
+        }));
+    }
 }
