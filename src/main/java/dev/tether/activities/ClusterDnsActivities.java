@@ -56,26 +56,32 @@ public final class ClusterDnsActivities {
         return ActivityStep.run("coredns-override", () -> {
             KubeGateway kube = clusters.gateway(request.clusterId());
             String desired = CorednsPlan.overrideFor(request.domain());
-            Optional<Map<String, String>> data = kube.configMapData(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM);
-            if (data.isEmpty()) {
+            Optional<dev.tether.plan.ConfigMapState> cm = kube.configMap(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM);
+            // The ownership record (docs/UNLINK.md): the keys Tether owns and the link they serve, in the write of the key itself.
+            Map<String, String> record = new java.util.LinkedHashMap<>();
+            record.put(Conventions.ANNOTATION_OWNS_KEYS, Conventions.OVERRIDE_KEY);
+            if (request.link() != null) {
+                record.put(Conventions.ANNOTATION_LINK, request.link());
+            }
+            if (cm.isEmpty()) {
                 kube.createConfigMap(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM,
-                        Map.of(Conventions.LABEL_MANAGED_BY, Conventions.MANAGED_BY_TETHER), Map.of(Conventions.ANNOTATION_OWNS_KEYS, Conventions.OVERRIDE_KEY),
-                        Map.of(Conventions.OVERRIDE_KEY, desired));
+                        Map.of(Conventions.LABEL_MANAGED_BY, Conventions.MANAGED_BY_TETHER), record, Map.of(Conventions.OVERRIDE_KEY, desired));
                 return StepResult.done("coredns-override", Outcome.CREATED, "created " + Conventions.COREDNS_CUSTOM + " with " + Conventions.OVERRIDE_KEY);
             }
-            List<Finding> conflicts = CorednsChecks.check(data.get(), request.domain());
+            Map<String, String> data = cm.get().data();
+            List<Finding> conflicts = CorednsChecks.check(data, request.domain());
             if (!conflicts.isEmpty()) {
                 return StepResult.refused("coredns-override", conflicts.get(0).describe());
             }
-            if (CorednsPlan.merge(data.get(), desired).isEmpty()) {
+            if (CorednsPlan.merge(data, desired).isEmpty()) {
+                // A record written before the link annotation existed is completed by the next pass that writes the key, not by a write of its own.
                 return StepResult.done("coredns-override", Outcome.UNCHANGED, Conventions.OVERRIDE_KEY + " holds k8s_external " + request.domain());
             }
-            Outcome outcome = data.get().containsKey(Conventions.OVERRIDE_KEY) ? Outcome.UPDATED : Outcome.CREATED;
+            Outcome outcome = data.containsKey(Conventions.OVERRIDE_KEY) ? Outcome.UPDATED : Outcome.CREATED;
             // The ownership record rides on the same merge patch (docs/UNLINK.md): no write of its own.
-            kube.patchConfigMap(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM, Map.of(Conventions.OVERRIDE_KEY, desired),
-                    Map.of(Conventions.ANNOTATION_OWNS_KEYS, Conventions.OVERRIDE_KEY));
+            kube.patchConfigMap(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM, Map.of(Conventions.OVERRIDE_KEY, desired), record);
             return StepResult.done("coredns-override", outcome, "set " + Conventions.OVERRIDE_KEY + " = k8s_external " + request.domain()
-                    + "; kept " + (data.get().size() - (outcome == Outcome.UPDATED ? 1 : 0)) + " other keys");
+                    + "; kept " + (data.size() - (outcome == Outcome.UPDATED ? 1 : 0)) + " other keys");
         });
     }
 

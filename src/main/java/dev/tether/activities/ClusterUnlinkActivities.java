@@ -151,12 +151,15 @@ public final class ClusterUnlinkActivities {
             }
             Map<String, String> data = new HashMap<>();
             data.put(Conventions.OVERRIDE_KEY, null); // a JSON merge patch removes a key with null (RFC 7386)
-            Map<String, String> annotations = new HashMap<>();
+            Map<String, String> annotations = new LinkedHashMap<>();
             String owns = cm.get().annotations().get(Conventions.ANNOTATION_OWNS_KEYS);
             if (owns != null) {
                 List<String> rest = java.util.Arrays.stream(owns.split(",")).map(String::trim)
                         .filter(k -> !k.isEmpty() && !k.equals(Conventions.OVERRIDE_KEY)).toList();
                 annotations.put(Conventions.ANNOTATION_OWNS_KEYS, rest.isEmpty() ? null : String.join(",", rest));
+            }
+            if (cm.get().annotations().containsKey(Conventions.ANNOTATION_LINK)) {
+                annotations.put(Conventions.ANNOTATION_LINK, null); // the link name goes with the key it describes
             }
             kube.patchConfigMap(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM, data, annotations);
             return StepResult.done("coredns-override", Outcome.DELETED, "deleted " + Conventions.OVERRIDE_KEY + "; kept "

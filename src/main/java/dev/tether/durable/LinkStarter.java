@@ -176,6 +176,16 @@ public final class LinkStarter {
                 Instances.find(client, linkInstanceId(id), false));
     }
 
+    /**
+     * The unlink of a cluster asked for together with its link's apps ({@code {"link": ...}}): like {@link #startUnlink},
+     * but while apps still use its DNS IP the pass waits for their unlinks, up to {@code appWait}.
+     */
+    public Started startUnlinkAwaitingApps(ResourceId cluster, LinkOptions options, boolean force, java.time.Duration appWait, String reason) {
+        return startOrSignal(Steps.LINK_CLUSTER_ORCHESTRATION, linkInstanceId(cluster),
+                new LinkRequest(cluster.toString(), reason, options).asUnlinkAwaitingApps(reason, force, appWait.toSeconds()),
+                (force ? FORCED_UNLINK_INTENT : UNLINK_INTENT) + reason, Instances.find(client, linkInstanceId(cluster), false));
+    }
+
     /** TETHER_ON_UNTAG=unlink: the unlink of an app or cluster that lost its tag, after {@code grace} (a re-tag within it cancels). */
     public Started startUnlinkAfterGrace(ResourceId id, LinkOptions options, java.time.Duration grace, String reason) {
         return startOrSignal(id.isType(Conventions.TYPE_CLUSTER) ? Steps.LINK_CLUSTER_ORCHESTRATION : Steps.LINK_SITE_ORCHESTRATION, linkInstanceId(id),

@@ -45,10 +45,12 @@ public final class EventIntake {
 
     private final ArmGateway arm;
     private final TetherConfig config;
+    private final dev.tether.kubernetes.ClusterConnector clusters;
 
-    public EventIntake(ArmGateway arm, TetherConfig config) {
+    public EventIntake(ArmGateway arm, TetherConfig config, dev.tether.kubernetes.ClusterConnector clusters) {
         this.arm = arm;
         this.config = config;
+        this.clusters = clusters;
     }
 
     public Result handle(String body, DurableTaskClient client, Logger log) {
@@ -115,7 +117,17 @@ public final class EventIntake {
             if (Tags.link(tags.get()).isEmpty()) {
                 boolean cluster = route.kind() == Route.Kind.CLUSTER;
                 boolean unlinkOnUntag = TetherConfig.ON_UNTAG_UNLINK.equals(config.onUntag());
-                if ((cluster || (route.kind() == Route.Kind.SITE && unlinkOnUntag)) && starter.lastPassLinked(instanceId)) {
+                boolean linked = (cluster || (route.kind() == Route.Kind.SITE && unlinkOnUntag)) && starter.lastPassLinked(instanceId);
+                if (!linked && cluster && unlinkOnUntag) {
+                    // Linked only through its apps' passes (no cluster pass of its own that completed linked): Tether's
+                    // record on the cluster says whether there is anything of Tether's to unlink (docs/UNLINK.md).
+                    Optional<String> notTethers = notTethers(target);
+                    if (notTethers.isPresent()) {
+                        return new Result("ignored", event.id(), id, null, id + " has no " + Conventions.TAG_LINK + " tag; " + notTethers.get());
+                    }
+                    linked = true;
+                }
+                if (linked) {
                     if (unlinkOnUntag) {
                         // TETHER_ON_UNTAG=unlink: the resource's own instance waits the grace period, then unlinks (a re-tag cancels;
                         // a cluster's DNS is unlinked once no app uses it, docs/UNLINK.md).
@@ -137,6 +149,25 @@ public final class EventIntake {
         }
         LinkStarter.Started how = starter.startLink(target, LinkOptions.from(config), "event " + event.id() + ": " + route.reason());
         return new Result(how.name().toLowerCase(Locale.ROOT), event.id(), id, instanceId, route.reason());
+    }
+
+    /**
+     * Why an untagged cluster has nothing of Tether's to unlink, or empty when its kube-system/coredns-custom carries
+     * Tether's record ({@code tether.dev/owns-keys} naming {@code tether.override}). One ConfigMap read; a cluster
+     * Tether cannot read is not Tether's to unlink (a linked cluster is one Tether reads).
+     */
+    private Optional<String> notTethers(ResourceId cluster) {
+        Optional<dev.tether.plan.ConfigMapState> cm;
+        try {
+            cm = clusters.gateway(cluster.toString()).configMap(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM);
+        } catch (RejectedException e) {
+            return Optional.of("its kube-system/" + Conventions.COREDNS_CUSTOM + " could not be read (" + e.getMessage() + "), so nothing is unlinked");
+        }
+        if (cm.isPresent() && dev.tether.plan.ClusterUnlinkPlan.ownsOverride(cm.get())) {
+            return Optional.empty();
+        }
+        return Optional.of("kube-system/" + Conventions.COREDNS_CUSTOM + " carries no " + Conventions.ANNOTATION_OWNS_KEYS
+                + " record of Tether's, so there is nothing of Tether's to unlink");
     }
 
     /**

@@ -38,14 +38,7 @@ public final class HttpFunctions {
             JsonNode body = body(request);
             OperatorApi.Target target = api().target(text(body, "resourceId", request), text(body, "link", request));
             try (DurableTaskClient client = durable.getClient()) {
-                List<String> ids = api().rerun(target, client);
-                if (ids.size() == 1) {
-                    return durable.createCheckStatusResponse(request, ids.get(0));
-                }
-                ObjectNode out = Json.mapper().createObjectNode();
-                var arr = out.putArray("instances");
-                ids.forEach(id -> arr.add(Json.mapper().valueToTree(durable.createHttpManagementPayload(request, id))));
-                return json(request, HttpStatus.ACCEPTED, out);
+                return accepted(request, durable, api().rerun(target, client));
             }
         });
     }
@@ -59,7 +52,15 @@ public final class HttpFunctions {
         return handle(request, context, () -> {
             JsonNode body = body(request);
             if (!body.isObject()) {
-                throw new InvalidInputException("the body must be a JSON object: {\"resourceId\": \"...\"} with an optional \"force\": true");
+                throw new InvalidInputException("the body must be a JSON object: {\"resourceId\": \"...\"} or {\"link\": \"...\"}, with an optional \"force\": true");
+            }
+            JsonNode link = body.path("link");
+            if (!link.isMissingNode() && !link.isNull() && !link.isTextual()) {
+                throw new InvalidInputException("link must be a string, the private-link tag value of the link to unlink (e.g. {\"link\": \"shop\"}), not " + link);
+            }
+            if (link.isTextual() && link.asText().isBlank()) {
+                throw new InvalidInputException("link is empty: give the private-link tag value of the link to unlink (e.g. {\"link\": \"shop\"}),"
+                        + " or the resourceId of one app or cluster");
             }
             JsonNode force = body.path("force");
             if (!force.isMissingNode() && !force.isBoolean()) {
@@ -67,8 +68,7 @@ public final class HttpFunctions {
             }
             OperatorApi.Target target = api().target(text(body, "resourceId", request), text(body, "link", request));
             try (DurableTaskClient client = durable.getClient()) {
-                List<String> ids = Tether.get().unlinkApi().unlink(target, force.asBoolean(false), client);
-                return durable.createCheckStatusResponse(request, ids.get(0));
+                return accepted(request, durable, Tether.get().unlinkApi().unlink(target, force.asBoolean(false), client));
             }
         });
     }
@@ -117,6 +117,20 @@ public final class HttpFunctions {
                 return json(request, HttpStatus.OK, status);
             }
         });
+    }
+
+    /**
+     * 202 with the Durable Functions status URLs: for one instance, its own (createCheckStatusResponse); for several
+     * (a link's members), {@code {"instances": [...]}}, one set per instance started or signaled, in the order started.
+     */
+    private static HttpResponseMessage accepted(HttpRequestMessage<Optional<String>> request, DurableClientContext durable, List<String> ids) {
+        if (ids.size() == 1) {
+            return durable.createCheckStatusResponse(request, ids.get(0));
+        }
+        ObjectNode out = Json.mapper().createObjectNode();
+        var arr = out.putArray("instances");
+        ids.forEach(id -> arr.add(Json.mapper().valueToTree(durable.createHttpManagementPayload(request, id))));
+        return json(request, HttpStatus.ACCEPTED, out);
     }
 
     private static OperatorApi api() {

@@ -56,9 +56,9 @@ public final class Tether {
         this.slotSettings = new dev.tether.activities.SlotSettingsStep(arm, config);
         this.unlinkActivities = new dev.tether.activities.UnlinkActivities(arm);
         this.clusterUnlinkActivities = new dev.tether.activities.ClusterUnlinkActivities(arm, clusters, config);
-        this.unlinkApi = new dev.tether.operator.UnlinkApi(arm, config, clusterUnlinkActivities);
+        this.unlinkApi = new dev.tether.operator.UnlinkApi(arm, config, clusterUnlinkActivities, clusters);
         this.operatorApi = new OperatorApi(arm, activities, serviceActivities, config, clusters);
-        this.intake = new EventIntake(arm, config);
+        this.intake = new EventIntake(arm, config, clusters);
     }
 
     public static Tether get() {

@@ -156,6 +156,9 @@ public final class OperatorApi {
             } else if (p.path("kind").asText().equals("cluster-unlink")) {
                 dev.tether.plan.ClusterUnlinkPlan u = Json.mapper().convertValue(p.get("unlink"), dev.tether.plan.ClusterUnlinkPlan.class);
                 sb.append(p.path("resourceId").asText()).append("\n  unlink ").append(u.status()).append(": ").append(u.message()).append('\n');
+                if (p.hasNonNull("after")) {
+                    sb.append("  after ").append(p.path("after").asText()).append('\n');
+                }
                 for (Change c : u.changes()) {
                     sb.append(String.format("  %-17s %-9s %s%n", c.step(), c.action(), c.reason()));
                 }
@@ -267,9 +270,14 @@ public final class OperatorApi {
             OrchestrationMetadata m = Instances.find(client, instanceId, true);
             boolean unlinking = m != null && (m.isRunning() || m.getRuntimeStatus().name().equals("PENDING"))
                     && m.isCustomStatusFetched() && unlinkingStatus(m);
-            releasedOut.addObject().put("resourceId", item.id()).put("subnetId", item.subnetId()).put("state", unlinking ? "unlinking" : "released")
+            releasedOut.addObject().put("resourceId", item.id()).put("kind", "app").put("subnetId", item.subnetId()).put("state", unlinking ? "unlinking" : "released")
                     .put("reason", unlinking ? "orchestration " + instanceId + " is unlinking it" : "no " + Conventions.TAG_LINK
                             + " tag but still integrated; POST /api/links/unlink undoes what Tether made (docs/UNLINK.md)");
+        }
+        // Clusters whose unlink runs or waits its untag grace (untagged, so in no link above): one durable query, no ARM read.
+        if (linkFilter == null) {
+            UnlinkingClusters.list(client).forEach(c -> releasedOut.addObject().put("resourceId", c.resourceId()).put("kind", "cluster")
+                    .put("state", "unlinking").put("reason", "orchestration " + c.instanceId() + " is unlinking it" + c.phase()));
         }
         // Near misses: an app and a cluster whose link values differ only in letter case or whitespace are not linked.
         ArrayNode nearMisses = out.putArray("nearMisses");
@@ -343,7 +351,7 @@ public final class OperatorApi {
     }
 
     /** Whether a running instance's custom status says it is unlinking ({@code step: unlinking}). */
-    private static boolean unlinkingStatus(OrchestrationMetadata m) {
+    static boolean unlinkingStatus(OrchestrationMetadata m) {
         try {
             Map<?, ?> status = m.readCustomStatusAs(Map.class);
             return status != null && "unlinking".equals(status.get("step"));

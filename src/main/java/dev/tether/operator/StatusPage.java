@@ -26,7 +26,7 @@ public final class StatusPage {
                 + "vertical-align:top;overflow-wrap:anywhere;word-break:break-word}th{font-weight:600;background:#f6f8fa}"
                 + ".state{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff}"
                 + ".linked,.internal,.ready{background:#1a7f37}.failed,.drifted,.not-ready{background:#cf222e}"
-                + ".waiting,.linking,.pending,.unknown{background:#9a6700}.other{background:#57606a}"
+                + ".waiting,.linking,.pending,.unknown,.unlinking,.released{background:#9a6700}.other{background:#57606a}"
                 + "svg{width:100%;height:auto;display:block}code{font:12px ui-monospace,monospace;overflow-wrap:anywhere}"
                 + ".meta{color:#57606a;font-size:12px}</style></head><body><main>\n");
         h.append("<h1>Tether links</h1>\n");
@@ -37,6 +37,7 @@ public final class StatusPage {
         for (JsonNode link : links) {
             link(h, link);
         }
+        released(h, status.path("released"));
         drift(h, status.path("lastDriftScan"));
         h.append("</main></body></html>\n");
         return h.toString();
@@ -156,6 +157,21 @@ public final class StatusPage {
         return out;
     }
 
+    /** Apps that lost their tag but are still integrated, and apps and clusters being unlinked (shown only when there are any). */
+    private static void released(StringBuilder h, JsonNode released) {
+        if (released.isEmpty()) {
+            return;
+        }
+        h.append("<section class=\"released\"><h2>Released and unlinking</h2>\n<table><colgroup><col style=\"width:24%\"><col style=\"width:10%\">"
+                + "<col style=\"width:12%\"><col></colgroup><tr><th>Resource</th><th>Kind</th><th>State</th><th>Reason</th></tr>\n");
+        for (JsonNode r : released) {
+            h.append("<tr><td title=\"").append(esc(r.path("resourceId").asText())).append("\">").append(esc(name(r.path("resourceId").asText())))
+                    .append("</td><td>").append(esc(r.path("kind").asText("app"))).append("</td><td>").append(badge(r.path("state").asText()))
+                    .append("</td><td>").append(esc(r.path("reason").asText())).append("</td></tr>\n");
+        }
+        h.append("</table></section>\n");
+    }
+
     private static void drift(StringBuilder h, JsonNode scan) {
         h.append("<section><h2>Last drift report</h2>\n");
         if (scan.isMissingNode()) {
@@ -182,7 +198,7 @@ public final class StatusPage {
 
     private static String badge(String state) {
         String cls = switch (state) {
-            case "linked", "internal", "ready", "failed", "drifted", "not-ready", "waiting", "linking", "pending", "unknown" -> state;
+            case "linked", "internal", "ready", "failed", "drifted", "not-ready", "waiting", "linking", "pending", "unknown", "unlinking", "released" -> state;
             default -> "other";
         };
         return "<span class=\"state " + cls + "\">" + esc(state) + "</span>";
@@ -222,6 +238,10 @@ public final class StatusPage {
             for (JsonNode a : link.path("apps")) {
                 b.append(String.format("  app     %-28s %-8s %s%n", name(a.path("resourceId").asText()), a.path("state").asText(), a.path("reason").asText()));
             }
+        }
+        for (JsonNode r : status.path("released")) {
+            b.append(String.format("%-7s   %-28s %-9s %s%n", r.path("kind").asText("app"), name(r.path("resourceId").asText()), r.path("state").asText(),
+                    r.path("reason").asText()));
         }
         return b.toString();
     }

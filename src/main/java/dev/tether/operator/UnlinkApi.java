@@ -25,18 +25,22 @@ public final class UnlinkApi {
     private final UnlinkActivities unlinks;
 
     private final dev.tether.activities.ClusterUnlinkActivities clusterUnlinks;
+    private final LinkMembers members;
 
-    public UnlinkApi(ArmGateway arm, TetherConfig config, dev.tether.activities.ClusterUnlinkActivities clusterUnlinks) {
+    public UnlinkApi(ArmGateway arm, TetherConfig config, dev.tether.activities.ClusterUnlinkActivities clusterUnlinks,
+                     dev.tether.kubernetes.ClusterConnector clusters) {
         this.arm = arm;
         this.config = config;
         this.unlinks = new UnlinkActivities(arm);
         this.clusterUnlinks = clusterUnlinks;
+        this.members = new LinkMembers(arm, clusters, config);
     }
 
     /**
      * Starts (or signals) the unlink of the target in its resource's own instance; returns the instance ids. Refused
      * here, with zero writes, for a resource that does not exist (404) or still carries its tag (409: the tag is the
-     * link's intent). A link name unlinks every app the drift scan lists as released from it (docs/UNLINK.md).
+     * link's intent). A link name unlinks every app and cluster whose ownership record names it, the apps first: the
+     * cluster's pass waits for them (docs/UNLINK.md).
      */
     public List<String> unlink(OperatorApi.Target target, boolean force, DurableTaskClient client) {
         List<ResourceId> ids = new ArrayList<>();
@@ -62,8 +66,7 @@ public final class UnlinkApi {
             }
             ids.add(id);
         } else {
-            throw new InvalidInputException("unlink by link name: give the resourceId of each app (GET /api/links/status lists the released ones),"
-                    + " then of the cluster");
+            return unlinkLink(target.link(), force, client);
         }
         LinkStarter starter = new LinkStarter(client);
         LinkOptions options = LinkOptions.from(config);
@@ -75,12 +78,69 @@ public final class UnlinkApi {
         return instances;
     }
 
+    /** {@code {"link": ...}}: each member's unlink in its own instance, the apps first; the cluster's waits for them. */
+    private List<String> unlinkLink(String link, boolean force, DurableTaskClient client) {
+        LinkMembers.Found found = released(link);
+        LinkStarter starter = new LinkStarter(client);
+        LinkOptions options = LinkOptions.from(config);
+        String reason = "unlink of link " + link + " over HTTP" + (force ? " (force)" : "");
+        List<String> instances = new ArrayList<>();
+        for (ResourceId app : found.apps()) {
+            starter.startUnlink(app, options, force, reason);
+            instances.add(LinkStarter.linkInstanceId(app));
+        }
+        for (ResourceId cluster : found.clusters()) {
+            if (found.apps().isEmpty()) {
+                starter.startUnlink(cluster, options, force, reason);
+            } else {
+                starter.startUnlinkAwaitingApps(cluster, options, force, config.dnsWaitTimeout(), reason);
+            }
+            instances.add(LinkStarter.linkInstanceId(cluster));
+        }
+        return instances;
+    }
+
+    /** The members of an untagged link; refused (409) while any still carries the tag, 404 when none is found. Reads only. */
+    private LinkMembers.Found released(String link) {
+        LinkMembers.Found found = members.find(link);
+        if (!found.stillTagged().isEmpty()) {
+            List<String> names = found.stillTagged().stream().map(id -> id.name() + " (" + id + ")").toList();
+            throw new dev.tether.errors.RejectedException("STILL_TAGGED", "link " + link + ": " + String.join(", ", names)
+                    + (names.size() == 1 ? " still carries " : " still carry ") + Conventions.TAG_LINK + "=" + link
+                    + ": the tag is the link's intent. Fix: remove the tag from " + (names.size() == 1 ? "it" : "each") + ", then ask for the unlink again");
+        }
+        if (found.none()) {
+            throw new dev.tether.errors.NotFoundException("no app or cluster of link " + link + " was found: none carries " + Conventions.TAG_LINK + "="
+                    + link + ", no untagged app still joined to a subnet named " + config.subnetNamePrefix() + "* has a " + dev.tether.plan.OwnershipRecord.SETTING
+                    + " record naming it, and no untagged cluster's kube-system/" + Conventions.COREDNS_CUSTOM + " is annotated " + Conventions.ANNOTATION_LINK
+                    + "=" + link + (found.unreadable().isEmpty() ? "" : " (not readable: " + String.join("; ", found.unreadable()) + ")")
+                    + ". Fix: check the name (GET /api/links/status lists the links and the released apps), or unlink each resource by its resourceId");
+        }
+        return found;
+    }
+
     /** The dry run of an unlink: observe and plan, write nothing. */
     public ObjectNode unlinkPlan(OperatorApi.Target target, boolean force) {
-        if (target.resourceId() == null) {
-            throw new InvalidInputException("action=unlink plans one resource: give its resourceId (a site, a slot or a cluster)");
-        }
         ObjectNode out = Json.mapper().createObjectNode();
+        if (target.resourceId() == null) {
+            LinkMembers.Found found = released(target.link());
+            var plans = out.putArray("plans");
+            for (ResourceId app : found.apps()) {
+                ObjectNode p = plans.addObject();
+                p.put("resourceId", app.toString()).put("kind", "site-unlink");
+                p.set("unlink", Json.mapper().valueToTree(unlinks.observe(app.toString(), force)));
+            }
+            for (ResourceId cluster : found.clusters()) {
+                ObjectNode p = plans.addObject();
+                p.put("resourceId", cluster.toString()).put("kind", "cluster-unlink");
+                if (!found.apps().isEmpty()) {
+                    p.put("after", "the apps above: while they still use its DNS IP, its unlink waits for theirs (checked every minute, up to "
+                            + "TETHER_DNS_WAIT_TIMEOUT, " + config.dnsWaitTimeout() + ")");
+                }
+                p.set("unlink", Json.mapper().valueToTree(clusterUnlinks.observe(cluster.toString(), force)));
+            }
+            return out;
+        }
         if (target.resourceId().isType(Conventions.TYPE_CLUSTER)) {
             ObjectNode p = out.putArray("plans").addObject();
             p.put("resourceId", target.resourceId().toString()).put("kind", "cluster-unlink");

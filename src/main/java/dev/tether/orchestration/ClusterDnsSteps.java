@@ -15,9 +15,9 @@ final class ClusterDnsSteps {
 
     /** Returns the DNS IP. Fails the orchestration when the DNS is not ready in time (nothing else is written then). */
     static String ensure(TaskOrchestrationContext ctx, Steps steps, LinkOptions options, String clusterId, String domain,
-                         List<StepResult> report) {
+                         String link, List<StepResult> report) {
         report.add(steps.ensure(Steps.ENSURE_DNS_SERVICE, clusterId));
-        report.add(steps.ensure(Steps.ENSURE_COREDNS_OVERRIDE, new Messages.ClusterDns(clusterId, domain)));
+        report.add(steps.ensure(Steps.ENSURE_COREDNS_OVERRIDE, new Messages.ClusterDns(clusterId, domain, link)));
         report.add(steps.ensure(Steps.RESTART_COREDNS,
                 new Messages.RestartCoredns(clusterId, domain, ctx.getCurrentInstant().toString())));
         return DnsReadinessSteps.await(ctx, steps, options, clusterId, domain, report);

@@ -44,7 +44,7 @@ public final class LinkClusterOrchestration implements OrchestratorFunction<Link
             }
         }
         steps.status(Map.of("step", "cluster-dns", "clusterId", plan.clusterId()));
-        String ip = ClusterDnsSteps.ensure(ctx, steps, request.options(), plan.clusterId(), plan.domain(), report);
+        String ip = ClusterDnsSteps.ensure(ctx, steps, request.options(), plan.clusterId(), plan.domain(), plan.link(), report);
 
         steps.status(Map.of("step", "services", "clusterId", plan.clusterId()));
         ServiceSteps.reconcile(ctx, steps, new ServicesRequest(plan.clusterId(), null, request.reason(), request.options()), report, true);

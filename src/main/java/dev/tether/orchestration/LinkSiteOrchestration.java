@@ -48,7 +48,7 @@ public final class LinkSiteOrchestration implements OrchestratorFunction<LinkRes
 
         // The cluster DNS first: when it does not become ready, the link fails before anything of the app is changed.
         steps.status(Map.of("step", "cluster-dns", "clusterId", plan.clusterId()));
-        String ip = ClusterDnsSteps.ensure(ctx, steps, request.options(), plan.clusterId(), plan.domain(), report);
+        String ip = ClusterDnsSteps.ensure(ctx, steps, request.options(), plan.clusterId(), plan.domain(), plan.link(), report);
 
         steps.status(Map.of("step", "integrating", "subnet", plan.subnet().subnetId()));
         // What the plan observed as already in place costs no second read; anything to change is re-observed by its step.

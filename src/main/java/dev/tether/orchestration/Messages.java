@@ -14,7 +14,7 @@ public final class Messages {
     public record JoinSubnet(String siteId, String subnetId, boolean routeAllOn) {
     }
 
-    public record ClusterDns(String clusterId, String domain) {
+    public record ClusterDns(String clusterId, String domain, String link) {
     }
 
     public record RestartCoredns(String clusterId, String domain, String at) {

@@ -23,6 +23,9 @@ final class UnlinkClusterSteps {
     /** How many more grace periods an untag-triggered unlink waits for the apps still on the DNS IP to be unlinked. */
     static final int APP_WAITS = 3;
 
+    /** How often an unlink asked for with its link's apps looks again whether they have left its DNS IP. */
+    static final Duration APP_CHECK = Duration.ofMinutes(1);
+
     /** TETHER_ON_UNTAG=unlink: waits until {@code deadline} ({@link UntagWait}); after an event one cluster read says whether it is tagged again. */
     private static boolean waited(TaskOrchestrationContext ctx, Steps steps, LinkRequest request, Instant deadline, String phase) {
         return UntagWait.waited(ctx, steps, deadline, phase, () -> {
@@ -45,6 +48,17 @@ final class UnlinkClusterSteps {
                 return null;
             }
             plan = steps.call(Steps.PLAN_CLUSTER_UNLINK, request, ClusterUnlinkPlan.class);
+        }
+        // Asked for with its link's apps ({"link": ...}): their unlinks run in their own instances; wait for them, checking every minute, bounded.
+        if (request.appWaitSeconds() != null) {
+            Instant appsDeadline = ctx.getCurrentInstant().plusSeconds(request.appWaitSeconds());
+            while (plan.status() == ClusterUnlinkPlan.Status.REFUSED && !plan.appsOnIp().isEmpty() && ctx.getCurrentInstant().isBefore(appsDeadline)) {
+                Instant next = ctx.getCurrentInstant().plus(APP_CHECK);
+                if (!waited(ctx, steps, request, next.isBefore(appsDeadline) ? next : appsDeadline, "waiting-for-apps")) {
+                    return null;
+                }
+                plan = steps.call(Steps.PLAN_CLUSTER_UNLINK, request, ClusterUnlinkPlan.class);
+            }
         }
         List<StepResult> report = new ArrayList<>();
         switch (plan.status()) {

@@ -108,7 +108,8 @@ public record ClusterUnlinkPlan(String clusterId, Status status, String message,
             }
             overrideAtPlan = value;
             changes.add(new Change("coredns-override", Conventions.OVERRIDE_KEY, Outcome.DELETED, "delete " + Conventions.OVERRIDE_KEY + " ("
-                    + quote(value) + ") with a merge patch of that key and its " + Conventions.ANNOTATION_OWNS_KEYS + " annotation alone; every other key"
+                    + quote(value) + ") with a merge patch of that key and its ownership annotations (" + Conventions.ANNOTATION_OWNS_KEYS + ", "
+                    + Conventions.ANNOTATION_LINK + ") alone; every other key"
                     + " kept byte for byte" + (!wrote ? " (force: over a value Tether did not write)" : !owned ? " (Tether wrote it; written before"
                     + " the ownership annotation)" : "")));
         }

@@ -70,6 +70,11 @@ public final class Conventions {
      * patch as the key itself. A cluster unlink removes only a key this names (docs/UNLINK.md).
      */
     public static final String ANNOTATION_OWNS_KEYS = "tether.dev/owns-keys";
+    /**
+     * On kube-system/coredns-custom: the link name the override serves, written in the same merge patch as the key. An
+     * untagged cluster carries no link name otherwise; {@code {"link": ...}} unlinks find it by this (docs/UNLINK.md).
+     */
+    public static final String ANNOTATION_LINK = "tether.dev/link";
 
     /** The AKS Entra ID server application; tokens for this scope authenticate to Entra-enabled clusters. */
     public static final String AKS_SERVER_SCOPE = "6dae42f8-4368-4678-94ff-3960e28e3630/.default";

@@ -277,7 +277,8 @@ public final class BadInputCatalog {
                 s -> http(s, "POST /api/links/unlink", "[\"" + site + "\"]")));
         c.add(new Case("U05", "http", "a plan with an action other than link or unlink", "action must be link or unlink, not 'delete'", none(),
                 s -> http(s, "GET /api/links/plan?action=delete&resourceId=" + site, null)));
-        c.add(new Case("U06", "http", "an unlink dry run for a link name (it plans one resource)", "action=unlink plans one resource: give its resourceId", none(),
+        c.add(new Case("U06", "http", "an unlink dry run for a link whose members still carry the tag (answered 409, as the unlink would be)",
+                "still carry private-link=shop: the tag is the link's intent. Fix: remove the tag from each", none(),
                 s -> http(s, "GET /api/links/plan?action=unlink&link=shop", null)));
         c.add(new Case("U10", "http", "unlink of a cluster that still carries private-link (answered 409: the tag is the link's intent)",
                 "clustername1 still carries private-link=shop: the tag is the link's intent. Fix: remove the tag, then ask for the unlink again", none(),
@@ -285,6 +286,17 @@ public final class BadInputCatalog {
         c.add(new Case("U11", "http", "unlink of a cluster that does not exist (answered 404, no orchestration instance)",
                 "does not exist: check the resource id (an AKS cluster", none(),
                 s -> http(s, "POST /api/links/unlink", "{\"resourceId\":\"" + DemoWorld.CLUSTER_ID + "gone\"}")));
+        c.add(new Case("U12", "http", "unlink with both resourceId and link", "give exactly one of resourceId or link", none(),
+                s -> http(s, "POST /api/links/unlink", "{\"resourceId\":\"" + site + "\",\"link\":\"shop\"}")));
+        c.add(new Case("U13", "http", "unlink with an empty link name", "link is empty: give the private-link tag value of the link to unlink", none(),
+                s -> http(s, "POST /api/links/unlink", "{\"link\":\"\"}")));
+        c.add(new Case("U14", "http", "unlink with a link name that is not a string", "link must be a string", none(),
+                s -> http(s, "POST /api/links/unlink", "{\"link\":[\"shop\"]}")));
+        c.add(new Case("U15", "http", "unlink of a link no resource belongs to (answered 404, no orchestration instance)",
+                "no app or cluster of link nope was found", none(), s -> http(s, "POST /api/links/unlink", "{\"link\":\"nope\"}")));
+        c.add(new Case("U16", "http", "unlink of a link whose members still carry the tag (answered 409: the tag is the link's intent)",
+                "still carry private-link=shop: the tag is the link's intent. Fix: remove the tag from each", none(),
+                s -> http(s, "POST /api/links/unlink", "{\"link\":\"shop\"}")));
         c.add(new Case("S01", "service", "tether.dev/private: \"yes\"", "INVALID_ANNOTATION",
                 service(ServicesTest.service("default", "yes", "ClusterIP", Map.of("tether.dev/private", "yes"), null)), BadInputCatalog::services));
         c.add(new Case("S02", "service", "an annotated headless Service", "HEADLESS_SERVICE", service(headless()), BadInputCatalog::services));

@@ -185,7 +185,8 @@ class ClusterUnlinkTest {
             Sandbox.HttpExchange plan = s.http("GET /api/links/plan?action=unlink&force=true&resourceId=" + CLUSTER, null, Map.of("Accept", "text/plain"));
             assertEquals(CLUSTER + "\n  unlink READY: unlink cluster clustername1: coredns-override, coredns-restart, dns-service, exposure-guard\n"
                     + "  coredns-override  DELETED   delete tether.override ('k8s_external elsewhere.internal\\n') with a merge patch of that key and its"
-                    + " tether.dev/owns-keys annotation alone; every other key kept byte for byte (force: over a value Tether did not write)\n"
+                    + " ownership annotations (tether.dev/owns-keys, tether.dev/link) alone; every other key kept byte for byte (force: over a value Tether"
+                    + " did not write)\n"
                     + "  coredns-restart   UPDATED   restart CoreDNS once to unload the override, then wait for its rollout as a link does\n"
                     + "  dns-service       DELETED   delete kube-system/tether-dns (10.0.1.4): no app uses it as DNS server (re-checked before the delete)\n"
                     + "  exposure-guard    DELETED   remove tether-exposure-guard (policy and binding) where present and labelled as Tether's\n"
