@@ -163,15 +163,23 @@ public final class LinkStarter {
     /** The recheck payload of an unlink request: the running pass continues as an unlink ({@link #nextRequest}). */
     public static final String UNLINK_INTENT = "unlink: ";
     public static final String FORCED_UNLINK_INTENT = "unlink (force): ";
+    /** Follows the intent's prefix when the unlink also restores the Services Tether made internal. */
+    public static final String RESTORE_SERVICES = "(restore services) ";
 
     /**
      * Starts the unlink of a site, slot or cluster in the resource's own instance, or tells its running pass: that
      * pass then continues as an unlink. One instance per resource, whatever arrives.
      */
     public Started startUnlink(ResourceId id, LinkOptions options, boolean force, String reason) {
+        return startUnlink(id, options, force, false, reason);
+    }
+
+    /** As {@link #startUnlink(ResourceId, LinkOptions, boolean, String)}; {@code restoreServices} (clusters) rides on the intent. */
+    public Started startUnlink(ResourceId id, LinkOptions options, boolean force, boolean restoreServices, String reason) {
         boolean cluster = id.isType(Conventions.TYPE_CLUSTER);
         return startOrSignal(cluster ? Steps.LINK_CLUSTER_ORCHESTRATION : Steps.LINK_SITE_ORCHESTRATION, linkInstanceId(id),
-                new LinkRequest(id.toString(), reason, options).asUnlink(reason, force), (force ? FORCED_UNLINK_INTENT : UNLINK_INTENT) + reason,
+                new LinkRequest(id.toString(), reason, options).asUnlink(reason, force, restoreServices),
+                (force ? FORCED_UNLINK_INTENT : UNLINK_INTENT) + (restoreServices ? RESTORE_SERVICES : "") + reason,
                 Instances.find(client, linkInstanceId(id), false));
     }
 
@@ -189,15 +197,18 @@ public final class LinkStarter {
     public static LinkRequest nextRequest(LinkRequest current, java.util.List<String> reasons) {
         boolean unlink = false;
         boolean force = false;
+        boolean restore = false;
         for (String r : reasons) {
             if (r != null && r.startsWith(FORCED_UNLINK_INTENT)) {
                 unlink = force = true;
+                restore |= r.startsWith(FORCED_UNLINK_INTENT + RESTORE_SERVICES);
             } else if (r != null && r.startsWith(UNLINK_INTENT)) {
                 unlink = true;
+                restore |= r.startsWith(UNLINK_INTENT + RESTORE_SERVICES);
             }
         }
         if (unlink) {
-            return current.asUnlink("unlink requested during the last pass", force || current.forced());
+            return current.asUnlink("unlink requested during the last pass", force || current.forced(), restore || current.restoresServices());
         }
         return current;
     }

@@ -39,6 +39,12 @@ public final class UnlinkApi {
      * link's intent). A link name unlinks every app the drift scan lists as released from it (docs/UNLINK.md).
      */
     public List<String> unlink(OperatorApi.Target target, boolean force, DurableTaskClient client) {
+        return unlink(target, force, false, client);
+    }
+
+    /** With {@code restoreServices}: a cluster's unlink also sets the Services Tether made internal back (refused for an app). */
+    public List<String> unlink(OperatorApi.Target target, boolean force, boolean restoreServices, DurableTaskClient client) {
+        requireClusterForRestore(target, restoreServices);
         List<ResourceId> ids = new ArrayList<>();
         if (target.resourceId() != null) {
             ResourceId id = target.resourceId();
@@ -69,7 +75,8 @@ public final class UnlinkApi {
         LinkOptions options = LinkOptions.from(config);
         List<String> instances = new ArrayList<>();
         for (ResourceId id : ids) {
-            starter.startUnlink(id, options, force, "unlink over HTTP" + (force ? " (force)" : ""));
+            starter.startUnlink(id, options, force, restoreServices, "unlink over HTTP" + (force ? " (force)" : "")
+                    + (restoreServices ? " (restore services)" : ""));
             instances.add(LinkStarter.linkInstanceId(id));
         }
         return instances;
@@ -77,14 +84,19 @@ public final class UnlinkApi {
 
     /** The dry run of an unlink: observe and plan, write nothing. */
     public ObjectNode unlinkPlan(OperatorApi.Target target, boolean force) {
+        return unlinkPlan(target, force, false);
+    }
+
+    public ObjectNode unlinkPlan(OperatorApi.Target target, boolean force, boolean restoreServices) {
         if (target.resourceId() == null) {
             throw new InvalidInputException("action=unlink plans one resource: give its resourceId (a site, a slot or a cluster)");
         }
+        requireClusterForRestore(target, restoreServices);
         ObjectNode out = Json.mapper().createObjectNode();
         if (target.resourceId().isType(Conventions.TYPE_CLUSTER)) {
             ObjectNode p = out.putArray("plans").addObject();
             p.put("resourceId", target.resourceId().toString()).put("kind", "cluster-unlink");
-            p.set("unlink", Json.mapper().valueToTree(clusterUnlinks.observe(target.resourceId().toString(), force)));
+            p.set("unlink", Json.mapper().valueToTree(clusterUnlinks.observe(target.resourceId().toString(), force, restoreServices)));
             return out;
         }
         ObjectNode p = out.putArray("plans").addObject();
@@ -93,4 +105,12 @@ public final class UnlinkApi {
         return out;
     }
 
+    /** restoreServices concerns the Services of a cluster: asked for an app (or by link name), it is bad input. */
+    private static void requireClusterForRestore(OperatorApi.Target target, boolean restoreServices) {
+        if (restoreServices && (target.resourceId() == null || !target.resourceId().isType(Conventions.TYPE_CLUSTER))) {
+            throw new InvalidInputException("restoreServices applies to a cluster's unlink (it sets the Services Tether made internal back to their"
+                    + " prior type), not to " + (target.resourceId() == null ? "a link name" : "an app (" + target.resourceId().name() + ")")
+                    + ". Fix: drop restoreServices, or give the cluster's resourceId");
+        }
+    }
 }
