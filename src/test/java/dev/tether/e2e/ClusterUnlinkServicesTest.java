@@ -185,6 +185,56 @@ class ClusterUnlinkServicesTest {
         }
     }
 
+    /**
+     * The guard on, a once-public LoadBalancer made internal: the restore comes after step 4 removed Tether's guard, so
+     * the API server does not refuse the Service going public again (before it, the guard would: ExposureGuardTest).
+     */
+    @Test
+    void aOncePublicServiceIsRestoredAfterTheGuardIsRemovedNeverRefusedHalfway() throws Exception {
+        ObjectNode w = ServicesTest.world(null, ServicesTest.service("shop", "web", "LoadBalancer", Map.of("tether.dev/private", "true"), "20.1.2.3"));
+        w.path("resources").forEach(r -> {
+            if (r.path("id").asText().equals(CLUSTER)) {
+                ((ObjectNode) r.get("tags")).put("private-link-guard", "true");
+            }
+        });
+        try (Sandbox s = new Sandbox(dev.tether.sandbox.WorldFile.parse(w, "guard-restore"))) {
+            link(s);
+            s.durable().instances().forEach(v -> assertEquals("Completed", v.status(), v.failure()));
+            String web = "/api/v1/namespaces/shop/services/web";
+            JsonNode before = new WorldView(s).kube(CLUSTER, "Service", "shop", "web").orElseThrow();
+            assertEquals("LoadBalancer", before.path("metadata").path("annotations").path("tether.dev/prior-type").asText());
+            assertEquals(1, s.kubernetes().list(CLUSTER, "ValidatingAdmissionPolicy").size(), "the guard is on");
+            UnlinkTest.untag(s, DemoWorld.SITE_ID);
+            assertEquals(202, ClusterUnlinkTest.unlink(s, DemoWorld.SITE_ID, false).status());
+            s.runUntilIdle();
+            ClusterUnlinkTest.untagCluster(s);
+
+            Sandbox.HttpExchange plan = s.http("GET /api/links/plan?action=unlink&restoreServices=true&resourceId=" + CLUSTER, null, UnlinkTest.JSON);
+            JsonNode changes = UnlinkTest.M.readTree(plan.body()).path("plans").get(0).path("unlink").path("changes");
+            assertEquals("restore shop/web: a public LoadBalancer again (a public IP is assigned: the Service is reachable from the internet); remove"
+                    + " service.beta.kubernetes.io/azure-load-balancer-internal, tether.dev/prior-type and app.kubernetes.io/managed-by=tether; every other"
+                    + " field kept; after the exposure guard is removed, which would refuse a public LoadBalancer", changes.get(changes.size() - 1).path("reason").asText());
+
+            int mark = s.calls().size();
+            assertEquals(202, unlinkRestoring(s, false).status());
+            s.runUntilIdle();
+            DurableDriver.InstanceView run = ClusterUnlinkTest.clusterRun(s);
+            assertEquals("Completed", run.status(), run.failure());
+            // The DNS undo, the guard removed (binding, then policy), then the Service's one patch: nothing refused halfway.
+            assertEquals(List.of(ClusterUnlinkTest.CLUSTER_UNLINK_WRITES.get(0), ClusterUnlinkTest.CLUSTER_UNLINK_WRITES.get(1),
+                    ClusterUnlinkTest.CLUSTER_UNLINK_WRITES.get(2),
+                    "DELETE /apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/tether-exposure-guard",
+                    "DELETE /apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/tether-exposure-guard", "PATCH " + web),
+                    ClusterUnlinkTest.writes(s, mark));
+            assertEquals("unlink cluster clustername1: coredns-override, coredns-restart, dns-service, exposure-guard, restore-service",
+                    UnlinkTest.M.readTree(run.output()).path("message").asText());
+            JsonNode after = new WorldView(s).kube(CLUSTER, "Service", "shop", "web").orElseThrow();
+            assertEquals("LoadBalancer", after.path("spec").path("type").asText());
+            assertEquals(UnlinkTest.M.readTree("{\"tether.dev/private\":\"true\"}"), after.path("metadata").path("annotations"));
+            assertEquals(0, s.kubernetes().list(CLUSTER, "ValidatingAdmissionPolicy").size(), "the guard is gone");
+        }
+    }
+
     /** Crash after every history event of the link, the app's unlink and the cluster's with restoreServices: the same world and writes. */
     @Test
     void crashAfterEveryHistoryEventOfAClusterUnlinkRestoringServices() {
