@@ -59,6 +59,10 @@ public final class ClusterUnlinkActivities {
     public record DnsService(String clusterId, String dnsIp) {
     }
 
+    /** Step 5's input: one Service to restore, the patch the plan made for it, and the request's force. */
+    public record ServiceRestore(String clusterId, String service, Map<String, Object> patchAtPlan, boolean force) {
+    }
+
     /** The rollout of CoreDNS after the restart: done, failed (with the reason), or still going. */
     public record Rollout(boolean done, boolean failed, String message) {
     }
@@ -66,15 +70,20 @@ public final class ClusterUnlinkActivities {
     public String planClusterUnlink(String input) {
         LinkRequest request = Json.read(input, LinkRequest.class);
         try {
-            return Json.write(observe(request.resourceId(), request.forced()));
+            return Json.write(observe(request.resourceId(), request.forced(), request.restoresServices()));
         } catch (RejectedException | InvalidInputException e) {
             return Json.write(new ClusterUnlinkPlan(request.resourceId(), ClusterUnlinkPlan.Status.REFUSED, e.getMessage(), null, null, false, false,
-                    null, null, null));
+                    null, null, null, null));
         }
     }
 
     /** Observes the cluster (ARM, then coredns-custom, CoreDNS, tether-dns, the Services, the apps on its IP) and plans. Reads only. */
     public ClusterUnlinkPlan observe(String clusterId, boolean force) {
+        return observe(clusterId, force, false);
+    }
+
+    /** As {@link #observe(String, boolean)}; with {@code restoreServices} the plan also restores each Service carrying Tether's record (no extra read). */
+    public ClusterUnlinkPlan observe(String clusterId, boolean force, boolean restoreServices) {
         ResourceId id = ResourceId.parse(clusterId);
         Optional<ClusterState> cluster = arm.cluster(id);
         if (cluster.isEmpty() || stillTagged(cluster.get())) {
@@ -87,9 +96,10 @@ public final class ClusterUnlinkActivities {
         Optional<ServiceView> dns = kube.service(Conventions.KUBE_SYSTEM, Conventions.DNS_SERVICE);
         String ip = dns.map(ServiceView::ingressIp).orElse(null);
         List<String> apps = ip == null || dns.get().shape().labels().get(Conventions.LABEL_MANAGED_BY) == null ? List.of() : appsUsing(id, ip);
-        List<String> internal = kube.services().stream().filter(s -> s.shape().annotations().containsKey(Conventions.ANNOTATION_PRIOR_TYPE))
-                .map(s -> s.namespace() + "/" + s.name()).sorted().toList();
-        return ClusterUnlinkPlan.plan(clusterId, cluster.get(), coredns, stamped, dns.map(ServiceView::shape).orElse(null), ip, apps, internal, force);
+        List<ServiceView> recorded = kube.services().stream().filter(s -> s.shape().annotations().containsKey(Conventions.ANNOTATION_PRIOR_TYPE)).toList();
+        List<String> internal = recorded.stream().map(s -> s.namespace() + "/" + s.name()).sorted().toList();
+        return ClusterUnlinkPlan.plan(clusterId, cluster.get(), coredns, stamped, dns.map(ServiceView::shape).orElse(null), ip, apps, internal,
+                restoreServices ? recorded.stream().map(ServiceView::facts).toList() : null, force);
     }
 
     private static boolean stillTagged(ClusterState cluster) {
@@ -199,6 +209,38 @@ public final class ClusterUnlinkActivities {
         List<String> problems = kube.podProblems(Conventions.KUBE_SYSTEM, COREDNS_PODS);
         boolean crashing = problems.stream().anyMatch(p -> p.contains("CrashLoopBackOff"));
         return Json.write(new Rollout(false, crashing, v.message() + (problems.isEmpty() ? "" : " (" + String.join("; ", problems) + ")")));
+    }
+
+    /**
+     * Step 5 (restoreServices only, after the exposure guard is gone): one Service back to its recorded type, re-read and
+     * re-planned right before its one merge patch. A Service changed since the plan (its patch differs) is refused, not
+     * overwritten, unless force; one already restored (no record left) or gone writes nothing. The API server's refusal
+     * (an admission policy that is not Tether's) is reported as this Service's refusal.
+     */
+    public String restoreService(String input) {
+        ServiceRestore r = Json.read(input, ServiceRestore.class);
+        String step = "restore-service";
+        return ActivityStep.run(step, () -> {
+            KubeGateway kube = clusters.gateway(r.clusterId());
+            String[] ns = r.service().split("/", 2);
+            Optional<ServiceView> svc = kube.service(ns[0], ns[1]);
+            if (svc.isEmpty()) {
+                return StepResult.done(step, Outcome.UNCHANGED, r.service() + " no longer exists");
+            }
+            if (!dev.tether.plan.ServiceRestorePlan.recorded(svc.get().facts())) {
+                return StepResult.done(step, Outcome.UNCHANGED, r.service() + " carries no " + Conventions.ANNOTATION_PRIOR_TYPE + ": already restored");
+            }
+            dev.tether.plan.ServiceRestorePlan now = dev.tether.plan.ServiceRestorePlan.plan(svc.get().facts(), r.force());
+            if (now.error() != null) {
+                return StepResult.refused(step, now.error());
+            }
+            if (!r.force() && !Json.mapper().valueToTree(now.patch()).equals(Json.mapper().valueToTree(r.patchAtPlan()))) {
+                return StepResult.refused(step, r.service() + " changed since the unlink was planned; kept internal. Fix: check who changed it,"
+                        + " then ask again (with force to restore anyway)");
+            }
+            kube.patchService(ns[0], ns[1], now.patch());
+            return StepResult.done(step, Outcome.UPDATED, now.reason().replaceFirst("^restore ", "restored "));
+        });
     }
 
     /** Step 3: delete tether-dns, re-checking at write time that it is Tether's and that no app points at its IP. */

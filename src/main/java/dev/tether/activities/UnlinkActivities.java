@@ -190,10 +190,25 @@ public final class UnlinkActivities {
         });
     }
 
+    /**
+     * Step 4's input: the subnet Tether created, the app's plan (whose service association link App Service removes after
+     * the app left, with a lag), how long the orchestrator has waited for that so far and whether this is its last look.
+     */
+    public record SubnetRelease(String siteId, String subnetId, String planId, long waitedSeconds, boolean last) {
+    }
+
+    /**
+     * Step 4's answer. {@code lingering}: the subnet is kept only because the app's own plan still holds its service
+     * association link (App Service removes it asynchronously once the plan's last app left); another look later may delete it.
+     */
+    public record SubnetCheck(StepResult result, boolean lingering) {
+    }
+
     /** Step 4: delete the subnet Tether created, only when nothing uses it any more (re-read after the app left). */
     public String deleteSubnetIfUnused(String input) {
-        SiteStep r = Json.read(input, SiteStep.class);
-        return step("delete-subnet", () -> {
+        SubnetRelease r = Json.read(input, SubnetRelease.class);
+        boolean[] lingering = {false};
+        String result = step("delete-subnet", () -> {
             ResourceId sid = ResourceId.parse(r.subnetId());
             Optional<SubnetState> subnet = arm.vnet(sid.parent().toString()).flatMap(v -> v.subnetWithId(sid.toString()));
             if (subnet.isEmpty()) {
@@ -203,12 +218,29 @@ public final class UnlinkActivities {
                 throw new TransientException("subnet " + sid.name() + " is " + subnet.get().provisioningState() + "; the step is retried", null);
             }
             Optional<String> used = UnlinkPlan.stillUsed(subnet.get());
-            if (used.isPresent()) {
-                return StepResult.done("delete-subnet", Outcome.UNCHANGED, "kept " + sid.name() + ": still used by " + used.get());
+            if (used.isEmpty()) {
+                arm.deleteSubnet(sid.toString());
+                return StepResult.done("delete-subnet", Outcome.DELETED, "deleted " + sid.name() + " (Tether created it; nothing uses it)"
+                        + (r.waitedSeconds() > 0 ? " after waiting " + r.waitedSeconds() + "s for App Service to remove its plan's service association link" : ""));
             }
-            arm.deleteSubnet(sid.toString());
-            return StepResult.done("delete-subnet", Outcome.DELETED, "deleted " + sid.name() + " (Tether created it; nothing uses it)");
+            List<String> plans = subnet.get().linkedPlans();
+            if (r.planId() != null && subnet.get().ipConfigurations() == 0 && plans.size() == 1 && ResourceId.same(plans.get(0), r.planId())) {
+                lingering[0] = true;
+                String plan = ResourceId.parse(r.planId()).name();
+                if (!r.last()) {
+                    return StepResult.done("delete-subnet", Outcome.UNCHANGED, "waiting for App Service to remove the service association link of plan "
+                            + plan + " from " + sid.name() + " (it goes after the plan's last app left, with a lag)");
+                }
+                return StepResult.done("delete-subnet", Outcome.UNCHANGED, "kept " + sid.name() + " after waiting " + r.waitedSeconds() + "s: App Service plan "
+                        + plan + " still holds its service association link (App Service had not removed it yet, or another app of the plan is still"
+                        + " integrated with the subnet). Tether created the subnet, but its record went with the unlink, so Tether will not delete it"
+                        + " later. Fix: once `az network vnet subnet show --ids " + sid + " --query serviceAssociationLinks` is empty, delete it with"
+                        + " `az network vnet subnet delete --ids " + sid + "`");
+            }
+            return StepResult.done("delete-subnet", Outcome.UNCHANGED, "kept " + sid.name() + ": still used by " + used.get());
         });
+        StepResult done = Json.read(result, StepResult.class);
+        return Json.write(new SubnetCheck(done, lingering[0] && done.error() == null));
     }
 
     private static String step(String name, java.util.function.Supplier<StepResult> body) {

@@ -164,15 +164,23 @@ public final class LinkStarter {
     /** The recheck payload of an unlink request: the running pass continues as an unlink ({@link #nextRequest}). */
     public static final String UNLINK_INTENT = "unlink: ";
     public static final String FORCED_UNLINK_INTENT = "unlink (force): ";
+    /** Follows the intent's prefix when the unlink also restores the Services Tether made internal. */
+    public static final String RESTORE_SERVICES = "(restore services) ";
 
     /**
      * Starts the unlink of a site, slot or cluster in the resource's own instance, or tells its running pass: that
      * pass then continues as an unlink. One instance per resource, whatever arrives.
      */
     public Started startUnlink(ResourceId id, LinkOptions options, boolean force, String reason) {
+        return startUnlink(id, options, force, false, reason);
+    }
+
+    /** As {@link #startUnlink(ResourceId, LinkOptions, boolean, String)}; {@code restoreServices} (clusters) rides on the intent. */
+    public Started startUnlink(ResourceId id, LinkOptions options, boolean force, boolean restoreServices, String reason) {
         boolean cluster = id.isType(Conventions.TYPE_CLUSTER);
         return startOrSignal(cluster ? Steps.LINK_CLUSTER_ORCHESTRATION : Steps.LINK_SITE_ORCHESTRATION, linkInstanceId(id),
-                new LinkRequest(id.toString(), reason, options).asUnlink(reason, force), (force ? FORCED_UNLINK_INTENT : UNLINK_INTENT) + reason,
+                new LinkRequest(id.toString(), reason, options).asUnlink(reason, force, restoreServices),
+                (force ? FORCED_UNLINK_INTENT : UNLINK_INTENT) + (restoreServices ? RESTORE_SERVICES : "") + reason,
                 Instances.find(client, linkInstanceId(id), false));
     }
 
@@ -180,10 +188,12 @@ public final class LinkStarter {
      * The unlink of a cluster asked for together with its link's apps ({@code {"link": ...}}): like {@link #startUnlink},
      * but while apps still use its DNS IP the pass waits for their unlinks, up to {@code appWait}.
      */
-    public Started startUnlinkAwaitingApps(ResourceId cluster, LinkOptions options, boolean force, java.time.Duration appWait, String reason) {
+    public Started startUnlinkAwaitingApps(ResourceId cluster, LinkOptions options, boolean force, boolean restoreServices, java.time.Duration appWait,
+                                           String reason) {
         return startOrSignal(Steps.LINK_CLUSTER_ORCHESTRATION, linkInstanceId(cluster),
-                new LinkRequest(cluster.toString(), reason, options).asUnlinkAwaitingApps(reason, force, appWait.toSeconds()),
-                (force ? FORCED_UNLINK_INTENT : UNLINK_INTENT) + reason, Instances.find(client, linkInstanceId(cluster), false));
+                new LinkRequest(cluster.toString(), reason, options).asUnlinkAwaitingApps(reason, force, restoreServices, appWait.toSeconds()),
+                (force ? FORCED_UNLINK_INTENT : UNLINK_INTENT) + (restoreServices ? RESTORE_SERVICES : "") + reason,
+                Instances.find(client, linkInstanceId(cluster), false));
     }
 
     /** TETHER_ON_UNTAG=unlink: the unlink of an app or cluster that lost its tag, after {@code grace} (a re-tag within it cancels). */
@@ -200,15 +210,18 @@ public final class LinkStarter {
     public static LinkRequest nextRequest(LinkRequest current, java.util.List<String> reasons) {
         boolean unlink = false;
         boolean force = false;
+        boolean restore = false;
         for (String r : reasons) {
             if (r != null && r.startsWith(FORCED_UNLINK_INTENT)) {
                 unlink = force = true;
+                restore |= r.startsWith(FORCED_UNLINK_INTENT + RESTORE_SERVICES);
             } else if (r != null && r.startsWith(UNLINK_INTENT)) {
                 unlink = true;
+                restore |= r.startsWith(UNLINK_INTENT + RESTORE_SERVICES);
             }
         }
         if (unlink) {
-            return current.asUnlink("unlink requested during the last pass", force || current.forced());
+            return current.asUnlink("unlink requested during the last pass", force || current.forced(), restore || current.restoresServices());
         }
         return current;
     }

@@ -130,6 +130,11 @@ public final class ActivityFunctions {
         return governed(input, 1, Tether.get().clusterUnlinkActivities()::restartCoredns);
     }
 
+    @FunctionName(Steps.RESTORE_SERVICE)
+    public String restoreService(@DurableActivityTrigger(name = "input") String input) {
+        return governed(input, 1, Tether.get().clusterUnlinkActivities()::restoreService); // the cluster credential
+    }
+
     @FunctionName(Steps.OBSERVE_COREDNS_ROLLOUT)
     public String observeCorednsRollout(@DurableActivityTrigger(name = "input") String input) {
         return governed(input, 1, Tether.get().clusterUnlinkActivities()::observeRollout);

@@ -66,9 +66,14 @@ public final class HttpFunctions {
             if (!force.isMissingNode() && !force.isBoolean()) {
                 throw new InvalidInputException("force must be true or false, not " + (force.isTextual() ? "the string '" + force.asText() + "'" : force.toString()));
             }
+            JsonNode restore = body.path("restoreServices");
+            if (!restore.isMissingNode() && !restore.isBoolean()) {
+                throw new InvalidInputException("restoreServices must be true or false, not " + (restore.isTextual() ? "the string '"
+                        + dev.tether.plan.ResourceId.abbreviate(restore.asText()) + "'" : restore.toString()));
+            }
             OperatorApi.Target target = api().target(text(body, "resourceId", request), text(body, "link", request));
             try (DurableTaskClient client = durable.getClient()) {
-                return accepted(request, durable, Tether.get().unlinkApi().unlink(target, force.asBoolean(false), client));
+                return accepted(request, durable, Tether.get().unlinkApi().unlink(target, force.asBoolean(false), restore.asBoolean(false), client));
             }
         });
     }
@@ -85,7 +90,15 @@ public final class HttpFunctions {
                 throw new InvalidInputException("action must be link or unlink, not '" + dev.tether.plan.ResourceId.abbreviate(action) + "'");
             }
             OperatorApi.Target target = api().target(q.get("resourceId"), q.get("link"));
-            ObjectNode plan = action.equals("unlink") ? Tether.get().unlinkApi().unlinkPlan(target, "true".equals(q.get("force"))) : api().plan(target);
+            String restore = q.get("restoreServices");
+            if (restore != null && !restore.equals("true") && !restore.equals("false")) {
+                throw new InvalidInputException("restoreServices must be true or false, not '" + dev.tether.plan.ResourceId.abbreviate(restore) + "'");
+            }
+            if (restore != null && !action.equals("unlink")) {
+                throw new InvalidInputException("restoreServices goes with action=unlink (a cluster's unlink), not with action=" + action);
+            }
+            ObjectNode plan = action.equals("unlink") ? Tether.get().unlinkApi().unlinkPlan(target, "true".equals(q.get("force")), "true".equals(restore))
+                    : api().plan(target);
             String accept = header(request, "Accept");
             if (accept != null && accept.contains("text/plain")) {
                 return request.createResponseBuilder(HttpStatus.OK).header("Content-Type", "text/plain; charset=utf-8")

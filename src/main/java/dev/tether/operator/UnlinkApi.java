@@ -43,6 +43,12 @@ public final class UnlinkApi {
      * cluster's pass waits for them (docs/UNLINK.md).
      */
     public List<String> unlink(OperatorApi.Target target, boolean force, DurableTaskClient client) {
+        return unlink(target, force, false, client);
+    }
+
+    /** With {@code restoreServices}: a cluster's unlink also sets the Services Tether made internal back (refused for an app). */
+    public List<String> unlink(OperatorApi.Target target, boolean force, boolean restoreServices, DurableTaskClient client) {
+        requireClusterForRestore(target, restoreServices);
         List<ResourceId> ids = new ArrayList<>();
         if (target.resourceId() != null) {
             ResourceId id = target.resourceId();
@@ -66,24 +72,28 @@ public final class UnlinkApi {
             }
             ids.add(id);
         } else {
-            return unlinkLink(target.link(), force, client);
+            return unlinkLink(target.link(), force, restoreServices, client);
         }
         LinkStarter starter = new LinkStarter(client);
         LinkOptions options = LinkOptions.from(config);
         List<String> instances = new ArrayList<>();
         for (ResourceId id : ids) {
-            starter.startUnlink(id, options, force, "unlink over HTTP" + (force ? " (force)" : ""));
+            starter.startUnlink(id, options, force, restoreServices, "unlink over HTTP" + (force ? " (force)" : "")
+                    + (restoreServices ? " (restore services)" : ""));
             instances.add(LinkStarter.linkInstanceId(id));
         }
         return instances;
     }
 
-    /** {@code {"link": ...}}: each member's unlink in its own instance, the apps first; the cluster's waits for them. */
-    private List<String> unlinkLink(String link, boolean force, DurableTaskClient client) {
+    /**
+     * {@code {"link": ...}}: each member's unlink in its own instance, the apps first; the cluster's waits for them.
+     * {@code restoreServices} applies to the link's clusters.
+     */
+    private List<String> unlinkLink(String link, boolean force, boolean restoreServices, DurableTaskClient client) {
         LinkMembers.Found found = released(link);
         LinkStarter starter = new LinkStarter(client);
         LinkOptions options = LinkOptions.from(config);
-        String reason = "unlink of link " + link + " over HTTP" + (force ? " (force)" : "");
+        String reason = "unlink of link " + link + " over HTTP" + (force ? " (force)" : "") + (restoreServices ? " (restore services)" : "");
         List<String> instances = new ArrayList<>();
         for (ResourceId app : found.apps()) {
             starter.startUnlink(app, options, force, reason);
@@ -91,9 +101,9 @@ public final class UnlinkApi {
         }
         for (ResourceId cluster : found.clusters()) {
             if (found.apps().isEmpty()) {
-                starter.startUnlink(cluster, options, force, reason);
+                starter.startUnlink(cluster, options, force, restoreServices, reason);
             } else {
-                starter.startUnlinkAwaitingApps(cluster, options, force, config.dnsWaitTimeout(), reason);
+                starter.startUnlinkAwaitingApps(cluster, options, force, restoreServices, config.dnsWaitTimeout(), reason);
             }
             instances.add(LinkStarter.linkInstanceId(cluster));
         }
@@ -121,6 +131,11 @@ public final class UnlinkApi {
 
     /** The dry run of an unlink: observe and plan, write nothing. */
     public ObjectNode unlinkPlan(OperatorApi.Target target, boolean force) {
+        return unlinkPlan(target, force, false);
+    }
+
+    public ObjectNode unlinkPlan(OperatorApi.Target target, boolean force, boolean restoreServices) {
+        requireClusterForRestore(target, restoreServices);
         ObjectNode out = Json.mapper().createObjectNode();
         if (target.resourceId() == null) {
             LinkMembers.Found found = released(target.link());
@@ -137,14 +152,14 @@ public final class UnlinkApi {
                     p.put("after", "the apps above: while they still use its DNS IP, its unlink waits for theirs (checked every minute, up to "
                             + "TETHER_DNS_WAIT_TIMEOUT, " + config.dnsWaitTimeout() + ")");
                 }
-                p.set("unlink", Json.mapper().valueToTree(clusterUnlinks.observe(cluster.toString(), force)));
+                p.set("unlink", Json.mapper().valueToTree(clusterUnlinks.observe(cluster.toString(), force, restoreServices)));
             }
             return out;
         }
         if (target.resourceId().isType(Conventions.TYPE_CLUSTER)) {
             ObjectNode p = out.putArray("plans").addObject();
             p.put("resourceId", target.resourceId().toString()).put("kind", "cluster-unlink");
-            p.set("unlink", Json.mapper().valueToTree(clusterUnlinks.observe(target.resourceId().toString(), force)));
+            p.set("unlink", Json.mapper().valueToTree(clusterUnlinks.observe(target.resourceId().toString(), force, restoreServices)));
             return out;
         }
         ObjectNode p = out.putArray("plans").addObject();
@@ -153,4 +168,15 @@ public final class UnlinkApi {
         return out;
     }
 
+    /**
+     * restoreServices concerns the Services of a cluster: asked for an app, it is bad input. By link name it applies to
+     * the link's clusters.
+     */
+    private static void requireClusterForRestore(OperatorApi.Target target, boolean restoreServices) {
+        if (restoreServices && target.resourceId() != null && !target.resourceId().isType(Conventions.TYPE_CLUSTER)) {
+            throw new InvalidInputException("restoreServices applies to a cluster's unlink (it sets the Services Tether made internal back to their"
+                    + " prior type), not to an app (" + target.resourceId().name() + "). Fix: drop restoreServices, or give the cluster's resourceId"
+                    + " or the link name");
+        }
+    }
 }

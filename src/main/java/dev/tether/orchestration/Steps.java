@@ -42,6 +42,7 @@ public final class Steps {
     public static final String RESTART_COREDNS_UNLOADED = "RestartCorednsUnloaded";
     public static final String OBSERVE_COREDNS_ROLLOUT = "ObserveCorednsRollout";
     public static final String DELETE_DNS_SERVICE = "DeleteDnsService";
+    public static final String RESTORE_SERVICE = "RestoreService";
 
     public static final String LINK_SITE_ORCHESTRATION = "LinkSite";
     public static final String LINK_CLUSTER_ORCHESTRATION = "LinkCluster";

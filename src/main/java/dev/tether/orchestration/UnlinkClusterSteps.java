@@ -91,8 +91,27 @@ final class UnlinkClusterSteps {
         }
         steps.status(Map.of("step", "unlinking", "phase", "exposure-guard"));
         report.add(steps.ensure(Steps.ENSURE_EXPOSURE_GUARD, new Messages.Guard(plan.clusterId(), null, false)));
-        return new LinkResult(plan.clusterId(), "UNLINKED", plan.message() + (plan.keptInternal().isEmpty() ? ""
-                : "; kept internal: " + String.join(", ", plan.keptInternal()) + " (an exposure decision, not cleanup)"), plan.clusterId(), null, report, null);
+        if (!request.restoresServices()) {
+            return new LinkResult(plan.clusterId(), "UNLINKED", plan.message() + (plan.keptInternal().isEmpty() ? ""
+                    : "; kept internal: " + String.join(", ", plan.keptInternal()) + " (an exposure decision, not cleanup; ask with restoreServices to"
+                    + " restore)"), plan.clusterId(), null, report, null);
+        }
+        // 5. Asked for explicitly: the Services back to their recorded type, last, once the exposure guard (which refuses a
+        // public LoadBalancer) is gone and nothing resolves through the cluster's DNS any more. One patch per Service; a
+        // refusal (changed since, or refused by the API server) is that Service's, reported, and the others go on.
+        List<String> kept = new ArrayList<>();
+        plan.restores().stream().filter(r -> r.error() != null).forEach(r -> kept.add(r.service() + " (" + r.error() + ")"));
+        for (dev.tether.plan.ServiceRestorePlan r : plan.restoring()) {
+            steps.status(Map.of("step", "unlinking", "phase", "restore-service", "service", r.service()));
+            StepResult done = steps.call(Steps.RESTORE_SERVICE, new ClusterUnlinkActivities.ServiceRestore(plan.clusterId(), r.service(), r.patch(),
+                    request.forced()), StepResult.class);
+            report.add(done);
+            if (done.error() != null) {
+                kept.add(r.service() + " (" + done.error() + ")");
+            }
+        }
+        return new LinkResult(plan.clusterId(), "UNLINKED", plan.message() + (kept.isEmpty() ? "" : "; kept internal, refused: " + String.join("; ", kept)),
+                plan.clusterId(), null, report, null);
     }
 
     /** Waits, with durable timers and within TETHER_DNS_WAIT_TIMEOUT, until CoreDNS has rolled out without the override. */

@@ -5,6 +5,7 @@ import dev.tether.plan.UnlinkPlan;
 
 import com.microsoft.durabletask.TaskOrchestrationContext;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,38 @@ final class UnlinkSiteSteps {
     private static boolean graceWaited(TaskOrchestrationContext ctx, Steps steps, LinkRequest request) {
         return UntagWait.waited(ctx, steps, ctx.getCurrentInstant().plusSeconds(request.graceSeconds()), "grace",
                 () -> steps.call(Steps.PLAN_SITE_UNLINK, request, UnlinkPlan.class).status() == UnlinkPlan.Status.TAGGED);
+    }
+
+    /**
+     * How long step 4 waits, durably, between its looks at a subnet that only the app's own plan's service association
+     * link still holds: App Service removes that link after the plan's last app left, and in Azure that can lag
+     * (MicrosoftDocs/azure-docs#116634, Azure/deployment-stacks#150). 20 s doubling to 160 s: five looks within 5 minutes.
+     */
+    static final List<Duration> SUBNET_RELEASE_WAITS = List.of(Duration.ofSeconds(20), Duration.ofSeconds(40), Duration.ofSeconds(80),
+            Duration.ofSeconds(160));
+
+    /**
+     * Step 4: delete the subnet once nothing uses it. The intent (the plan's {@code deleteSubnet}) is in this instance's
+     * history: the app's record went with step 1, so a crash or a replay re-reads it from there, never from the world.
+     */
+    private static StepResult deleteSubnet(TaskOrchestrationContext ctx, Steps steps, UnlinkPlan plan) {
+        long waited = 0;
+        for (int look = 0; ; look++) {
+            boolean last = look == SUBNET_RELEASE_WAITS.size();
+            UnlinkActivities.SubnetCheck check = steps.call(Steps.DELETE_SUBNET_IF_UNUSED,
+                    new UnlinkActivities.SubnetRelease(plan.siteId(), plan.deleteSubnet(), plan.planId(), waited, last), UnlinkActivities.SubnetCheck.class);
+            StepResult r = check.result();
+            if (r.error() != null) {
+                throw new LinkFailedException(r.step() + ": " + r.error());
+            }
+            if (!check.lingering() || last) {
+                return r;
+            }
+            Duration wait = SUBNET_RELEASE_WAITS.get(look);
+            steps.status(Map.of("step", "unlinking", "phase", "delete-subnet", "waiting", r.detail(), "nextLookInSeconds", wait.toSeconds()));
+            ctx.createTimer(wait).await();
+            waited += wait.toSeconds();
+        }
     }
 
     /** The pass's result, or null when the app carries its tag again (the caller then links it). */
@@ -62,7 +95,12 @@ final class UnlinkSiteSteps {
         }
         if (plan.deleteSubnet() != null) {
             steps.status(Map.of("step", "unlinking", "phase", "delete-subnet"));
-            report.add(steps.ensure(Steps.DELETE_SUBNET_IF_UNUSED, new UnlinkActivities.SiteStep(plan.siteId(), plan.deleteSubnet())));
+            StepResult deleted = deleteSubnet(ctx, steps, plan);
+            report.add(deleted);
+            if (deleted.outcome() == dev.tether.plan.Outcome.UNCHANGED && deleted.detail().startsWith("kept ")) {
+                // Said in the result's message too: the record is gone, so nothing else will remind anyone of the subnet.
+                return new LinkResult(plan.siteId(), "UNLINKED", plan.message() + "; " + deleted.detail(), null, null, report, null);
+            }
         }
         return new LinkResult(plan.siteId(), "UNLINKED", plan.message(), null, null, report, null);
     }

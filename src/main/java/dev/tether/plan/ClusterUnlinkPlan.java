@@ -22,9 +22,12 @@ import java.util.Optional;
  * @param deleteService  delete tether-dns (Tether's, and no app points at {@code dnsIp})
  * @param keptInternal   the Services Tether made internal ("namespace/name"), kept as they are
  * @param appsOnIp       when refused for them: the apps still resolving through {@code dnsIp}
+ * @param restores       with {@code restoreServices}: each Service carrying Tether's record, restored or refused
+ *                       ({@link ServiceRestorePlan}), in the last step, after the exposure guard is removed
  */
 public record ClusterUnlinkPlan(String clusterId, Status status, String message, List<Change> changes, String overrideAtPlan,
-                                boolean restart, boolean deleteService, String dnsIp, List<String> keptInternal, List<String> appsOnIp) {
+                                boolean restart, boolean deleteService, String dnsIp, List<String> keptInternal, List<String> appsOnIp,
+                                List<ServiceRestorePlan> restores) {
 
     public enum Status { READY, NOTHING, REFUSED, TAGGED, GONE }
 
@@ -32,10 +35,16 @@ public record ClusterUnlinkPlan(String clusterId, Status status, String message,
         changes = changes == null ? List.of() : List.copyOf(changes);
         keptInternal = keptInternal == null ? List.of() : List.copyOf(keptInternal);
         appsOnIp = appsOnIp == null ? List.of() : List.copyOf(appsOnIp);
+        restores = restores == null ? List.of() : List.copyOf(restores);
+    }
+
+    /** The restores that write (planned, not refused). */
+    public List<ServiceRestorePlan> restoring() {
+        return restores.stream().filter(r -> r.action() == Outcome.UPDATED).toList();
     }
 
     static ClusterUnlinkPlan of(String clusterId, Status status, String message) {
-        return new ClusterUnlinkPlan(clusterId, status, message, List.of(), null, false, false, null, List.of(), List.of());
+        return new ClusterUnlinkPlan(clusterId, status, message, List.of(), null, false, false, null, List.of(), List.of(), List.of());
     }
 
     /** Whether the ConfigMap's ownership annotation names {@code tether.override}. */
@@ -66,6 +75,15 @@ public record ClusterUnlinkPlan(String clusterId, Status status, String message,
      */
     public static ClusterUnlinkPlan plan(String clusterId, ClusterState cluster, ConfigMapState coredns, String stampedHash, ServiceShape dnsService,
                                          String dnsIp, List<String> appsOnIp, List<String> internal, boolean force) {
+        return plan(clusterId, cluster, coredns, stampedHash, dnsService, dnsIp, appsOnIp, internal, null, force);
+    }
+
+    /**
+     * @param recorded the Services carrying Tether's {@value Conventions#ANNOTATION_PRIOR_TYPE} record, when the request
+     *                 asks for {@code restoreServices} (null: not asked; the Services stay internal)
+     */
+    public static ClusterUnlinkPlan plan(String clusterId, ClusterState cluster, ConfigMapState coredns, String stampedHash, ServiceShape dnsService,
+                                         String dnsIp, List<String> appsOnIp, List<String> internal, List<ServiceFacts> recorded, boolean force) {
         if (cluster == null) {
             return of(clusterId, Status.GONE, "cluster " + clusterId + " no longer exists; nothing to unlink");
         }
@@ -85,7 +103,7 @@ public record ClusterUnlinkPlan(String clusterId, Status status, String message,
                     + (appsOnIp.size() == 1 ? "uses " : "use ") + dnsIp + " (kube-system/" + Conventions.DNS_SERVICE + ") as DNS server;"
                     + " removing the override would break " + (appsOnIp.size() == 1 ? "its" : "their") + " names. Fix: unlink "
                     + (appsOnIp.size() == 1 ? "that app" : "those apps") + " first (POST /api/links/unlink), then ask for the cluster's unlink again",
-                    List.of(), null, false, false, dnsIp, List.of(), appsOnIp);
+                    List.of(), null, false, false, dnsIp, List.of(), appsOnIp, List.of());
         }
         List<Change> changes = new ArrayList<>();
         String value = coredns == null ? null : coredns.data().get(Conventions.OVERRIDE_KEY);
@@ -133,15 +151,29 @@ public record ClusterUnlinkPlan(String clusterId, Status status, String message,
         }
         changes.add(new Change("exposure-guard", ExposureGuardPlan.NAME, Outcome.DELETED, "remove " + ExposureGuardPlan.NAME
                 + " (policy and binding) where present and labelled as Tether's"));
-        changes.add(new Change("internal-services", null, Outcome.UNCHANGED, internal.isEmpty() ? "no Service was made internal by Tether"
-                : "kept internal: " + String.join(", ", internal) + ". Making a Service public again is an exposure decision, not cleanup:"
-                + " set its type back (annotation " + Conventions.ANNOTATION_PRIOR_TYPE + " names it) if you mean to"));
-        boolean any = overrideAtPlan != null || deleteService;
+        List<ServiceRestorePlan> restores = new ArrayList<>();
+        if (recorded == null) {
+            changes.add(new Change("internal-services", null, Outcome.UNCHANGED, internal.isEmpty() ? "no Service was made internal by Tether"
+                    : "kept internal: " + String.join(", ", internal) + ". Making a Service public again is an exposure decision, not cleanup:"
+                    + " ask for the cluster's unlink with \"restoreServices\": true to set " + (internal.size() == 1 ? "it" : "them") + " back to the type"
+                    + " annotation " + Conventions.ANNOTATION_PRIOR_TYPE + " names, or set it back by hand"));
+        } else if (recorded.isEmpty()) {
+            changes.add(new Change("restore-service", null, Outcome.UNCHANGED, "no Service carries " + Conventions.ANNOTATION_PRIOR_TYPE + ": nothing to restore"));
+        } else {
+            for (ServiceFacts s : recorded.stream().sorted(java.util.Comparator.comparing(ServiceFacts::key)).toList()) {
+                ServiceRestorePlan r = ServiceRestorePlan.plan(s, force);
+                restores.add(r);
+                changes.add(new Change("restore-service", r.service(), r.error() != null ? Outcome.UNCHANGED : r.action(), r.error() != null
+                        ? "kept internal, refused: " + r.error() : r.reason() + "; after the exposure guard is removed, which would refuse a public"
+                        + " LoadBalancer"));
+            }
+        }
+        boolean any = overrideAtPlan != null || deleteService || restores.stream().anyMatch(r -> r.action() == Outcome.UPDATED);
         String message = any ? "unlink cluster " + cluster.name() + ": " + changes.stream().filter(c -> c.action() != Outcome.UNCHANGED)
-                .map(Change::step).reduce((a, b) -> a + ", " + b).orElse("")
+                .map(Change::step).distinct().reduce((a, b) -> a + ", " + b).orElse("")
                 : "nothing of Tether's DNS is left on cluster " + cluster.name() + " (the exposure guard is removed if present)";
         return new ClusterUnlinkPlan(clusterId, any ? Status.READY : Status.NOTHING, message, changes, overrideAtPlan, restart, deleteService, dnsIp, internal,
-                List.of());
+                List.of(), restores);
     }
 
     private static String quote(String v) {

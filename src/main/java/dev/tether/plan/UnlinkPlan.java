@@ -164,7 +164,8 @@ public record UnlinkPlan(String siteId, Status status, String message, List<Chan
             } else {
                 delete = subnet.id();
                 changes.add(new Change("delete-subnet", subnet.id(), Outcome.DELETED, "delete " + subnet.name() + ": Tether created it; deleted only if,"
-                        + " once the app has left, no other app of its plan, no other plan and no IP configuration uses it"));
+                        + " once the app has left, no other app of its plan, no other plan and no IP configuration uses it (App Service removes its plan's"
+                        + " service association link after the app left, with a lag: the step looks again, with durable timers, for up to 5 minutes)"));
             }
         } else if (leave != null) {
             changes.add(new Change("delete-subnet", leave, Outcome.UNCHANGED, r.subnetCreated() ? "the subnet no longer exists"

@@ -297,6 +297,16 @@ public final class BadInputCatalog {
         c.add(new Case("U16", "http", "unlink of a link whose members still carry the tag (answered 409: the tag is the link's intent)",
                 "still carry private-link=shop: the tag is the link's intent. Fix: remove the tag from each", none(),
                 s -> http(s, "POST /api/links/unlink", "{\"link\":\"shop\"}")));
+        c.add(new Case("U17", "http", "unlink of an app with restoreServices (it concerns a cluster's Services)",
+                "restoreServices applies to a cluster's unlink (it sets the Services Tether made internal back to their prior type), not to an app"
+                        + " (sitef6141). Fix: drop restoreServices, or give the cluster's resourceId", none(),
+                s -> http(s, "POST /api/links/unlink", "{\"resourceId\":\"" + site + "\",\"restoreServices\":true}")));
+        c.add(new Case("U18", "http", "unlink with restoreServices that is not a boolean", "restoreServices must be true or false, not the string 'yes'", none(),
+                s -> http(s, "POST /api/links/unlink", "{\"resourceId\":\"" + DemoWorld.CLUSTER_ID + "\",\"restoreServices\":\"yes\"}")));
+        c.add(new Case("U19", "http", "an unlink dry run with restoreServices that is not true or false", "restoreServices must be true or false, not 'maybe'",
+                none(), s -> http(s, "GET /api/links/plan?action=unlink&restoreServices=maybe&resourceId=" + DemoWorld.CLUSTER_ID, null)));
+        c.add(new Case("U20", "http", "an unlink dry run of an app with restoreServices=true", "restoreServices applies to a cluster's unlink", none(),
+                s -> http(s, "GET /api/links/plan?action=unlink&restoreServices=true&resourceId=" + site, null)));
         c.add(new Case("S01", "service", "tether.dev/private: \"yes\"", "INVALID_ANNOTATION",
                 service(ServicesTest.service("default", "yes", "ClusterIP", Map.of("tether.dev/private", "yes"), null)), BadInputCatalog::services));
         c.add(new Case("S02", "service", "an annotated headless Service", "HEADLESS_SERVICE", service(headless()), BadInputCatalog::services));

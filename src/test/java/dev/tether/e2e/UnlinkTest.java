@@ -191,7 +191,8 @@ class UnlinkTest {
                     + "  route-all     UNCHANGED route-all is off\n"
                     + "  leave-subnet  DELETED   leave tether-DefaultAsp-148ff230 (regional VNet integration Tether made)\n"
                     + "  delete-subnet DELETED   delete tether-DefaultAsp-148ff230: Tether created it; deleted only if, once the app has left, no other app of its plan,"
-                    + " no other plan and no IP configuration uses it\n", forced.body());
+                    + " no other plan and no IP configuration uses it (App Service removes its plan's service association link after the app left, with a lag:"
+                    + " the step looks again, with durable timers, for up to 5 minutes)\n", forced.body());
             assertEquals(List.of(), s.calls().since(mark).stream().filter(CallLog.Call::isWrite).toList(), "dry runs write nothing");
 
             // With force, the recorded state comes back.

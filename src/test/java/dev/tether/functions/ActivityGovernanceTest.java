@@ -71,9 +71,10 @@ class ActivityGovernanceTest {
             expected.put("RestartCorednsIfStale", waitMs(3520));
             expected.put("RestartCorednsUnloaded", waitMs(3600));
             expected.put("RestoreDnsSetting", waitMs(3680));
-            expected.put("RouteAllOff", waitMs(3760));
-            expected.put("SignalLinkedSites", waitMs(3840));    // 1: the tag-filtered resource list
-            expected.put("UnmarkSlotSettings", waitMs(3920));   // 1: the site's slotConfigNames (unlink)
+            expected.put("RestoreService", waitMs(3760));      // 1: the cluster credential (restoreServices)
+            expected.put("RouteAllOff", waitMs(3840));
+            expected.put("SignalLinkedSites", waitMs(3920));    // 1: the tag-filtered resource list
+            expected.put("UnmarkSlotSettings", waitMs(4000));   // 1: the site's slotConfigNames (unlink)
             assertEquals(expected, answers);
             assertEquals(List.of(), s.calls().since(before), "no step read anything while the share was spent");
             Set<String> all = new TreeSet<>(expected.keySet());

@@ -35,8 +35,10 @@ class ClusterUnlinkPlanTest {
         assertTrue(p.restart() && p.deleteService());
         assertEquals(List.of("coredns-override DELETED", "coredns-restart UPDATED", "dns-service DELETED", "exposure-guard DELETED",
                 "internal-services UNCHANGED"), p.changes().stream().map(c -> c.step() + " " + c.action()).toList());
-        assertEquals("kept internal: shop/api. Making a Service public again is an exposure decision, not cleanup: set its type back"
-                + " (annotation tether.dev/prior-type names it) if you mean to", p.changes().get(4).reason());
+        assertEquals("kept internal: shop/api. Making a Service public again is an exposure decision, not cleanup: ask for the cluster's unlink"
+                + " with \"restoreServices\": true to set it back to the type annotation tether.dev/prior-type names, or set it back by hand",
+                p.changes().get(4).reason());
+        assertEquals(List.of(), p.restores(), "restored only on an explicit request");
         assertEquals(List.of("shop/api"), p.keptInternal());
     }
 
@@ -86,5 +88,70 @@ class ClusterUnlinkPlanTest {
         assertEquals(ClusterUnlinkPlan.Status.TAGGED, ClusterUnlinkPlan.plan(ID, cluster(Map.of("private-link", "shop")), null, null, null, null,
                 List.of(), List.of(), false).status());
         assertEquals(ClusterUnlinkPlan.Status.GONE, ClusterUnlinkPlan.plan(ID, null, null, null, null, null, List.of(), List.of(), false).status());
+    }
+
+    /** A Service as the link left it: made an internal LoadBalancer, with Tether's record and label. */
+    static ServiceFacts internalised(String name, String prior, Map<String, String> extraAnnotations) {
+        Map<String, String> a = new java.util.LinkedHashMap<>(extraAnnotations);
+        a.put(Conventions.ANNOTATION_INTERNAL_LB, "true");
+        a.put(Conventions.ANNOTATION_PRIOR_TYPE, prior);
+        return new ServiceFacts("shop", name, "LoadBalancer", "10.0.0.9", a, Map.of(Conventions.LABEL_MANAGED_BY, "tether", "app", name), "10.224.0.7");
+    }
+
+    static ClusterUnlinkPlan restoring(List<ServiceFacts> recorded, boolean force) {
+        return ClusterUnlinkPlan.plan(ID, cluster(Map.of()), coredns(OVERRIDE, true), STAMP, DNS, "10.0.1.4", List.of(),
+                recorded.stream().map(ServiceFacts::key).toList(), recorded, force);
+    }
+
+    @Test
+    void restoreServicesSetsEachRecordedServiceBackWithOnePatchOfWhatDiffers() {
+        ClusterUnlinkPlan p = restoring(List.of(internalised("web", "LoadBalancer", Map.of()),
+                internalised("api", "ClusterIP", Map.of(Conventions.ANNOTATION_PRIVATE, "true"))), false);
+        assertEquals(ClusterUnlinkPlan.Status.READY, p.status());
+        assertEquals("unlink cluster c1: coredns-override, coredns-restart, dns-service, exposure-guard, restore-service", p.message());
+        assertEquals(List.of("coredns-override DELETED", "coredns-restart UPDATED", "dns-service DELETED", "exposure-guard DELETED",
+                "restore-service UPDATED", "restore-service UPDATED"), p.changes().stream().map(c -> c.step() + " " + c.action()).toList());
+        assertEquals("restore shop/api: ClusterIP again (not reachable from the VNet; its load balancer IP goes); remove"
+                + " service.beta.kubernetes.io/azure-load-balancer-internal, tether.dev/prior-type and app.kubernetes.io/managed-by=tether; every other"
+                + " field kept; after the exposure guard is removed, which would refuse a public LoadBalancer", p.changes().get(4).reason());
+        assertEquals("restore shop/web: a public LoadBalancer again (a public IP is assigned: the Service is reachable from the internet); remove"
+                + " service.beta.kubernetes.io/azure-load-balancer-internal, tether.dev/prior-type and app.kubernetes.io/managed-by=tether; every other"
+                + " field kept; after the exposure guard is removed, which would refuse a public LoadBalancer", p.changes().get(5).reason());
+        Map<String, Object> annotations = new java.util.LinkedHashMap<>();
+        annotations.put(Conventions.ANNOTATION_PRIOR_TYPE, null);
+        annotations.put(Conventions.ANNOTATION_INTERNAL_LB, null);
+        Map<String, Object> labels = new java.util.LinkedHashMap<>();
+        labels.put(Conventions.LABEL_MANAGED_BY, null);
+        assertEquals(Map.of("metadata", Map.of("annotations", annotations, "labels", labels), "spec", Map.of("type", "ClusterIP")), p.restores().get(0).patch());
+        assertEquals(Map.of("metadata", Map.of("annotations", annotations, "labels", labels)), p.restores().get(1).patch(), "the type is already LoadBalancer");
+        assertEquals(2, p.restoring().size());
+    }
+
+    @Test
+    void aServiceChangedSinceTheLinkIsRefusedAloneUnlessForced() {
+        ServiceFacts moved = new ServiceFacts("shop", "api", "NodePort", "10.0.0.9", Map.of(Conventions.ANNOTATION_INTERNAL_LB, "true",
+                Conventions.ANNOTATION_PRIOR_TYPE, "ClusterIP"), Map.of(Conventions.LABEL_MANAGED_BY, "tether"), null);
+        ClusterUnlinkPlan p = restoring(List.of(moved, internalised("web", "LoadBalancer", Map.of())), false);
+        assertEquals(ClusterUnlinkPlan.Status.READY, p.status(), "the DNS undo and the other Service go on");
+        assertEquals("kept internal, refused: shop/api is no longer as Tether left it (type NodePort, service.beta.kubernetes.io/azure-load-balancer-internal="
+                + "'true', app.kubernetes.io/managed-by='tether'): someone changed it since. Fix: set it as you want it by hand, or ask again with force"
+                + " to restore type ClusterIP", p.changes().get(4).reason());
+        assertEquals(List.of("shop/web"), p.restoring().stream().map(ServiceRestorePlan::service).toList());
+        ClusterUnlinkPlan forced = restoring(List.of(moved), true);
+        assertEquals(List.of("shop/api"), forced.restoring().stream().map(ServiceRestorePlan::service).toList());
+        assertEquals(Map.of("type", "ClusterIP"), forced.restores().get(0).patch().get("spec"));
+        assertTrue(forced.changes().get(4).reason().endsWith("(force: over a change since the link); after the exposure guard is removed, which would"
+                + " refuse a public LoadBalancer"), forced.changes().get(4).reason());
+    }
+
+    @Test
+    void anUnreadableRecordIsRefusedEvenWithForceAndNoRecordNothingToRestore() {
+        ServiceFacts odd = internalised("api", "ExternalName", Map.of());
+        assertEquals("kept internal, refused: shop/api has tether.dev/prior-type='ExternalName', which is not a type Tether records (ClusterIP,"
+                + " NodePort or LoadBalancer). Fix: set the Service as you want it by hand", restoring(List.of(odd), true).changes().get(4).reason());
+        assertEquals(List.of(), restoring(List.of(odd), true).restoring());
+        ClusterUnlinkPlan none = restoring(List.of(), false);
+        assertEquals("restore-service UNCHANGED no Service carries tether.dev/prior-type: nothing to restore",
+                none.changes().get(4).step() + " " + none.changes().get(4).action() + " " + none.changes().get(4).reason());
     }
 }

@@ -83,6 +83,15 @@ public final class ArmEmulator implements HttpClient {
         operations.useClock(clock, waited);
     }
 
+    /**
+     * How long App Service takes, in the world's time, to remove a plan's service association link from a subnet after
+     * the last app of the plan left it (zero, the default: at once). Until then the subnet lists the link and its DELETE
+     * is refused ({@link PlatformRules.Rule#SUBNET_LINK_REMOVAL_LAG}).
+     */
+    public synchronized void setServiceLinkRemovalLag(Duration lag) {
+        world.linkRemovalLag = lag;
+    }
+
     /** How long every long-running operation runs, in the world's time (zero: the first poll sees it end). */
     public synchronized void setOperationDuration(Duration duration) {
         operations.setDuration(duration);
@@ -164,11 +173,13 @@ public final class ArmEmulator implements HttpClient {
 
     /** A stored resource by id (case-insensitive); subnets are found inside their VNet. A copy. */
     public synchronized Optional<ObjectNode> resource(String id) {
+        world.settleServiceLinks(operations.now());
         return world.find(id).map(ObjectNode::deepCopy);
     }
 
     /** The current world, for RESULT.json: resources in insertion order, subnets nested in their VNet. */
     public synchronized List<ObjectNode> resources() {
+        world.settleServiceLinks(operations.now());
         return world.all();
     }
 
@@ -230,6 +241,7 @@ public final class ArmEmulator implements HttpClient {
         String path = URLDecoder.decode(request.getUrl().getPath(), StandardCharsets.UTF_8);
         String query = request.getUrl().getQuery() == null ? "" : URLDecoder.decode(request.getUrl().getQuery(), StandardCharsets.UTF_8);
         String logged = path + (query.isEmpty() ? "" : "?" + query);
+        world.settleServiceLinks(operations.now());
         var fault = faults.match("arm", method, path);
         if (fault.isPresent()) {
             var f = fault.get();

@@ -24,6 +24,45 @@ final class ArmWorld {
     final Map<String, ObjectNode> resources = new LinkedHashMap<>();
     final Map<String, Map<String, String>> appSettings = new LinkedHashMap<>();
     private final Map<String, String> settingsIds = new LinkedHashMap<>();
+    /**
+     * Service association links App Service has still to remove: {@code subnetKey|planKey} to the time it removes the
+     * link (the last app of the plan left the subnet; {@link PlatformRules.Rule#SUBNET_LINK_REMOVAL_LAG}).
+     */
+    final Map<String, java.time.Instant> linkRemovals = new LinkedHashMap<>();
+    /** How long App Service takes to remove a plan's link after its last app left (zero: at once). */
+    java.time.Duration linkRemovalLag = java.time.Duration.ZERO;
+
+    static String linkKey(String subnetId, String planId) {
+        return key(subnetId) + "|" + key(planId);
+    }
+
+    /** Removes the plan's service association link from the subnet (App Service's, once its last app left). */
+    void removeServiceLink(String subnetId, String planId) {
+        findSubnet(subnetId).ifPresent(sn -> {
+            ArrayNode kept = M.createArrayNode();
+            sn.path("properties").path("serviceAssociationLinks").forEach(l -> {
+                if (!l.path("properties").path("link").asText().equalsIgnoreCase(planId)) {
+                    kept.add(l);
+                }
+            });
+            if (kept.isEmpty()) {
+                ((ObjectNode) sn.get("properties")).remove("serviceAssociationLinks");
+            } else {
+                ((ObjectNode) sn.get("properties")).set("serviceAssociationLinks", kept);
+            }
+        });
+    }
+
+    /** Removes every link whose lag has passed at {@code now}. */
+    void settleServiceLinks(java.time.Instant now) {
+        var due = linkRemovals.entrySet().stream().filter(e -> !e.getValue().isAfter(now)).map(Map.Entry::getKey).toList();
+        for (String k : due) {
+            linkRemovals.remove(k);
+            String[] parts = k.split("\\|", 2);
+            removeServiceLink(parts[0], parts[1]);
+        }
+    }
+
     /** Subnets given on their own before their VNet: VNet key to subnet key to body. */
     private final Map<String, Map<String, ObjectNode>> waitingSubnets = new LinkedHashMap<>();
 

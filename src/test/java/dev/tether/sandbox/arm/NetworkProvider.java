@@ -75,6 +75,15 @@ final class NetworkProvider {
         List<String> users = new ArrayList<>();
         props.path("serviceAssociationLinks").forEach(l -> users.add(l.path("id").asText()));
         props.path("ipConfigurations").forEach(c -> users.add(c.path("id").asText()));
+        boolean onlyLingering = !users.isEmpty() && props.path("ipConfigurations").isEmpty();
+        for (JsonNode l : props.path("serviceAssociationLinks")) {
+            onlyLingering &= world.linkRemovals.containsKey(ArmWorld.linkKey(current.get().path("id").asText(), l.path("properties").path("link").asText()));
+        }
+        if (onlyLingering) {
+            // The plan's last app has left, but App Service has not removed its link yet: the same refusal, until it does.
+            throw Rule.SUBNET_LINK_REMOVAL_LAG.error("Subnet " + current.get().path("name").asText() + " is in use by " + String.join(", ", users)
+                    + " and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.");
+        }
         if (!users.isEmpty()) {
             throw Rule.SUBNET_IN_USE_DELETE.error("Subnet " + current.get().path("name").asText() + " is in use by " + String.join(", ", users)
                     + " and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.");

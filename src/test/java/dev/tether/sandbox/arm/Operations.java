@@ -56,6 +56,11 @@ final class Operations {
         this.sendRetryAfter = send;
     }
 
+    /** The world's time now. */
+    Instant now() {
+        return clock.get();
+    }
+
     /** Starts an operation that writes {@code resourceId} (null for none); returns its id. */
     String start(String resourceId) {
         String id = "op-" + ids.incrementAndGet();

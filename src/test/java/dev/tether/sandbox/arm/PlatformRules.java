@@ -72,6 +72,8 @@ public final class PlatformRules {
                 MANAGE_SUBNET + "#delete-a-subnet (\"You can delete a subnet only if there are no resources in the subnet\"); the status and code as in"
                         + " Azure/azure-rest-api-specs#17443 (StatusCode=400, Code=\"InUseSubnetCannotBeDeleted\"), the message as in Azure/deployment-stacks#150"
                         + " (\"Subnet ... is in use by .../serviceAssociationLinks/AppServiceLink and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.\")"),
+        SUBNET_LINK_REMOVAL_LAG(400, "InUseSubnetCannotBeDeleted", "deleting a subnet whose App Service plan's last app has left it while App Service has not yet removed the plan's service association link: the link goes asynchronously, after a lag (the emulator's is `ArmEmulator.setServiceLinkRemovalLag`, virtual time; zero by default); until then GET lists it and DELETE answers as SUBNET_IN_USE_DELETE",
+                "MicrosoftDocs/azure-docs#116634 (\"Subnet cannot be deleted because Service Association Link still exists\" after the app and plan were deleted); Azure/deployment-stacks#150 (the subnet delete refused while the AppServiceLink lingered, the link later deleted before the VNet); hashicorp/terraform-provider-azurerm#28979"),
         OPERATION_NOT_FOUND(404, "", "polling an operation id that was never handed out; the body carries only the message 'Operation {id} not found.'",
                 "Azure/azure-cli#30169 (a network operation poll answered 404 'Operation ... not found.')");
 

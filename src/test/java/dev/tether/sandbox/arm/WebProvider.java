@@ -151,7 +151,8 @@ final class WebProvider {
             case "/networkconfig/virtualnetwork" -> {
                 // DeleteSwiftVirtualNetwork: the app leaves regional VNet integration. The service association link is the
                 // App Service plan's (its link names the plan), so it goes only with the last app of that plan in the
-                // subnet; in Azure that can lag (MicrosoftDocs/azure-docs#116634), the emulator removes it at once.
+                // subnet; in Azure that can lag (MicrosoftDocs/azure-docs#116634): the emulator removes it after
+                // ArmEmulator.setServiceLinkRemovalLag (zero by default: at once).
                 ArmEmulator.requireMethod(method, "DELETE");
                 leave(site);
                 return Reply.ok(null);
@@ -212,6 +213,8 @@ final class WebProvider {
             if (!ArmWorld.key(current).equals(ArmWorld.key(subnetId))) {
                 refuseBeyondPlanLimit(planId, subnetId);
             }
+            // An app of the plan joining again keeps the plan's link: a removal still pending is off.
+            world.linkRemovals.remove(ArmWorld.linkKey(subnetId, planId));
             linkSubnetToPlan(subnet, planId);
         }
         JsonMerge.merge(site, patch);
@@ -237,19 +240,12 @@ final class WebProvider {
                 && r.path("properties").path("serverFarmId").asText().equalsIgnoreCase(plan)
                 && r.path("properties").path("virtualNetworkSubnetId").asText("").equalsIgnoreCase(subnetId));
         if (!othersOfPlan) {
-            world.findSubnet(subnetId).ifPresent(sn -> {
-                ArrayNode kept = ArmWorld.M.createArrayNode();
-                sn.path("properties").path("serviceAssociationLinks").forEach(l -> {
-                    if (!l.path("properties").path("link").asText().equalsIgnoreCase(plan)) {
-                        kept.add(l);
-                    }
-                });
-                if (kept.isEmpty()) {
-                    ((ObjectNode) sn.get("properties")).remove("serviceAssociationLinks");
-                } else {
-                    ((ObjectNode) sn.get("properties")).set("serviceAssociationLinks", kept);
-                }
-            });
+            // The link is the plan's; App Service removes it after the last app of the plan left, which can lag.
+            if (world.linkRemovalLag.isZero()) {
+                world.removeServiceLink(subnetId, plan);
+            } else {
+                world.linkRemovals.put(ArmWorld.linkKey(subnetId, plan), operations.now().plus(world.linkRemovalLag));
+            }
         }
     }
 
