@@ -62,6 +62,20 @@ public final class ArmGateway {
     }
 
     /**
+     * Only the tags of a site or slot (empty when it does not exist): the same GET as {@link #site}, without App Service's
+     * generated client ({@link SiteTags}). The event intake's read.
+     */
+    public Optional<Map<String, String>> siteTags(ResourceId id) {
+        AzureClients.Managers m = in(id);
+        boolean slot = id.isType(Conventions.TYPE_SLOT);
+        // The path as the generated client builds it: its own subscription id and the literal provider and types.
+        String path = "/subscriptions/" + m.subscriptionId() + "/resourceGroups/" + id.resourceGroup() + "/providers/Microsoft.Web/sites/"
+                + (slot ? id.parent().name() + "/slots/" + id.name() : id.name());
+        return ArmErrors.find(slot ? ArmOperation.GET_SLOT : ArmOperation.GET_SITE, id.toString(),
+                () -> SiteTags.read(m.pipeline(), m.endpoint(), path));
+    }
+
+    /**
      * One sparse PATCH: join the subnet and, when the link needs it, turn route-all on through the site property in the same write. Never the
      * swift networkConfig resource, never {@code siteConfig.vnetRouteAllEnabled} (refused by App Service; see {@link SitePatch}).
      */

@@ -39,12 +39,34 @@ public final class AzureClients {
         private final Supplier<ContainerServiceManager> containers;
         private final Supplier<ResourceManager> resources;
 
+        private final Supplier<HttpPipeline> pipeline;
+        private final String endpoint;
+        private final String subscriptionId;
+
         private Managers(Supplier<HttpPipeline> pipeline, AzureProfile profile, String endpoint) {
+            this.pipeline = pipeline;
+            this.endpoint = endpoint;
+            this.subscriptionId = profile.getSubscriptionId();
             this.appService = memoize(() -> new WebSiteManagementClientBuilder().pipeline(pipeline.get()).endpoint(endpoint)
                     .subscriptionId(profile.getSubscriptionId()).buildClient());
             this.network = memoize(() -> NetworkManager.authenticate(pipeline.get(), profile));
             this.containers = memoize(() -> ContainerServiceManager.authenticate(pipeline.get(), profile));
             this.resources = memoize(() -> ResourceManager.authenticate(pipeline.get(), profile).withSubscription(profile.getSubscriptionId()));
+        }
+
+        /** The subscription's pipeline (what every client here sends through), for requests Tether writes itself. */
+        public HttpPipeline pipeline() {
+            return pipeline.get();
+        }
+
+        /** The subscription id as the clients send it in request paths. */
+        public String subscriptionId() {
+            return subscriptionId;
+        }
+
+        /** ARM's endpoint, e.g. {@code https://management.azure.com/}. */
+        public String endpoint() {
+            return endpoint;
         }
 
         public WebSiteManagementClient appService() {

@@ -60,7 +60,7 @@ final class SitePatch {
     }
 
     /** ARM's {"error":{"code","message"}} or App Service's own {"Code","Message"}. */
-    private static ManagementError error(String text, int status) {
+    static ManagementError error(String text, int status) {
         try {
             var root = Json.mapper().readTree(text);
             var e = root.has("error") ? root.path("error") : root;

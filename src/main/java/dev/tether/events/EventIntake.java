@@ -106,7 +106,7 @@ public final class EventIntake {
         }
         Optional<Map<String, String>> tags;
         try {
-            tags = route.kind() == Route.Kind.SITE ? arm.site(target).map(s -> s.tags()) : arm.cluster(target).map(c -> c.tags());
+            tags = route.kind() == Route.Kind.SITE ? arm.siteTags(target) : arm.cluster(target).map(c -> c.tags());
         } catch (RejectedException e) {
             return new Result("refused", event.id(), id, null, e.getMessage());
         }

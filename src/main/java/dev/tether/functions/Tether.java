@@ -9,6 +9,7 @@ import dev.tether.activities.LinkActivities;
 import dev.tether.activities.ServiceActivities;
 import dev.tether.azure.ArmGateway;
 import dev.tether.azure.AzureClients;
+import dev.tether.azure.AzureTransport;
 import dev.tether.azure.ReadGovernor;
 import dev.tether.config.TetherConfig;
 import dev.tether.events.EventIntake;
@@ -66,7 +67,7 @@ public final class Tether {
         if (t == null) {
             synchronized (Tether.class) {
                 if (current == null) {
-                    current = fromEnvironment(null);
+                    current = fromEnvironment(transport -> transport);
                 }
                 t = current;
             }
@@ -75,12 +76,16 @@ public final class Tether {
     }
 
     /**
-     * The worker's Tether: settings from the environment, the managed identity (DefaultAzureCredential), the system clock.
+     * The worker's Tether: settings from the environment, the managed identity (DefaultAzureCredential), the system clock,
+     * and one {@link AzureTransport} for ARM and the identity endpoint.
      *
-     * @param armHttpClient null for the Azure SDK's default HTTP client
+     * @param armRoute what ARM's requests go through, given the transport: {@code t -> t} in Azure; the cold-start probe
+     *                 sends them on to its loopback ARM
      */
-    public static Tether fromEnvironment(HttpClient armHttpClient) {
-        return new Tether(TetherConfig.fromEnvironment(System.getenv()), new DefaultAzureCredentialBuilder().build(), armHttpClient, Clock.systemUTC());
+    public static Tether fromEnvironment(java.util.function.UnaryOperator<HttpClient> armRoute) {
+        HttpClient transport = AzureTransport.create();
+        TokenCredential credential = new DefaultAzureCredentialBuilder().httpClient(transport).build();
+        return new Tether(TetherConfig.fromEnvironment(System.getenv()), credential, armRoute.apply(transport), Clock.systemUTC());
     }
 
     /** Replaces the process-wide instance (the sandbox uses this to wire Tether to its emulators). */

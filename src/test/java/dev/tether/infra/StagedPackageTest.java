@@ -35,8 +35,10 @@ class StagedPackageTest {
      */
     static final List<String> EXCLUDED = List.of("azure-resourcemanager-storage-", "azure-resourcemanager-authorization-",
             "azure-resourcemanager-msi-", "azure-resourcemanager-keyvault-", "azure-security-keyvault-", "azure-resourcemanager-dns-",
-            "client-java-proto-", "commons-collections4-", "commons-io-", "netty-transport-native-kqueue-", "netty-transport-classes-kqueue-",
-            "netty-resolver-dns-native-macos-", "netty-resolver-dns-classes-macos-");
+            "client-java-proto-", "commons-collections4-", "commons-io-",
+            // The Azure SDK's Netty transport and all it brought (reactor-netty, netty, netty-tcnative, the epoll and macOS
+            // natives): the SDK sends through the JDK's HTTP client (AzureTransport). grpc-netty-shaded is "grpc-...".
+            "azure-core-http-netty-", "reactor-netty-", "netty-");
 
     static List<Path> libJars() {
         try (Stream<Path> jars = Files.list(PACKAGE.resolve("lib"))) {
