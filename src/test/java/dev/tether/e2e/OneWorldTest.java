@@ -52,7 +52,7 @@ class OneWorldTest {
             assertEquals("{\"name\":\"Standard\",\"tier\":\"Regional\"}", ip.path("sku").toString());
             String address = s.kubernetes().get(DemoWorld.CLUSTER_ID, "Service", "shop", "web").orElseThrow()
                     .path("status").path("loadBalancer").path("ingress").path(0).path("ip").asText();
-            assertTrue(address.startsWith("203.0.113."), address);
+            assertEquals("203.0.113.4", address, "the first usable public address");
             assertEquals(address, ip.path("properties").path("ipAddress").asText());
             assertEquals("Static", ip.path("properties").path("publicIPAllocationMethod").asText());
             assertEquals("Succeeded", ip.path("properties").path("provisioningState").asText());
