@@ -14,6 +14,8 @@ import java.util.Locale;
 public final class EventRouter {
     public static final String WRITE_SUCCESS = "Microsoft.Resources.ResourceWriteSuccess";
     private static final String TAGS_SUFFIX = "/providers/microsoft.resources/tags/default";
+    /** cloud-provider-azure's InternalLoadBalancerNameSuffix: AKS's internal load balancer is "kubernetes-internal". */
+    static final String INTERNAL_LB_SUFFIX = "-internal";
 
     /** The ARM operations Tether handles. The Event Grid subscription's filter is built from this same list. */
     public static final List<String> HANDLED_OPERATIONS = List.of(
@@ -55,6 +57,12 @@ public final class EventRouter {
         }
         if (target.isType(Conventions.TYPE_CLUSTER)) {
             return new Route(Route.Kind.CLUSTER, target, tagWrite ? "tags written" : "resource written");
+        }
+        if (!tagWrite && target.isType(Conventions.TYPE_LOAD_BALANCER) && target.name().toLowerCase(Locale.ROOT).endsWith(INTERNAL_LB_SUFFIX)) {
+            // AKS writes its internal load balancer ("kubernetes-internal") whenever a Service gets, changes or loses an
+            // internal frontend: including each Service Tether makes internal. Its frontends are private addresses, so
+            // it never means public exposure: ignored without a read.
+            return Route.ignore("load balancer " + target.name() + " is AKS's internal load balancer: its frontends are private, not an exposure");
         }
         if (!tagWrite && (target.isType(Conventions.TYPE_PUBLIC_IP) || target.isType(Conventions.TYPE_LOAD_BALANCER))) {
             return new Route(Route.Kind.NODE_NETWORK, target, target.type() + " written");

@@ -23,7 +23,7 @@ public final class ClusterLinkAccess {
     /**
      * A world that makes Tether use every action of its role: the site and its slot (one plan), the site naming an
      * existing, undelegated subnet with {@code private-link-subnet} (so the subnet is read before the delegation is
-     * added; it references an NSG, a route table and a NAT gateway, so their join actions are checked), and a public IP AKS made for Service shop/web in the node resource group (see {@link #publicIpEvent()}).
+     * added; it references an NSG, a route table and a NAT gateway, so their join actions are checked), and the public Service shop/web, whose public IP AKS's controller wrote in the node resource group (see {@link #publicIpEvent}).
      */
     public static ObjectNode roleCoverageWorld() {
         ObjectNode world = ServicesTest.world(null, ServicesTest.service("shop", "web", "LoadBalancer",
@@ -52,12 +52,12 @@ public final class ClusterLinkAccess {
         return world;
     }
 
-    /** The Event Grid notification of the public IP in {@link #roleCoverageWorld()}. */
-    public static ArrayNode publicIpEvent() {
-        return ServicesTest.events(ServicesTest.PUBLIC_IP_ID, "Microsoft.Network/publicIPAddresses/write");
+    /** The Event Grid notification of the public IP AKS wrote for Service shop/web of {@link #roleCoverageWorld()}. */
+    public static ArrayNode publicIpEvent(dev.tether.sandbox.Sandbox s) {
+        return ServicesTest.publicIpEvent(s, "shop", "web");
     }
 
-    /** ServicesTest's world (a public LoadBalancer Service's public IP in the node resource group) with these Services. */
+    /** ServicesTest's world (the demo world, linked) with these Services. */
     public static ObjectNode servicesWorld(ObjectNode... services) {
         return ServicesTest.world(null, services);
     }

@@ -129,7 +129,7 @@ class CrashEverywhereTest {
     void serviceReconcileAfterAPublicIpEvent() throws Exception {
         ObjectNode w = ServicesTest.world("all-loadbalancers", ServicesTest.service("shop", "web", "LoadBalancer", Map.of(), "203.0.113.10"));
         crashEverywhere(new Scenario(w, s -> {
-            s.deliverAll(ServicesTest.events(ServicesTest.PUBLIC_IP_ID, "Microsoft.Network/publicIPAddresses/write"));
+            s.deliverAll(ServicesTest.publicIpEvent(s, "shop", "web"));
             s.runUntilIdle();
             s.clock().advance(java.time.Duration.ofSeconds(31));
         }, List.of("PATCH /api/v1/namespaces/shop/services/web"),

@@ -23,8 +23,6 @@ import static org.junit.jupiter.api.Assertions.*;
 class ServicesTest {
     private static final ObjectMapper M = new ObjectMapper();
     static final String NODE_RG = "MC_rg1_clustername1_location1";
-    static final String PUBLIC_IP_ID = "/subscriptions/" + DemoWorld.SUB + "/resourceGroups/" + NODE_RG
-            + "/providers/Microsoft.Network/publicIPAddresses/kubernetes-a1b2c3d4e5f6";
     static final String LB_ID = "/subscriptions/" + DemoWorld.SUB + "/resourceGroups/" + NODE_RG + "/providers/Microsoft.Network/loadBalancers/kubernetes";
 
     static ObjectNode service(String ns, String name, String type, Map<String, String> annotations, String publicIp) {
@@ -61,12 +59,21 @@ class ServicesTest {
                 ((ObjectNode) r.get("tags")).put("private-link-policy", policy);
             }
         }
-        ObjectNode ip = ((ArrayNode) w.get("resources")).addObject();
-        ip.put("id", PUBLIC_IP_ID).put("name", "kubernetes-a1b2c3d4e5f6").put("type", "Microsoft.Network/publicIPAddresses").put("location", "eastus");
-        ip.putObject("tags").put("k8s-azure-service", "shop/web").put("k8s-azure-cluster-name", "kubernetes");
-        ip.putObject("sku").put("name", "Standard").put("tier", "Regional");
-        ip.putObject("properties").put("ipAddress", "203.0.113.10").put("publicIPAllocationMethod", "Static").put("provisioningState", "Succeeded");
         return w;
+    }
+
+    /**
+     * The public IP AKS's controller wrote for a public Service of the world (nothing is seeded by hand: a Service the
+     * world starts with a public address has its public IP and its frontend on load balancer {@code kubernetes} in the
+     * node resource group from the start).
+     */
+    static String publicIpId(Sandbox s, String ns, String name) {
+        return s.publicIpId(DemoWorld.CLUSTER_ID, svc(s, ns, name).path("metadata").path("uid").asText());
+    }
+
+    /** ARM's write notification of that public IP, delivered by hand (a redelivery of the write the world began after). */
+    static ArrayNode publicIpEvent(Sandbox s, String ns, String name) {
+        return events(publicIpId(s, ns, name), "Microsoft.Network/publicIPAddresses/write");
     }
 
     static ArrayNode events(String resourceId, String operation) {
@@ -173,20 +180,27 @@ class ServicesTest {
         ObjectNode w = world("all-loadbalancers", service("shop", "web", "LoadBalancer", Map.of(), "203.0.113.10"),
                 service("shop", "kept-public", "LoadBalancer", Map.of("tether.dev/private", "false"), "203.0.113.12"));
         try (Sandbox s = new Sandbox(WorldFile.parse(w, "policy"))) {
-            assertEquals(List.of("started"), s.deliverAll(events(PUBLIC_IP_ID, "Microsoft.Network/publicIPAddresses/write")));
+            assertEquals(List.of("started"), s.deliverAll(publicIpEvent(s, "shop", "web")));
             s.runUntilIdle();
             s.clock().advance(Duration.ofSeconds(31));
+            s.runUntilIdle(); // the pass the load balancer's write started
             List<DurableDriver.InstanceView> runs = s.durable().instances();
-            assertEquals(1, runs.size());
-            assertEquals("ReconcileServices", runs.get(0).name());
-            assertEquals("Completed", runs.get(0).status(), runs.get(0).failure());
+            // The event's pass for shop/web, then the pass over all Services that the write of the load balancer
+            // kubernetes starts when shop/web's frontend leaves it (kept-public's stays): it finds nothing to change.
+            assertEquals(List.of(dev.tether.durable.InstanceIds.forServices(dev.tether.plan.ResourceId.parse(DemoWorld.CLUSTER_ID), "shop/web"),
+                    dev.tether.durable.InstanceIds.forServices(dev.tether.plan.ResourceId.parse(DemoWorld.CLUSTER_ID), null)),
+                    runs.stream().map(DurableDriver.InstanceView::instanceId).toList());
+            for (DurableDriver.InstanceView run : runs) {
+                assertEquals("ReconcileServices", run.name());
+                assertEquals("Completed", run.status(), run.failure());
+            }
             assertInternalInNodeSubnet(svc(s, "shop", "web"));
             assertEquals("203.0.113.12", ip(svc(s, "shop", "kept-public")), "opted out with \"false\"");
             List<CallLog.Call> writes = s.calls().writes();
             assertEquals(1, writes.size(), "one patch of shop/web: " + writes);
             assertTrue(writes.get(0).path().endsWith("/namespaces/shop/services/web"));
-            assertEquals(1, s.calls().calls().stream().filter(c -> c.path().contains("/managedClusters?") || c.path().endsWith("/managedClusters")).count(),
-                    "the event is mapped to its cluster with one list call");
+            assertEquals(2, s.calls().calls().stream().filter(c -> c.path().contains("/managedClusters?") || c.path().endsWith("/managedClusters")).count(),
+                    "each of the two events is mapped to its cluster with one list call");
         }
     }
 
@@ -230,8 +244,11 @@ class ServicesTest {
 
     @Test
     void aPublicIpEventForAServiceThatIsGoneAndAnUnlinkedClusterWriteNothing() {
-        try (Sandbox s = new Sandbox(WorldFile.parse(world(null), "gone"))) {
-            s.deliverAll(events(PUBLIC_IP_ID, "Microsoft.Network/publicIPAddresses/write"));
+        try (Sandbox s = new Sandbox(WorldFile.parse(world(null, service("shop", "web", "LoadBalancer", Map.of(), "203.0.113.10")), "gone"))) {
+            // The event of shop/web's public IP arrives after the Service was deleted, before AKS removed the IP.
+            ArrayNode event = publicIpEvent(s, "shop", "web");
+            s.kubernetes().adminClient(DemoWorld.CLUSTER_ID).services().inNamespace("shop").withName("web").delete();
+            s.deliverAll(event);
             s.runUntilIdle();
             JsonNode out = output(s.durable().instances().get(0));
             assertTrue(out.path("message").asText().contains("shop/web no longer exists"), out.toString());
@@ -244,14 +261,14 @@ class ServicesTest {
             }
         }
         try (Sandbox s = new Sandbox(WorldFile.parse(unlinked, "unlinked"))) {
-            assertEquals(List.of("ignored"), s.deliverAll(events(PUBLIC_IP_ID, "Microsoft.Network/publicIPAddresses/write")));
+            assertEquals(List.of("ignored"), s.deliverAll(publicIpEvent(s, "shop", "web")));
             s.runUntilIdle();
             assertEquals(List.of(), s.durable().instances());
             assertEquals(List.of(), s.calls().writes());
             assertEquals(1, s.calls().size(), "ignored at the cost of a single read");
         }
         try (Sandbox s = new Sandbox(WorldFile.parse(world(null), "other rg"))) {
-            String other = PUBLIC_IP_ID.replace(NODE_RG, "some-app-rg");
+            String other = "/subscriptions/" + DemoWorld.SUB + "/resourceGroups/some-app-rg/providers/Microsoft.Network/publicIPAddresses/kubernetes-a1b2c3d4e5f6";
             assertEquals(List.of("ignored"), s.deliverAll(events(other, "Microsoft.Network/publicIPAddresses/write")));
             assertEquals(1, s.calls().size());
         }

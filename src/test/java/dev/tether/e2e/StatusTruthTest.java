@@ -26,7 +26,7 @@ class StatusTruthTest {
         ObjectNode w = world(null, service("shop", "web", "LoadBalancer", Map.of("tether.dev/private", "true"), "203.0.113.10"));
         Sandbox s = new Sandbox(WorldFile.parse(w, "status"));
         s.deliverAll(DemoWorld.events());
-        s.deliverAll(ServicesTest.events(ServicesTest.PUBLIC_IP_ID, "Microsoft.Network/publicIPAddresses/write"));
+        s.deliverAll(ServicesTest.publicIpEvent(s, "shop", "web"));
         s.settle();
         return s;
     }

@@ -77,6 +77,35 @@ final class WorldView {
                 }
             }
         });
+        // AKS names a Service's public IP, frontends and rules after its uid, which is volatile like the uid itself (a crash
+        // can spend uids on creates that fail): they are compared under the Service's name instead.
+        java.util.Map<String, String> uidNames = new java.util.HashMap<>();
+        w.path("kubernetes").forEach(objects -> objects.forEach(o -> {
+            String uid = o.path("metadata").path("uid").asText("");
+            if (o.path("kind").asText().equals("Service") && !uid.isEmpty()) {
+                String lb = "a" + uid.replace("-", "");
+                uidNames.put(lb.length() > 32 ? lb.substring(0, 32) : lb,
+                        "<" + o.path("metadata").path("namespace").asText() + "/" + o.path("metadata").path("name").asText() + ">");
+            }
+        }));
+        if (!uidNames.isEmpty()) {
+            String text = w.path("resources").toString();
+            for (java.util.Map.Entry<String, String> e : uidNames.entrySet()) {
+                text = text.replace(e.getKey(), e.getValue());
+            }
+            try {
+                com.fasterxml.jackson.databind.node.ArrayNode resources = (com.fasterxml.jackson.databind.node.ArrayNode)
+                        new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+                List<JsonNode> sorted = new java.util.ArrayList<>();
+                resources.forEach(sorted::add);
+                sorted.sort(java.util.Comparator.comparing(r -> r.path("id").asText()));
+                resources.removeAll();
+                resources.addAll(sorted);
+                w.set("resources", resources);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         w.path("kubernetes").forEach(objects -> objects.forEach(o -> {
             if (o.path("kind").asText().equals("Deployment") && o instanceof ObjectNode d) {
                 d.remove("status");

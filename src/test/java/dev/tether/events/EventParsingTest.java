@@ -21,6 +21,28 @@ class EventParsingTest {
         }
     }
 
+    /**
+     * AKS's load balancers in a node resource group: the public one ("kubernetes") goes to the node-network path (a pass
+     * over the cluster's Services); the internal one ("kubernetes-internal", written for every internal frontend,
+     * including each Service Tether makes internal) is ignored by the router itself, before any read.
+     */
+    @Test
+    void theInternalLoadBalancerIsIgnoredAndThePublicOneRoutesToTheNodeNetwork() {
+        String lbs = "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/MC_rg1_clustername1_location1/providers/Microsoft.Network/loadBalancers/";
+        Route internal = EventRouter.route(EventParser.parse(ReferenceEvents.writeSuccess(lbs + "kubernetes-internal",
+                "Microsoft.Network/loadBalancers/write", "lb1").toString()));
+        assertEquals(new Route(Route.Kind.IGNORE, null,
+                "load balancer kubernetes-internal is AKS's internal load balancer: its frontends are private, not an exposure"), internal);
+        Route pub = EventRouter.route(EventParser.parse(ReferenceEvents.writeSuccess(lbs + "kubernetes",
+                "Microsoft.Network/loadBalancers/write", "lb2").toString()));
+        assertEquals(Route.Kind.NODE_NETWORK, pub.kind());
+        assertEquals(lbs + "kubernetes", pub.target().toString());
+        assertEquals("Microsoft.Network/loadBalancers written", pub.reason());
+        Route deleted = EventRouter.route(EventParser.parse(ReferenceEvents.retarget(ReferenceEvents.example("sdk-java.resource-delete-success.eventgrid.json"),
+                lbs + "kubernetes", "Microsoft.Network/loadBalancers/delete", "lb3").toString()));
+        assertEquals(Route.Kind.IGNORE, deleted.kind(), "a deleted load balancer leads nowhere");
+    }
+
     @Test
     void tagWritesTargetTheParentAndSlotsAndClustersRoute() {
         Route tags = EventRouter.route(EventParser.parse(ReferenceEvents.writeSuccess(
@@ -29,7 +51,7 @@ class EventParsingTest {
         assertEquals(CLUSTER, tags.target().toString());
         Route slot = EventRouter.route(EventParser.parse(ReferenceEvents.writeSuccess(SITE + "/slots/staging", "Microsoft.Web/sites/slots/write", "e3").toString()));
         assertEquals(Route.Kind.SITE, slot.kind());
-        assertTrue(slot.target().toString().endsWith("/slots/staging"));
+        assertEquals(SITE + "/slots/staging", slot.target().toString());
     }
 
     @Test

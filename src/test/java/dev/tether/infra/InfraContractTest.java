@@ -130,7 +130,7 @@ class InfraContractTest {
             s.deliverAll(DemoWorld.events());
             s.deliverAll(dev.tether.e2e.ClusterLinkAccess.clusterTagEvent());
             s.runUntilIdle();
-            s.deliverAll(dev.tether.e2e.ClusterLinkAccess.publicIpEvent());
+            s.deliverAll(dev.tether.e2e.ClusterLinkAccess.publicIpEvent(s));
             s.runUntilIdle();
             s.timer();
             s.runUntilIdle();

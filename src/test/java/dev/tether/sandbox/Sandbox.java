@@ -49,7 +49,7 @@ public final class Sandbox implements AutoCloseable {
     private final CallLog calls = new CallLog();
     private final ArmEmulator arm;
     private final KubernetesSandbox kubernetes;
-    private final AksPublicIps aksPublicIps;
+    private final AksNetwork aksNetwork;
     private final DurableDriver durable;
     private final FunctionHost host;
     private final HttpHost httpHost;
@@ -91,11 +91,12 @@ public final class Sandbox implements AutoCloseable {
         world.resources().forEach(arm::putResource);
         world.appSettings().forEach(arm::putAppSettings);
         this.kubernetes = new KubernetesSandbox(calls, clock, options.lbDelay());
-        // One world: a public frontend the controller gives a Service is a public IP in ARM, and its write event reaches
-        // the Event Grid trigger (after the clock's listeners above have run the controller).
-        this.aksPublicIps = new AksPublicIps(arm, clock::now, this::deliver);
-        kubernetes.setAzureSide(aksPublicIps);
-        clock.onAdvance(aksPublicIps::deliverDue);
+        // One world: the frontends the controller gives Services are public IPs and load balancers in ARM, and the write
+        // events Tether's subscription lets through reach the Event Grid trigger (after the clock's listeners above have
+        // run the controller).
+        this.aksNetwork = new AksNetwork(arm, clock::now, this::deliver);
+        kubernetes.setAzureSide(aksNetwork);
+        clock.onAdvance(aksNetwork::deliverDue);
         Map<String, Boolean> entra = new HashMap<>();
         for (ObjectNode r : world.resources()) {
             if ("Microsoft.ContainerService/managedClusters".equalsIgnoreCase(r.path("type").asText())) {
@@ -111,6 +112,9 @@ public final class Sandbox implements AutoCloseable {
                 dev.tether.sandbox.kubernetes.ApiServerNetwork.unreachable(props, world.tether()).ifPresent(why -> kubernetes.setUnreachable(id, why));
             }
         }
+        // The world's Services that already hold frontends have their public IPs and load balancers in ARM from the start;
+        // ARM raised those writes before the world began, so no event of theirs is on its way.
+        aksNetwork.forgetHistory();
         arm.setKubeconfigSource(id -> kubernetes.kubeconfig(id, entra.getOrDefault(id.toLowerCase(), false)));
         this.logger = Logger.getAnonymousLogger();
         logger.setUseParentHandlers(false);
@@ -262,21 +266,34 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * How long Event Grid takes to deliver the write events of the public IPs AKS's controller creates (default 2 s;
+     * How long Event Grid takes to deliver the write events of what AKS's controller writes in ARM (default 2 s;
      * Microsoft publishes no figure). An event is delivered when the virtual clock reaches its due time.
      */
     public void setEventGridLatency(Duration latency) {
-        aksPublicIps.setEventGridLatency(latency);
+        aksNetwork.setEventGridLatency(latency);
     }
 
-    /** When the next Event Grid delivery of a public IP's write event is due, if one waits. */
+    /** When the next Event Grid delivery of such an event is due, if one waits. */
     public java.util.Optional<Instant> nextEventDelivery() {
-        return aksPublicIps.nextDue();
+        return aksNetwork.nextDue();
     }
 
     /** The id of the public IP AKS creates for a Service with this uid in the cluster's node resource group. */
     public String publicIpId(String clusterId, String serviceUid) {
-        return aksPublicIps.publicIpId(clusterId, serviceUid);
+        return aksNetwork.publicIpId(clusterId, serviceUid);
+    }
+
+    /** The id of AKS's load balancer {@code name} ("kubernetes" or "kubernetes-internal") in the cluster's node resource group. */
+    public String loadBalancerId(String clusterId, String name) {
+        return aksNetwork.loadBalancerId(clusterId, name);
+    }
+
+    /**
+     * Every notification ARM raised for what AKS's controller wrote, in order, as "ResourceWriteSuccess operation id"
+     * (delivered to Tether or filtered out by its Event Grid subscription).
+     */
+    public List<String> armEvents() {
+        return aksNetwork.raised().stream().map(Object::toString).toList();
     }
 
     public void runUntilIdle() {
@@ -293,7 +310,7 @@ public final class Sandbox implements AutoCloseable {
         for (int i = 0; i < 10_000; i++) {
             durable.runUntilIdle();
             java.util.Optional<Instant> next = kubernetes.nextWakeup();
-            java.util.Optional<Instant> event = aksPublicIps.nextDue();
+            java.util.Optional<Instant> event = aksNetwork.nextDue();
             if (event.isPresent() && (next.isEmpty() || event.get().isBefore(next.get()))) {
                 next = event;
             }

@@ -121,6 +121,42 @@ public final class PlatformRules {
         }
     }
 
+    private static final String CLOUD_PROVIDER_AZURE = "kubernetes-sigs/cloud-provider-azure";
+
+    /**
+     * What the local world does on its own, as Azure and AKS do, with where it is written down: not refusals, but
+     * behaviour Tether's tests rely on (the second table of docs/PLATFORM-RULES.md).
+     */
+    public enum Behaviour {
+        AKS_PUBLIC_IP("a LoadBalancer Service given a public address", "AKS's cloud controller creates its public IP in the cluster's node resource group: name"
+                + " `kubernetes-a<Service UID without dashes, cut to 32>`, tags `k8s-azure-service: <namespace>/<name>` and `k8s-azure-cluster-name: kubernetes`,"
+                + " Standard SKU, static; deleted when the Service stops being public (body: Microsoft's PublicIpAddressGet example, src/test/resources/arm)",
+                CLOUD_PROVIDER_AZURE + " getPublicIPName, DefaultLoadBalancerName, pkg/consts/consts.go ServiceTagKey and ClusterNameKey"),
+        AKS_LOAD_BALANCERS("a LoadBalancer Service given a frontend, public or internal", "the load balancer `kubernetes` (public frontends) or `kubernetes-internal`"
+                + " (internal frontends) in the node resource group is created with its first frontend, updated as frontends come and go, deleted with its last;"
+                + " one frontend per Service `a<uid>` (`-<subnet>` for azure-load-balancer-internal-subnet), backend pool `kubernetes`, one rule per port"
+                + " `<frontend>-<PROTOCOL>-<port>`; the public IP is written before the load balancer and deleted after it (body: Microsoft's LoadBalancerGet"
+                + " example, src/test/resources/arm). Not modelled: health probes, AKS's outbound frontend (which keeps `kubernetes` with outbound type loadBalancer)",
+                CLOUD_PROVIDER_AZURE + " InternalLoadBalancerNameSuffix \"-internal\", getDefaultFrontendIPConfigName, getLoadBalancerRuleName, reconcileLoadBalancer"),
+        ARM_RESOURCE_EVENTS("each write or delete of those resources", "ARM raises `Microsoft.Resources.ResourceWriteSuccess` (operation `.../write`) or"
+                + " `Microsoft.Resources.ResourceDeleteSuccess` (operation `.../delete`) on the subscription's system topic; Event Grid delivers it after its"
+                + " latency (2 s by default: Microsoft publishes no figure)",
+                "https://learn.microsoft.com/azure/event-grid/event-schema-subscriptions"),
+        EVENT_GRID_FILTER("an event Tether's subscription does not ask for", "not delivered: the subscription's `includedEventTypes` (ResourceWriteSuccess only)"
+                + " and its advanced filter `StringIn` on `data.operationName` (infra/modules/eventSubscription.bicep; string comparisons are case-insensitive)",
+                "https://learn.microsoft.com/azure/event-grid/event-filtering");
+
+        public final String when;
+        public final String what;
+        public final String source;
+
+        Behaviour(String when, String what, String source) {
+            this.when = when;
+            this.what = what;
+            this.source = source;
+        }
+    }
+
     public static final java.nio.file.Path DOC = java.nio.file.Path.of("docs", "PLATFORM-RULES.md");
 
     /** docs/PLATFORM-RULES.md: a short preface and the table. */
@@ -130,13 +166,25 @@ public final class PlatformRules {
                 + " -Dexec.mainClass=dev.tether.sandbox.arm.PlatformRules`); `PlatformRulesTest` fails when this file is stale.\n\n"
                 + "Every refusal the ARM emulator gives is one of these rows, answered with the real status, code and body shape"
                 + " (ARM's `{\"error\":{\"code\",\"message\"}}` unless the row says otherwise). Authorization is checked against the"
-                + " role in `infra/generated/tether-contract.json` before a request reaches its provider.\n\n" + markdown();
+                + " role in `infra/generated/tether-contract.json` before a request reaches its provider.\n\n" + markdown()
+                + "\n## Behaviour the local world models\n\n"
+                + "What Azure and AKS do on their own that Tether's tests rely on (`PlatformRules.Behaviour`): the local world does it the same way.\n\n"
+                + behaviourMarkdown();
     }
 
     public static void main(String[] args) throws java.io.IOException {
         java.nio.file.Files.writeString(DOC, document());
         System.out.println("wrote " + DOC.toAbsolutePath());
         Runtime.getRuntime().halt(0);
+    }
+
+    /** The second table of docs/PLATFORM-RULES.md: what the world does on its own. */
+    public static String behaviourMarkdown() {
+        StringBuilder out = new StringBuilder("| Behaviour | When | What happens | Source |\n|---|---|---|---|\n");
+        for (Behaviour b : Behaviour.values()) {
+            out.append("| ").append(b.name()).append(" | ").append(b.when).append(" | ").append(b.what).append(" | ").append(b.source).append(" |\n");
+        }
+        return out.toString();
     }
 
     /** The table of docs/PLATFORM-RULES.md. */

@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** docs/PLATFORM-RULES.md is the emulator's own rule table, and each rule has a real status, code and source. */
 class PlatformRulesTest {
@@ -29,5 +31,14 @@ class PlatformRulesTest {
             }
         }
         assertEquals(Set.of(), bad, "rules without a source or an error status: " + Arrays.toString(bad.toArray()));
+    }
+
+    @Test
+    void everyModelledBehaviourNamesItsSource() {
+        assertEquals(List.of("AKS_PUBLIC_IP", "AKS_LOAD_BALANCERS", "ARM_RESOURCE_EVENTS", "EVENT_GRID_FILTER"),
+                Arrays.stream(PlatformRules.Behaviour.values()).map(Enum::name).toList());
+        for (PlatformRules.Behaviour b : PlatformRules.Behaviour.values()) {
+            assertTrue(b.source.startsWith("https://") || b.source.startsWith("kubernetes-sigs/cloud-provider-azure "), b.name() + ": " + b.source);
+        }
     }
 }

@@ -125,7 +125,42 @@ class ApiServerDispatcher extends KubernetesCrudDispatcher {
     @Override
     public synchronized MockResponse handleCreate(RecordedRequest request) {
         String body = request.getUtf8Body();
-        return admitted("CREATE", pathOnly(request.getPath()), object(body), null, () -> super.handleCreate(withBody(request, body)));
+        return admitted("CREATE", pathOnly(request.getPath()), object(body), null, () -> withRealisticUid(request.getPath(), object(body),
+                () -> super.handleCreate(withBody(request, body))));
+    }
+
+    /** fabric8's uid source: {@code new UUID(0, counter.incrementAndGet())}, one counter for the whole JVM. */
+    private static final java.lang.reflect.Field UID_COUNTER = uidCounter();
+    private int creates;
+
+    private static java.lang.reflect.Field uidCounter() {
+        try {
+            java.lang.reflect.Field f = io.fabric8.kubernetes.client.utils.Utils.class.getDeclaredField("leastSigBits");
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("fabric8's uid counter moved: " + e, e);
+        }
+    }
+
+    /**
+     * Creates with a uid that varies in all its digits, as a real API server's random uids do, and that depends only on
+     * this API server's creates (not on what other tests created before in the JVM). fabric8 hands out sequential uids
+     * from one JVM-wide counter: they differ in the last digit only, which AKS cuts off when it names a Service's load
+     * balancer frontend and public IP ("a" + uid, cut to 32), so two Services would share one name.
+     */
+    private MockResponse withRealisticUid(String path, ObjectNode object, java.util.function.Supplier<MockResponse> create) {
+        String name = object == null ? "" : object.path("metadata").path("name").asText("");
+        java.util.UUID seed = java.util.UUID.nameUUIDFromBytes((pathOnly(path) + "/" + name + "#" + (++creates))
+                .getBytes(StandardCharsets.UTF_8));
+        synchronized (io.fabric8.kubernetes.client.utils.Utils.class) {
+            try {
+                ((java.util.concurrent.atomic.AtomicLong) UID_COUNTER.get(null)).set(seed.getLeastSignificantBits() - 1);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+            return create.get();
+        }
     }
 
     /**

@@ -69,8 +69,6 @@ final class ClusterServer implements AutoCloseable {
     final Map<String, Instant> serviceWrittenAt = new ConcurrentHashMap<>();
     /** The controller's memory per Service: what it last saw and since when. */
     final Map<String, SimulatedLoadBalancerController.Observed> observed = new ConcurrentHashMap<>();
-    /** Services ("namespace/name") with a public frontend, to their uid: whose public IP exists in Azure. */
-    final Map<String, String> publicIps = new ConcurrentHashMap<>();
     /** Why a LoadBalancer Service has no IP, per Service. */
     final Map<String, String> pendingReasons = new ConcurrentHashMap<>();
     /** Subnets of the cluster's VNet by lower-cased name: where azure-load-balancer-internal-subnet points. */

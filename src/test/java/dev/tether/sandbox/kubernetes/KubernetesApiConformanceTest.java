@@ -214,7 +214,7 @@ class KubernetesApiConformanceTest {
         assertEquals(KubernetesSandbox.json(WORLD_CONFIG).get("data").properties().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().asText())),
                 world.getData(), "data byte for byte");
         assertEquals("kept", world.getMetadata().getAnnotations().get("note"));
-        assertNotNull(core.readNamespace("shop").execute(), "the namespace of a world object exists");
+        assertEquals("shop", core.readNamespace("shop").execute().getMetadata().getName(), "the namespace of a world object exists");
         assertEquals("10.0.0.10", core.readNamespacedService("kube-dns", "kube-system").execute().getSpec().getClusterIP());
 
         ObjectNode custom = KubernetesSandbox.json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"coredns-custom\",\"namespace\":\"kube-system\"},"

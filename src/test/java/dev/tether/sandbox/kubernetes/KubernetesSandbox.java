@@ -43,7 +43,8 @@ import java.util.UUID;
  * <li>No validation, defaulting or admission other than bound ValidatingAdmissionPolicies on Service create and update
  * ({@link AdmissionPolicies}): names are not checked, a Service gets no clusterIP, nodePorts or
  * defaulted protocol, a Deployment no status, and no controller but the load-balancer one runs (pods never roll).</li>
- *  * <li>{@code metadata.generation} goes up on every write, resourceVersions are small integers, uids are sequential,
+ *  * <li>{@code metadata.generation} goes up on every write, resourceVersions are small integers, uids are name-based
+ * (a hash of the path, name and the API server's count of creates: all digits vary, as with real uids; deterministic per world),
  * and creationTimestamp is wall-clock time (not the virtual clock).</li>
  * <li>Discovery ({@code /api}, {@code /apis}, {@code /version}) is not served meaningfully; client-java's typed calls
  * don't need it. The one exception is {@code /apis/admissionregistration.k8s.io/v1}, answered with the real document
@@ -88,25 +89,28 @@ public final class KubernetesSandbox implements AutoCloseable {
     }
 
     /**
-     * What AKS's cloud controller writes in Azure for a LoadBalancer Service, besides the Service's status: the public IP
-     * it creates in the node resource group for a public frontend, and deletes when the Service stops being public.
+     * What AKS's cloud controller writes in Azure for LoadBalancer Services, besides their status: after each pass over a
+     * cluster it is told every frontend the cluster's Services hold, and writes what differs in the node resource group
+     * (public IPs, the load balancers {@code kubernetes} and {@code kubernetes-internal}).
      */
     public interface AzureSide {
-        AzureSide NONE = new AzureSide() {
-            @Override
-            public void publicIpCreated(String clusterId, String service, String serviceUid, String ip) {
-            }
-
-            @Override
-            public void publicIpDeleted(String clusterId, String service, String serviceUid) {
-            }
+        AzureSide NONE = (clusterId, frontends) -> {
         };
 
-        /** The controller gave {@code service} ("namespace/name") the public address {@code ip}. */
-        void publicIpCreated(String clusterId, String service, String serviceUid, String ip);
+        /** One port of a Service ({@code protocol} as Kubernetes spells it: TCP, UDP, SCTP). */
+        record Port(String protocol, int port) {
+        }
 
-        /** The Service no longer has a public frontend (internal, not a LoadBalancer, or deleted). */
-        void publicIpDeleted(String clusterId, String service, String serviceUid);
+        /**
+         * A Service's load-balancer frontend: {@code service} "namespace/name", its UID, its address, whether it is
+         * internal, the subnet named by {@code azure-load-balancer-internal-subnet} (null for the node subnet or a public
+         * frontend), whether the address was pinned ({@code azure-load-balancer-ipv4}), and its ports.
+         */
+        record Frontend(String service, String uid, String ip, boolean internal, String subnet, boolean pinned, List<Port> ports) {
+        }
+
+        /** Every frontend the cluster's Services hold now, in the Services' order; called after each controller pass. */
+        void frontends(String clusterId, List<Frontend> frontends);
     }
 
     /** Where the load-balancer controller writes its Azure resources (the sandbox's ARM world); none by default. */

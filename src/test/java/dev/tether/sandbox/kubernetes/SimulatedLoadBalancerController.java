@@ -29,9 +29,9 @@ import java.util.Set;
  * An address is taken when another Service of the cluster has it as ingress or pins it. A Service that is no longer a
  * LoadBalancer loses its ingress at once. A Service whose frontend no longer fits (it flipped between internal and
  * public, or its pin changed) keeps its old IP until the delay has passed, then gets one from the right pool.
- * <p>A public frontend also exists in Azure: when the controller gives a Service a public address it creates the
- * Service's public IP in the node resource group, and deletes it when the Service stops being public
- * ({@link KubernetesSandbox.AzureSide}, which the sandbox points at its ARM world and Event Grid path).
+ * <p>The frontends also exist in Azure: after each pass the controller hands every frontend the cluster's Services hold
+ * to {@link KubernetesSandbox.AzureSide} (which the sandbox points at its ARM world and Event Grid path), which writes
+ * what differs: public IPs and the load balancers {@code kubernetes} and {@code kubernetes-internal}.
  */
 final class SimulatedLoadBalancerController {
     static final String INTERNAL = "service.beta.kubernetes.io/azure-load-balancer-internal";
@@ -46,7 +46,7 @@ final class SimulatedLoadBalancerController {
 
     private final Duration delay;
     private final ControllerFaults faults;
-    /** Where the public IPs of public frontends are written in Azure ({@link KubernetesSandbox#setAzureSide}). */
+    /** Where the frontends' Azure resources are written ({@link KubernetesSandbox#setAzureSide}). */
     volatile KubernetesSandbox.AzureSide azure = KubernetesSandbox.AzureSide.NONE;
     /** Per "cluster|namespace/name": when a Service waiting out the provisioning delay is due (for {@link #nextWakeup}). */
     private final Map<String, Instant> due = new java.util.concurrent.ConcurrentHashMap<>();
@@ -74,11 +74,6 @@ final class SimulatedLoadBalancerController {
         }
         cluster.observed.keySet().retainAll(keys);
         cluster.pendingReasons.keySet().retainAll(keys);
-        for (String gone : new java.util.ArrayList<>(cluster.publicIps.keySet())) {
-            if (!keys.contains(gone)) {
-                azure.publicIpDeleted(cluster.clusterId, gone, cluster.publicIps.remove(gone)); // the Service was deleted
-            }
-        }
         Map<String, String> ingress = new HashMap<>();
         for (ObjectNode s : services) {
             ingressIp(s).ifPresent(ip -> ingress.put(key(s), ip));
@@ -86,6 +81,34 @@ final class SimulatedLoadBalancerController {
         for (ObjectNode s : services) {
             reconcile(cluster, s, services, ingress, now);
         }
+        azure.frontends(cluster.clusterId, frontends(cluster, services, ingress));
+    }
+
+    /**
+     * The frontends the Services hold after this pass: a LoadBalancer Service's address is public when it is from the
+     * public pool, else internal (a Service moving between the two keeps its old frontend until it gets the new one).
+     */
+    private static List<KubernetesSandbox.AzureSide.Frontend> frontends(ClusterServer cluster, List<ObjectNode> services, Map<String, String> ingress) {
+        List<KubernetesSandbox.AzureSide.Frontend> out = new java.util.ArrayList<>();
+        for (ObjectNode s : services) {
+            String ip = ingress.get(key(s));
+            if (ip == null || !"LoadBalancer".equals(s.path("spec").path("type").asText())) {
+                continue;
+            }
+            boolean internal = !PUBLIC_POOL.contains(ip);
+            String subnet = internal ? annotation(s, INTERNAL_SUBNET) : null;
+            if (subnet != null) {
+                Ipv4Cidr named = cluster.vnetSubnets.get(subnet.toLowerCase(Locale.ROOT));
+                subnet = named != null && named.contains(ip) ? subnet : null;
+            }
+            List<KubernetesSandbox.AzureSide.Port> ports = new java.util.ArrayList<>();
+            for (JsonNode p : s.path("spec").path("ports")) {
+                ports.add(new KubernetesSandbox.AzureSide.Port(p.path("protocol").asText("TCP"), p.path("port").asInt()));
+            }
+            out.add(new KubernetesSandbox.AzureSide.Frontend(key(s), s.path("metadata").path("uid").asText(), ip, internal, subnet,
+                    internal && ip.equals(annotation(s, IPV4)), List.copyOf(ports)));
+        }
+        return out;
     }
 
     /** {@code ingress}: each Service's current IP, kept up to date as this pass assigns and removes them. */
@@ -100,7 +123,6 @@ final class SimulatedLoadBalancerController {
                 setIngress(cluster, service, null);
                 ingress.remove(key);
             }
-            releasePublicIp(cluster, key);
             return;
         }
         // cloud-provider-azure: internal only when the annotation is exactly "true" (requiresInternalLoadBalancer).
@@ -161,20 +183,6 @@ final class SimulatedLoadBalancerController {
         cluster.pendingReasons.remove(key);
         setIngress(cluster, service, ip);
         ingress.put(key, ip);
-        if (internal) {
-            releasePublicIp(cluster, key); // the frontend moved to the internal load balancer: AKS deletes its public IP
-        } else if (!cluster.publicIps.containsKey(key)) {
-            String uid = service.path("metadata").path("uid").asText();
-            cluster.publicIps.put(key, uid);
-            azure.publicIpCreated(cluster.clusterId, key, uid, ip);
-        }
-    }
-
-    private void releasePublicIp(ClusterServer cluster, String key) {
-        String uid = cluster.publicIps.remove(key);
-        if (uid != null) {
-            azure.publicIpDeleted(cluster.clusterId, key, uid);
-        }
     }
 
     /** Addresses other Services of the cluster hold as ingress or pin with the ipv4 annotation. */
