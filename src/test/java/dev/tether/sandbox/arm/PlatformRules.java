@@ -119,6 +119,40 @@ public final class PlatformRules {
         }
     }
 
+    private static final String ASYNC_API = "https://github.com/Azure/azure-resource-manager-rpc/blob/master/v1.0/async-api-reference.md";
+
+    /**
+     * How the emulator answers what is not a refusal but still a rule of the platform: long-running operations. Each has
+     * a source like the refusals; {@link Operations}, {@link NetworkProvider} and {@link WebProvider} follow them.
+     */
+    public enum Behaviour {
+        OPERATION_IN_PROGRESS("a long-running operation's status poll, until its virtual duration has passed (by default one Retry-After: the first poll)",
+                "200 `{\"status\":\"InProgress\",\"name\":\"{id}\"}` with `Retry-After` in whole seconds (the network provider asks for 10; the emulator for 1 by default, since the Azure SDK sleeps it in real time); the client's wait passes on the world's clock",
+                ASYNC_API + " (Azure-AsyncOperation status resource: `status` InProgress until a terminal state; Retry-After in seconds)"),
+        OPERATION_ENDED("a status poll once the operation has ended, and every poll after that",
+                "200 `{\"status\":\"Succeeded\",\"name\":\"{id}\"}` (or the injected `Failed` with its `error`), no Retry-After",
+                ASYNC_API + " (terminal states Succeeded, Failed, Canceled; the status resource stays readable after the end)"),
+        NETWORK_SUBNET_PUT("a subnet PUT (Microsoft.Network)",
+                "201 for a new subnet, 200 for an existing one, the body in `Updating`, the status URL `.../providers/Microsoft.Network/locations/{l}/operations/{id}` in `Azure-AsyncOperation` only",
+                "Azure/azure-rest-api-specs#12828 (a network PUT answered with Azure-AsyncOperation pointing at .../locations/eastus/operations/{id})"),
+        NETWORK_SUBNET_DELETE("a subnet DELETE (Microsoft.Network)",
+                "202 with the same status URL in `Azure-AsyncOperation` and `Location`; 204 when there is no such subnet",
+                ASYNC_API + " (202 Accepted with Azure-AsyncOperation and Location)"),
+        WEB_LONG_RUNNING_WRITE("the site app settings PUT when a test makes it long-running, and a slot swap (Microsoft.Web)",
+                "202 with the status URL `.../providers/Microsoft.Web/locations/{l}/operationResults/{id}` in `Azure-AsyncOperation` and `Location`",
+                ASYNC_API + " (202 Accepted with Azure-AsyncOperation and Location)");
+
+        public final String when;
+        public final String answer;
+        public final String source;
+
+        Behaviour(String when, String answer, String source) {
+            this.when = when;
+            this.answer = answer;
+            this.source = source;
+        }
+    }
+
     public static final java.nio.file.Path DOC = java.nio.file.Path.of("docs", "PLATFORM-RULES.md");
 
     /** docs/PLATFORM-RULES.md: a short preface and the table. */
@@ -128,13 +162,24 @@ public final class PlatformRules {
                 + " -Dexec.mainClass=dev.tether.sandbox.arm.PlatformRules`); `PlatformRulesTest` fails when this file is stale.\n\n"
                 + "Every refusal the ARM emulator gives is one of these rows, answered with the real status, code and body shape"
                 + " (ARM's `{\"error\":{\"code\",\"message\"}}` unless the row says otherwise). Authorization is checked against the"
-                + " role in `infra/generated/tether-contract.json` before a request reaches its provider.\n\n" + markdown();
+                + " role in `infra/generated/tether-contract.json` before a request reaches its provider.\n\n" + markdown()
+                + "\n## Long-running operations\n\nNot refusals, but rules of the platform all the same: how a long-running write and its status"
+                + " polls answer. Unknown operation ids are refused (`OPERATION_NOT_FOUND` above).\n\n" + behaviours();
     }
 
     public static void main(String[] args) throws java.io.IOException {
         java.nio.file.Files.writeString(DOC, document());
         System.out.println("wrote " + DOC.toAbsolutePath());
         Runtime.getRuntime().halt(0);
+    }
+
+    /** The long-running operation table of docs/PLATFORM-RULES.md. */
+    public static String behaviours() {
+        StringBuilder out = new StringBuilder("| Behaviour | When | Answer | Source |\n|---|---|---|---|\n");
+        for (Behaviour b : Behaviour.values()) {
+            out.append("| ").append(b.name()).append(" | ").append(b.when).append(" | ").append(b.answer).append(" | ").append(b.source).append(" |\n");
+        }
+        return out.toString();
     }
 
     /** The table of docs/PLATFORM-RULES.md. */

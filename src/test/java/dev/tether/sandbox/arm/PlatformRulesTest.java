@@ -30,4 +30,16 @@ class PlatformRulesTest {
         }
         assertEquals(Set.of(), bad, "rules without a source or an error status: " + Arrays.toString(bad.toArray()));
     }
+
+    @Test
+    void everyLongRunningOperationBehaviourNamesASource() {
+        Set<String> bad = new HashSet<>();
+        for (PlatformRules.Behaviour b : PlatformRules.Behaviour.values()) {
+            boolean sourced = b.source.startsWith("https://") || b.source.matches("^[\\w.-]+/[\\w.-]+#\\d+.*");
+            if (!sourced || b.when.isBlank() || b.answer.isBlank()) {
+                bad.add(b.name());
+            }
+        }
+        assertEquals(Set.of(), bad, "behaviours without a source: " + Arrays.toString(bad.toArray()));
+    }
 }
