@@ -19,10 +19,12 @@ import java.util.function.Supplier;
  * or DELETE is not done by the first poll. An id that was never handed out answers 404 "Operation {id} not found." as
  * the network provider does (azure-cli #30169).
  *
- * <p>The network provider asks for 10 s between polls ({@link #NETWORK_RETRY_AFTER}). The Azure SDK honours a
- * Retry-After over its own interval and sleeps it in real time (azure-core-management {@code PollingState.getRetryAfter},
- * azure-core {@code PollingUtil.getDelay}), so the emulator asks for {@link #SANDBOX_RETRY_AFTER} (1 s) by default to keep
- * the suite fast; the world's clock advances by exactly what the header says. {@link #setRetryAfter} restores 10 s.
+ * <p>The network provider asks for 10 s between polls ({@link #NETWORK_RETRY_AFTER}). The Azure SDK's synchronous
+ * poller (a plain {@code createOrUpdate}/{@code delete}) honours a Retry-After over its own interval and sleeps it in real
+ * time (azure-core-management {@code PollingState.getRetryAfter}, azure-core {@code PollingUtil.getDelay}), so the
+ * emulator asks for {@link #SANDBOX_RETRY_AFTER} (1 s) by default to keep the suite fast; the world's clock advances by
+ * exactly what the header says. (Tether's pollers, from {@code beginCreateOrUpdate}/{@code beginDelete}, were measured
+ * polling again about 50 ms after an InProgress answer.) {@link #setRetryAfter} restores 10 s.
  */
 final class Operations {
     /** What the network provider asks for between polls (its Retry-After). */

@@ -127,7 +127,7 @@ public final class PlatformRules {
      */
     public enum Behaviour {
         OPERATION_IN_PROGRESS("a long-running operation's status poll, until its virtual duration has passed (by default one Retry-After: the first poll)",
-                "200 `{\"status\":\"InProgress\",\"name\":\"{id}\"}` with `Retry-After` in whole seconds (the network provider asks for 10; the emulator for 1 by default, since the Azure SDK sleeps it in real time); the client's wait passes on the world's clock",
+                "200 `{\"status\":\"InProgress\",\"name\":\"{id}\"}` with `Retry-After` in whole seconds (the network provider asks for 10; the emulator for 1 by default, since the Azure SDK's synchronous poller sleeps it in real time); the client's wait passes on the world's clock",
                 ASYNC_API + " (Azure-AsyncOperation status resource: `status` InProgress until a terminal state; Retry-After in seconds)"),
         OPERATION_ENDED("a status poll once the operation has ended, and every poll after that",
                 "200 `{\"status\":\"Succeeded\",\"name\":\"{id}\"}` (or the injected `Failed` with its `error`), no Retry-After",
