@@ -119,6 +119,21 @@ class LinkEndToEndTest {
         }
     }
 
+    @Test
+    void tetherWaitsForTheSubnetOperationThroughItsInProgressPoll() {
+        try (Sandbox s = linked()) {
+            List<String> arm = s.calls().calls().stream().filter(c -> c.target().equals("arm"))
+                    .map(c -> c.method() + " " + c.status() + " " + c.path().replaceAll("\\?.*", "")).toList();
+            int put = arm.indexOf("PUT 201 " + DemoWorld.VNET_ID + "/subnets/tether-DefaultAsp-148ff230");
+            String op = "GET 200 /subscriptions/" + DemoWorld.SUB + "/providers/Microsoft.Network/locations/eastus/operations/op-1";
+            assertEquals(List.of("PUT 201 " + DemoWorld.VNET_ID + "/subnets/tether-DefaultAsp-148ff230", op, op,
+                            "GET 200 " + DemoWorld.VNET_ID + "/subnets/tether-DefaultAsp-148ff230"),
+                    arm.subList(put, put + 4), "EnsureSubnet's poller: InProgress (Retry-After 1 s), Succeeded, then the final GET: " + arm);
+            assertEquals(17, arm.stream().filter(c -> c.startsWith("GET ") || c.startsWith("POST ")).count(),
+                    "a fresh link's ARM reads: 16 before operations took time, one more for the InProgress poll (docs/ARM-READS.md): " + arm);
+        }
+    }
+
     static long count(List<CallLog.Call> calls, String target, String method, String pathPart) {
         return calls.stream().filter(c -> c.target().equals(target) && c.method().equals(method) && c.path().contains(pathPart)).count();
     }
@@ -130,9 +145,13 @@ class LinkEndToEndTest {
             s.deliverAll(DemoWorld.events());
             s.runUntilIdle();
             assertEquals("Completed", s.durable().instances().get(0).status(), s.durable().instances().get(0).failure());
-            assertTrue(s.calls().calls().stream().anyMatch(c -> c.method().equals("PUT") && c.path().contains("/config/appsettings") && c.status() == 202));
-            assertTrue(s.calls().calls().stream().anyMatch(c -> c.path().contains("/Microsoft.Web/locations/") && c.path().contains("/operationResults/")),
-                    "the operation was polled");
+            List<String> settings = s.calls().calls().stream().filter(c -> c.target().equals("arm")
+                            && (c.path().contains("/config/appsettings?") || c.path().contains("/operationResults/")))
+                    .map(c -> c.method() + " " + c.status() + " " + c.path().replaceAll("\\?.*", "")).toList();
+            String op = "GET 200 /subscriptions/" + DemoWorld.SUB + "/providers/Microsoft.Web/locations/eastus/operationResults/op-2";
+            assertEquals(List.of("PUT 202 " + DemoWorld.SITE_ID + "/config/appsettings", op, op), settings,
+                    "the PUT's operation (after the subnet's op-1) is InProgress at the first poll and Succeeded at the second; Tether only waits"
+                            + " for the end and never asks for the final result, so no final GET");
             assertEquals("10.0.1.4", new WorldView(s).appSettings(DemoWorld.SITE_ID).path("WEBSITE_DNS_SERVER").asText());
             assertEquals(8, s.calls().writes().size(), "the minimum, with the slot-setting mark: " + s.calls().writes());
         }
@@ -210,7 +229,8 @@ class LinkEndToEndTest {
             s.runUntilIdle();
             String second = dev.tether.durable.Json.tree(s.durable().instances().get(0).output()).path("passStartedAt").asText();
             assertEquals("2026-01-01T00:00:00Z", passStart);
-            assertEquals("2026-01-01T00:00:46.004Z", second, "the second pass starts once the first has finished (its DNS readiness wait: the IP at 30 s, CoreDNS rolled out at 35 s, seen by the check at 45 s; and the 1 s recheck window)");
+            assertEquals("2026-01-01T00:00:47.004Z", second, "the second pass starts once the first has finished (its DNS readiness wait: the IP at 30 s,"
+                    + " CoreDNS rolled out at 35 s, seen by the check at 45 s; the subnet PUT's operation, InProgress for one 1 s Retry-After; and the 1 s recheck window)");
             assertEquals("ignored", s.deliver(older.toString()), "older than the newest pass by more than the skew");
         }
     }

@@ -105,6 +105,8 @@ class UnlinkTest {
                     "GET " + site + "/config/slotConfigNames 200", "PUT " + site + "/config/slotConfigNames 200", // 1b. Tether's mark, after the setting
                     "GET " + site + " 200", "DELETE " + site + "/networkConfig/virtualNetwork 200", // 3. leave (2. route-all: Tether never turned it on)
                     "GET " + DemoWorld.VNET_ID + " 200", "DELETE " + subnet + " 202", // 4. the subnet Tether created, now unused
+                    // Tether's poller: InProgress (Retry-After 1 s), then Succeeded
+                    "GET /subscriptions/" + DemoWorld.SUB + "/providers/Microsoft.Network/locations/eastus/operations/op-2 200",
                     "GET /subscriptions/" + DemoWorld.SUB + "/providers/Microsoft.Network/locations/eastus/operations/op-2 200"), calls(s, mark));
             JsonNode out = M.readTree(app.output());
             assertEquals("UNLINKED", out.path("status").asText(), out.toString());

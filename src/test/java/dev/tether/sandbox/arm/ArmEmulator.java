@@ -92,14 +92,20 @@ public final class ArmEmulator implements HttpClient {
         world.linkRemovalLag = lag;
     }
 
-    /** How long every long-running operation runs, in the world's time (zero: the first poll sees it end). */
+    /**
+     * How long every long-running operation runs, in the world's time. By default one Retry-After: the first poll
+     * answers InProgress, the next Succeeded. Zero: the first poll sees it end.
+     */
     public synchronized void setOperationDuration(Duration duration) {
         operations.setDuration(duration);
     }
 
-    /** Whether InProgress polls carry the provider's Retry-After (the SDK then sleeps it in real time). */
-    public synchronized void setSendRetryAfter(boolean send) {
-        operations.setSendRetryAfter(send);
+    /**
+     * The Retry-After of InProgress polls (whole seconds; 1 s by default, the network provider's own is 10 s). The Azure
+     * SDK sleeps it in real time; the world's clock advances by it. Resets the operation duration to one such wait.
+     */
+    public synchronized void setRetryAfter(Duration retryAfter) {
+        operations.setRetryAfter(retryAfter);
     }
 
     /**

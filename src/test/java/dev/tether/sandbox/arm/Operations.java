@@ -12,14 +12,25 @@ import java.util.function.Supplier;
 
 /**
  * Long-running operations and their status endpoints ({@code /subscriptions/{s}/providers/{ns}/locations/{l}/operations/{id}}
- * and {@code .../operationResults/{id}}). An operation takes a configurable virtual duration: until it has passed, a poll
- * answers {@code InProgress}, and the client's wait before its next poll (the provider's Retry-After) passes on the
- * world's clock. An id that was never handed out answers 404 "Operation {id} not found." as the network provider does
- * (azure-cli #30169).
+ * and {@code .../operationResults/{id}}). An operation takes a configurable virtual duration, by default one poll interval:
+ * until it has passed, a poll answers 200 {@code {"status":"InProgress"}} with a {@code Retry-After} (integer seconds, as
+ * the ARM RPC's async-api-reference defines it), and that wait passes on the world's clock before the client's next poll.
+ * So every long-running write is polled twice by default (InProgress, then Succeeded), as in Azure, where a subnet PUT
+ * or DELETE is not done by the first poll. An id that was never handed out answers 404 "Operation {id} not found." as
+ * the network provider does (azure-cli #30169).
+ *
+ * <p>The network provider asks for 10 s between polls ({@link #NETWORK_RETRY_AFTER}). The Azure SDK's synchronous
+ * poller (a plain {@code createOrUpdate}/{@code delete}) honours a Retry-After over its own interval and sleeps it in real
+ * time (azure-core-management {@code PollingState.getRetryAfter}, azure-core {@code PollingUtil.getDelay}), so the
+ * emulator asks for {@link #SANDBOX_RETRY_AFTER} (1 s) by default to keep the suite fast; the world's clock advances by
+ * exactly what the header says. (Tether's pollers, from {@code beginCreateOrUpdate}/{@code beginDelete}, were measured
+ * polling again about 50 ms after an InProgress answer.) {@link #setRetryAfter} restores 10 s.
  */
 final class Operations {
     /** What the network provider asks for between polls (its Retry-After). */
     static final Duration NETWORK_RETRY_AFTER = Duration.ofSeconds(10);
+    /** What the emulator asks for by default: the smallest whole-second Retry-After (the SDK sleeps it for real). */
+    static final Duration SANDBOX_RETRY_AFTER = Duration.ofSeconds(1);
 
     private record Operation(String resourceId, Instant done) {
     }
@@ -27,10 +38,10 @@ final class Operations {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<String, Operation> running = new LinkedHashMap<>();
     private final Map<String, String> ended = new LinkedHashMap<>();
-    private Duration duration = Duration.ZERO;
+    private Duration retryAfter = SANDBOX_RETRY_AFTER;
+    private Duration duration = SANDBOX_RETRY_AFTER;
     private Supplier<Instant> clock;
     private Consumer<Duration> waited;
-    private boolean sendRetryAfter;
 
     Operations() {
         Instant[] own = {Instant.parse("2026-01-01T00:00:00Z")};
@@ -48,12 +59,15 @@ final class Operations {
     }
 
     /**
-     * Whether InProgress answers carry the provider's {@code Retry-After}. Off by default: the Azure SDK honours a
-     * Retry-After over its (shrinkable) default interval and would sleep it in real time; the world's clock advances by
-     * it either way.
+     * The {@code Retry-After} an InProgress answer carries (whole seconds, at least 1); the world's clock advances by it
+     * on each InProgress poll. Also resets the duration to one such interval.
      */
-    void setSendRetryAfter(boolean send) {
-        this.sendRetryAfter = send;
+    void setRetryAfter(Duration retryAfter) {
+        if (retryAfter.toSeconds() < 1 || retryAfter.toMillis() % 1000 != 0) {
+            throw new IllegalArgumentException("Retry-After is whole seconds, at least 1: " + retryAfter);
+        }
+        this.retryAfter = retryAfter;
+        this.duration = retryAfter;
     }
 
     /** The world's time now. */
@@ -91,10 +105,8 @@ final class Operations {
             return Reply.ok(status(id, state));
         }
         if (forcedEnd == null && clock.get().isBefore(op.done())) {
-            waited.accept(NETWORK_RETRY_AFTER);
-            Map<String, String> headers = sendRetryAfter
-                    ? Map.of("Retry-After", String.valueOf(NETWORK_RETRY_AFTER.toSeconds())) : Map.of();
-            return new Reply(200, status(id, "InProgress"), headers);
+            waited.accept(retryAfter);
+            return new Reply(200, status(id, "InProgress"), Map.of("Retry-After", String.valueOf(retryAfter.toSeconds())));
         }
         String state = forcedEnd == null ? "Succeeded" : forcedEnd;
         running.remove(key);

@@ -122,10 +122,13 @@ public final class PlatformRules {
     }
 
     private static final String CLOUD_PROVIDER_AZURE = "kubernetes-sigs/cloud-provider-azure";
+    private static final String ASYNC_API = "https://github.com/Azure/azure-resource-manager-rpc/blob/master/v1.0/async-api-reference.md";
 
     /**
      * What the local world does on its own, as Azure and AKS do, with where it is written down: not refusals, but
-     * behaviour Tether's tests rely on (the second table of docs/PLATFORM-RULES.md).
+     * behaviour Tether's tests rely on (the second table of docs/PLATFORM-RULES.md): AKS's load balancers and public IPs
+     * with ARM's events for them, and how long-running operations answer ({@link Operations}, {@link NetworkProvider}
+     * and {@link WebProvider} follow those rows).
      */
     public enum Behaviour {
         AKS_PUBLIC_IP("a LoadBalancer Service given a public address", "AKS's cloud controller creates its public IP in the cluster's node resource group: name"
@@ -144,7 +147,22 @@ public final class PlatformRules {
                 "https://learn.microsoft.com/azure/event-grid/event-schema-subscriptions"),
         EVENT_GRID_FILTER("an event Tether's subscription does not ask for", "not delivered: the subscription's `includedEventTypes` (ResourceWriteSuccess only)"
                 + " and its advanced filter `StringIn` on `data.operationName` (infra/modules/eventSubscription.bicep; string comparisons are case-insensitive)",
-                "https://learn.microsoft.com/azure/event-grid/event-filtering");
+                "https://learn.microsoft.com/azure/event-grid/event-filtering"),
+        OPERATION_IN_PROGRESS("a long-running operation's status poll, until its virtual duration has passed (by default one Retry-After: the first poll)",
+                "200 `{\"status\":\"InProgress\",\"name\":\"{id}\"}` with `Retry-After` in whole seconds (the network provider asks for 10; the emulator for 1 by default, since the Azure SDK's synchronous poller sleeps it in real time); the client's wait passes on the world's clock",
+                ASYNC_API + " (Azure-AsyncOperation status resource: `status` InProgress until a terminal state; Retry-After in seconds)"),
+        OPERATION_ENDED("a status poll once the operation has ended, and every poll after that",
+                "200 `{\"status\":\"Succeeded\",\"name\":\"{id}\"}` (or the injected `Failed` with its `error`), no Retry-After",
+                ASYNC_API + " (terminal states Succeeded, Failed, Canceled; the status resource stays readable after the end)"),
+        NETWORK_SUBNET_PUT("a subnet PUT (Microsoft.Network)",
+                "201 for a new subnet, 200 for an existing one, the body in `Updating`, the status URL `.../providers/Microsoft.Network/locations/{l}/operations/{id}` in `Azure-AsyncOperation` only",
+                "Azure/azure-rest-api-specs#12828 (a network PUT answered with Azure-AsyncOperation pointing at .../locations/eastus/operations/{id})"),
+        NETWORK_SUBNET_DELETE("a subnet DELETE (Microsoft.Network)",
+                "202 with the same status URL in `Azure-AsyncOperation` and `Location`; 204 when there is no such subnet",
+                ASYNC_API + " (202 Accepted with Azure-AsyncOperation and Location)"),
+        WEB_LONG_RUNNING_WRITE("the site app settings PUT when a test makes it long-running, and a slot swap (Microsoft.Web)",
+                "202 with the status URL `.../providers/Microsoft.Web/locations/{l}/operationResults/{id}` in `Azure-AsyncOperation` and `Location`",
+                ASYNC_API + " (202 Accepted with Azure-AsyncOperation and Location)");
 
         public final String when;
         public final String what;
@@ -168,7 +186,8 @@ public final class PlatformRules {
                 + " (ARM's `{\"error\":{\"code\",\"message\"}}` unless the row says otherwise). Authorization is checked against the"
                 + " role in `infra/generated/tether-contract.json` before a request reaches its provider.\n\n" + markdown()
                 + "\n## Behaviour the local world models\n\n"
-                + "What Azure and AKS do on their own that Tether's tests rely on (`PlatformRules.Behaviour`): the local world does it the same way.\n\n"
+                + "What Azure and AKS do on their own that Tether's tests rely on (`PlatformRules.Behaviour`), long-running operations"
+                + " included: the local world does it the same way. Unknown operation ids are refused (`OPERATION_NOT_FOUND` above).\n\n"
                 + behaviourMarkdown();
     }
 

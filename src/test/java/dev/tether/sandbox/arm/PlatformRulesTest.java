@@ -35,10 +35,17 @@ class PlatformRulesTest {
 
     @Test
     void everyModelledBehaviourNamesItsSource() {
-        assertEquals(List.of("AKS_PUBLIC_IP", "AKS_LOAD_BALANCERS", "ARM_RESOURCE_EVENTS", "EVENT_GRID_FILTER"),
+        assertEquals(List.of("AKS_PUBLIC_IP", "AKS_LOAD_BALANCERS", "ARM_RESOURCE_EVENTS", "EVENT_GRID_FILTER", "OPERATION_IN_PROGRESS",
+                        "OPERATION_ENDED", "NETWORK_SUBNET_PUT", "NETWORK_SUBNET_DELETE", "WEB_LONG_RUNNING_WRITE"),
                 Arrays.stream(PlatformRules.Behaviour.values()).map(Enum::name).toList());
+        Set<String> bad = new HashSet<>();
         for (PlatformRules.Behaviour b : PlatformRules.Behaviour.values()) {
-            assertTrue(b.source.startsWith("https://") || b.source.startsWith("kubernetes-sigs/cloud-provider-azure "), b.name() + ": " + b.source);
+            boolean sourced = b.source.startsWith("https://") || b.source.startsWith("kubernetes-sigs/cloud-provider-azure ")
+                    || b.source.matches("^[\\w.-]+/[\\w.-]+#\\d+.*");
+            if (!sourced || b.when.isBlank() || b.what.isBlank()) {
+                bad.add(b.name());
+            }
         }
+        assertEquals(Set.of(), bad, "behaviours without a source: " + Arrays.toString(bad.toArray()));
     }
 }

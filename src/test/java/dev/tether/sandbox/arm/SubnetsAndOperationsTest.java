@@ -23,6 +23,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Long-running operations take virtual time, unknown operations are 404, and subnets in use keep what their users need. */
 class SubnetsAndOperationsTest {
@@ -59,26 +60,58 @@ class SubnetsAndOperationsTest {
     }
 
     @Test
+    void byDefaultAnOperationIsInProgressForOnePollAndTheSdkWaitsItsRetryAfter() throws Exception {
+        World w = world();
+        int mark = w.log().size();
+        SubnetInner created = w.net().serviceClient().getSubnets().createOrUpdate("rg1", "test-vnet", "apps", delegated("10.0.2.0/27"));
+        assertEquals("Succeeded", created.provisioningState().toString());
+        List<String> calls = w.log().since(mark).stream().map(c -> c.method() + " " + c.status() + " " + c.path().replaceAll("\\?.*", "")).toList();
+        String op = "/subscriptions/" + SUB + "/providers/Microsoft.Network/locations/eastus/operations/op-1";
+        assertEquals(List.of("PUT 201 " + DemoWorld.VNET_ID + "/subnets/apps", "GET 200 " + op, "GET 200 " + op, "GET 200 " + DemoWorld.VNET_ID + "/subnets/apps"),
+                calls, "InProgress at the first poll, Succeeded at the second, then the SDK's final GET");
+        assertEquals(Instant.parse("2026-01-01T00:00:01Z"), w.now()[0], "the InProgress poll's Retry-After (1 s) passed on the world's clock");
+
+        // The same operation by hand: the status body and the header the SDK honoured, and the wall time it waited.
+        HttpResponse put = w.arm().send(request(HttpMethod.PUT, DemoWorld.VNET_ID + "/subnets/more?api-version=2025-07-01",
+                "{\"properties\":{\"addressPrefix\":\"10.0.3.0/27\"}}")).block();
+        String status = put.getHeaderValue(HttpHeaderName.fromString("Azure-AsyncOperation"));
+        HttpResponse running = w.arm().send(new HttpRequest(HttpMethod.GET, status)).block();
+        assertEquals(M.readTree("{\"status\":\"InProgress\",\"name\":\"op-2\"}"), M.readTree(running.getBodyAsString().block()));
+        assertEquals("1", running.getHeaderValue(HttpHeaderName.RETRY_AFTER));
+        HttpResponse done = w.arm().send(new HttpRequest(HttpMethod.GET, status)).block();
+        assertEquals(M.readTree("{\"status\":\"Succeeded\",\"name\":\"op-2\"}"), M.readTree(done.getBodyAsString().block()));
+        assertEquals(null, done.getHeaderValue(HttpHeaderName.RETRY_AFTER), "a finished operation asks for no more waiting");
+
+        long start = System.nanoTime();
+        w.net().serviceClient().getSubnets().delete("rg1", "test-vnet", "more");
+        long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(waitedMillis >= 1000, "the SDK slept the Retry-After (1 s) before its second poll; it took " + waitedMillis + " ms"
+                + " (without the header it polls again after the sandbox's 1 ms interval)");
+    }
+
+    @Test
     void anOperationRunsItsVirtualDurationAndTheSdkPollsItToTheEnd() throws Exception {
         World w = world();
-        w.arm().setOperationDuration(Duration.ofSeconds(25));
+        w.arm().setOperationDuration(Duration.ofMillis(1500));
         SubnetInner created = w.net().serviceClient().getSubnets().createOrUpdate("rg1", "test-vnet", "apps", delegated("10.0.2.0/27"));
         assertEquals("Succeeded", created.provisioningState().toString());
         List<String> polls = w.log().calls().stream().filter(c -> c.path().contains("/operations/")).map(c -> c.method() + " " + c.status()).toList();
-        assertEquals(List.of("GET 200", "GET 200", "GET 200", "GET 200"), polls, "InProgress at 0, 10 and 20 s, Succeeded at 30 s");
-        assertEquals(Instant.parse("2026-01-01T00:00:30Z"), w.now()[0], "each InProgress poll let the provider's Retry-After (10 s) pass");
+        assertEquals(List.of("GET 200", "GET 200", "GET 200"), polls, "InProgress at 0 and 1 s, Succeeded at 2 s");
+        assertEquals(Instant.parse("2026-01-01T00:00:02Z"), w.now()[0], "each InProgress poll let its Retry-After (1 s) pass");
 
-        w.arm().setSendRetryAfter(true);
         HttpResponse put = w.arm().send(request(HttpMethod.PUT, DemoWorld.VNET_ID + "/subnets/more?api-version=2025-07-01",
                 "{\"properties\":{\"addressPrefix\":\"10.0.3.0/27\"}}")).block();
         assertEquals(201, put.getStatusCode());
         String status = put.getHeaderValue(HttpHeaderName.fromString("Azure-AsyncOperation"));
         assertEquals("https://management.azure.com/subscriptions/" + SUB + "/providers/Microsoft.Network/locations/eastus/operations/op-2?api-version=2025-07-01", status);
         assertEquals(null, put.getHeaderValue(HttpHeaderName.LOCATION), "the network provider answers a subnet PUT with Azure-AsyncOperation only");
+        assertEquals("Updating", w.arm().resource(DemoWorld.VNET_ID + "/subnets/more").orElseThrow().at("/properties/provisioningState").asText());
+
+        w.arm().setRetryAfter(Duration.ofSeconds(10));
         HttpResponse running = w.arm().send(new HttpRequest(HttpMethod.GET, status)).block();
         assertEquals("InProgress", M.readTree(running.getBodyAsString().block()).path("status").asText());
-        assertEquals("10", running.getHeaderValue(HttpHeaderName.RETRY_AFTER));
-        assertEquals("Updating", w.arm().resource(DemoWorld.VNET_ID + "/subnets/more").orElseThrow().at("/properties/provisioningState").asText());
+        assertEquals("10", running.getHeaderValue(HttpHeaderName.RETRY_AFTER), "the network provider's own interval, when a test asks for it");
+        assertEquals(Instant.parse("2026-01-01T00:00:12Z"), w.now()[0]);
     }
 
     @Test

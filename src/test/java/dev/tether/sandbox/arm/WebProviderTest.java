@@ -46,7 +46,8 @@ class WebProviderTest {
         assertEquals(List.of(
                 "PUT 202 " + DemoWorld.SITE_ID + "/config/appsettings",
                 "GET 200 /subscriptions/" + SUB + "/providers/Microsoft.Web/locations/eastus/operationResults/op-1",
-                "GET 200 " + DemoWorld.SITE_ID + "/config/appsettings"), calls);
+                "GET 200 /subscriptions/" + SUB + "/providers/Microsoft.Web/locations/eastus/operationResults/op-1",
+                "GET 200 " + DemoWorld.SITE_ID + "/config/appsettings"), calls, "InProgress at the first poll, Succeeded at the second");
 
         var poller = apps.beginUpdateApplicationSettings("testrg123", "sitef6141", new StringDictionaryInner().withProperties(Map.of("THIRD", "3")));
         assertEquals(Map.of("THIRD", "3"), poller.getFinalResult().properties());
