@@ -239,7 +239,7 @@ class ClusterUnlinkServicesTest {
     @Test
     void crashAfterEveryHistoryEventOfAClusterUnlinkRestoringServices() throws Exception {
         String site = DemoWorld.SITE_ID;
-        CrashEverywhereTest.crashEverywhere(new CrashEverywhereTest.Scenario(world(), s -> {
+        int events = CrashEverywhereTest.crashEverywhere(new CrashEverywhereTest.Scenario(world(), s -> {
             link(s);
             UnlinkTest.untag(s, site);
             assertEquals(202, ClusterUnlinkTest.unlink(s, site, false).status());
@@ -255,6 +255,7 @@ class ClusterUnlinkServicesTest {
             assertEquals("ClusterIP", api.path("spec").path("type").asText());
             assertFalse(api.path("metadata").path("annotations").has("tether.dev/prior-type"));
         }));
+        assertEquals(220, events, "history events of the drive, each one a crash point (measured)");
     }
 
     /**

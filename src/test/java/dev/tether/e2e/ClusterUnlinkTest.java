@@ -296,7 +296,7 @@ class ClusterUnlinkTest {
     @Test
     void crashAfterEveryHistoryEventOfTheClusterUnlink() throws Exception {
         String site = DemoWorld.SITE_ID;
-        CrashEverywhereTest.crashEverywhere(new CrashEverywhereTest.Scenario(DemoWorld.build(), s -> {
+        int events = CrashEverywhereTest.crashEverywhere(new CrashEverywhereTest.Scenario(DemoWorld.build(), s -> {
             s.deliverAll(DemoWorld.events());
             s.runUntilIdle();
             UnlinkTest.untag(s, site);
@@ -311,5 +311,6 @@ class ClusterUnlinkTest {
             assertTrue(new WorldView(s).kube(CLUSTER, "Service", "kube-system", "tether-dns").isEmpty());
             assertFalse(new WorldView(s).kube(CLUSTER, "ConfigMap", "kube-system", "coredns-custom").orElseThrow().path("data").has("tether.override"));
         }));
+        assertEquals(152, events, "history events of the drive, each one a crash point (measured)");
     }
 }

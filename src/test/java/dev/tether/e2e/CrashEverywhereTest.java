@@ -52,10 +52,10 @@ class CrashEverywhereTest {
         assertEquals(ip, w.appSettings(DemoWorld.SITE_ID).path("WEBSITE_DNS_SERVER").asText());
     }
 
-    static void crashEverywhere(Scenario scenario) throws Exception {
+    /** {@link #crashEverywhere(Prepared, Consumer, List, Consumer)} from a world file; returns the drive's history events. */
+    static int crashEverywhere(Scenario scenario) throws Exception {
         WorldFile world = WorldFile.parse(scenario.world(), "crash");
-        int events = crashEverywhere(() -> new Sandbox(world), scenario.drive(), scenario.writes(), scenario.check());
-        assertTrue(events > 10, "history events: " + events);
+        return crashEverywhere(() -> new Sandbox(world), scenario.drive(), scenario.writes(), scenario.check());
     }
 
     /** Makes the sandbox a run starts from: the same world and the same durable history every time it is called. */
@@ -112,7 +112,7 @@ class CrashEverywhereTest {
     @Test
     void clusterLinkWithServicesAndItsApp() throws Exception {
         ObjectNode w = ServicesTest.world(null, ServicesTest.service("shop", "api", "ClusterIP", Map.of("tether.dev/private", "true"), null));
-        crashEverywhere(new Scenario(w, s -> {
+        int events = crashEverywhere(new Scenario(w, s -> {
             s.deliverAll(ClusterLinkTest.clusterTagEvent());
             s.runUntilIdle();
         }, plus(LINK_WRITES, "PATCH /api/v1/namespaces/shop/services/api"), s -> {
@@ -123,23 +123,25 @@ class CrashEverywhereTest {
             assertEquals("ClusterIP", api.path("metadata").path("annotations").path("tether.dev/prior-type").asText());
             assertEquals("tether", api.path("metadata").path("labels").path("app.kubernetes.io/managed-by").asText());
         }));
+        assertEquals(132, events, "history events of the drive, each one a crash point (measured)");
     }
 
     @Test
     void serviceReconcileAfterAPublicIpEvent() throws Exception {
         ObjectNode w = ServicesTest.world("all-loadbalancers", ServicesTest.service("shop", "web", "LoadBalancer", Map.of(), "203.0.113.10"));
-        crashEverywhere(new Scenario(w, s -> {
+        int events = crashEverywhere(new Scenario(w, s -> {
             s.deliverAll(ServicesTest.publicIpEvent(s, "shop", "web"));
             s.runUntilIdle();
             s.clock().advance(java.time.Duration.ofSeconds(31));
         }, List.of("PATCH /api/v1/namespaces/shop/services/web"),
                 s -> ServicesTest.assertInternalInNodeSubnet(ServicesTest.svc(s, "shop", "web"))));
+        assertEquals(36, events, "history events of the drive, each one a crash point (measured)");
     }
 
     @Test
     void driftScanAndItsRepair() throws Exception {
         ObjectNode w = DemoWorld.build();
-        crashEverywhere(new Scenario(w, s -> {
+        int events = crashEverywhere(new Scenario(w, s -> {
             s.deliverAll(DemoWorld.events());
             s.runUntilIdle();
             java.util.Map<String, String> settings = new java.util.LinkedHashMap<>(s.arm().appSettings().get(DemoWorld.SITE_ID));
@@ -148,5 +150,6 @@ class CrashEverywhereTest {
             s.timer();
             s.runUntilIdle();
         }, plus(LINK_WRITES, "PUT " + DemoWorld.SITE_ID + "/config/appsettings"), CrashEverywhereTest::assertAppLinked));
+        assertEquals(120, events, "history events of the drive, each one a crash point (measured)");
     }
 }

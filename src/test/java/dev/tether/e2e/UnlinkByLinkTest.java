@@ -183,7 +183,7 @@ class UnlinkByLinkTest {
     /** Crash after every history event of the link and of the unlink by name: the same world and the same writes every time. */
     @Test
     void crashAfterEveryHistoryEventOfTheUnlinkByName() throws Exception {
-        CrashEverywhereTest.crashEverywhere(new CrashEverywhereTest.Scenario(DemoWorld.build(), s -> {
+        int events = CrashEverywhereTest.crashEverywhere(new CrashEverywhereTest.Scenario(DemoWorld.build(), s -> {
             s.deliverAll(DemoWorld.events());
             s.runUntilIdle();
             UnlinkTest.untag(s, SITE);
@@ -196,5 +196,6 @@ class UnlinkByLinkTest {
             assertTrue(new WorldView(s).kube(CLUSTER, "Service", "kube-system", "tether-dns").isEmpty());
             assertFalse(new WorldView(s).kube(CLUSTER, "ConfigMap", "kube-system", "coredns-custom").orElseThrow().path("data").has("tether.override"));
         }));
+        assertEquals(160, events, "history events of the drive, each one a crash point (measured)");
     }
 }

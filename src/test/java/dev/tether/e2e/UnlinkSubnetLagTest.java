@@ -112,7 +112,7 @@ class UnlinkSubnetLagTest {
     /** Crash after every history event of a link and an unlink whose subnet is freed 90 s after the app left: the same writes and world. */
     @Test
     void crashAfterEveryHistoryEventOfAnUnlinkWaitingForTheLink() throws Exception {
-        CrashEverywhereTest.crashEverywhere(new CrashEverywhereTest.Scenario(DemoWorld.build(), s -> {
+        int events = CrashEverywhereTest.crashEverywhere(new CrashEverywhereTest.Scenario(DemoWorld.build(), s -> {
             s.arm().setServiceLinkRemovalLag(Duration.ofSeconds(90));
             s.deliverAll(DemoWorld.events());
             s.runUntilIdle();
@@ -121,5 +121,6 @@ class UnlinkSubnetLagTest {
             s.runUntilIdle();
         }, CrashEverywhereTest.plus(CrashEverywhereTest.LINK_WRITES, "PUT " + SITE + "/config/appsettings", "PUT " + SITE + "/config/slotConfigNames",
                 "DELETE " + SITE + "/networkConfig/virtualNetwork", "DELETE " + SUBNET), s -> assertFalse(subnetExists(s))));
+        assertEquals(120, events, "history events of the drive, each one a crash point (measured)");
     }
 }

@@ -261,7 +261,7 @@ class UnlinkTest {
     void crashAfterEveryHistoryEventOfLinkAndUnlink() throws Exception {
         ObjectNode before = pristine(DemoWorld.build());
         String site = DemoWorld.SITE_ID;
-        CrashEverywhereTest.crashEverywhere(new CrashEverywhereTest.Scenario(DemoWorld.build(), s -> {
+        int events = CrashEverywhereTest.crashEverywhere(new CrashEverywhereTest.Scenario(DemoWorld.build(), s -> {
             s.deliverAll(DemoWorld.events());
             s.runUntilIdle();
             untag(s, site);
@@ -274,6 +274,7 @@ class UnlinkTest {
             assertEquals(before.path("slotConfigNames"), s.arm().slotConfigNames(site), "Tether's mark removed, as the record said, crash or not");
             assertTrue(new WorldView(s).subnets(DemoWorld.VNET_ID).stream().noneMatch(n -> n.path("name").asText().equals("tether-DefaultAsp-148ff230")));
         }));
+        assertEquals(96, events, "history events of the drive, each one a crash point (measured)");
     }
 
     /** A sandbox whose Tether runs with TETHER_ON_UNTAG=unlink and a 10-minute grace period, its app linked. */
