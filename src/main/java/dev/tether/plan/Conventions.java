@@ -52,6 +52,10 @@ public final class Conventions {
     public static final String ANNOTATION_INTERNAL_SUBNET = "service.beta.kubernetes.io/azure-load-balancer-internal-subnet";
     /** The Service's type before Tether made it a load balancer: what Tether changed, for the record. */
     public static final String ANNOTATION_PRIOR_TYPE = "tether.dev/prior-type";
+    /** The internal-LB annotation's value before Tether's first patch, when it had one (a restore puts it back). */
+    public static final String ANNOTATION_PRIOR_INTERNAL_LB = "tether.dev/prior-internal-lb";
+    /** The managed-by label's value before Tether's first patch replaced it, when it had another (a restore puts it back). */
+    public static final String ANNOTATION_PRIOR_MANAGED_BY = "tether.dev/prior-managed-by";
     /** Tag AKS's cloud provider puts on the public IP it creates for a Service: {@code <namespace>/<name>}. */
     public static final String TAG_K8S_SERVICE = "k8s-azure-service";
     public static final String TYPE_PUBLIC_IP = "Microsoft.Network/publicIPAddresses";

@@ -47,15 +47,24 @@ public final class ServiceExposurePlanner {
         if (!s.internal()) {
             annotations.put(Conventions.ANNOTATION_INTERNAL_LB, "true");
         }
+        String label = s.labels().get(Conventions.LABEL_MANAGED_BY);
         if (!s.annotations().containsKey(Conventions.ANNOTATION_PRIOR_TYPE) && !(isLoadBalancer(s) && s.internal())) {
+            // Tether's record, written with its first patch: what it changes, as it was, so that a restore can put it back.
             annotations.put(Conventions.ANNOTATION_PRIOR_TYPE, s.type() == null ? "ClusterIP" : s.type());
+            String internal = s.annotations().get(Conventions.ANNOTATION_INTERNAL_LB);
+            if (internal != null) {
+                annotations.put(Conventions.ANNOTATION_PRIOR_INTERNAL_LB, internal);
+            }
+            if (label != null && !Conventions.MANAGED_BY_TETHER.equals(label)) {
+                annotations.put(Conventions.ANNOTATION_PRIOR_MANAGED_BY, label);
+            }
         }
         Map<String, Object> patch = new LinkedHashMap<>();
         Map<String, Object> metadata = new LinkedHashMap<>();
         if (!annotations.isEmpty()) {
             metadata.put("annotations", annotations);
         }
-        if (!Conventions.MANAGED_BY_TETHER.equals(s.labels().get(Conventions.LABEL_MANAGED_BY)) && !annotations.isEmpty()) {
+        if (!Conventions.MANAGED_BY_TETHER.equals(label) && !annotations.isEmpty()) {
             metadata.put("labels", Map.of(Conventions.LABEL_MANAGED_BY, Conventions.MANAGED_BY_TETHER));
         }
         if (!metadata.isEmpty()) {

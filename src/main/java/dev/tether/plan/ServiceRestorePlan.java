@@ -10,9 +10,12 @@ import java.util.Map;
  *
  * <p>Only a Service carrying Tether's record ({@value Conventions#ANNOTATION_PRIOR_TYPE}) is considered. What Tether
  * changed is what the link's {@link ServiceExposurePlanner} writes, in one merge patch: the type (to LoadBalancer, from
- * the recorded prior type), the internal-LB annotation ({@code "true"}), the record itself and the managed-by label.
- * The restore writes back only what differs, in one merge patch: the recorded type, the internal-LB annotation and the
- * record removed, the label removed where it still says Tether. A Service no longer as Tether left it (another type,
+ * the recorded prior type), the internal-LB annotation ({@code "true"}), the record itself and the managed-by label;
+ * the record also keeps the annotation's and the label's values from before that patch, when they had one
+ * ({@value Conventions#ANNOTATION_PRIOR_INTERNAL_LB}, {@value Conventions#ANNOTATION_PRIOR_MANAGED_BY}).
+ * The restore writes back only what differs, in one merge patch: the recorded type, the annotation and the label back
+ * to their recorded values (removed where none is recorded; the label only where it still says Tether), the record
+ * removed. A Service no longer as Tether left it (another type,
  * the internal annotation changed or gone, the label changed) was changed by someone since: it is refused, not
  * overwritten, unless {@code force}; an unreadable record is always refused.
  *
@@ -49,18 +52,40 @@ public record ServiceRestorePlan(String service, Outcome action, String reason, 
                     + (internal == null ? "(absent)" : "'" + internal + "'") + ", " + Conventions.LABEL_MANAGED_BY + "=" + (label == null ? "(absent)" : "'" + label + "'")
                     + "): someone changed it since. Fix: set it as you want it by hand, or ask again with force to restore type " + prior);
         }
+        // What the link's record says was there before Tether's first patch goes back; what it does not name, Tether added.
+        String priorInternal = s.annotations().get(Conventions.ANNOTATION_PRIOR_INTERNAL_LB);
+        String priorLabel = s.annotations().get(Conventions.ANNOTATION_PRIOR_MANAGED_BY);
+        boolean removeInternal = priorInternal == null && internal != null;
+        boolean tetherLabel = Conventions.MANAGED_BY_TETHER.equals(label);
         Map<String, Object> annotations = new LinkedHashMap<>();
-        annotations.put(Conventions.ANNOTATION_PRIOR_TYPE, null);
-        if (internal != null) {
+        if (removeInternal) {
             annotations.put(Conventions.ANNOTATION_INTERNAL_LB, null);
+        }
+        annotations.put(Conventions.ANNOTATION_PRIOR_TYPE, null);
+        List<String> restored = new java.util.ArrayList<>();
+        if (priorInternal != null) {
+            annotations.put(Conventions.ANNOTATION_PRIOR_INTERNAL_LB, null);
+            if (!priorInternal.equals(internal)) {
+                annotations.put(Conventions.ANNOTATION_INTERNAL_LB, priorInternal);
+            }
+            restored.add(Conventions.ANNOTATION_INTERNAL_LB + "='" + ResourceId.abbreviate(priorInternal) + "' as before the link");
+        }
+        if (priorLabel != null) {
+            annotations.put(Conventions.ANNOTATION_PRIOR_MANAGED_BY, null);
+            if (tetherLabel) {
+                restored.add(Conventions.LABEL_MANAGED_BY + "='" + ResourceId.abbreviate(priorLabel) + "' as before the link");
+            }
         }
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("annotations", annotations);
-        if (Conventions.MANAGED_BY_TETHER.equals(label)) {
+        if (tetherLabel) {
             Map<String, Object> labels = new LinkedHashMap<>();
-            labels.put(Conventions.LABEL_MANAGED_BY, null);
+            labels.put(Conventions.LABEL_MANAGED_BY, priorLabel);
             metadata.put("labels", labels);
         }
+        List<String> records = annotations.keySet().stream().filter(k -> k.startsWith("tether.dev/")).toList();
+        String removed = (removeInternal ? Conventions.ANNOTATION_INTERNAL_LB + ", " : "") + String.join(", ", records)
+                + (tetherLabel && priorLabel == null ? " and " + Conventions.LABEL_MANAGED_BY + "=" + Conventions.MANAGED_BY_TETHER : "");
         Map<String, Object> patch = new LinkedHashMap<>();
         patch.put("metadata", metadata);
         if (!type.equals(prior)) {
@@ -68,10 +93,8 @@ public record ServiceRestorePlan(String service, Outcome action, String reason, 
         }
         String becomes = prior.equals("LoadBalancer") ? "a public LoadBalancer again (a public IP is assigned: the Service is reachable from the internet)"
                 : prior + " again (not reachable from the VNet; its load balancer IP goes)";
-        return new ServiceRestorePlan(s.key(), Outcome.UPDATED, "restore " + s.key() + ": " + becomes + "; remove " + (internal != null
-                ? Conventions.ANNOTATION_INTERNAL_LB + ", " : "") + Conventions.ANNOTATION_PRIOR_TYPE
-                + (Conventions.MANAGED_BY_TETHER.equals(label) ? " and " + Conventions.LABEL_MANAGED_BY + "=" + Conventions.MANAGED_BY_TETHER : "")
-                + "; every other field kept" + (asLeft ? "" : " (force: over a change since the link)"), patch, null);
+        return new ServiceRestorePlan(s.key(), Outcome.UPDATED, "restore " + s.key() + ": " + becomes + "; remove " + removed
+                + (restored.isEmpty() ? "" : "; set " + String.join(", ", restored)) + "; every other field kept" + (asLeft ? "" : " (force: over a change since the link)"), patch, null);
     }
 
     private static ServiceRestorePlan refused(ServiceFacts s, String error) {

@@ -154,4 +154,65 @@ class ClusterUnlinkPlanTest {
         assertEquals("restore-service UNCHANGED no Service carries tether.dev/prior-type: nothing to restore",
                 none.changes().get(4).step() + " " + none.changes().get(4).action() + " " + none.changes().get(4).reason());
     }
+
+    /** A JSON merge patch of a Service's type, annotations and labels, applied as the API server applies it (null deletes). */
+    @SuppressWarnings("unchecked")
+    static ServiceFacts applied(ServiceFacts s, Map<String, Object> patch) {
+        Map<String, Object> metadata = (Map<String, Object>) patch.getOrDefault("metadata", Map.of());
+        Map<String, String> annotations = new java.util.HashMap<>(s.annotations());
+        Map<String, String> labels = new java.util.HashMap<>(s.labels());
+        ((Map<String, Object>) metadata.getOrDefault("annotations", Map.of())).forEach((k, v) -> {
+            if (v == null) annotations.remove(k); else annotations.put(k, (String) v);
+        });
+        ((Map<String, Object>) metadata.getOrDefault("labels", Map.of())).forEach((k, v) -> {
+            if (v == null) labels.remove(k); else labels.put(k, (String) v);
+        });
+        Object type = ((Map<String, Object>) patch.getOrDefault("spec", Map.of())).getOrDefault("type", s.type());
+        return new ServiceFacts(s.namespace(), s.name(), (String) type, s.clusterIp(), annotations, labels, s.ingressIp());
+    }
+
+    /**
+     * The link records the internal annotation's and the managed-by label's values from before its first patch, and the
+     * restore puts them back: a Helm-managed ClusterIP that already carried the internal annotation, and a public
+     * LoadBalancer annotated "false", are byte for byte as before after a link and a restore.
+     */
+    @Test
+    void aRestorePutsBackTheAnnotationAndTheLabelTheLinkReplaced() {
+        ServiceFacts helm = new ServiceFacts("shop", "api", "ClusterIP", "10.0.0.9", Map.of(Conventions.ANNOTATION_PRIVATE, "true",
+                Conventions.ANNOTATION_INTERNAL_LB, "true"), Map.of(Conventions.LABEL_MANAGED_BY, "Helm", "app", "api"), null);
+        ServiceFacts publicLb = new ServiceFacts("shop", "web", "LoadBalancer", "10.0.0.10", Map.of(Conventions.ANNOTATION_PRIVATE, "true",
+                Conventions.ANNOTATION_INTERNAL_LB, "false"), Map.of("app", "web"), "203.0.113.7");
+
+        ServiceDecision linkHelm = ServiceExposurePlanner.plan(helm, ClusterPolicy.ANNOTATED, null);
+        assertEquals(Map.of("metadata", Map.of("annotations", Map.of(Conventions.ANNOTATION_PRIOR_TYPE, "ClusterIP", Conventions.ANNOTATION_PRIOR_INTERNAL_LB, "true",
+                Conventions.ANNOTATION_PRIOR_MANAGED_BY, "Helm"), "labels", Map.of(Conventions.LABEL_MANAGED_BY, "tether")),
+                "spec", Map.of("type", "LoadBalancer")), linkHelm.patch(), "the internal annotation is already \"true\": only recorded");
+        ServiceDecision linkPublic = ServiceExposurePlanner.plan(publicLb, ClusterPolicy.ANNOTATED, null);
+        assertEquals(Map.of("metadata", Map.of("annotations", Map.of(Conventions.ANNOTATION_INTERNAL_LB, "true", Conventions.ANNOTATION_PRIOR_TYPE, "LoadBalancer",
+                Conventions.ANNOTATION_PRIOR_INTERNAL_LB, "false"), "labels", Map.of(Conventions.LABEL_MANAGED_BY, "tether"))), linkPublic.patch());
+        ServiceFacts helmLinked = applied(helm, linkHelm.patch());
+        ServiceFacts publicLinked = applied(publicLb, linkPublic.patch());
+        assertEquals(Outcome.UNCHANGED, ServiceExposurePlanner.plan(helmLinked, ClusterPolicy.ANNOTATED, null).action(), "a second pass writes nothing");
+        assertEquals(Outcome.UNCHANGED, ServiceExposurePlanner.plan(publicLinked, ClusterPolicy.ANNOTATED, null).action());
+
+        ServiceRestorePlan restoreHelm = ServiceRestorePlan.plan(helmLinked, false);
+        assertEquals("restore shop/api: ClusterIP again (not reachable from the VNet; its load balancer IP goes); remove tether.dev/prior-type,"
+                + " tether.dev/prior-internal-lb, tether.dev/prior-managed-by; set service.beta.kubernetes.io/azure-load-balancer-internal='true' as"
+                + " before the link, app.kubernetes.io/managed-by='Helm' as before the link; every other field kept", restoreHelm.reason());
+        assertEquals(helm, applied(helmLinked, restoreHelm.patch()));
+        ServiceRestorePlan restorePublic = ServiceRestorePlan.plan(publicLinked, false);
+        assertEquals("restore shop/web: a public LoadBalancer again (a public IP is assigned: the Service is reachable from the internet); remove"
+                + " tether.dev/prior-type, tether.dev/prior-internal-lb and app.kubernetes.io/managed-by=tether; set"
+                + " service.beta.kubernetes.io/azure-load-balancer-internal='false' as before the link; every other field kept", restorePublic.reason());
+        assertEquals(publicLb, applied(publicLinked, restorePublic.patch()));
+
+        // A label someone changed since the link is theirs: with force, the record goes and the label stays.
+        ServiceFacts relabelled = new ServiceFacts("shop", "api", "LoadBalancer", "10.0.0.9", helmLinked.annotations(),
+                Map.of(Conventions.LABEL_MANAGED_BY, "argocd", "app", "api"), null);
+        assertNull(ServiceRestorePlan.plan(relabelled, false).action(), "refused without force");
+        ServiceFacts forced = applied(relabelled, ServiceRestorePlan.plan(relabelled, true).patch());
+        assertEquals("argocd", forced.labels().get(Conventions.LABEL_MANAGED_BY));
+        assertEquals(helm.annotations(), forced.annotations());
+        assertEquals("ClusterIP", forced.type());
+    }
 }
