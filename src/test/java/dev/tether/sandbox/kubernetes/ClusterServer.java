@@ -63,6 +63,8 @@ final class ClusterServer implements AutoCloseable {
     final Ipv4Cidr internalSubnet;
     final LoggingDispatcher dispatcher;
     private final KubernetesMockServer server;
+    /** fabric8's server keeps every request it served for takeRequest(); the sandbox logs calls itself (CallLog). */
+    private final MockWebServer recorder;
     final KubernetesClient client;
     private final Supplier<Instant> now;
     /** When each Service ("namespace/name") was last created or changed by anyone other than the controller's status writes. */
@@ -84,7 +86,8 @@ final class ClusterServer implements AutoCloseable {
         this.now = now;
         this.auth = new ApiServerAuth(adminToken, userToken);
         this.dispatcher = new LoggingDispatcher(log, this::written, auth);
-        this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        this.recorder = new MockWebServer();
+        this.server = new KubernetesMockServer(new Context(), recorder, new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         this.tls = ClusterTls.get().front(server.getPort());
         this.client = server.createClient(b -> b.withHttpClientBuilderConsumer(h -> h.addOrReplaceInterceptor("tether-sandbox", new Interceptor() {
@@ -248,12 +251,24 @@ final class ClusterServer implements AutoCloseable {
             builder = builder.method(method, contentType, body);
         }
         try {
-            return client.getHttpClient().sendAsync(builder.build(), String.class).get(30, TimeUnit.SECONDS);
+            HttpResponse<String> response = client.getHttpClient().sendAsync(builder.build(), String.class).get(30, TimeUnit.SECONDS);
+            forgetServedRequests();
+            return response;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cluster " + clusterId + ": " + method + " " + path + " failed: " + e, e);
+        }
+    }
+
+    /**
+     * Drops the requests fabric8's server recorded (Tether's and the controllers'): nothing reads them, and a long run
+     * (the 10,000-event storm: millions of controller reads) kept them all, gigabytes, until the JVM spent its time in GC.
+     */
+    private void forgetServedRequests() throws InterruptedException {
+        while (recorder.takeRequest(0, TimeUnit.NANOSECONDS) != null) {
+            // dropped
         }
     }
 
