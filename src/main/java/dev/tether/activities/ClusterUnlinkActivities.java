@@ -77,12 +77,10 @@ public final class ClusterUnlinkActivities {
         }
     }
 
-    /** Observes the cluster (ARM, then coredns-custom, CoreDNS, tether-dns, the Services, the apps on its IP) and plans. Reads only. */
-    public ClusterUnlinkPlan observe(String clusterId, boolean force) {
-        return observe(clusterId, force, false);
-    }
-
-    /** As {@link #observe(String, boolean)}; with {@code restoreServices} the plan also restores each Service carrying Tether's record (no extra read). */
+    /**
+     * Observes the cluster (ARM, then coredns-custom, CoreDNS, tether-dns, the Services, the apps on its IP) and plans.
+     * Reads only. With {@code restoreServices} the plan also restores each Service carrying Tether's record (no extra read).
+     */
     public ClusterUnlinkPlan observe(String clusterId, boolean force, boolean restoreServices) {
         ResourceId id = ResourceId.parse(clusterId);
         Optional<ClusterState> cluster = arm.cluster(id);

@@ -179,8 +179,7 @@ public final class LinkStarter {
     public Started startUnlink(ResourceId id, LinkOptions options, boolean force, boolean restoreServices, String reason) {
         boolean cluster = id.isType(Conventions.TYPE_CLUSTER);
         return startOrSignal(cluster ? Steps.LINK_CLUSTER_ORCHESTRATION : Steps.LINK_SITE_ORCHESTRATION, linkInstanceId(id),
-                new LinkRequest(id.toString(), reason, options).asUnlink(reason, force, restoreServices),
-                (force ? FORCED_UNLINK_INTENT : UNLINK_INTENT) + (restoreServices ? RESTORE_SERVICES : "") + reason,
+                new LinkRequest(id.toString(), reason, options).asUnlink(reason, force, restoreServices), unlinkIntent(force, restoreServices, reason),
                 Instances.find(client, linkInstanceId(id), false));
     }
 
@@ -192,8 +191,12 @@ public final class LinkStarter {
                                            String reason) {
         return startOrSignal(Steps.LINK_CLUSTER_ORCHESTRATION, linkInstanceId(cluster),
                 new LinkRequest(cluster.toString(), reason, options).asUnlinkAwaitingApps(reason, force, restoreServices, appWait.toSeconds()),
-                (force ? FORCED_UNLINK_INTENT : UNLINK_INTENT) + (restoreServices ? RESTORE_SERVICES : "") + reason,
-                Instances.find(client, linkInstanceId(cluster), false));
+                unlinkIntent(force, restoreServices, reason), Instances.find(client, linkInstanceId(cluster), false));
+    }
+
+    /** The recheck payload that tells a running pass to continue as an unlink; {@link #nextRequest(LinkRequest, java.util.List)} reads it. */
+    private static String unlinkIntent(boolean force, boolean restoreServices, String reason) {
+        return (force ? FORCED_UNLINK_INTENT : UNLINK_INTENT) + (restoreServices ? RESTORE_SERVICES : "") + reason;
     }
 
     /** TETHER_ON_UNTAG=unlink: the unlink of an app or cluster that lost its tag, after {@code grace} (a re-tag within it cancels). */

@@ -40,13 +40,9 @@ public final class UnlinkApi {
      * Starts (or signals) the unlink of the target in its resource's own instance; returns the instance ids. Refused
      * here, with zero writes, for a resource that does not exist (404) or still carries its tag (409: the tag is the
      * link's intent). A link name unlinks every app and cluster whose ownership record names it, the apps first: the
-     * cluster's pass waits for them (docs/UNLINK.md).
+     * cluster's pass waits for them (docs/UNLINK.md). {@code restoreServices}: a cluster's unlink (or a link's clusters')
+     * also sets the Services Tether made internal back; for an app it is bad input.
      */
-    public List<String> unlink(OperatorApi.Target target, boolean force, DurableTaskClient client) {
-        return unlink(target, force, false, client);
-    }
-
-    /** With {@code restoreServices}: a cluster's unlink also sets the Services Tether made internal back (refused for an app). */
     public List<String> unlink(OperatorApi.Target target, boolean force, boolean restoreServices, DurableTaskClient client) {
         requireClusterForRestore(target, restoreServices);
         List<ResourceId> ids = new ArrayList<>();
@@ -130,10 +126,6 @@ public final class UnlinkApi {
     }
 
     /** The dry run of an unlink: observe and plan, write nothing. */
-    public ObjectNode unlinkPlan(OperatorApi.Target target, boolean force) {
-        return unlinkPlan(target, force, false);
-    }
-
     public ObjectNode unlinkPlan(OperatorApi.Target target, boolean force, boolean restoreServices) {
         requireClusterForRestore(target, restoreServices);
         ObjectNode out = Json.mapper().createObjectNode();

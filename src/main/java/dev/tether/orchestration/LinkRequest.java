@@ -31,10 +31,6 @@ public record LinkRequest(String resourceId, String reason, LinkOptions options,
         return new LinkRequest(resourceId, why, options, null, null, null, null, null);
     }
 
-    public LinkRequest asUnlink(String why, boolean forced) {
-        return asUnlink(why, forced, false);
-    }
-
     public LinkRequest asUnlink(String why, boolean forced, boolean restore) {
         return new LinkRequest(resourceId, why, options, UNLINK, forced ? Boolean.TRUE : null, null, null, restore ? Boolean.TRUE : null);
     }
