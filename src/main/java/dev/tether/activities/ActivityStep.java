@@ -21,6 +21,11 @@ final class ActivityStep {
 
     /** Runs a step; a refusal becomes a StepResult with the message, a transient failure is thrown for the retry policy. */
     static String run(String name, Supplier<StepResult> body) {
+        return Json.write(result(name, body));
+    }
+
+    /** {@link #run}, for a step that answers more than its StepResult: the result itself, logged the same way. */
+    static StepResult result(String name, Supplier<StepResult> body) {
         StepResult result;
         try {
             result = body.get();
@@ -35,6 +40,6 @@ final class ActivityStep {
         } else {
             StructuredLog.info(LOG, "step.done", Map.of("step", name, "outcome", String.valueOf(result.outcome()), "detail", result.detail()));
         }
-        return Json.write(result);
+        return result;
     }
 }

@@ -108,7 +108,7 @@ public final class UnlinkActivities {
     /** Step 1: the DNS settings back to what they were before the link, the record removed, every other setting kept. */
     public String restoreDnsSetting(String input) {
         Restore r = Json.read(input, Restore.class);
-        return step("app-settings", () -> {
+        return ActivityStep.run("app-settings", () -> {
             ResourceId id = ResourceId.parse(r.siteId());
             Map<String, String> current = arm.appSettings(id);
             Map<String, String> restored = new LinkedHashMap<>();
@@ -142,7 +142,7 @@ public final class UnlinkActivities {
      */
     public String unmarkSlotSettings(String input) {
         Unmark r = Json.read(input, Unmark.class);
-        return step(SlotSettingsStep.STEP, () -> {
+        return ActivityStep.run(SlotSettingsStep.STEP, () -> {
             ResourceId site = ArmGateway.siteOf(ResourceId.parse(r.siteId()));
             SlotSettings current = arm.slotSettings(site);
             Optional<SlotSettings> without = current.without(r.names());
@@ -161,7 +161,7 @@ public final class UnlinkActivities {
     /** Step 2: route-all off (planned only where Tether turned it on). */
     public String routeAllOff(String input) {
         SiteStep r = Json.read(input, SiteStep.class);
-        return step("route-all", () -> {
+        return ActivityStep.run("route-all", () -> {
             ResourceId id = ResourceId.parse(r.siteId());
             SiteState site = arm.site(id).orElseThrow(() -> new RejectedException("GONE", r.siteId() + " no longer exists"));
             if (!site.routeAll()) {
@@ -175,7 +175,7 @@ public final class UnlinkActivities {
     /** Step 3: leave the subnet Tether joined. */
     public String leaveSubnet(String input) {
         SiteStep r = Json.read(input, SiteStep.class);
-        return step("leave-subnet", () -> {
+        return ActivityStep.run("leave-subnet", () -> {
             ResourceId id = ResourceId.parse(r.siteId());
             SiteState site = arm.site(id).orElseThrow(() -> new RejectedException("GONE", r.siteId() + " no longer exists"));
             if (site.subnetId() == null) {
@@ -208,7 +208,7 @@ public final class UnlinkActivities {
     public String deleteSubnetIfUnused(String input) {
         SubnetRelease r = Json.read(input, SubnetRelease.class);
         boolean[] lingering = {false};
-        String result = step("delete-subnet", () -> {
+        StepResult done = ActivityStep.result("delete-subnet", () -> {
             ResourceId sid = ResourceId.parse(r.subnetId());
             Optional<SubnetState> subnet = arm.vnet(sid.parent().toString()).flatMap(v -> v.subnetWithId(sid.toString()));
             if (subnet.isEmpty()) {
@@ -239,11 +239,6 @@ public final class UnlinkActivities {
             }
             return StepResult.done("delete-subnet", Outcome.UNCHANGED, "kept " + sid.name() + ": still used by " + used.get());
         });
-        StepResult done = Json.read(result, StepResult.class);
         return Json.write(new SubnetCheck(done, lingering[0] && done.error() == null));
-    }
-
-    private static String step(String name, java.util.function.Supplier<StepResult> body) {
-        return ActivityStep.run(name, body);
     }
 }
