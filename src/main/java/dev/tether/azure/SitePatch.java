@@ -2,6 +2,7 @@ package dev.tether.azure;
 
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpMethod;
+import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.management.exception.ManagementError;
@@ -47,15 +48,28 @@ final class SitePatch {
     }
 
     static void send(WebSiteManagementClient client, String siteOrSlotId, ObjectNode body) {
-        HttpRequest request = new HttpRequest(HttpMethod.PATCH, client.getEndpoint().replaceAll("/$", "") + siteOrSlotId
-                + "?api-version=" + API_VERSION)
-                .setHeader(HttpHeaderName.CONTENT_TYPE, "application/json").setBody(body.toString());
-        try (HttpResponse response = client.getHttpPipeline().sendSync(request, Context.NONE)) {
+        exchange(client.getHttpPipeline(), client.getEndpoint(), HttpMethod.PATCH, siteOrSlotId, body);
+    }
+
+    /**
+     * One request Tether writes itself to a site or slot ({@code path}: its id), at {@link #API_VERSION}, through the
+     * pipeline the SDK's clients send through (bearer token, retry, read governor); the answer's body. Anything but a 2xx
+     * is a {@link ManagementException} with ARM's (or App Service's) error, as the SDK throws it, so that {@link ArmErrors}
+     * judges it the same way.
+     */
+    static String exchange(HttpPipeline pipeline, String endpoint, HttpMethod method, String path, ObjectNode body) {
+        HttpRequest request = new HttpRequest(method, endpoint.replaceAll("/$", "") + path + "?api-version=" + API_VERSION)
+                .setHeader(HttpHeaderName.ACCEPT, "application/json");
+        if (body != null) {
+            request.setHeader(HttpHeaderName.CONTENT_TYPE, "application/json").setBody(body.toString());
+        }
+        try (HttpResponse response = pipeline.sendSync(request, Context.NONE)) {
             int status = response.getStatusCode();
+            String text = response.getBodyAsBinaryData() == null ? "" : response.getBodyAsBinaryData().toString();
             if (status / 100 != 2) {
-                String text = response.getBodyAsBinaryData() == null ? "" : response.getBodyAsBinaryData().toString();
-                throw new ManagementException("site PATCH answered " + status + ": " + text, response, error(text, status));
+                throw new ManagementException("site " + method + " answered " + status + ": " + text, response, error(text, status));
             }
+            return text;
         }
     }
 

@@ -2,10 +2,7 @@ package dev.tether.azure;
 
 import com.azure.core.http.HttpMethod;
 import com.azure.core.http.HttpPipeline;
-import com.azure.core.http.HttpRequest;
-import com.azure.core.http.HttpResponse;
 import com.azure.core.management.exception.ManagementException;
-import com.azure.core.util.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.durable.Json;
 
@@ -27,16 +24,7 @@ final class SiteTags {
     }
 
     static Map<String, String> read(HttpPipeline pipeline, String endpoint, String siteOrSlotId) {
-        HttpRequest request = new HttpRequest(HttpMethod.GET, endpoint.replaceAll("/$", "") + siteOrSlotId + "?api-version=" + SitePatch.API_VERSION)
-                .setHeader(com.azure.core.http.HttpHeaderName.ACCEPT, "application/json");
-        try (HttpResponse response = pipeline.sendSync(request, Context.NONE)) {
-            int status = response.getStatusCode();
-            String text = response.getBodyAsBinaryData() == null ? "" : response.getBodyAsBinaryData().toString();
-            if (status != 200) {
-                throw new ManagementException("site GET answered " + status + ": " + text, response, SitePatch.error(text, status));
-            }
-            return tags(text);
-        }
+        return tags(SitePatch.exchange(pipeline, endpoint, HttpMethod.GET, siteOrSlotId, null));
     }
 
     /** The {@code tags} object of a site's JSON; none (absent or null) is no tags. */
