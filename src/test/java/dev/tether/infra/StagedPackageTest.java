@@ -38,7 +38,9 @@ class StagedPackageTest {
             "client-java-proto-", "commons-collections4-", "commons-io-",
             // The Azure SDK's Netty transport and all it brought (reactor-netty, netty, netty-tcnative, the epoll and macOS
             // natives): the SDK sends through the JDK's HTTP client (AzureTransport). grpc-netty-shaded is "grpc-...".
-            "azure-core-http-netty-", "reactor-netty-", "netty-");
+            "azure-core-http-netty-", "reactor-netty-", "netty-",
+            // Bouncy Castle: only client-java's SSLUtils uses it; Tether reads client keys with the JDK (ClientCertificate)
+            "bcprov-", "bcpkix-", "bcutil-");
 
     static List<Path> libJars() {
         try (Stream<Path> jars = Files.list(PACKAGE.resolve("lib"))) {
