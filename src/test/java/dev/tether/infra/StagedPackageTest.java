@@ -42,7 +42,9 @@ class StagedPackageTest {
             // Bouncy Castle: only client-java's SSLUtils uses it; Tether reads client keys with the JDK (ClientCertificate)
             "bcprov-", "bcpkix-", "bcutil-",
             // the durable client's channel is grpc-okhttp's; grpc-netty-shaded serves only the test sidecar's server
-            "grpc-netty-shaded-", "okio-1.");
+            "grpc-netty-shaded-", "okio-1.",
+            // azure-identity's persistent token cache: Tether's credentials (AzureCredentials) never ask for one
+            "msal4j-persistence-extension-", "jna-");
 
     static List<Path> libJars() {
         try (Stream<Path> jars = Files.list(PACKAGE.resolve("lib"))) {
