@@ -89,6 +89,11 @@ public final class ClusterConnector {
                 }
                 return builder.build();
             }
+            if (kc.getClientCertificateFile() != null || kc.getClientKeyFile() != null) {
+                // client-java would read the files and hand the key to SSLUtils (Bouncy Castle, not in the package)
+                throw new RejectedException("BAD_KUBECONFIG", "the user kubeconfig of cluster " + clusterId + " names its client "
+                        + "certificate or key by file; Tether reads only client-certificate-data and client-key-data, as AKS hands them out");
+            }
             if (kc.getClientCertificateData() != null || kc.getClientKeyData() != null) {
                 return clientCertificateClient(clusterId, kc);
             }
