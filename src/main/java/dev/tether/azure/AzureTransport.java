@@ -7,9 +7,9 @@ import java.time.Duration;
 
 /**
  * The one HTTP client the Azure SDK sends through in Azure: ARM's pipelines ({@link AzureClients}) and the managed
- * identity's token requests (DefaultAzureCredential, which MSAL's managed-identity application sends through azure-core's
+ * identity's token requests (AzureCredentials' ManagedIdentityCredential, which MSAL's managed-identity application sends through azure-core's
  * pipeline). It is the JDK's {@code java.net.http} client (azure-core-http-jdk-httpclient), HTTP/1.1, not the SDK's
- * default Netty client: that one loaded reactor-netty and a second Netty (grpc-netty-shaded carries the durable client's)
+ * default Netty client: that one loaded reactor-netty and a second Netty (beside the grpc-netty-shaded the durable client then used)
  * on a cold worker's first event, about 700 classes, and shipped netty-tcnative. The timeouts are the ones
  * azure-core-http-netty applied by default (azure-core's {@code HttpUtils}: connect 10 s; write, response and read 60 s),
  * set here explicitly so that they do not depend on the transport's defaults or on {@code AZURE_REQUEST_*_TIMEOUT}.

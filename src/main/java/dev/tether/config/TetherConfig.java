@@ -35,7 +35,7 @@ public record TetherConfig(Set<String> subscriptions, String tenantId, int subne
     public static final List<Setting> SETTINGS = List.of(
             new Setting("TETHER_SUBSCRIPTIONS", "", "Comma-separated subscription ids Tether may read and change. Events, reruns and discovery outside them are refused. Required."),
             new Setting("TETHER_TENANT_ID", "", "Entra tenant of those subscriptions; empty lets azure-identity pick the managed identity's tenant."),
-            new Setting("AZURE_CLIENT_ID", "", "Client id of the user-assigned managed identity (read by azure-identity's DefaultAzureCredential)."),
+            new Setting("AZURE_CLIENT_ID", "", "Client id of the user-assigned managed identity in Azure (the system-assigned one when empty); locally, with AZURE_TENANT_ID and AZURE_CLIENT_SECRET, a service principal's (AzureCredentials)."),
             new Setting("TETHER_SUBNET_PREFIX_LENGTH", "27", "Size of the integration subnets Tether creates (/27 default; /28 is the smallest App Service accepts)."),
             new Setting("TETHER_SUBNET_NAME_PREFIX", "tether-", "Prefix of the integration subnet Tether creates for a plan: <prefix><plan name>."),
             new Setting("TETHER_DNS_WAIT_TIMEOUT", "PT10M", "How long a link waits (durable timers) for tether-dns to get its load balancer IP."),

@@ -3,12 +3,12 @@ package dev.tether.functions;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.management.AzureEnvironment;
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.tether.activities.DriftActivities;
 import dev.tether.activities.LinkActivities;
 import dev.tether.activities.ServiceActivities;
 import dev.tether.azure.ArmGateway;
 import dev.tether.azure.AzureClients;
+import dev.tether.azure.AzureCredentials;
 import dev.tether.azure.AzureTransport;
 import dev.tether.azure.ReadGovernor;
 import dev.tether.config.TetherConfig;
@@ -76,15 +76,16 @@ public final class Tether {
     }
 
     /**
-     * The worker's Tether: settings from the environment, the managed identity (DefaultAzureCredential), the system clock,
-     * and one {@link AzureTransport} for ARM and the identity endpoint.
+     * The worker's Tether: settings from the environment, the managed identity in Azure (the Azure CLI's login or a
+     * service principal locally: {@link AzureCredentials}), the system clock, and one {@link AzureTransport} for ARM and
+     * the identity endpoint.
      *
      * @param armRoute what ARM's requests go through, given the transport: {@code t -> t} in Azure; the cold-start probe
      *                 sends them on to its loopback ARM
      */
     public static Tether fromEnvironment(java.util.function.UnaryOperator<HttpClient> armRoute) {
         HttpClient transport = AzureTransport.create();
-        TokenCredential credential = new DefaultAzureCredentialBuilder().httpClient(transport).build();
+        TokenCredential credential = AzureCredentials.create(System.getenv(), transport);
         return new Tether(TetherConfig.fromEnvironment(System.getenv()), credential, armRoute.apply(transport), Clock.systemUTC());
     }
 

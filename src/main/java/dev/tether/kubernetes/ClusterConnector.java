@@ -11,6 +11,7 @@ import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import io.kubernetes.client.util.credentials.RefreshAuthentication;
 
+import javax.net.ssl.KeyManager;
 import java.io.IOException;
 import java.io.StringReader;
 import java.time.Clock;
@@ -88,11 +89,58 @@ public final class ClusterConnector {
                 }
                 return builder.build();
             }
+            if (kc.getClientCertificateFile() != null || kc.getClientKeyFile() != null) {
+                // client-java would read the files and hand the key to SSLUtils (Bouncy Castle, not in the package)
+                throw new RejectedException("BAD_KUBECONFIG", "the user kubeconfig of cluster " + clusterId + " names its client "
+                        + "certificate or key by file; Tether reads only client-certificate-data and client-key-data, as AKS hands them out");
+            }
+            if (kc.getClientCertificateData() != null || kc.getClientKeyData() != null) {
+                return clientCertificateClient(clusterId, kc);
+            }
             return ClientBuilder.kubeconfig(kc).build();
         } catch (IOException | IllegalArgumentException e) {
             throw new RejectedException("BAD_KUBECONFIG", "could not build a client for cluster " + clusterId + ": "
                     + e.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * A local account's client certificate (what AKS's listClusterUserCredential hands out), presented with key managers
+     * built by the JDK alone ({@link ClientCertificate}): ClientBuilder.kubeconfig would hand the key to client-java's
+     * SSLUtils, which needs Bouncy Castle, and the package does not ship it. The rest is what ClientBuilder.kubeconfig
+     * sets: the server (https:// when it names no scheme), the CA, insecure-skip-tls-verify and tls-server-name.
+     */
+    private static ApiClient clientCertificateClient(ResourceId clusterId, KubeConfig kc) {
+        String cert = kc.getClientCertificateData();
+        String key = kc.getClientKeyData();
+        if (cert == null || key == null) {
+            throw new RejectedException("BAD_KUBECONFIG", "the user kubeconfig of cluster " + clusterId + " has "
+                    + (cert == null ? "client-key-data but no client-certificate-data" : "client-certificate-data but no client-key-data")
+                    + "; download it again (az aks get-credentials) or use an Entra ID cluster");
+        }
+        KeyManager[] keyManagers;
+        try {
+            Base64.Decoder base64 = Base64.getMimeDecoder();
+            keyManagers = ClientCertificate.keyManagers(base64.decode(cert), base64.decode(key));
+        } catch (IllegalArgumentException e) {
+            throw new RejectedException("BAD_KUBECONFIG", "the client certificate in the user kubeconfig of cluster "
+                    + clusterId + " cannot be used: " + e.getMessage());
+        }
+        String server = kc.getServer();
+        if (!server.contains("://")) {
+            server = (server.contains(":443") ? "https://" : "http://") + server;
+        }
+        ClientBuilder builder = new ClientBuilder().setBasePath(server).setVerifyingSsl(kc.verifySSL())
+                .setAuthentication(client -> client.setKeyManagers(keyManagers));
+        String ca = kc.getCertificateAuthorityData();
+        if (ca != null) {
+            builder.setCertificateAuthority(Base64.getMimeDecoder().decode(ca));
+        }
+        String tlsServerName = kc.getTlsServerName();
+        if (tlsServerName != null && !tlsServerName.isEmpty()) {
+            builder.setTlsServerName(tlsServerName);
+        }
+        return builder.build();
     }
 
     private String aksToken() {

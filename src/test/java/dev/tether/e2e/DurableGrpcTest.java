@@ -4,11 +4,16 @@ import com.microsoft.durabletask.DurableTaskClient;
 import com.microsoft.durabletask.azurefunctions.DurableClientContext;
 import dev.tether.durable.LinkStarter;
 import dev.tether.sandbox.durable.LoopbackSidecar;
+import io.grpc.ManagedChannelProvider;
+import io.grpc.ManagedChannelRegistry;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -17,11 +22,30 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * The durable client's real gRPC channel, as the Functions host binds it ({@code DurableClientContext} with the
  * sidecar's {@code rpcBaseUrl}), against a loopback sidecar speaking the durabletask protocol. The rest of the local
- * world uses an in-process client; this is the one place the transport the package ships (grpc-netty-shaded; pom.xml
- * says why not another) carries Tether's start-or-signal calls. It also runs on the staged package's classpath.
+ * world uses an in-process client; this is the one place the transport the package ships (grpc-okhttp; pom.xml says
+ * why) carries Tether's start-or-signal calls. It also runs on the staged package's classpath. The sidecar's server is
+ * grpc-netty-shaded's (test scope only); its client provider is taken out of the registry here, so the channel is the
+ * one the package builds, and the sidecar's record of each call's user-agent shows it.
  */
 class DurableGrpcTest {
+    static final String CLIENT = "grpc-java-okhttp/1.46.0";
+    private static final List<ManagedChannelProvider> nettyClients = new ArrayList<>();
     private final LoopbackSidecar sidecar = new LoopbackSidecar();
+
+    @BeforeAll
+    static void clientOnOkHttp() {
+        ManagedChannelProvider provider;
+        while ((provider = ManagedChannelProvider.provider()).getClass().getName().contains(".netty.")) {
+            ManagedChannelRegistry.getDefaultRegistry().deregister(provider);
+            nettyClients.add(provider);
+        }
+        assertEquals("io.grpc.okhttp.OkHttpChannelProvider", provider.getClass().getName());
+    }
+
+    @AfterAll
+    static void restoreRegistry() {
+        nettyClients.forEach(ManagedChannelRegistry.getDefaultRegistry()::register);
+    }
 
     @BeforeEach
     void start() throws Exception {
@@ -46,6 +70,7 @@ class DurableGrpcTest {
                 "startInstance LinkSite " + id + " {\"resourceId\":\"/subscriptions/s/x\"}",
                 "getInstance " + id,
                 "raiseEvent " + id + " recheck \"event e2\""), sidecar.calls);
+        assertEquals(List.of(CLIENT, CLIENT, CLIENT, CLIENT), sidecar.userAgents, "each call came over the OkHttp channel");
     }
 
     /** Two invocations race to start one instance: the loser's start is refused by the sidecar, and it signals instead. */
@@ -61,6 +86,7 @@ class DurableGrpcTest {
                 "startInstance LinkSite " + id + " {\"resourceId\":\"/subscriptions/s/x\"}",
                 "getInstance " + id,
                 "raiseEvent " + id + " recheck \"event e1\""), sidecar.calls);
+        assertEquals(List.of(CLIENT, CLIENT, CLIENT, CLIENT), sidecar.userAgents, "each call came over the OkHttp channel");
     }
 
     private DurableTaskClient client() throws ReflectiveOperationException {

@@ -27,7 +27,7 @@ class StagedPackageTest {
 
     /** Packages only the local world's test-scope dependencies bring: none of them may ship. */
     static final List<String> TEST_SCOPE_PACKAGES = List.of("org/junit/", "org/opentest4j/", "org/mockito/", "net/bytebuddy/",
-            "org/objenesis/", "io/fabric8/", "io/vertx/", "org/apiguardian/");
+            "org/objenesis/", "io/fabric8/", "io/vertx/", "org/apiguardian/", "io/grpc/netty/");
 
     /**
      * Removed from the package because no code path loads them (pom.xml's exclusions; docs/PACKAGE.md has the class-load
@@ -38,7 +38,13 @@ class StagedPackageTest {
             "client-java-proto-", "commons-collections4-", "commons-io-",
             // The Azure SDK's Netty transport and all it brought (reactor-netty, netty, netty-tcnative, the epoll and macOS
             // natives): the SDK sends through the JDK's HTTP client (AzureTransport). grpc-netty-shaded is "grpc-...".
-            "azure-core-http-netty-", "reactor-netty-", "netty-");
+            "azure-core-http-netty-", "reactor-netty-", "netty-",
+            // Bouncy Castle: only client-java's SSLUtils uses it; Tether reads client keys with the JDK (ClientCertificate)
+            "bcprov-", "bcpkix-", "bcutil-",
+            // the durable client's channel is grpc-okhttp's; grpc-netty-shaded serves only the test sidecar's server
+            "grpc-netty-shaded-", "okio-1.",
+            // azure-identity's persistent token cache: Tether's credentials (AzureCredentials) never ask for one
+            "msal4j-persistence-extension-", "jna-");
 
     static List<Path> libJars() {
         try (Stream<Path> jars = Files.list(PACKAGE.resolve("lib"))) {

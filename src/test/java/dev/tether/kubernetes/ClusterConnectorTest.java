@@ -63,6 +63,16 @@ class ClusterConnectorTest {
     }
 
     @Test
+    void aClientCertificateByFileIsRefusedBeforeAnyFileIsRead() {
+        ClusterConnector connector = new ClusterConnector(null, r -> Mono.empty(), Duration.ofMinutes(10), Clock.systemUTC());
+        String kubeconfig = EXEC.substring(0, EXEC.indexOf("    exec:")) + "    client-certificate: /etc/aks/client.crt\n    client-key: /etc/aks/client.key\n";
+        RejectedException e = assertThrows(RejectedException.class, () -> connector.build(CLUSTER, kubeconfig));
+        assertEquals("BAD_KUBECONFIG", e.code());
+        assertEquals("the user kubeconfig of cluster " + CLUSTER + " names its client certificate or key by file; Tether reads only "
+                + "client-certificate-data and client-key-data, as AKS hands them out", e.getMessage());
+    }
+
+    @Test
     void aksScopeIsTheServerApplication() {
         assertEquals("6dae42f8-4368-4678-94ff-3960e28e3630/.default", Conventions.AKS_SERVER_SCOPE);
     }

@@ -9,7 +9,12 @@ import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.Get
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.RaiseEventRequest;
 import com.microsoft.durabletask.implementation.protobuf.OrchestratorService.RaiseEventResponse;
 import com.microsoft.durabletask.implementation.protobuf.TaskHubSidecarServiceGrpc;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -37,11 +42,25 @@ public final class LoopbackSidecar extends TaskHubSidecarServiceGrpc.TaskHubSide
     public final Map<String, String> running = Collections.synchronizedMap(new HashMap<>());
     /** Instances another invocation starts between Tether's read and its start: the start is refused. */
     public final Set<String> startedElsewhere = Collections.synchronizedSet(new HashSet<>());
+    /** The user-agent of each call's client, in order: it names the client's transport (grpc-java-okhttp/1.46.0). */
+    public final List<String> userAgents = Collections.synchronizedList(new ArrayList<>());
     private Server server;
 
-    /** Starts serving on a free loopback port. */
+    /**
+     * Starts serving on a free loopback port. The server is Netty's (grpc-netty-shaded, test scope only: grpc-okhttp
+     * 1.46 has no server); the package's client channel is OkHttp's.
+     */
     public LoopbackSidecar start() throws IOException {
-        server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).addService(this).build().start();
+        Metadata.Key<String> userAgent = Metadata.Key.of("user-agent", Metadata.ASCII_STRING_MARSHALLER);
+        ServerInterceptor recordAgent = new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+                userAgents.add(headers.get(userAgent));
+                return next.startCall(call, headers);
+            }
+        };
+        server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .addService(ServerInterceptors.intercept(this, recordAgent)).build().start();
         return this;
     }
 

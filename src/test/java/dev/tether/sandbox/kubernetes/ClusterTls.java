@@ -1,18 +1,10 @@
 package dev.tether.sandbox.kubernetes;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +22,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Date;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -38,7 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * TLS as an AKS API server serves it: a cluster CA (one per JVM, generated at first use with BouncyCastle, EC P-256 so
+ * TLS as an AKS API server serves it: a cluster CA (one per JVM, generated at first use with the JDK alone (SandboxCertificates), EC P-256 so
  * it costs milliseconds) signs a server certificate for 127.0.0.1 and localhost, and the kubeconfig carries the CA in
  * {@code certificate-authority-data}, as listClusterUserCredential's does. A client that does not trust that CA fails
  * the handshake.
@@ -47,13 +39,19 @@ import java.util.concurrent.RejectedExecutionException;
  * cost a key generation per cluster; so each API server keeps its plain listener (the sandbox's own traffic) and gets a
  * {@link Front}: a TLS listener that relays bytes to it, which is the address the kubeconfig names.
  */
-final class ClusterTls {
+public final class ClusterTls {
+    /** A client certificate of the cluster CA and its key, base64-encoded PEM as a kubeconfig carries them. */
+    public record ClientCredential(String certificateData, String keyData) {
+    }
+
     private static final class Holder {
         static final ClusterTls INSTANCE = new ClusterTls();
     }
 
     private final X509Certificate ca;
+    private final java.security.PrivateKey caKey;
     private final SSLContext server;
+    private final SSLContext serverAskingClientCertificates;
 
     private ClusterTls() {
         try {
@@ -62,20 +60,16 @@ final class ClusterTls {
             KeyPair caKeys = gen.generateKeyPair();
             KeyPair serverKeys = gen.generateKeyPair();
             Instant now = Instant.now();
-            Date from = Date.from(now.minus(Duration.ofDays(1)));
-            Date to = Date.from(now.plus(Duration.ofDays(3650)));
-            X500Name caName = new X500Name("CN=ca");
-            JcaX509v3CertificateBuilder caBuilder = new JcaX509v3CertificateBuilder(caName, BigInteger.ONE, from, to, caName, caKeys.getPublic());
-            caBuilder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-            caBuilder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate());
-            this.ca = new JcaX509CertificateConverter().getCertificate(caBuilder.build(signer));
-            JcaX509v3CertificateBuilder serverBuilder = new JcaX509v3CertificateBuilder(caName, BigInteger.TWO, from, to,
-                    new X500Name("CN=apiserver"), serverKeys.getPublic());
-            serverBuilder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[]{
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
-            serverBuilder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-            X509Certificate serverCert = new JcaX509CertificateConverter().getCertificate(serverBuilder.build(signer));
+            Instant from = now.minus(Duration.ofDays(1));
+            Instant to = now.plus(Duration.ofDays(3650));
+            this.ca = SandboxCertificates.certificate("ca", caKeys.getPrivate(), BigInteger.ONE, from, to,
+                    SandboxCertificates.name("ca", null), caKeys.getPublic(), List.of(
+                            new SandboxCertificates.Ext(SandboxCertificates.BASIC_CONSTRAINTS, true, SandboxCertificates.basicConstraintsCa()),
+                            new SandboxCertificates.Ext(SandboxCertificates.KEY_USAGE, true, SandboxCertificates.keyUsage(5, 6))));
+            X509Certificate serverCert = SandboxCertificates.certificate("ca", caKeys.getPrivate(), BigInteger.TWO, from, to,
+                    SandboxCertificates.name("apiserver", null), serverKeys.getPublic(), List.of(
+                            new SandboxCertificates.Ext(SandboxCertificates.SUBJECT_ALT_NAME, false, SandboxCertificates.loopbackNames()),
+                            new SandboxCertificates.Ext(SandboxCertificates.KEY_USAGE, true, SandboxCertificates.keyUsage(0))));
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             char[] pw = "sandbox".toCharArray();
@@ -84,17 +78,25 @@ final class ClusterTls {
             kmf.init(ks, pw);
             this.server = SSLContext.getInstance("TLS");
             server.init(kmf.getKeyManagers(), null, null);
-        } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException e) {
+            this.caKey = caKeys.getPrivate();
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", ca);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            this.serverAskingClientCertificates = SSLContext.getInstance("TLS");
+            serverAskingClientCertificates.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("the sandbox could not make its cluster CA", e);
         }
     }
 
-    static ClusterTls get() {
+    public static ClusterTls get() {
         return Holder.INSTANCE;
     }
 
     /** The CA certificate in PEM, base64-encoded: the kubeconfig's {@code certificate-authority-data}. */
-    String caData() {
+    public String caData() {
         try {
             String pem = "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(ca.getEncoded())
                     + "\n-----END CERTIFICATE-----\n";
@@ -106,11 +108,63 @@ final class ClusterTls {
 
     /** A TLS listener on 127.0.0.1 (an ephemeral port) relaying each connection to the plain listener at {@code backendPort}. */
     Front front(int backendPort) {
-        return new Front(server, backendPort);
+        return new Front(server, backendPort, false);
     }
 
-    static final class Front implements AutoCloseable {
+    /**
+     * A TLS listener that, like an AKS API server for a local account's certificate, completes the handshake only with
+     * a client certificate the cluster CA signed; {@link Front#clientSubjects()} lists the subjects it accepted.
+     */
+    public Front frontRequiringClientCertificate(int backendPort) {
+        return new Front(serverAskingClientCertificates, backendPort, true);
+    }
+
+    /**
+     * A client certificate for {@code subject} (e.g. {@code CN=masterclient,O=system:masters}, as AKS's local accounts
+     * get) signed by the cluster CA, with an RSA-2048 key in PKCS#1 PEM ({@code BEGIN RSA PRIVATE KEY}), the form AKS's
+     * listClusterUserCredential hands out.
+     */
+    public ClientCredential issueClientCertificate(String subject) {
+        try {
+            KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+            gen.initialize(2048);
+            KeyPair keys = gen.generateKeyPair();
+            Instant now = Instant.now();
+            X509Certificate cert = SandboxCertificates.certificate("ca", caKey, BigInteger.valueOf(now.toEpochMilli()),
+                    now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(730)), subjectName(subject), keys.getPublic(), List.of(
+                            new SandboxCertificates.Ext(SandboxCertificates.KEY_USAGE, true, SandboxCertificates.keyUsage(0, 2)),
+                            new SandboxCertificates.Ext(SandboxCertificates.EXTENDED_KEY_USAGE, false, SandboxCertificates.clientAuth())));
+            // an RSA PKCS#8 PrivateKeyInfo's privateKey OCTET STRING is the PKCS#1 RSAPrivateKey
+            byte[] pkcs1 = SandboxCertificates.pkcs1(keys.getPrivate().getEncoded());
+            return new ClientCredential(base64Pem("CERTIFICATE", cert.getEncoded()), base64Pem("RSA PRIVATE KEY", pkcs1));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the sandbox could not issue a client certificate", e);
+        }
+    }
+
+    /** "CN=x,O=y" or "CN=x" as a Name. */
+    private static byte[] subjectName(String subject) {
+        String cn = null;
+        String o = null;
+        for (String part : subject.split(",")) {
+            if (part.startsWith("CN=")) {
+                cn = part.substring(3);
+            } else if (part.startsWith("O=")) {
+                o = part.substring(2);
+            }
+        }
+        return SandboxCertificates.name(cn, o);
+    }
+
+    private static String base64Pem(String label, byte[] der) {
+        String pem = "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + label + "-----\n";
+        return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    public static final class Front implements AutoCloseable {
         private final ServerSocket listener;
+        private final java.util.List<String> clientSubjects = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final int backendPort;
         private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "sandbox-apiserver-tls");
@@ -120,10 +174,11 @@ final class ClusterTls {
         private final Set<Socket> open = ConcurrentHashMap.newKeySet();
         private volatile boolean closed;
 
-        private Front(SSLContext context, int backendPort) {
+        private Front(SSLContext context, int backendPort, boolean needClientAuth) {
             this.backendPort = backendPort;
             try {
                 SSLServerSocket s = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                s.setNeedClientAuth(needClientAuth);
                 this.listener = s;
             } catch (IOException e) {
                 throw new IllegalStateException("the sandbox could not open a TLS listener", e);
@@ -131,14 +186,29 @@ final class ClusterTls {
             threads.execute(this::accept);
         }
 
-        int port() {
+        public int port() {
             return listener.getLocalPort();
+        }
+
+        /** The subjects of the client certificates whose handshakes completed, in order (none without client auth). */
+        public java.util.List<String> clientSubjects() {
+            return java.util.List.copyOf(clientSubjects);
         }
 
         private void accept() {
             while (!closed) {
                 try {
                     Socket client = listener.accept();
+                    if (((SSLServerSocket) listener).getNeedClientAuth()) {
+                        try {
+                            javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) client;
+                            tls.startHandshake();
+                            clientSubjects.add(((X509Certificate) tls.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName());
+                        } catch (IOException e) {
+                            client.close(); // no certificate of the cluster CA: the handshake fails, as AKS's does
+                            continue;
+                        }
+                    }
                     Socket backend = new Socket(InetAddress.getLoopbackAddress(), backendPort);
                     open.add(client);
                     open.add(backend);
