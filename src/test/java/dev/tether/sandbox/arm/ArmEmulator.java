@@ -8,7 +8,6 @@ import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.profile.AzureProfile;
-import com.azure.core.util.BinaryData;
 import com.azure.resourcemanager.resources.fluentcore.utils.ResourceManagerUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -273,7 +272,7 @@ public final class ArmEmulator implements HttpClient {
                 }
             }
         }
-        String subscription = subscriptionOf(path);
+        String subscription = ArmRequests.subscriptionOf(path);
         String lower = path.toLowerCase(Locale.ROOT);
         boolean read = method.equals("GET") || (method.equals("POST") && (lower.contains("/list") || lower.endsWith("/microsoft.resourcegraph/resources")));
         long remaining = -1;
@@ -290,11 +289,11 @@ public final class ArmEmulator implements HttpClient {
             reply = new Reply(429, err.body(), Map.of("Retry-After", String.valueOf(wait), "x-ms-ratelimit-remaining-subscription-reads", "0"));
         } else {
             reply = answer(() -> {
-                Map<String, String> params = queryParams(query);
+                Map<String, String> params = ArmRequests.queryParams(query);
                 if (!params.containsKey("api-version")) {
                     throw Rule.API_VERSION_REQUIRED.error("The api-version query parameter (?api-version=) is required for all requests.");
                 }
-                JsonNode body = body(request);
+                JsonNode body = ArmRequests.body(request);
                 authorization.check(method, path, body);
                 return route(method, path, params, body);
             });
@@ -320,44 +319,6 @@ public final class ArmEmulator implements HttpClient {
         HttpHeaders headers = new HttpHeaders();
         reply.headers().forEach((k, v) -> headers.set(HttpHeaderName.fromString(k), v));
         return new ArmResponse(request, reply.status(), headers, reply.body() == null ? null : reply.body().toString());
-    }
-
-    /** The subscription a request is charged to; Resource Graph queries are charged to their first subscription. */
-    private static String subscriptionOf(String path) {
-        String[] parts = path.split("/");
-        if (parts.length > 2 && parts[1].equalsIgnoreCase("subscriptions")) {
-            return parts[2].toLowerCase(Locale.ROOT);
-        }
-        return null;
-    }
-
-    private static JsonNode body(HttpRequest request) {
-        BinaryData data = request.getBodyAsBinaryData();
-        if (data == null) {
-            return null;
-        }
-        String text = data.toString();
-        if (text.isBlank()) {
-            return null;
-        }
-        try {
-            return ArmWorld.M.readTree(text);
-        } catch (IOException e) {
-            throw Rule.INVALID_REQUEST_CONTENT.error("The request content was invalid and could not be deserialized: " + e.getMessage());
-        }
-    }
-
-    private static Map<String, String> queryParams(String query) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (query.isEmpty()) {
-            return out;
-        }
-        // $filter values may contain '&'-free text only; split on '&' that precede a known parameter.
-        for (String part : query.split("&(?=[$A-Za-z-]+=)")) {
-            int eq = part.indexOf('=');
-            out.put(eq < 0 ? part : part.substring(0, eq), eq < 0 ? "" : part.substring(eq + 1));
-        }
-        return out;
     }
 
     private Reply route(String method, String path, Map<String, String> query, JsonNode body) {

@@ -18,10 +18,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Cold start, JVM start to the return of the first handled event, of three Event Grid functions in fresh JVMs with the
+ * Cold start, JVM start to the return of the first handled event, of four Event Grid functions in fresh JVMs with the
  * same flags, alternating, {@code runs} times each: a hello world ({@link HelloFunction}), a Durable Functions hello
  * world that starts an orchestration ({@link DurableHelloFunction}, on the durabletask-azure-functions jars of the
- * deployable package), and Tether's deployable package. All three get the same real ResourceWriteSuccess, for the demo
+ * deployable package), the same that first reads the site's tags from ARM with the Azure SDK
+ * ({@link DurableArmHelloFunction}, the floor of any function that must read ARM before it starts), and Tether's
+ * deployable package. All four get the same real ResourceWriteSuccess, for the demo
  * world's app, which is tagged {@code private-link}: Tether's whole intake path runs up to the orchestration start (parse,
  * route, the composition root, the instance look-up on the sidecar, the managed-identity token, the ARM read of the
  * site through the Azure SDK, the start), against {@link ColdStartWorld}'s loopback sidecar, identity endpoint and ARM.
@@ -52,8 +54,11 @@ final class ColdStart {
         }
     }
 
-    /** The three sides, and the calls Tether's first probe made (the path its figure is of). */
-    record Figures(Side hello, Side durableHello, Side tether, List<String> tetherCalls) {
+    /**
+     * The four sides, and the calls Tether's first probe made (the path its figure is of). {@code armFloor} is the Durable
+     * hello world that reads the site's tags from ARM first ({@link DurableArmHelloFunction}).
+     */
+    record Figures(Side hello, Side durableHello, Side armFloor, Side tether, List<String> tetherCalls) {
         double ratio(Side base) {
             return (double) tether.median() / Math.max(1, base.median());
         }
@@ -91,11 +96,19 @@ final class ColdStart {
                     .collect(java.util.stream.Collectors.joining(File.pathSeparator)) + File.pathSeparator + workerLibrary + File.pathSeparator + probe;
             durable = new Probe(DurableHelloFunction.class.getName(), "DurableHello", durableCp, Action.START);
             Probe hello = new Probe(HelloFunction.class.getName(), "Hello", helloCp, Action.LOG);
+            // The ARM-reading peer, like the Durable hello world, ships only the package's jars it loads classes from.
+            Path armScout = dir.resolve("classes-durable-arm-hello-scout.txt");
+            Probe armFloor = new Probe(DurableArmHelloFunction.class.getName(), "DurableArmHello", tetherCp, Action.READ_TAGS_AND_START);
+            armFloor.run(world, event, armScout);
+            java.util.Set<String> armUsed = new java.util.HashSet<>(classesLoaded(armScout));
+            String armCp = packageCp.stream().filter(j -> armUsed.contains(Path.of(j).getFileName().toString()))
+                    .collect(java.util.stream.Collectors.joining(File.pathSeparator)) + File.pathSeparator + workerLibrary + File.pathSeparator + probe;
+            armFloor = new Probe(DurableArmHelloFunction.class.getName(), "DurableArmHello", armCp, Action.READ_TAGS_AND_START);
             Probe tether = new Probe("dev.tether.functions.EventGridFunction", "OnResourceEvent", tetherCp, Action.READ_AND_START);
             List<String> tetherCalls = null;
-            List<List<Long>> times = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-            List<List<Long>> cpu = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-            List<Probe> probes = List.of(hello, durable, tether);
+            List<List<Long>> times = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            List<List<Long>> cpu = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            List<Probe> probes = List.of(hello, durable, armFloor, tether);
             for (int i = 0; i < runs; i++) {
                 for (int p = 0; p < probes.size(); p++) {
                     long[] ms = probes.get(p).run(world, event, null);
@@ -108,14 +121,14 @@ final class ColdStart {
             }
             // One more run of each, not timed, with class loading logged: where the differences come from.
             List<Side> sides = new ArrayList<>();
-            String[] names = {"hello world", "Durable hello world", "Tether"};
+            String[] names = {"hello world", "Durable hello world", "Durable hello world reading ARM", "Tether"};
             for (int p = 0; p < probes.size(); p++) {
                 Path log = dir.resolve("classes-" + probes.get(p).function + ".txt");
                 probes.get(p).run(world, event, log);
                 List<String> loaded = classesLoaded(log);
                 sides.add(new Side(names[p], times.get(p), cpu.get(p), loaded.size(), byJar(loaded)));
             }
-            return new Figures(sides.get(0), sides.get(1), sides.get(2), tetherCalls);
+            return new Figures(sides.get(0), sides.get(1), sides.get(2), sides.get(3), tetherCalls);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (java.net.URISyntaxException | InterruptedException e) {
@@ -123,13 +136,16 @@ final class ColdStart {
         }
     }
 
-    /** What a function does with the event: nothing but a log line, start an orchestration, or (Tether) read ARM and start one. */
-    enum Action { LOG, START, READ_AND_START }
+    /**
+     * What a function does with the event: nothing but a log line, start an orchestration, read the site's tags from ARM
+     * and start one (the ARM-reading peer), or Tether's intake (read ARM through Tether and start one).
+     */
+    enum Action { LOG, START, READ_TAGS_AND_START, READ_AND_START }
 
     /** One function in a fresh JVM; Tether's ({@code READ_AND_START}) sends its ARM requests to the loopback world. */
     private record Probe(String type, String function, String classpath, Action path) {
         boolean arm() {
-            return path == Action.READ_AND_START;
+            return path == Action.READ_AND_START || path == Action.READ_TAGS_AND_START;
         }
 
         /** Wall and CPU milliseconds. */
@@ -140,7 +156,7 @@ final class ColdStart {
             String instance = dev.tether.durable.LinkStarter.linkInstanceId(dev.tether.plan.ResourceId.parse(DemoWorld.SITE_ID));
             boolean arm = arm();
             boolean started = path == Action.LOG ? calls.equals(List.of("0 managed-identity token(s)"))
-                    : calls.stream().anyMatch(c -> c.startsWith(arm ? "startInstance LinkSite " + instance + " " : "startInstance Cities "));
+                    : calls.stream().anyMatch(c -> c.startsWith(path == Action.READ_AND_START ? "startInstance LinkSite " + instance + " " : "startInstance Cities "));
             List<String> armCalls = calls.stream().filter(c -> c.startsWith("arm ")).toList();
             boolean armAsExpected = !arm || (armCalls.size() == 1 && armCalls.get(0).startsWith("arm GET " + DemoWorld.SITE_ID + "?api-version=")
                     && armCalls.get(0).endsWith(" 200") && calls.get(0).equals("1 managed-identity token(s)"));
@@ -211,8 +227,10 @@ final class ColdStart {
         env.put("IDENTITY_ENDPOINT", world.base() + "/msi/token");
         env.put("IDENTITY_HEADER", ColdStartWorld.IDENTITY_HEADER);
         env.put("COLDSTART_SIDECAR", world.sidecar.rpcBaseUrl());
-        if (target.arm()) {
+        if (target.path() == Action.READ_AND_START) {
             env.put("COLDSTART_ARM", world.base());
+        } else if (target.path() == Action.READ_TAGS_AND_START) {
+            env.put("COLDSTART_ARM_ENDPOINT", world.base());
         }
         pb.redirectErrorStream(true);
         Process p = pb.start();

@@ -17,49 +17,64 @@ final class ColdStartReport {
     static String markdown(ColdStart.Figures f, int runs) {
         StringBuilder md = new StringBuilder();
         md.append("JVM start to the return of the first handled event, in fresh JVMs with the same flags, alternating, ").append(runs)
-                .append(" runs each. All three are given the same real ResourceWriteSuccess for the demo world's app, which is tagged ")
+                .append(" runs each. All four are given the same real ResourceWriteSuccess for the demo world's app, which is tagged ")
                 .append("`private-link`. Hello world: an Event Grid function that logs a line (`HelloFunction`). Durable hello world: ")
                 .append("the Durable Functions for Java quickstart behind an Event Grid trigger, starting one orchestration with the event ")
                 .append("as input through the durabletask-azure-functions client Tether uses (`DurableHelloFunction`, on the package's jars it loads ")
-                .append("classes from). Tether: its deployable package (`target/azure-functions/tether`), `OnResourceEvent`, whose whole intake ")
+                .append("classes from). Durable hello world reading ARM: the same function that first reads the site's tags from ARM, written ")
+                .append("with only what that read needs from the libraries Tether uses: `ManagedIdentityCredential`, an azure-core pipeline (retry, ")
+                .append("bearer token) on the JDK HTTP client, one GET, the `tags` read with azure-json (`DurableArmHelloFunction`, on the ")
+                .append("package's jars it loads classes from); it is the floor for a function that must read ARM before it starts. ")
+                .append("Tether: its deployable package (`target/azure-functions/tether`), `OnResourceEvent`, whose whole intake ")
                 .append("path runs up to the orchestration start: parse, route, scope, the instance look-up on the sidecar, the managed-identity ")
                 .append("token, the ARM read of the site through the Azure SDK pipeline, the start. The sidecar (gRPC), the App Service ")
                 .append("managed-identity endpoint and ARM (the emulator) answer on loopback ports from the process that runs the probes; each ")
                 .append("run's calls are checked. The Functions host and worker start-up, the same for all three, is in no figure.\n\n");
         md.append("| | runs (ms) | median (ms) | process CPU, median (ms) | classes loaded |\n|---|---|---|---|---|\n");
-        for (ColdStart.Side s : List.of(f.hello(), f.durableHello(), f.tether())) {
+        for (ColdStart.Side s : List.of(f.hello(), f.durableHello(), f.armFloor(), f.tether())) {
             md.append("| ").append(s.name()).append(" | ").append(s.runs()).append(" | ").append(s.median()).append(" | ").append(s.cpuMedian())
                     .append(" | ").append(s.classes()).append(" |\n");
         }
         md.append(String.format(Locale.ROOT, "%nTether against the Durable hello world: **%.2f×** wall time (target 1.5×; %d ms more), %.2f× process CPU "
                         + "time (all threads; it varies less than wall time on a shared machine); against the hello world: %.1f× wall time.%n%n",
                 f.ratio(f.durableHello()), f.tether().median() - f.durableHello().median(), f.cpuRatio(f.durableHello()), f.ratio(f.hello())));
+        md.append(String.format(Locale.ROOT, "The floor, the Durable hello world reading ARM, against the Durable hello world: %.2f× wall time, %.2f× "
+                        + "process CPU time. Tether against that floor: **%.2f×** wall time (%d ms more), %.2f× process CPU time.%n%n",
+                (double) f.armFloor().median() / Math.max(1, f.durableHello().median()),
+                (double) f.armFloor().cpuMedian() / Math.max(1, f.durableHello().cpuMedian()),
+                f.ratio(f.armFloor()), f.tether().median() - f.armFloor().median(), f.cpuRatio(f.armFloor())));
         md.append("Tether's first event made these calls: ").append(String.join("; ", f.tetherCalls())).append(".\n\n");
         md.append("Classes loaded before the first event returned, by source, counted in one more run of each with `-Xlog:class+load`:\n\n");
-        md.append("| source | hello world | Durable hello world | Tether |\n|---|---|---|---|\n");
+        md.append("| source | hello world | Durable hello world | Durable hello world reading ARM | Tether |\n|---|---|---|---|---|\n");
+        List<ColdStart.Side> sides = List.of(f.hello(), f.durableHello(), f.armFloor(), f.tether());
         Set<String> sources = new LinkedHashSet<>();
-        for (ColdStart.Side s : List.of(f.tether(), f.durableHello(), f.hello())) {
+        for (ColdStart.Side s : List.of(f.tether(), f.armFloor(), f.durableHello(), f.hello())) {
             s.byJar().forEach(e -> sources.add(e.getKey()));
         }
         List<String> all = new ArrayList<>(sources);
-        int[] other = new int[3];
+        int[] other = new int[sides.size()];
         for (int i = 0; i < all.size(); i++) {
             String src = all.get(i);
-            int[] n = {f.hello().classesFrom(src), f.durableHello().classesFrom(src), f.tether().classesFrom(src)};
             if (i < LISTED) {
-                md.append("| ").append(src).append(" | ").append(n[0]).append(" | ").append(n[1]).append(" | ").append(n[2]).append(" |\n");
+                md.append("| ").append(src);
+                sides.forEach(s -> md.append(" | ").append(s.classesFrom(src)));
+                md.append(" |\n");
             } else {
-                for (int k = 0; k < 3; k++) {
-                    other[k] += n[k];
+                for (int k = 0; k < sides.size(); k++) {
+                    other[k] += sides.get(k).classesFrom(src);
                 }
             }
         }
         if (all.size() > LISTED) {
-            md.append("| ").append(all.size() - LISTED).append(" other sources | ").append(other[0]).append(" | ").append(other[1])
-                    .append(" | ").append(other[2]).append(" |\n");
+            md.append("| ").append(all.size() - LISTED).append(" other sources");
+            for (int n : other) {
+                md.append(" | ").append(n);
+            }
+            md.append(" |\n");
         }
-        md.append("| **all** | ").append(f.hello().classes()).append(" | ").append(f.durableHello().classes()).append(" | ")
-                .append(f.tether().classes()).append(" |\n\n");
+        md.append("| **all**");
+        sides.forEach(s -> md.append(" | ").append(s.classes()));
+        md.append(" |\n\n");
         return md.toString();
     }
 

@@ -10,15 +10,11 @@ import dev.tether.sandbox.VirtualClock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -39,35 +35,21 @@ public final class DurableDriver {
                                String failure, Instant createdAt, Instant lastUpdatedAt, int historySize, int executions) {
     }
 
-    private record ActivityWork(String instanceId, int generation, int taskId, String name, String input) {
-    }
-
-    private record TimerWork(String instanceId, int generation, int timerId, Instant fireAt) {
-    }
-
-    /** Thrown inside the driver to simulate the process dying right after an event was committed. */
-    private static final class Crash extends RuntimeException {
-        Crash() {
-            super("simulated crash", null, false, false);
-        }
-    }
-
     final VirtualClock clock;
     private final Map<String, TaskOrchestration> orchestrators = new HashMap<>();
     private final Map<String, Function<String, String>> activities = new HashMap<>();
-    final Map<String, Instance> instances = new LinkedHashMap<>();
-    private final Deque<ActivityWork> activityQueue = new ArrayDeque<>();
-    private final List<TimerWork> timers = new ArrayList<>();
+    final InstanceStore instances;
+    private final Deque<PendingWork.Activity> activityQueue = new ArrayDeque<>();
+    private final TimerQueue timers;
     private final SandboxDurableClient client;
-    private int crashAfter;
-    private final java.util.Map<String, Integer> lostActivityResults = new java.util.HashMap<>();
-    private int crashes;
-    private int totalEvents;
+    private final CrashPoint crash = new CrashPoint();
     private int maxEpisodes = 10_000;
     private int activityExecutions;
 
     public DurableDriver(VirtualClock clock) {
         this.clock = clock;
+        this.timers = new TimerQueue(clock);
+        this.instances = new InstanceStore(clock);
         this.client = new SandboxDurableClient(this);
     }
 
@@ -86,7 +68,7 @@ public final class DurableDriver {
      * appended; uncommitted work is lost and the driver recovers from the saved histories.
      */
     public DurableDriver crashAfterEvent(int n) {
-        this.crashAfter = n;
+        crash.after(n);
         return this;
     }
 
@@ -100,28 +82,28 @@ public final class DurableDriver {
     }
 
     public int crashes() {
-        return crashes;
+        return crash.crashes();
     }
 
     /** History events appended so far, plus one commit point per continue-as-new (the history reset). */
     public int totalHistoryEvents() {
-        return totalEvents;
+        return crash.events();
     }
 
-    /** Activity invocations, re-dispatches after a crash included. */
     /**
      * Activity results that had been produced but not yet committed to a history when the process crashed: each one's
      * activity runs again (at-least-once), so a crash costs exactly this many extra executions.
      */
     public int lostActivityResults() {
-        return lostActivityResults.values().stream().mapToInt(Integer::intValue).sum();
+        return crash.lostResults();
     }
 
     /** {@link #lostActivityResults()} of one activity. */
     public int lostActivityResults(String activity) {
-        return lostActivityResults.getOrDefault(activity, 0);
+        return crash.lostResults(activity);
     }
 
+    /** Activity invocations, re-dispatches after a crash included. */
     public int activityExecutions() {
         return activityExecutions;
     }
@@ -203,13 +185,12 @@ public final class DurableDriver {
                 runActivity(activityQueue.poll());
                 return true;
             }
-            timers.removeIf(t -> !awaitsTimer(t));
-            if (timers.isEmpty() || horizon != null && fireTime(earliestTimer()).isAfter(horizon)) {
+            if (!timers.anyAwaited(this::awaitsTimer) || horizon != null && timers.nextFireTime().isAfter(horizon)) {
                 return false;
             }
             fireEarliestTimers();
             return true;
-        } catch (Crash crash) {
+        } catch (CrashPoint.Crash died) {
             recover();
             return true;
         }
@@ -218,42 +199,19 @@ public final class DurableDriver {
     // ---- instances (used by the client) ----
 
     synchronized String start(String name, String instanceId, String serializedInput) {
-        Instance existing = instances.get(instanceId);
-        if (existing != null && existing.isActive()) {
-            throw new IllegalStateException("An orchestration with instance ID '" + instanceId + "' already exists and is "
-                    + existing.status.toLowerCase());
-        }
-        instances.remove(instanceId);
-        Instance in = new Instance(instanceId, name, serializedInput, clock.now());
-        in.inbox.add(Protos.executionStarted(instanceId, name, serializedInput, clock.now()));
-        instances.put(instanceId, in);
-        return instanceId;
+        return instances.start(name, instanceId, serializedInput);
     }
 
     synchronized boolean raise(String instanceId, String eventName, String serializedPayload) {
-        Instance in = instances.get(instanceId);
-        if (in == null || !in.isActive()) {
-            return false;
-        }
-        in.inbox.add(Protos.eventRaised(eventName, serializedPayload, clock.now()));
-        return true;
+        return instances.raise(instanceId, eventName, serializedPayload);
     }
 
-    /** Queues a termination, like the real backend: the instance is Terminated once its next episode runs. */
     synchronized void terminate(String instanceId, String serializedOutput) {
-        Instance in = instances.get(instanceId);
-        if (in != null && in.isActive()) {
-            in.inbox.add(Protos.executionTerminated(serializedOutput, clock.now()));
-        }
+        instances.terminate(instanceId, serializedOutput);
     }
 
     synchronized boolean purge(String instanceId) {
-        Instance in = instances.get(instanceId);
-        if (in != null && !in.isActive()) {
-            instances.remove(instanceId);
-            return true;
-        }
-        return false;
+        return instances.purge(instanceId);
     }
 
     synchronized Instance raw(String instanceId) {
@@ -295,13 +253,13 @@ public final class DurableDriver {
                     var t = a.getScheduleTask();
                     commit(in, Protos.event(a.getId(), now).setTaskScheduled(OrchestratorService.TaskScheduledEvent.newBuilder()
                             .setName(t.getName()).setInput(t.getInput())).build());
-                    activityQueue.add(new ActivityWork(in.id, in.generation, a.getId(), t.getName(), t.getInput().getValue()));
+                    activityQueue.add(new PendingWork.Activity(in.id, in.generation, a.getId(), t.getName(), t.getInput().getValue()));
                 }
                 case CREATETIMER -> {
                     var t = a.getCreateTimer();
                     commit(in, Protos.event(a.getId(), now).setTimerCreated(OrchestratorService.TimerCreatedEvent.newBuilder()
                             .setFireAt(t.getFireAt())).build());
-                    timers.add(new TimerWork(in.id, in.generation, a.getId(), Protos.instant(t.getFireAt())));
+                    timers.add(new PendingWork.Timer(in.id, in.generation, a.getId(), Protos.instant(t.getFireAt())));
                 }
                 case CREATESUBORCHESTRATION -> {
                     var s = a.getCreateSubOrchestration();
@@ -332,7 +290,7 @@ public final class DurableDriver {
                         .setOrchestrationStatus(completion.getOrchestrationStatus()).setResult(completion.getResult())
                         .setFailureDetails(completion.getFailureDetails())).build());
                 applyCompletion(in);
-                notifyParent(in);
+                SubOrchestrations.notifyParent(instances, in, clock.now());
                 commit(in, Protos.orchestratorCompleted(now));
             }
             default -> throw new IllegalStateException("unexpected completion status " + completion.getOrchestrationStatus());
@@ -353,7 +311,7 @@ public final class DurableDriver {
                 .setResult(e.getExecutionTerminated().getInput())).build());
         in.inbox.clear();
         applyCompletion(in);
-        notifyParent(in);
+        SubOrchestrations.notifyParent(instances, in, clock.now());
         commit(in, Protos.orchestratorCompleted(now));
     }
 
@@ -367,17 +325,14 @@ public final class DurableDriver {
         in.inbox.add(Protos.executionStarted(in.id, in.name, input, now));
         in.inbox.addAll(completion.getCarryoverEventsList());
         in.status = "Running";
-        countEvent();
+        crash.committed();
     }
 
     private void startChild(Instance parent, int taskId, String name, String instanceId, String input) {
-        String id = instanceId == null || instanceId.isEmpty() ? parent.id + ":" + taskId : instanceId;
+        String id = SubOrchestrations.childId(parent, taskId, instanceId);
         Instance existing = instances.get(id);
         if (existing != null && existing.isActive()) {
-            parent.inbox.add(Protos.event(-1, clock.now()).setSubOrchestrationInstanceFailed(
-                    OrchestratorService.SubOrchestrationInstanceFailedEvent.newBuilder().setTaskScheduledId(taskId)
-                            .setFailureDetails(OrchestratorService.TaskFailureDetails.newBuilder().setErrorType("InvalidOperationException")
-                                    .setErrorMessage("An orchestration with instance ID '" + id + "' already exists"))).build());
+            parent.inbox.add(SubOrchestrations.idTaken(taskId, id, clock.now()));
             return;
         }
         start(name, id, input);
@@ -387,28 +342,9 @@ public final class DurableDriver {
         child.parentGeneration = parent.generation;
     }
 
-    private void notifyParent(Instance child) {
-        if (child.parentId == null) {
-            return;
-        }
-        Instance parent = instances.get(child.parentId);
-        if (parent == null || !parent.isActive() || parent.generation != child.parentGeneration) {
-            return;
-        }
-        HistoryEvent.Builder e = Protos.event(-1, clock.now());
-        if (child.status.equals("Completed")) {
-            e.setSubOrchestrationInstanceCompleted(OrchestratorService.SubOrchestrationInstanceCompletedEvent.newBuilder()
-                    .setTaskScheduledId(child.parentTaskId).setResult(Protos.str(child.output)));
-        } else {
-            e.setSubOrchestrationInstanceFailed(OrchestratorService.SubOrchestrationInstanceFailedEvent.newBuilder()
-                    .setTaskScheduledId(child.parentTaskId).setFailureDetails(child.failureDetails));
-        }
-        parent.inbox.add(e.build());
-    }
-
     // ---- activities and timers ----
 
-    private void runActivity(ActivityWork w) {
+    private void runActivity(PendingWork.Activity w) {
         Instance in = instances.get(w.instanceId());
         if (in == null || !in.isActive() || in.generation != w.generation()) {
             return;
@@ -417,21 +353,10 @@ public final class DurableDriver {
         in.inbox.add(ActivityInvoker.invoke(w.name(), activities.get(w.name()), w.taskId(), w.input(), clock.now()));
     }
 
-    private Instant earliestTimer() {
-        return timers.stream().map(TimerWork::fireAt).min(Comparator.naturalOrder()).orElseThrow();
-    }
-
-    /** When a timer due at {@code fireAt} fires: now if that is already past, else 1 ms after it. */
-    private Instant fireTime(Instant fireAt) {
-        return clock.now().isAfter(fireAt) ? clock.now() : fireAt.plusMillis(1);
-    }
-
     private void fireEarliestTimers() {
-        clock.advanceTo(fireTime(earliestTimer()));
+        List<PendingWork.Timer> due = timers.fireEarliest();
         Instant now = clock.now();
-        List<TimerWork> due = timers.stream().filter(t -> t.fireAt().isBefore(now)).toList();
-        timers.removeAll(due);
-        for (TimerWork t : due) {
+        for (PendingWork.Timer t : due) {
             Instance in = instances.get(t.instanceId());
             if (awaitsTimer(t)) {
                 in.inbox.add(Protos.event(-1, now).setTimerFired(OrchestratorService.TimerFiredEvent.newBuilder()
@@ -441,7 +366,7 @@ public final class DurableDriver {
     }
 
     /** A timer of a finished instance, or of an execution that continued as new, is not waited for. */
-    private boolean awaitsTimer(TimerWork t) {
+    private boolean awaitsTimer(PendingWork.Timer t) {
         Instance in = instances.get(t.instanceId());
         return in != null && in.isActive() && in.generation == t.generation();
     }
@@ -450,15 +375,7 @@ public final class DurableDriver {
 
     private void commit(Instance in, HistoryEvent e) {
         in.history.add(e);
-        countEvent();
-    }
-
-    private void countEvent() {
-        totalEvents++;
-        if (crashAfter > 0 && totalEvents == crashAfter && crashes == 0) {
-            crashes++;
-            throw new Crash();
-        }
+        crash.committed();
     }
 
     /**
@@ -470,63 +387,21 @@ public final class DurableDriver {
         timers.clear();
         for (Instance in : instances.values()) {
             // Client messages (start, raised events, terminate) are durable queue entries; results in flight are lost.
-            for (HistoryEvent lost : in.inbox) {
-                if (lost.hasTaskCompleted() || lost.hasTaskFailed()) {
-                    int scheduledId = lost.hasTaskCompleted() ? lost.getTaskCompleted().getTaskScheduledId() : lost.getTaskFailed().getTaskScheduledId();
-                    in.history.stream().filter(h -> h.hasTaskScheduled() && h.getEventId() == scheduledId).findFirst()
-                            .ifPresent(h -> lostActivityResults.merge(h.getTaskScheduled().getName(), 1, Integer::sum));
-                }
-            }
+            PendingWork.uncommittedResults(in).forEach(crash::lostResultOf);
             in.inbox.removeIf(e -> !(e.hasEventRaised() || e.hasExecutionStarted() || e.hasExecutionTerminated()));
             in.restoreFromHistory();
             if (!in.isActive()) {
                 continue;
             }
             in.needsEpisode = !in.history.isEmpty();
-            Set<Integer> done = new HashSet<>();
-            Set<Integer> fired = new HashSet<>();
-            for (HistoryEvent e : in.history) {
-                if (e.hasTaskCompleted()) {
-                    done.add(e.getTaskCompleted().getTaskScheduledId());
-                } else if (e.hasTaskFailed()) {
-                    done.add(e.getTaskFailed().getTaskScheduledId());
-                } else if (e.hasTimerFired()) {
-                    fired.add(e.getTimerFired().getTimerId());
-                } else if (e.hasSubOrchestrationInstanceCompleted()) {
-                    done.add(e.getSubOrchestrationInstanceCompleted().getTaskScheduledId());
-                } else if (e.hasSubOrchestrationInstanceFailed()) {
-                    done.add(e.getSubOrchestrationInstanceFailed().getTaskScheduledId());
-                }
-            }
-            for (HistoryEvent e : in.history) {
-                if (e.hasTaskScheduled() && !done.contains(e.getEventId())) {
-                    activityQueue.add(new ActivityWork(in.id, in.generation, e.getEventId(), e.getTaskScheduled().getName(),
-                            e.getTaskScheduled().getInput().getValue()));
-                } else if (e.hasTimerCreated() && !fired.contains(e.getEventId())) {
-                    timers.add(new TimerWork(in.id, in.generation, e.getEventId(), Protos.instant(e.getTimerCreated().getFireAt())));
-                }
-            }
+            PendingWork owed = PendingWork.owedBy(in);
+            activityQueue.addAll(owed.activities);
+            owed.timers.forEach(timers::add);
         }
         for (Instance child : instances.values()) {
             if (!child.isActive()) {
-                notifyParentIfWaiting(child);
+                SubOrchestrations.notifyParentIfWaiting(instances, child, clock.now());
             }
-        }
-    }
-
-    private void notifyParentIfWaiting(Instance child) {
-        if (child.parentId == null) {
-            return;
-        }
-        Instance parent = instances.get(child.parentId);
-        if (parent == null || !parent.isActive()) {
-            return;
-        }
-        boolean answered = parent.history.stream().anyMatch(e ->
-                (e.hasSubOrchestrationInstanceCompleted() && e.getSubOrchestrationInstanceCompleted().getTaskScheduledId() == child.parentTaskId)
-                        || (e.hasSubOrchestrationInstanceFailed() && e.getSubOrchestrationInstanceFailed().getTaskScheduledId() == child.parentTaskId));
-        if (!answered) {
-            notifyParent(child);
         }
     }
 
