@@ -74,15 +74,15 @@ final class LoggingDispatcher extends ApiServerDispatcher {
         }
         String body = request.getUtf8Body();
         MockResponse response = super.dispatch(withBody(request, body));
-        if (!"GET".equals(request.getMethod())) {
-            changed.run(); // after the store changed, before the client hears of it
-        }
         int status = response.code();
         if (!internal) {
             log.record("kubernetes", request.getMethod(), request.getPath(), status);
         }
         if (status < 300 && !"GET".equals(request.getMethod()) && !pathOnly(request.getPath()).endsWith("/status")) {
             writes.written(request.getMethod(), pathOnly(request.getPath()), body);
+        }
+        if (!"GET".equals(request.getMethod())) {
+            changed.run(); // once the store and the write time changed, before the client hears of it
         }
         return response;
     }
