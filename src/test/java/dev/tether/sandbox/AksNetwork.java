@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.events.EventRouter;
 import dev.tether.sandbox.arm.ArmEmulator;
 import dev.tether.sandbox.kubernetes.KubernetesSandbox;
-import dev.tether.sandbox.kubernetes.KubernetesSandbox.AzureSide.Frontend;
+import dev.tether.sandbox.kubernetes.AzureSide;
+import dev.tether.sandbox.kubernetes.AzureSide.Frontend;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,7 +50,7 @@ import java.util.function.Supplier;
  * Not modelled: health probes, AKS's own outbound frontend and outbound rule on {@code kubernetes} (with outbound type
  * loadBalancer AKS keeps that load balancer even without Service frontends; here it goes with its last frontend).
  */
-final class AksNetwork implements KubernetesSandbox.AzureSide {
+final class AksNetwork implements AzureSide {
     private static final ObjectMapper M = new ObjectMapper();
     /** The cluster name AKS gives its cloud provider: its load balancer is "kubernetes", its public IPs "kubernetes-...". */
     static final String AKS_CLUSTER_NAME = "kubernetes";
@@ -232,7 +233,7 @@ final class AksNetwork implements KubernetesSandbox.AzureSide {
                 feProps.putObject("publicIPAddress").put("id", publicIpId(clusterId, f.uid()));
             }
             ArrayNode feRules = feProps.putArray("loadBalancingRules");
-            for (KubernetesSandbox.AzureSide.Port p : f.ports()) {
+            for (AzureSide.Port p : f.ports()) {
                 String ruleName = (f.subnet() == null ? lbName(f.uid()) : lbName(f.uid()) + "-" + f.subnet()) + "-" + p.protocol() + "-" + p.port();
                 String ruleId = id + "/loadBalancingRules/" + ruleName;
                 ObjectNode rule = ruleTemplate.deepCopy();

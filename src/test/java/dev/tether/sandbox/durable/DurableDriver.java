@@ -231,7 +231,7 @@ public final class DurableDriver {
         newEvents.add(Protos.orchestratorStarted(now));
         newEvents.addAll(in.inbox);
         in.needsEpisode = false;
-        OrchestratorService.OrchestratorResponse response = EpisodeRunner.run(in.id, in.name, fn, in.history, newEvents);
+        OrchestratorService.OrchestratorResponse response = EpisodeRunner.run(in.id, in.name, fn, in.history, in.encodedHistory, newEvents);
         // Messages leave the inbox only once committed: a crash part-way keeps the rest queued, as a real backend does.
         commit(in, newEvents.get(0));
         for (HistoryEvent e : newEvents.subList(1, newEvents.size())) {

@@ -17,14 +17,13 @@ final class EpisodeRunner {
     private EpisodeRunner() {
     }
 
+    /** @param encoded the instance's history as already encoded ({@link HistoryBytes}), grown here to {@code pastEvents} */
     static OrchestratorService.OrchestratorResponse run(String instanceId, String name, TaskOrchestration fn,
-                                                         List<HistoryEvent> pastEvents, List<HistoryEvent> newEvents) {
+                                                         List<HistoryEvent> pastEvents, HistoryBytes encoded, List<HistoryEvent> newEvents) {
         if (fn == null) {
             return notFound(instanceId, name);
         }
-        OrchestratorService.OrchestratorRequest request = OrchestratorService.OrchestratorRequest.newBuilder()
-                .setInstanceId(instanceId).addAllPastEvents(pastEvents).addAllNewEvents(newEvents).build();
-        String response = OrchestrationRunner.loadAndRun(Base64.getEncoder().encodeToString(request.toByteArray()), fn);
+        String response = OrchestrationRunner.loadAndRun(Base64.getEncoder().encodeToString(encoded.request(instanceId, pastEvents, newEvents)), fn);
         try {
             return OrchestratorService.OrchestratorResponse.parseFrom(Base64.getDecoder().decode(response));
         } catch (InvalidProtocolBufferException e) {

@@ -13,6 +13,8 @@ final class Instance {
     final String name;
     String input;
     final List<HistoryEvent> history = new ArrayList<>();
+    /** {@link #history} as the host encodes it for each episode, kept to encode only what is new. */
+    final HistoryBytes encodedHistory = new HistoryBytes();
     final List<HistoryEvent> inbox = new ArrayList<>();
     String status = "Pending";
     String output;

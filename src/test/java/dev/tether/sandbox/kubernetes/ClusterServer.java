@@ -27,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -75,6 +77,10 @@ final class ClusterServer implements AutoCloseable {
     final Map<String, String> pendingReasons = new ConcurrentHashMap<>();
     /** Subnets of the cluster's VNet by lower-cased name: where azure-load-balancer-internal-subnet points. */
     final Map<String, Ipv4Cidr> vnetSubnets = new ConcurrentHashMap<>();
+    /** Whether the cluster changed since its controllers' last pass ({@link ControllerLoop}); set by every mutating request. */
+    final AtomicBoolean changed = new AtomicBoolean(true);
+    /** Requests the sandbox's own client sent (the controllers' reads and writes, and the sandbox's own reads). */
+    final AtomicLong sent = new AtomicLong();
 
     /** Who may call this API server; Entra ID integration is switched on by {@link KubernetesSandbox#setEntra}. */
     final ApiServerAuth auth;
@@ -85,7 +91,7 @@ final class ClusterServer implements AutoCloseable {
         this.internalSubnet = internalSubnet;
         this.now = now;
         this.auth = new ApiServerAuth(adminToken, userToken);
-        this.dispatcher = new LoggingDispatcher(log, this::written, auth);
+        this.dispatcher = new LoggingDispatcher(log, this::written, () -> changed.set(true), auth);
         this.recorder = new MockWebServer();
         this.server = new KubernetesMockServer(new Context(), recorder, new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
@@ -250,6 +256,7 @@ final class ClusterServer implements AutoCloseable {
         } else if (!method.equals("GET")) {
             builder = builder.method(method, contentType, body);
         }
+        sent.incrementAndGet();
         try {
             HttpResponse<String> response = client.getHttpClient().sendAsync(builder.build(), String.class).get(30, TimeUnit.SECONDS);
             forgetServedRequests();

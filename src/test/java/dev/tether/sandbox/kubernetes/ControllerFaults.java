@@ -21,16 +21,25 @@ public final class ControllerFaults {
 
     private final Map<String, Rollout> rollouts = new ConcurrentHashMap<>();
     private final Set<String> noLoadBalancerIp = ConcurrentHashMap.newKeySet();
+    /** Told when a fault is set: the controllers read these, so every cluster needs a pass on the next advance. */
+    private volatile Runnable onChange = () -> {
+    };
+
+    void onChange(Runnable listener) {
+        this.onChange = listener;
+    }
 
     /** {@code deployment} is "namespace/name". Applies to rollouts that start from now on. */
     public ControllerFaults rollout(String deployment, Rollout fault) {
         rollouts.put(deployment, fault);
+        onChange.run();
         return this;
     }
 
     /** The load-balancer controller never gives this Service ("namespace/name") an IP (a frontend that never provisions). */
     public ControllerFaults neverAssignIp(String service) {
         noLoadBalancerIp.add(service);
+        onChange.run();
         return this;
     }
 

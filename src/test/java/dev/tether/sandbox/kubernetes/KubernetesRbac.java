@@ -53,6 +53,16 @@ final class KubernetesRbac {
         this.grants = List.copyOf(grants);
     }
 
+    private static KubernetesRbac tether;
+
+    /** infra/kubernetes/tether-rbac.yaml's grants to Tether's identity, loaded once. */
+    static synchronized KubernetesRbac tether() {
+        if (tether == null) {
+            tether = load(TETHER_MANIFEST, dev.tether.sandbox.EntraTokens.TETHER_OBJECT_ID);
+        }
+        return tether;
+    }
+
     /** The manifest's grants, with the placeholder for Tether's identity replaced by {@code principalId}, as the deployment does. */
     static KubernetesRbac load(Path manifest, String principalId) {
         try {

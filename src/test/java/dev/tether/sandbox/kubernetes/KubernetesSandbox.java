@@ -68,7 +68,7 @@ public final class KubernetesSandbox implements AutoCloseable {
     private final SimulatedLoadBalancerController controller;
     private final ControllerFaults controllerFaults = new ControllerFaults();
     private final SimulatedDeploymentController deployments;
-    private final SimulatedEndpointSliceController endpointSlices = new SimulatedEndpointSliceController();
+    private final ControllerLoop controllers;
     /** The default virtual time a Deployment rollout takes (new pods ready, old ones gone). */
     public static final Duration DEFAULT_ROLLOUT_DELAY = Duration.ofSeconds(20);
     private final Map<String, ClusterServer> clusters = new LinkedHashMap<>();
@@ -85,37 +85,15 @@ public final class KubernetesSandbox implements AutoCloseable {
         this.clock = clock;
         this.controller = new SimulatedLoadBalancerController(lbDelay, controllerFaults);
         this.deployments = new SimulatedDeploymentController(rolloutDelay, controllerFaults);
-        clock.onAdvance(t -> tick());
-    }
-
-    /**
-     * What AKS's cloud controller writes in Azure for LoadBalancer Services, besides their status: after each pass over a
-     * cluster it is told every frontend the cluster's Services hold, and writes what differs in the node resource group
-     * (public IPs, the load balancers {@code kubernetes} and {@code kubernetes-internal}).
-     */
-    public interface AzureSide {
-        AzureSide NONE = (clusterId, frontends) -> {
-        };
-
-        /** One port of a Service ({@code protocol} as Kubernetes spells it: TCP, UDP, SCTP). */
-        record Port(String protocol, int port) {
-        }
-
-        /**
-         * A Service's load-balancer frontend: {@code service} "namespace/name", its UID, its address, whether it is
-         * internal, the subnet named by {@code azure-load-balancer-internal-subnet} (null for the node subnet or a public
-         * frontend), whether the address was pinned ({@code azure-load-balancer-ipv4}), and its ports.
-         */
-        record Frontend(String service, String uid, String ip, boolean internal, String subnet, boolean pinned, List<Port> ports) {
-        }
-
-        /** Every frontend the cluster's Services hold now, in the Services' order; called after each controller pass. */
-        void frontends(String clusterId, List<Frontend> frontends);
+        this.controllers = new ControllerLoop(deployments, new SimulatedEndpointSliceController(), controller);
+        controllerFaults.onChange(this::changedAll);
+        clock.onAdvance(t -> advance());
     }
 
     /** Where the load-balancer controller writes its Azure resources (the sandbox's ARM world); none by default. */
     public synchronized void setAzureSide(AzureSide azure) {
         controller.azure = azure;
+        changedAll();
     }
 
     /** Faults of the simulated controllers (rollouts that never finish or crash-loop, load balancers that get no IP). */
@@ -147,7 +125,7 @@ public final class KubernetesSandbox implements AutoCloseable {
                 server.create(o);
             }
             AksSeed.seed(server, dnsServiceIp == null ? AKS_DEFAULT_DNS_SERVICE_IP : dnsServiceIp);
-            reconcile(server, clock.now());
+            controllers.reconcile(server, clock.now());
         } catch (RuntimeException e) {
             clusters.remove(key(clusterId));
             server.close();
@@ -197,22 +175,15 @@ public final class KubernetesSandbox implements AutoCloseable {
      * kubeconfig is then the kubelogin one. Off, it takes the user kubeconfig's static token.
      */
     public synchronized void setEntra(String clusterId, boolean entra) {
-        server(clusterId).auth.configure(entra, entra ? tetherRbac() : null);
+        server(clusterId).auth.configure(entra, entra ? KubernetesRbac.tether() : null);
+        server(clusterId).changed.set(true);
     }
 
     /** Uses {@code manifest} in place of infra/kubernetes/tether-rbac.yaml for this Entra ID cluster (a test of a broken manifest). */
     public synchronized void setRbacManifest(String clusterId, String manifestYaml) {
         server(clusterId).auth.configure(true, KubernetesRbac.parse(manifestYaml.replace(KubernetesRbac.PRINCIPAL_PLACEHOLDER,
                 dev.tether.sandbox.EntraTokens.TETHER_OBJECT_ID)));
-    }
-
-    private static KubernetesRbac tetherRbac;
-
-    private static synchronized KubernetesRbac tetherRbac() {
-        if (tetherRbac == null) {
-            tetherRbac = KubernetesRbac.load(KubernetesRbac.TETHER_MANIFEST, dev.tether.sandbox.EntraTokens.TETHER_OBJECT_ID);
-        }
-        return tetherRbac;
+        server(clusterId).changed.set(true);
     }
 
     /**
@@ -245,6 +216,7 @@ public final class KubernetesSandbox implements AutoCloseable {
         ClusterServer s = server(clusterId);
         rotations.merge(key(clusterId), 1, Integer::sum);
         s.auth.rotateUserToken(token(clusterId));
+        s.changed.set(true);
     }
 
     /** The cluster admin's static token (listClusterAdminCredential's). Stable per cluster id. */
@@ -258,7 +230,7 @@ public final class KubernetesSandbox implements AutoCloseable {
      * authorized IP ranges ({@link ApiServerNetwork}).
      */
     public synchronized void setUnreachable(String clusterId, String reason) {
-        server(clusterId);
+        server(clusterId).changed.set(true);
         unreachable.put(key(clusterId), reason);
     }
 
@@ -280,6 +252,7 @@ public final class KubernetesSandbox implements AutoCloseable {
      */
     public synchronized void setKubernetesVersion(String clusterId, String version) {
         server(clusterId).dispatcher.kubernetesVersion(version);
+        server(clusterId).changed.set(true);
     }
 
     /** The subnets of the cluster's VNet by name, for Services that name one with azure-load-balancer-internal-subnet. */
@@ -287,28 +260,49 @@ public final class KubernetesSandbox implements AutoCloseable {
         ClusterServer s = server(clusterId);
         s.vnetSubnets.clear();
         cidrByName.forEach((n, c) -> s.vnetSubnets.put(n.toLowerCase(Locale.ROOT), Ipv4Cidr.parse(c)));
+        s.changed.set(true);
     }
 
     /** Faults for requests from Tether to every cluster (the sandbox's own traffic is never faulted). */
     public synchronized void setFaults(Faults faults) {
         clusters.values().forEach(c -> c.dispatcher.setFaults(faults));
+        changedAll();
     }
 
-    /** Runs the simulated cloud controller once over every cluster, at the virtual clock's time. */
+    /** Every cluster needs a pass of its controllers on the next advance (a setting they read changed). */
+    private synchronized void changedAll() {
+        clusters.values().forEach(c -> c.changed.set(true));
+    }
+
+    /**
+     * Runs the simulated controllers once over every cluster, at the virtual clock's time, whether or not a cluster
+     * changed. An advance of the clock runs them only over the clusters that changed or have something due
+     * ({@link ControllerLoop}), which leaves the world as a pass over every cluster would.
+     */
     public synchronized void tick() {
         if (closed) {
             return;
         }
         for (ClusterServer s : clusters.values()) {
-            reconcile(s, clock.now());
+            controllers.reconcile(s, clock.now());
         }
     }
 
-    /** The controllers in the order their effects feed each other: pods, then endpoints, then load balancers. */
-    private void reconcile(ClusterServer s, java.time.Instant now) {
-        deployments.reconcile(s, now);
-        endpointSlices.reconcile(s);
-        controller.reconcile(s, now);
+    /** What an advance of the virtual clock runs: a pass over each cluster that changed or has something due. */
+    private synchronized void advance() {
+        if (!closed) {
+            controllers.advance(clusters.values(), clock.now());
+        }
+    }
+
+    /** How many passes the controllers made over a cluster (summed over the clusters) since the sandbox started. */
+    synchronized long controllerPasses() {
+        return controllers.passes();
+    }
+
+    /** How many requests the sandbox's own client sent the cluster's API server (the controllers' and the sandbox's reads and writes). */
+    synchronized long sandboxRequests(String clusterId) {
+        return server(clusterId).sent.get();
     }
 
     /**
@@ -316,15 +310,7 @@ public final class KubernetesSandbox implements AutoCloseable {
      * IP due), or empty when every controller of every cluster is at rest.
      */
     public synchronized Optional<java.time.Instant> nextWakeup() {
-        java.time.Instant next = null;
-        for (ClusterServer s : clusters.values()) {
-            for (Optional<java.time.Instant> t : List.of(deployments.nextWakeup(s, clock.now()), controller.nextWakeup(s))) {
-                if (t.isPresent() && (next == null || t.get().isBefore(next))) {
-                    next = t.get();
-                }
-            }
-        }
-        return Optional.ofNullable(next);
+        return controllers.nextWakeup(clusters.values(), clock.now());
     }
 
     /** What each running pod of the cluster loaded from coredns-custom when it started ("namespace/pod" to data). */

@@ -15,7 +15,8 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
  * sandbox's own client too, with the cluster admin credential). Every request from a client other than the sandbox
  * itself (Tether's client never sends {@link #INTERNAL_HEADER}) is recorded in the call log with the status it got, and
  * may be answered by an injected fault instead. Successful writes to Services, from any client, are reported so the simulated cloud controller knows
- * when a Service was created or changed.
+ * when a Service was created or changed; every request that may have changed the store, from any client, answered or
+ * not, is reported as a change, so the simulated controllers know the cluster needs a pass ({@link ControllerLoop}).
  */
 final class LoggingDispatcher extends ApiServerDispatcher {
     static final String INTERNAL_HEADER = "X-Tether-Sandbox";
@@ -28,12 +29,15 @@ final class LoggingDispatcher extends ApiServerDispatcher {
 
     private final CallLog log;
     private final WriteListener writes;
+    /** Told after every request that may have changed the store (any method but GET, or a concurrent edit). */
+    private final Runnable changed;
     private final ApiServerAuth auth;
     private volatile Faults faults = Faults.none();
 
-    LoggingDispatcher(CallLog log, WriteListener writes, ApiServerAuth auth) {
+    LoggingDispatcher(CallLog log, WriteListener writes, Runnable changed, ApiServerAuth auth) {
         this.log = log;
         this.writes = writes;
+        this.changed = changed;
         this.auth = auth;
     }
 
@@ -55,6 +59,7 @@ final class LoggingDispatcher extends ApiServerDispatcher {
             var fault = faults.match("kubernetes", request.getMethod(), request.getPath());
             if (fault.isPresent() && fault.get().kind() == Faults.Kind.CONCURRENT_EDIT) {
                 editedBySomeoneElse(pathOnly(request.getPath()), fault.get().editPatch());
+                changed.run();
             } else if (fault.isPresent()) {
                 int code = fault.get().status();
                 MockResponse injected = new MockResponse().setResponseCode(code)
@@ -75,6 +80,9 @@ final class LoggingDispatcher extends ApiServerDispatcher {
         }
         if (status < 300 && !"GET".equals(request.getMethod()) && !pathOnly(request.getPath()).endsWith("/status")) {
             writes.written(request.getMethod(), pathOnly(request.getPath()), body);
+        }
+        if (!"GET".equals(request.getMethod())) {
+            changed.run(); // once the store and the write time changed, before the client hears of it
         }
         return response;
     }

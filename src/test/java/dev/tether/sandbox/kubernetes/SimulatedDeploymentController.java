@@ -62,6 +62,8 @@ final class SimulatedDeploymentController {
     /** Per "cluster|namespace/pod": the coredns-custom data the pod loaded when it started. */
     private final Map<String, Map<String, String>> loaded = new ConcurrentHashMap<>();
     private final Map<String, Integer> podIps = new ConcurrentHashMap<>();
+    /** Per cluster: the Deployments ("cluster|namespace/name") its last pass listed (for {@link #due}). */
+    private final Map<String, java.util.Set<String>> listed = new ConcurrentHashMap<>();
 
     SimulatedDeploymentController(Duration delay, ControllerFaults faults) {
         this.delay = delay;
@@ -69,9 +71,29 @@ final class SimulatedDeploymentController {
     }
 
     void reconcile(ClusterServer cluster, Instant now) {
-        for (ObjectNode d : cluster.list("Deployment")) {
+        List<ObjectNode> deployments = cluster.list("Deployment");
+        listed.put(cluster.clusterId, deployments.stream().map(d -> key(cluster, d)).collect(java.util.stream.Collectors.toSet()));
+        for (ObjectNode d : deployments) {
             reconcile(cluster, d, now);
         }
+    }
+
+    /**
+     * Whether a pass at {@code now} may find something to do though the cluster has not changed since its last pass (a
+     * change of a Deployment is a change of the cluster): a rollout of a Deployment that pass listed is finishing, or it
+     * has an injected fault (crash-loop restarts and the deadline's status change with time alone). From memory: no API
+     * read.
+     */
+    boolean due(ClusterServer cluster, Instant now) {
+        java.util.Set<String> deployments = listed.getOrDefault(cluster.clusterId, java.util.Set.of());
+        for (Map.Entry<String, Rollout> e : rollouts.entrySet()) {
+            Rollout r = e.getValue();
+            if (deployments.contains(e.getKey())
+                    && (r.fault() != ControllerFaults.Rollout.NONE || !now.isBefore(r.started().plus(delay)))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** When this controller next has something to do (a rollout finishing or passing its deadline), if anything. */

@@ -30,7 +30,7 @@ import java.util.Set;
  * LoadBalancer loses its ingress at once. A Service whose frontend no longer fits (it flipped between internal and
  * public, or its pin changed) keeps its old IP until the delay has passed, then gets one from the right pool.
  * <p>The frontends also exist in Azure: after each pass the controller hands every frontend the cluster's Services hold
- * to {@link KubernetesSandbox.AzureSide} (which the sandbox points at its ARM world and Event Grid path), which writes
+ * to {@link AzureSide} (which the sandbox points at its ARM world and Event Grid path), which writes
  * what differs: public IPs and the load balancers {@code kubernetes} and {@code kubernetes-internal}.
  */
 final class SimulatedLoadBalancerController {
@@ -47,7 +47,7 @@ final class SimulatedLoadBalancerController {
     private final Duration delay;
     private final ControllerFaults faults;
     /** Where the frontends' Azure resources are written ({@link KubernetesSandbox#setAzureSide}). */
-    volatile KubernetesSandbox.AzureSide azure = KubernetesSandbox.AzureSide.NONE;
+    volatile AzureSide azure = AzureSide.NONE;
     /** Per "cluster|namespace/name": when a Service waiting out the provisioning delay is due (for {@link #nextWakeup}). */
     private final Map<String, Instant> due = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -60,10 +60,29 @@ final class SimulatedLoadBalancerController {
         this.faults = faults;
     }
 
+    /** Per cluster: the frontends its last pass handed the Azure side. */
+    private final Map<String, List<AzureSide.Frontend>> lastFrontends = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** When a Service of the cluster is next due for an IP, if one waits out the provisioning delay. */
     Optional<Instant> nextWakeup(ClusterServer cluster) {
         String prefix = cluster.clusterId + "|";
         return due.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).map(Map.Entry::getValue).min(Instant::compareTo);
+    }
+
+    /** Whether a Service of the cluster is due for an IP by {@code now} (from memory: no API read). */
+    boolean due(ClusterServer cluster, Instant now) {
+        return nextWakeup(cluster).filter(t -> !t.isAfter(now)).isPresent();
+    }
+
+    /**
+     * What a pass over an unchanged cluster with nothing due ends with: the Azure side is handed the frontends of the last
+     * pass again (they are what that pass would compute), and writes what differs, if anything.
+     */
+    void replayFrontends(ClusterServer cluster) {
+        List<AzureSide.Frontend> frontends = lastFrontends.get(cluster.clusterId);
+        if (frontends != null) {
+            azure.frontends(cluster.clusterId, frontends);
+        }
     }
 
     void reconcile(ClusterServer cluster, Instant now) {
@@ -81,15 +100,17 @@ final class SimulatedLoadBalancerController {
         for (ObjectNode s : services) {
             reconcile(cluster, s, services, ingress, now);
         }
-        azure.frontends(cluster.clusterId, frontends(cluster, services, ingress));
+        List<AzureSide.Frontend> frontends = frontends(cluster, services, ingress);
+        lastFrontends.put(cluster.clusterId, frontends);
+        azure.frontends(cluster.clusterId, frontends);
     }
 
     /**
      * The frontends the Services hold after this pass: a LoadBalancer Service's address is public when it is from the
      * public pool, else internal (a Service moving between the two keeps its old frontend until it gets the new one).
      */
-    private static List<KubernetesSandbox.AzureSide.Frontend> frontends(ClusterServer cluster, List<ObjectNode> services, Map<String, String> ingress) {
-        List<KubernetesSandbox.AzureSide.Frontend> out = new java.util.ArrayList<>();
+    private static List<AzureSide.Frontend> frontends(ClusterServer cluster, List<ObjectNode> services, Map<String, String> ingress) {
+        List<AzureSide.Frontend> out = new java.util.ArrayList<>();
         for (ObjectNode s : services) {
             String ip = ingress.get(key(s));
             if (ip == null || !"LoadBalancer".equals(s.path("spec").path("type").asText())) {
@@ -101,11 +122,11 @@ final class SimulatedLoadBalancerController {
                 Ipv4Cidr named = cluster.vnetSubnets.get(subnet.toLowerCase(Locale.ROOT));
                 subnet = named != null && named.contains(ip) ? subnet : null;
             }
-            List<KubernetesSandbox.AzureSide.Port> ports = new java.util.ArrayList<>();
+            List<AzureSide.Port> ports = new java.util.ArrayList<>();
             for (JsonNode p : s.path("spec").path("ports")) {
-                ports.add(new KubernetesSandbox.AzureSide.Port(p.path("protocol").asText("TCP"), p.path("port").asInt()));
+                ports.add(new AzureSide.Port(p.path("protocol").asText("TCP"), p.path("port").asInt()));
             }
-            out.add(new KubernetesSandbox.AzureSide.Frontend(key(s), s.path("metadata").path("uid").asText(), ip, internal, subnet,
+            out.add(new AzureSide.Frontend(key(s), s.path("metadata").path("uid").asText(), ip, internal, subnet,
                     internal && ip.equals(annotation(s, IPV4)), List.copyOf(ports)));
         }
         return out;
