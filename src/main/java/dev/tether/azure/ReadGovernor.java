@@ -18,9 +18,14 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>Tether's own allowance, a bucket of {@code share} of ARM's (burst and refill), in this worker;</li>
  *   <li>what ARM says is left: every ARM response's {@code x-ms-ratelimit-remaining-subscription-reads} (seen by
- *   {@link #policy()} on every call of every activity and instance), refilled since, less what Tether spent since, must
- *   stay above the others' part of the bucket. That is what holds across workers: they all read the same header.</li>
+ *   {@link #policy()} on every call of every activity and instance) is the level of ARM's bucket then; the governor
+ *   keeps that level as ARM does, less each read it grants and refilled with time up to the burst, and it must stay
+ *   above the others' part of the bucket. That is what holds across workers: they all read the same header.</li>
  * </ul>
+ * The estimate refills even when no ARM response comes to correct it: reads granted to steps that then made no ARM call
+ * (a Kubernetes step whose cluster client was cached) are spent from it once, and time gives them back, as ARM's bucket
+ * would. An estimate that subtracted them from every later refill never recovered, and a storm of 1,000 apps ended with
+ * every step waiting for an ARM response that no step could make (ReadGovernorTest).
  * It never sleeps: {@link #acquire} answers how long to wait, and the orchestrator waits with a durable timer.
  */
 public final class ReadGovernor {
@@ -32,9 +37,9 @@ public final class ReadGovernor {
     private static final class Budget {
         double own;
         Instant ownAt;
-        long remaining = -1;
-        Instant remainingAt;
-        int spentSinceSeen;
+        /** ARM's bucket as last seen or granted since (-1: never seen), at {@code armLevelAt}. */
+        double armLevel = -1;
+        Instant armLevelAt;
         /** When the reads of the steps already told to wait will have been refilled: later waiters queue behind them. */
         Instant queueEnd;
     }
@@ -60,8 +65,9 @@ public final class ReadGovernor {
         b.own = Math.min(capacity, b.own + seconds(b.ownAt, now) * rate);
         b.ownAt = now;
         double wait = b.own >= reads ? 0 : (reads - b.own) / rate;
-        if (b.remaining >= 0) {
-            double left = Math.min(ARM_READ_BURST, b.remaining + seconds(b.remainingAt, now) * ARM_READ_REFILL) - b.spentSinceSeen;
+        double left = -1;
+        if (b.armLevel >= 0) {
+            left = Math.min(ARM_READ_BURST, b.armLevel + seconds(b.armLevelAt, now) * ARM_READ_REFILL);
             double othersPart = ARM_READ_BURST * (1 - share);
             if (left - reads < othersPart) {
                 wait = Math.max(wait, (othersPart + reads - left) / ARM_READ_REFILL);
@@ -77,16 +83,18 @@ public final class ReadGovernor {
             return Duration.between(now, ready);
         }
         b.own -= reads;
-        b.spentSinceSeen += reads;
+        if (left >= 0) {
+            b.armLevel = left - reads;
+            b.armLevelAt = now;
+        }
         return Duration.ZERO;
     }
 
     /** What ARM answered is left of the subscription's read bucket. */
     public synchronized void observe(String subscriptionId, long remaining) {
         Budget b = budget(subscriptionId);
-        b.remaining = remaining;
-        b.remainingAt = clock.instant();
-        b.spentSinceSeen = 0;
+        b.armLevel = remaining;
+        b.armLevelAt = clock.instant();
     }
 
     /** The pipeline policy that shows the governor every ARM response's remaining reads. */

@@ -38,6 +38,41 @@ class ReadGovernorTest {
     }
 
     @Test
+    void readsGrantedWithoutAnArmCallRefillWithTime() {
+        VirtualClock clock = new VirtualClock(Instant.parse("2026-01-01T00:00:00Z"));
+        ReadGovernor g = new ReadGovernor(0.5, clock.asClock());
+        g.observe(SUB, 250);
+        for (int i = 0; i < 125; i++) {
+            assertEquals(Duration.ZERO, g.acquire(SUB, 1), "read " + i + " of Tether's half of a full bucket");
+        }
+        // Steps granted reads and made no ARM call (a Kubernetes step with a cached client): no response corrects the
+        // estimate, and ARM's bucket refills all the same.
+        clock.advance(Duration.ofSeconds(10));
+        assertEquals(Duration.ZERO, g.acquire(SUB, 1), "10 s later ARM's bucket is full again (125 + 10 s at 25/s, capped at 250)");
+    }
+
+    @Test
+    void aFleetOfWaitersWithoutArmResponsesDrainsAtTethersRefill() {
+        VirtualClock clock = new VirtualClock(Instant.parse("2026-01-01T00:00:00Z"));
+        ReadGovernor g = new ReadGovernor(0.5, clock.asClock());
+        g.observe(SUB, 250);
+        int granted = 0;
+        int asks = 0;
+        while (granted < 1_000 && asks < 100_000) {
+            asks++;
+            Duration wait = g.acquire(SUB, 1);
+            if (wait.isZero()) {
+                granted++;
+            } else {
+                clock.advance(wait);
+            }
+        }
+        assertEquals(1_000, granted, "every step is granted its read, with no ARM response after the first");
+        // 125 at once (Tether's half of the burst), the other 875 at Tether's 12.5 per second: 70 s.
+        assertEquals(Instant.parse("2026-01-01T00:01:10Z"), clock.now());
+    }
+
+    @Test
     void subscriptionOfAStepsInput() {
         assertEquals("0a1b2c3d-0000-4000-8000-00000000abcd", ReadGovernor.subscriptionIn(
                 "{\"resourceId\":\"/subscriptions/0A1B2C3D-0000-4000-8000-00000000ABCD/resourceGroups/rg/providers/Microsoft.Web/sites/a\"}"));

@@ -149,7 +149,25 @@ public final class Storm {
      * an orchestration that never ends is still caught, by the guard within a minute or by the bound of a day.
      */
     static void drainAtTheBucketsPace(Sandbox s) {
-        s.durable().runUntilIdleInWindows(Duration.ofMinutes(1), s.clock().now().plus(Duration.ofDays(1)));
+        Duration bound = Duration.parse(System.getProperty("storm.drainBound", "P1D"));
+        try {
+            s.durable().runUntilIdleInWindows(Duration.ofMinutes(1), s.clock().now().plus(bound));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + "; still active: " + stillActive(s.durable().instances()), e);
+        }
+    }
+
+    /** The instances still active, counted by orchestration and custom status, most first: what a drain that does not end is busy with. */
+    static String stillActive(List<DurableDriver.InstanceView> instances) {
+        Map<String, Integer> by = new java.util.TreeMap<>();
+        for (DurableDriver.InstanceView v : instances) {
+            if (v.status().equals("Running") || v.status().equals("Pending")) {
+                String status = v.customStatus() == null ? "" : v.customStatus();
+                by.merge(v.name() + " " + (status.length() > 300 ? status.substring(0, 300) + "..." : status), 1, Integer::sum);
+            }
+        }
+        return by.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(12)
+                .map(e -> e.getValue() + " x " + e.getKey()).collect(java.util.stream.Collectors.joining("; "));
     }
 
     private static long count(List<CallLog.Call> calls, String target, boolean writes, boolean failed) {
