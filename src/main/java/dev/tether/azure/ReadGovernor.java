@@ -90,6 +90,23 @@ public final class ReadGovernor {
         return Duration.ZERO;
     }
 
+    /**
+     * Records {@code reads} that are made without asking: the Event Grid trigger's read of the written resource (a trigger
+     * cannot wait durably). Both estimates lose them at once, as ARM's bucket does, so the steps that ask next leave
+     * them room, instead of learning of them only from the next response's header.
+     */
+    public synchronized void spend(String subscriptionId, int reads) {
+        Budget b = budget(subscriptionId);
+        Instant now = clock.instant();
+        double capacity = ARM_READ_BURST * share;
+        b.own = Math.min(capacity, b.own + seconds(b.ownAt, now) * ARM_READ_REFILL * share) - reads;
+        b.ownAt = now;
+        if (b.armLevel >= 0) {
+            b.armLevel = Math.min(ARM_READ_BURST, b.armLevel + seconds(b.armLevelAt, now) * ARM_READ_REFILL) - reads;
+            b.armLevelAt = now;
+        }
+    }
+
     /** What ARM answered is left of the subscription's read bucket. */
     public synchronized void observe(String subscriptionId, long remaining) {
         Budget b = budget(subscriptionId);

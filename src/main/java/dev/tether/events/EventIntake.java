@@ -46,11 +46,14 @@ public final class EventIntake {
     private final ArmGateway arm;
     private final TetherConfig config;
     private final dev.tether.kubernetes.ClusterConnector clusters;
+    private final dev.tether.azure.ReadGovernor governor;
 
-    public EventIntake(ArmGateway arm, TetherConfig config, dev.tether.kubernetes.ClusterConnector clusters) {
+    /** @param governor told of each ARM read the intake makes (it cannot wait for one: {@link dev.tether.azure.ReadGovernor#spend}) */
+    public EventIntake(ArmGateway arm, TetherConfig config, dev.tether.kubernetes.ClusterConnector clusters, dev.tether.azure.ReadGovernor governor) {
         this.arm = arm;
         this.config = config;
         this.clusters = clusters;
+        this.governor = governor;
     }
 
     public Result handle(String body, DurableTaskClient client, Logger log) {
@@ -106,6 +109,7 @@ public final class EventIntake {
         }
         Optional<Map<String, String>> tags;
         try {
+            governor.spend(target.subscriptionId(), 1);
             tags = route.kind() == Route.Kind.SITE ? arm.siteTags(target) : arm.cluster(target).map(c -> c.tags());
         } catch (RejectedException e) {
             return new Result("refused", event.id(), id, null, e.getMessage());
@@ -179,6 +183,7 @@ public final class EventIntake {
         String id = target.toString();
         Optional<ClusterState> cluster;
         try {
+            governor.spend(target.subscriptionId(), 1);
             cluster = arm.clusters(target.subscriptionId()).stream()
                     .filter(c -> c.nodeResourceGroup() != null && c.nodeResourceGroup().equalsIgnoreCase(target.resourceGroup()))
                     .findFirst();
@@ -197,6 +202,7 @@ public final class EventIntake {
         }
         String service = null;
         if (target.isType(Conventions.TYPE_PUBLIC_IP)) {
+            governor.spend(target.subscriptionId(), 1);
             Optional<Map<String, String>> ipTags = arm.publicIpTags(target);
             if (ipTags.isEmpty()) {
                 return new Result("ignored", event.id(), id, null, id + " no longer exists; nothing to do");

@@ -59,7 +59,7 @@ public final class Tether {
         this.clusterUnlinkActivities = new dev.tether.activities.ClusterUnlinkActivities(arm, clusters, config);
         this.unlinkApi = new dev.tether.operator.UnlinkApi(arm, config, clusterUnlinkActivities, clusters);
         this.operatorApi = new OperatorApi(arm, activities, serviceActivities, config, clusters);
-        this.intake = new EventIntake(arm, config, clusters);
+        this.intake = new EventIntake(arm, config, clusters, readGovernor);
     }
 
     public static Tether get() {

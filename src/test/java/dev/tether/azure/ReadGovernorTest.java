@@ -73,6 +73,17 @@ class ReadGovernorTest {
     }
 
     @Test
+    void readsTheTriggerMadeWithoutAskingAreSpentAtOnce() {
+        VirtualClock clock = new VirtualClock(Instant.parse("2026-01-01T00:00:00Z"));
+        ReadGovernor g = new ReadGovernor(0.5, clock.asClock());
+        g.observe(SUB, 250);
+        g.spend(SUB, 125); // 125 Event Grid deliveries, one site read each, before any step asked
+        assertEquals(Duration.ofMillis(80), g.acquire(SUB, 1), "Tether's allowance is spent: one read at 12.5 per second");
+        clock.advance(Duration.ofMillis(80));
+        assertEquals(Duration.ZERO, g.acquire(SUB, 1), "80 ms later: one read of Tether's, and ARM at 127 keeps the others' 125");
+    }
+
+    @Test
     void subscriptionOfAStepsInput() {
         assertEquals("0a1b2c3d-0000-4000-8000-00000000abcd", ReadGovernor.subscriptionIn(
                 "{\"resourceId\":\"/subscriptions/0A1B2C3D-0000-4000-8000-00000000ABCD/resourceGroups/rg/providers/Microsoft.Web/sites/a\"}"));

@@ -29,7 +29,7 @@ final class ColdStartReport {
                 .append("path runs up to the orchestration start: parse, route, scope, the instance look-up on the sidecar, the managed-identity ")
                 .append("token, the ARM read of the site through the Azure SDK pipeline, the start. The sidecar (gRPC), the App Service ")
                 .append("managed-identity endpoint and ARM (the emulator) answer on loopback ports from the process that runs the probes; each ")
-                .append("run's calls are checked. The Functions host and worker start-up, the same for all three, is in no figure.\n\n");
+                .append("run's calls are checked. The Functions host and worker start-up, the same for all four, is in no figure.\n\n");
         md.append("| | runs (ms) | median (ms) | process CPU, median (ms) | classes loaded |\n|---|---|---|---|---|\n");
         for (ColdStart.Side s : List.of(f.hello(), f.durableHello(), f.armFloor(), f.tether())) {
             md.append("| ").append(s.name()).append(" | ").append(s.runs()).append(" | ").append(s.median()).append(" | ").append(s.cpuMedian())

@@ -56,10 +56,11 @@ final class Report {
                 + "is created), the cluster user credential, the app settings, the site's slot settings, and the subnet PUT's operation poll and final GET; Kubernetes reads "
                 + "of tether-dns, coredns-custom, the CoreDNS Deployment and one DNS readiness check (three reads); writes of the subnet, the site, the tether-dns "
                 + "Service create and IP pin, coredns-custom, the CoreDNS restart, the DNS setting's slot-setting mark and the app settings.", out -> Bench.run(out, 3), t0);
-        md.append("Where the fresh link exceeds the minimum: the five extra ARM reads are the trigger's read of the site before it starts ")
+        md.append("Where the fresh link exceeds the minimum: the six extra ARM reads are the trigger's read of the site before it starts ")
                 .append("anything, the pre-flight's read of the app settings (a DNS server Tether did not set is refused before the first write), ")
-                .append("and the VNet, site and slot settings re-read by the steps that write them (what makes a step safe to run again after a crash, ")
-                .append("and lets the subnet step move off a range another plan took since the plan); the fifteen extra Kubernetes reads are the ")
+                .append("the VNet, site and slot settings re-read by the steps that write them (what makes a step safe to run again after a crash, ")
+                .append("and lets the subnet step move off a range another plan took since the plan), and the subnet operation's second poll (the ")
+                .append("emulator's long-running operations answer `InProgress` once, with a `Retry-After`, before `Succeeded`); the fifteen extra Kubernetes reads are the ")
                 .append("pre-flight's reads of tether-dns and coredns-custom, the re-read of coredns-custom right before the CoreDNS restart, ")
                 .append("and the DNS readiness checks after the first (three reads every 15 s, plus the CoreDNS pod list while the rollout runs) ")
                 .append("until tether-dns has its IP and CoreDNS has rolled out. ")
@@ -79,8 +80,8 @@ final class Report {
                 .append("the floor is the least time any pacing within that share needs for these reads.\n\n");
         if (!quick) {
             section(md, console, "3b. Event storm of 1,000 apps", "10,000 Event Grid deliveries for 1,000 apps (each on its own plan) and 10 "
-                    + "clusters, the same mix as above. It takes the harness about 25 minutes on 2 cores (the figures are virtual time and "
-                    + "counts; the wall time is the harness's), so it runs here and in `bench-storm 10000 1000 10`, never in the test suite.",
+                    + "clusters, the same mix as above. It takes the harness one to two minutes on 2 cores (the figures are virtual time and "
+                    + "counts; the wall time is the harness's), so it runs here and in `bench-storm 10000 1000 10`, not in the test suite.",
                     out -> StormBench.run(out, 10_000, 1_000, 10, false, console), t0);
         }
 
