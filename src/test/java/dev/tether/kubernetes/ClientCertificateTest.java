@@ -1,8 +1,8 @@
 package dev.tether.kubernetes;
 
+import dev.tether.sandbox.Der;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -47,7 +47,7 @@ class ClientCertificateTest {
             // SEC1 with its parameters: the JDK's inner ECPrivateKey (version, key) plus [0] { the curve OID }
             byte[] inner = innerKey(pkcs8);
             byte[] curveOid = curveOid(pkcs8);
-            byte[] sec1 = tlv(0x30, concat(contents(inner), tlv(0xa0, curveOid)));
+            byte[] sec1 = Der.tlv(0x30, Der.concat(contents(inner), Der.tlv(0xa0, curveOid)));
             PrivateKey read = ClientCertificate.privateKey(pem("EC PRIVATE KEY", sec1));
             assertEquals("EC", read.getAlgorithm());
             assertEquals(((java.security.interfaces.ECPrivateKey) pair.getPrivate()).getS(),
@@ -130,61 +130,27 @@ class ClientCertificateTest {
 
     /** The privateKey OCTET STRING's contents of a PKCS#8 PrivateKeyInfo. */
     static byte[] innerKey(byte[] pkcs8) {
-        int[] seq = element(pkcs8, 0);
-        int[] version = element(pkcs8, seq[1]);
-        int[] algorithm = element(pkcs8, version[2]);
-        int[] key = element(pkcs8, algorithm[2]);
+        int[] seq = Der.element(pkcs8, 0);
+        int[] version = Der.element(pkcs8, seq[1]);
+        int[] algorithm = Der.element(pkcs8, version[2]);
+        int[] key = Der.element(pkcs8, algorithm[2]);
         assertEquals(0x04, pkcs8[key[0]] & 0xff);
         return Arrays.copyOfRange(pkcs8, key[1], key[2]);
     }
 
     /** The AlgorithmIdentifier's parameters (the curve OID, whole) of an EC PKCS#8 PrivateKeyInfo. */
     static byte[] curveOid(byte[] pkcs8) {
-        int[] seq = element(pkcs8, 0);
-        int[] version = element(pkcs8, seq[1]);
-        int[] algorithm = element(pkcs8, version[2]);
-        int[] oid = element(pkcs8, algorithm[1]);
-        int[] params = element(pkcs8, oid[2]);
+        int[] seq = Der.element(pkcs8, 0);
+        int[] version = Der.element(pkcs8, seq[1]);
+        int[] algorithm = Der.element(pkcs8, version[2]);
+        int[] oid = Der.element(pkcs8, algorithm[1]);
+        int[] params = Der.element(pkcs8, oid[2]);
         assertEquals(0x06, pkcs8[params[0]] & 0xff);
         return Arrays.copyOfRange(pkcs8, params[0], params[2]);
     }
 
     private static byte[] contents(byte[] der) {
-        int[] e = element(der, 0);
+        int[] e = Der.element(der, 0);
         return Arrays.copyOfRange(der, e[1], e[2]);
-    }
-
-    /** {start, contents start, end} of the element at pos. */
-    private static int[] element(byte[] der, int pos) {
-        int len = der[pos + 1] & 0xff;
-        int start = pos + 2;
-        if (len >= 0x80) {
-            int n = len & 0x7f;
-            len = 0;
-            for (int i = 0; i < n; i++) {
-                len = (len << 8) | (der[pos + 2 + i] & 0xff);
-            }
-            start += n;
-        }
-        return new int[]{pos, start, start + len};
-    }
-
-    private static byte[] tlv(int tag, byte[] contents) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(tag);
-        if (contents.length < 0x80) {
-            out.write(contents.length);
-        } else {
-            out.write(0x81);
-            out.write(contents.length);
-        }
-        out.writeBytes(contents);
-        return out.toByteArray();
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

@@ -87,23 +87,13 @@ final class ColdStart {
             packageJars().forEach(j -> packageCp.add(PACKAGE.resolve(j[0]).toAbsolutePath().toString()));
             String tetherCp = String.join(File.pathSeparator, packageCp) + File.pathSeparator + workerLibrary + File.pathSeparator + probe;
             String helloCp = String.join(File.pathSeparator, List.of(probe, workerLibrary));
-            // The Durable hello world ships what it loads: the package's jars it takes classes from (a first, untimed run).
-            Path scout = dir.resolve("classes-durable-hello-scout.txt");
-            Probe durable = new Probe(DurableHelloFunction.class.getName(), "DurableHello", tetherCp, Action.START);
-            durable.run(world, event, scout);
-            java.util.Set<String> used = new java.util.HashSet<>(classesLoaded(scout));
-            String durableCp = packageCp.stream().filter(j -> used.contains(Path.of(j).getFileName().toString()))
-                    .collect(java.util.stream.Collectors.joining(File.pathSeparator)) + File.pathSeparator + workerLibrary + File.pathSeparator + probe;
-            durable = new Probe(DurableHelloFunction.class.getName(), "DurableHello", durableCp, Action.START);
+            String tail = File.pathSeparator + workerLibrary + File.pathSeparator + probe;
+            // The peers ship what they load: the package's jars they take classes from (a first, untimed run each).
+            Probe durable = shipping(new Probe(DurableHelloFunction.class.getName(), "DurableHello", tetherCp, Action.START),
+                    world, event, dir.resolve("classes-durable-hello-scout.txt"), packageCp, tail);
             Probe hello = new Probe(HelloFunction.class.getName(), "Hello", helloCp, Action.LOG);
-            // The ARM-reading peer, like the Durable hello world, ships only the package's jars it loads classes from.
-            Path armScout = dir.resolve("classes-durable-arm-hello-scout.txt");
-            Probe armFloor = new Probe(DurableArmHelloFunction.class.getName(), "DurableArmHello", tetherCp, Action.READ_TAGS_AND_START);
-            armFloor.run(world, event, armScout);
-            java.util.Set<String> armUsed = new java.util.HashSet<>(classesLoaded(armScout));
-            String armCp = packageCp.stream().filter(j -> armUsed.contains(Path.of(j).getFileName().toString()))
-                    .collect(java.util.stream.Collectors.joining(File.pathSeparator)) + File.pathSeparator + workerLibrary + File.pathSeparator + probe;
-            armFloor = new Probe(DurableArmHelloFunction.class.getName(), "DurableArmHello", armCp, Action.READ_TAGS_AND_START);
+            Probe armFloor = shipping(new Probe(DurableArmHelloFunction.class.getName(), "DurableArmHello", tetherCp, Action.READ_TAGS_AND_START),
+                    world, event, dir.resolve("classes-durable-arm-hello-scout.txt"), packageCp, tail);
             Probe tether = new Probe("dev.tether.functions.EventGridFunction", "OnResourceEvent", tetherCp, Action.READ_AND_START);
             List<String> tetherCalls = null;
             List<List<Long>> times = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
@@ -134,6 +124,16 @@ final class ColdStart {
         } catch (java.net.URISyntaxException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The probe on the package's jars it loaded classes from in one untimed run on all of them (logged to {@code scoutLog}). */
+    private static Probe shipping(Probe onAll, ColdStartWorld world, Path event, Path scoutLog, List<String> packageCp, String tail)
+            throws IOException, InterruptedException {
+        onAll.run(world, event, scoutLog);
+        java.util.Set<String> used = new java.util.HashSet<>(classesLoaded(scoutLog));
+        String classpath = packageCp.stream().filter(j -> used.contains(Path.of(j).getFileName().toString()))
+                .collect(java.util.stream.Collectors.joining(File.pathSeparator)) + tail;
+        return new Probe(onAll.type(), onAll.function(), classpath, onAll.path());
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.tether.sandbox.kubernetes;
 
+import dev.tether.sandbox.Der;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
@@ -40,26 +42,26 @@ final class SandboxCertificates {
 
     static X509Certificate certificate(String issuerCn, PrivateKey issuerKey, BigInteger serial, Instant from, Instant to,
                                        byte[] subject, PublicKey subjectKey, List<Ext> extensions) throws GeneralSecurityException {
-        byte[] algorithm = tlv(0x30, tlv(0x06, ECDSA_WITH_SHA256));
+        byte[] algorithm = Der.tlv(0x30, Der.tlv(0x06, ECDSA_WITH_SHA256));
         ByteArrayOutputStream exts = new ByteArrayOutputStream();
         for (Ext e : extensions) {
-            exts.writeBytes(tlv(0x30, concat(tlv(0x06, e.oid()), e.critical() ? new byte[]{0x01, 0x01, (byte) 0xff} : new byte[0],
-                    tlv(0x04, e.value()))));
+            exts.writeBytes(Der.tlv(0x30, Der.concat(Der.tlv(0x06, e.oid()), e.critical() ? new byte[]{0x01, 0x01, (byte) 0xff} : new byte[0],
+                    Der.tlv(0x04, e.value()))));
         }
-        byte[] tbs = tlv(0x30, concat(
-                tlv(0xa0, new byte[]{0x02, 0x01, 0x02}),
-                tlv(0x02, serial.toByteArray()),
+        byte[] tbs = Der.tlv(0x30, Der.concat(
+                Der.tlv(0xa0, new byte[]{0x02, 0x01, 0x02}),
+                Der.tlv(0x02, serial.toByteArray()),
                 algorithm,
                 name(issuerCn, null),
-                tlv(0x30, concat(time(from), time(to))),
+                Der.tlv(0x30, Der.concat(time(from), time(to))),
                 subject,
                 subjectKey.getEncoded(),
-                tlv(0xa3, tlv(0x30, exts.toByteArray()))));
+                Der.tlv(0xa3, Der.tlv(0x30, exts.toByteArray()))));
         Signature signer = Signature.getInstance("SHA256withECDSA");
         signer.initSign(issuerKey);
         signer.update(tbs);
         byte[] signature = signer.sign();
-        byte[] der = tlv(0x30, concat(tbs, algorithm, tlv(0x03, concat(new byte[]{0}, signature))));
+        byte[] der = Der.tlv(0x30, Der.concat(tbs, algorithm, Der.tlv(0x03, Der.concat(new byte[]{0}, signature))));
         return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
     }
 
@@ -67,13 +69,13 @@ final class SandboxCertificates {
     static byte[] name(String cn, String o) {
         byte[] rdns = rdn(CN, cn);
         if (o != null) {
-            rdns = concat(rdn(O, o), rdns);
+            rdns = Der.concat(rdn(O, o), rdns);
         }
-        return tlv(0x30, rdns);
+        return Der.tlv(0x30, rdns);
     }
 
     static byte[] basicConstraintsCa() {
-        return tlv(0x30, new byte[]{0x01, 0x01, (byte) 0xff});
+        return Der.tlv(0x30, new byte[]{0x01, 0x01, (byte) 0xff});
     }
 
     /** KeyUsage BIT STRING of the given bits (0 digitalSignature, 2 keyEncipherment, 5 keyCertSign, 6 cRLSign). */
@@ -89,71 +91,31 @@ final class SandboxCertificates {
 
     /** SubjectAltName of iPAddress 127.0.0.1 and dNSName localhost. */
     static byte[] loopbackNames() {
-        return tlv(0x30, concat(tlv(0x87, new byte[]{127, 0, 0, 1}), tlv(0x82, "localhost".getBytes(StandardCharsets.US_ASCII))));
+        return Der.tlv(0x30, Der.concat(Der.tlv(0x87, new byte[]{127, 0, 0, 1}), Der.tlv(0x82, "localhost".getBytes(StandardCharsets.US_ASCII))));
     }
 
     /** ExtendedKeyUsage of id-kp-clientAuth (1.3.6.1.5.5.7.3.2). */
     static byte[] clientAuth() {
-        return tlv(0x30, tlv(0x06, new byte[]{0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02}));
+        return Der.tlv(0x30, Der.tlv(0x06, new byte[]{0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02}));
     }
 
     /** The privateKey OCTET STRING of an RSA PKCS#8 PrivateKeyInfo: the PKCS#1 RSAPrivateKey. */
     static byte[] pkcs1(byte[] pkcs8) {
-        int[] outer = header(pkcs8, 0);
-        int pos = outer[0];
+        int[] outer = Der.element(pkcs8, 0);
+        int pos = outer[1];
         for (int i = 0; i < 2; i++) { // version, algorithm
-            int[] h = header(pkcs8, pos);
-            pos = h[0] + h[1];
+            pos = Der.element(pkcs8, pos)[2];
         }
-        int[] key = header(pkcs8, pos);
-        return Arrays.copyOfRange(pkcs8, key[0], key[0] + key[1]);
-    }
-
-    private static int[] header(byte[] der, int pos) {
-        int len = der[pos + 1] & 0xff;
-        int start = pos + 2;
-        if (len >= 0x80) {
-            int n = len & 0x7f;
-            len = 0;
-            for (int i = 0; i < n; i++) {
-                len = (len << 8) | (der[pos + 2 + i] & 0xff);
-            }
-            start += n;
-        }
-        return new int[]{start, len};
+        int[] key = Der.element(pkcs8, pos);
+        return Arrays.copyOfRange(pkcs8, key[1], key[2]);
     }
 
     private static byte[] rdn(byte[] type, String value) {
-        return tlv(0x31, tlv(0x30, concat(tlv(0x06, type), tlv(0x0c, value.getBytes(StandardCharsets.UTF_8)))));
+        return Der.tlv(0x31, Der.tlv(0x30, Der.concat(Der.tlv(0x06, type), Der.tlv(0x0c, value.getBytes(StandardCharsets.UTF_8)))));
     }
 
     private static byte[] time(Instant t) {
-        return tlv(0x17, UTC_TIME.format(t).getBytes(StandardCharsets.US_ASCII));
+        return Der.tlv(0x17, UTC_TIME.format(t).getBytes(StandardCharsets.US_ASCII));
     }
 
-    static byte[] tlv(int tag, byte[] contents) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(contents.length + 5);
-        out.write(tag);
-        int n = contents.length;
-        if (n < 0x80) {
-            out.write(n);
-        } else if (n < 0x100) {
-            out.write(0x81);
-            out.write(n);
-        } else {
-            out.write(0x82);
-            out.write(n >> 8);
-            out.write(n);
-        }
-        out.writeBytes(contents);
-        return out.toByteArray();
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
-    }
 }
