@@ -42,6 +42,27 @@ public final class ReadGovernor {
         Instant armLevelAt;
         /** When the reads of the steps already told to wait will have been refilled: later waiters queue behind them. */
         Instant queueEnd;
+
+        /** Tether's allowance refilled up to {@code now} (at {@code rate}, to at most {@code capacity}), kept and returned. */
+        double refillOwn(Instant now, double capacity, double rate) {
+            own = Math.min(capacity, own + seconds(ownAt, now) * rate);
+            ownAt = now;
+            return own;
+        }
+
+        /** ARM's bucket at {@code now}: the level kept, refilled at ARM's rate up to the burst; -1 when never seen. */
+        double armLevelNow(Instant now) {
+            return armLevel < 0 ? -1 : Math.min(ARM_READ_BURST, armLevel + seconds(armLevelAt, now) * ARM_READ_REFILL);
+        }
+
+        /** Takes {@code reads} from both: Tether's allowance, and ARM's bucket when its level {@code armLeft} is known. */
+        void take(int reads, Instant now, double armLeft) {
+            own -= reads;
+            if (armLeft >= 0) {
+                armLevel = armLeft - reads;
+                armLevelAt = now;
+            }
+        }
     }
 
     private final double share;
@@ -62,12 +83,10 @@ public final class ReadGovernor {
         Instant now = clock.instant();
         double capacity = ARM_READ_BURST * share;
         double rate = ARM_READ_REFILL * share;
-        b.own = Math.min(capacity, b.own + seconds(b.ownAt, now) * rate);
-        b.ownAt = now;
-        double wait = b.own >= reads ? 0 : (reads - b.own) / rate;
-        double left = -1;
-        if (b.armLevel >= 0) {
-            left = Math.min(ARM_READ_BURST, b.armLevel + seconds(b.armLevelAt, now) * ARM_READ_REFILL);
+        double own = b.refillOwn(now, capacity, rate);
+        double wait = own >= reads ? 0 : (reads - own) / rate;
+        double left = b.armLevelNow(now);
+        if (left >= 0) {
             double othersPart = ARM_READ_BURST * (1 - share);
             if (left - reads < othersPart) {
                 wait = Math.max(wait, (othersPart + reads - left) / ARM_READ_REFILL);
@@ -82,11 +101,7 @@ public final class ReadGovernor {
             b.queueEnd = ready.plusMillis((long) Math.ceil(reads / rate * 1000));
             return Duration.between(now, ready);
         }
-        b.own -= reads;
-        if (left >= 0) {
-            b.armLevel = left - reads;
-            b.armLevelAt = now;
-        }
+        b.take(reads, now, left);
         return Duration.ZERO;
     }
 
@@ -98,13 +113,8 @@ public final class ReadGovernor {
     public synchronized void spend(String subscriptionId, int reads) {
         Budget b = budget(subscriptionId);
         Instant now = clock.instant();
-        double capacity = ARM_READ_BURST * share;
-        b.own = Math.min(capacity, b.own + seconds(b.ownAt, now) * ARM_READ_REFILL * share) - reads;
-        b.ownAt = now;
-        if (b.armLevel >= 0) {
-            b.armLevel = Math.min(ARM_READ_BURST, b.armLevel + seconds(b.armLevelAt, now) * ARM_READ_REFILL) - reads;
-            b.armLevelAt = now;
-        }
+        b.refillOwn(now, ARM_READ_BURST * share, ARM_READ_REFILL * share);
+        b.take(reads, now, b.armLevelNow(now));
     }
 
     /** What ARM answered is left of the subscription's read bucket. */
