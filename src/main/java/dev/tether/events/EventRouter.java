@@ -13,6 +13,14 @@ import java.util.Locale;
  */
 public final class EventRouter {
     public static final String WRITE_SUCCESS = "Microsoft.Resources.ResourceWriteSuccess";
+    /**
+     * Azure Resource Notifications' resources system topic (Microsoft.ResourceNotifications.Resources, preview): raised
+     * when a resource is created or updated, with the resource's payload, tags included
+     * (learn.microsoft.com/azure/event-grid/event-schema-resources).
+     */
+    public static final String RESOURCE_CREATED_OR_UPDATED = "Microsoft.ResourceNotifications.Resources.CreatedOrUpdated";
+    /** Its delete event: like ResourceDeleteSuccess, it never leads to a write. */
+    public static final String RESOURCE_DELETED = "Microsoft.ResourceNotifications.Resources.Deleted";
     private static final String TAGS_SUFFIX = "/providers/microsoft.resources/tags/default";
     /** cloud-provider-azure's InternalLoadBalancerNameSuffix: AKS's internal load balancer is "kubernetes-internal". */
     static final String INTERNAL_LB_SUFFIX = "-internal";
@@ -25,6 +33,22 @@ public final class EventRouter {
             "Microsoft.Resources/tags/write",
             "Microsoft.Network/publicIPAddresses/write",
             "Microsoft.Network/loadBalancers/write");
+
+    /**
+     * The resource types whose {@value #RESOURCE_CREATED_OR_UPDATED} events Tether handles: the types of
+     * {@link #HANDLED_OPERATIONS} but the tags extension. Tag writes through Microsoft.Resources/tags stay on the
+     * subscription topic (Microsoft documents no resources-topic event for them). The event subscription's
+     * {@code data.resourceInfo.type} filter is built from this same list.
+     */
+    public static final List<String> NOTIFIED_TYPES = List.of(
+            Conventions.TYPE_SITE,
+            Conventions.TYPE_SLOT,
+            Conventions.TYPE_CLUSTER,
+            Conventions.TYPE_PUBLIC_IP,
+            Conventions.TYPE_LOAD_BALANCER);
+
+    /** The subscription topic's operations when the resources topic carries the rest: tag writes only. */
+    public static final List<String> TAG_OPERATIONS = List.of("Microsoft.Resources/tags/write");
 
     private EventRouter() {
     }
