@@ -23,8 +23,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * What the Event Grid trigger does with one event (cloud-custodian style): parse, route, check scope, read the resource
- * (events carry no tags), and start or signal the resource's one orchestration. Bad input is logged and dropped:
+ * What the Event Grid trigger does with one event (cloud-custodian style): parse, route, check scope, read the resource's
+ * tags (unless the event carries them: Azure Resource Notifications' CreatedOrUpdated), and start or signal the
+ * resource's one orchestration. Bad input is logged and dropped:
  * it never throws, so Event Grid does not retry it. Transient Azure failures do throw, so Event Grid retries later.
  */
 public final class EventIntake {
@@ -76,7 +77,8 @@ public final class EventIntake {
             route = EventRouter.route(event);
         } catch (InvalidInputException e) {
             return new Result("malformed", null, null, null, e.getMessage()
-                    + ". Send an Event Grid or CloudEvents 1.0 ResourceWriteSuccess notification; this one is dropped, not retried");
+                    + ". Send an Event Grid or CloudEvents 1.0 ResourceWriteSuccess or Resource Notifications CreatedOrUpdated notification;"
+                    + " this one is dropped, not retried");
         }
         if (route.kind() == Route.Kind.IGNORE) {
             return new Result("ignored", event.id(), null, null, route.reason());
@@ -108,11 +110,17 @@ public final class EventIntake {
             }
         }
         Optional<Map<String, String>> tags;
-        try {
-            governor.spend(target.subscriptionId(), 1);
-            tags = route.kind() == Route.Kind.SITE ? arm.siteTags(target) : arm.cluster(target).map(c -> c.tags());
-        } catch (RejectedException e) {
-            return new Result("refused", event.id(), id, null, e.getMessage());
+        if (event.carriesTags()) {
+            // The resources topic's event says what the tags were at this write: no read, no token. A stale one is
+            // harmless: every pass and every unlink observes the resource again before it writes (docs/EVENTS.md).
+            tags = Optional.of(event.tags());
+        } else {
+            try {
+                governor.spend(target.subscriptionId(), 1);
+                tags = route.kind() == Route.Kind.SITE ? arm.siteTags(target) : arm.cluster(target).map(c -> c.tags());
+            } catch (RejectedException e) {
+                return new Result("refused", event.id(), id, null, e.getMessage());
+            }
         }
         if (tags.isEmpty()) {
             return new Result("ignored", event.id(), id, null, id + " no longer exists; nothing to do");
@@ -202,8 +210,13 @@ public final class EventIntake {
         }
         String service = null;
         if (target.isType(Conventions.TYPE_PUBLIC_IP)) {
-            governor.spend(target.subscriptionId(), 1);
-            Optional<Map<String, String>> ipTags = arm.publicIpTags(target);
+            Optional<Map<String, String>> ipTags;
+            if (event.carriesTags()) {
+                ipTags = Optional.of(event.tags());
+            } else {
+                governor.spend(target.subscriptionId(), 1);
+                ipTags = arm.publicIpTags(target);
+            }
             if (ipTags.isEmpty()) {
                 return new Result("ignored", event.id(), id, null, id + " no longer exists; nothing to do");
             }

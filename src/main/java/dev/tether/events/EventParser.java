@@ -113,6 +113,9 @@ public final class EventParser {
         if (type == null || type.isBlank()) {
             throw new InvalidInputException("event " + id + " has no type");
         }
+        if (EventRouter.RESOURCE_CREATED_OR_UPDATED.equalsIgnoreCase(type)) {
+            return fromResourceInfo(id, type, data, at);
+        }
         if (!EventRouter.WRITE_SUCCESS.equals(type)) {
             // Deletes, actions and failures never lead to a write; their data is not read.
             return new ResourceEvent(id, type, null, null, null, null, at);
@@ -130,6 +133,52 @@ public final class EventParser {
             }
         }
         return new ResourceEvent(id, type, text(data, "resourceUri"), text(data, "operationName"), text(data, "status"), text(data, "subscriptionId"), at);
+    }
+
+    /**
+     * An Azure Resource Notifications CreatedOrUpdated event (learn.microsoft.com/azure/event-grid/event-schema-resources):
+     * the resource is {@code data.resourceInfo.id}, and its tags are {@code data.resourceInfo.tags}, an object of strings
+     * as in Microsoft's example. Tags in any other shape (the schema table calls them a string) or absent are taken as
+     * not carried: the intake then reads them from ARM, as for a ResourceWriteSuccess.
+     */
+    private static ResourceEvent fromResourceInfo(String id, String type, JsonNode data, java.time.Instant at) {
+        if (data == null || !data.isObject()) {
+            throw new InvalidInputException("event " + id + " (" + type + ") has data that is " + (data == null || data.isNull() ? "missing" : kind(data))
+                    + ", not an object");
+        }
+        JsonNode info = data.get("resourceInfo");
+        if (info == null || !info.isObject()) {
+            throw new InvalidInputException("event " + id + " (" + type + ") has no data.resourceInfo object"
+                    + (info == null || info.isNull() ? "" : " (it is " + kind(info) + ")"));
+        }
+        for (String f : List.of("id", "type")) {
+            JsonNode v = info.get(f);
+            if (v != null && !v.isNull() && !v.isTextual()) {
+                throw new InvalidInputException("event " + id + ": data.resourceInfo." + f + " must be a string, not " + kind(v));
+            }
+        }
+        String resource = text(info, "id");
+        if (resource == null || resource.isBlank()) {
+            throw new InvalidInputException("event " + id + " (" + type + ") has no data.resourceInfo.id");
+        }
+        String subscription = resource.split("/").length > 2 ? resource.split("/")[2] : null;
+        return new ResourceEvent(id, type, resource, null, null, subscription, at, tagsOf(info.get("tags")));
+    }
+
+    /** The tags as an unmodifiable map, or null when they are absent or not an object of strings. */
+    private static java.util.Map<String, String> tagsOf(JsonNode tags) {
+        if (tags == null || !tags.isObject()) {
+            return null;
+        }
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = tags.fields(); it.hasNext(); ) {
+            java.util.Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                return null;
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     private static String text(JsonNode o, String field) {

@@ -54,8 +54,11 @@ public final class EventRouter {
     }
 
     public static Route route(ResourceEvent event) {
+        if (RESOURCE_CREATED_OR_UPDATED.equalsIgnoreCase(event.eventType())) {
+            return routeNotified(event);
+        }
         if (!WRITE_SUCCESS.equalsIgnoreCase(event.eventType())) {
-            return Route.ignore("event type " + event.eventType() + " is not " + WRITE_SUCCESS);
+            return Route.ignore("event type " + event.eventType() + " is not " + WRITE_SUCCESS + " or " + RESOURCE_CREATED_OR_UPDATED);
         }
         String op = event.operationName();
         if (op != null && HANDLED_OPERATIONS.stream().noneMatch(op::equalsIgnoreCase)) {
@@ -75,12 +78,24 @@ public final class EventRouter {
         if (uri.toLowerCase(Locale.ROOT).matches("/subscriptions/[^/]+(/resourcegroups/[^/]+)?")) {
             return Route.ignore("tags of a subscription or resource group are not Tether's concern");
         }
-        ResourceId target = ResourceId.parse(uri);
+        return byType(ResourceId.parse(uri), tagWrite, tagWrite ? "tags written" : "resource written");
+    }
+
+    /** A resources-topic CreatedOrUpdated: the resource it names, routed as a write of it, its tags in the event or not. */
+    private static Route routeNotified(ResourceEvent event) {
+        String uri = event.resourceUri();
+        if (uri.toLowerCase(Locale.ROOT).matches("/subscriptions/[^/]+(/resourcegroups/[^/]+)?/?")) {
+            return Route.ignore("a subscription or resource group is not Tether's concern");
+        }
+        return byType(ResourceId.parse(uri), false, event.carriesTags() ? "resource written (tags from the event)" : "resource written");
+    }
+
+    private static Route byType(ResourceId target, boolean tagWrite, String reason) {
         if (target.isType(Conventions.TYPE_SITE) || target.isType(Conventions.TYPE_SLOT)) {
-            return new Route(Route.Kind.SITE, target, tagWrite ? "tags written" : "resource written");
+            return new Route(Route.Kind.SITE, target, reason);
         }
         if (target.isType(Conventions.TYPE_CLUSTER)) {
-            return new Route(Route.Kind.CLUSTER, target, tagWrite ? "tags written" : "resource written");
+            return new Route(Route.Kind.CLUSTER, target, reason);
         }
         if (!tagWrite && target.isType(Conventions.TYPE_LOAD_BALANCER) && target.name().toLowerCase(Locale.ROOT).endsWith(INTERNAL_LB_SUFFIX)) {
             // AKS writes its internal load balancer ("kubernetes-internal") whenever a Service gets, changes or loses an

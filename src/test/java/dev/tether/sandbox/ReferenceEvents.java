@@ -87,6 +87,57 @@ public final class ReferenceEvents {
         return e;
     }
 
+    /**
+     * Azure Resource Notifications' CreatedOrUpdated event (Event Grid schema) for a write that left {@code resource}
+     * (its ARM body as the emulator serves it) in place, raised at {@code time}: Microsoft's example
+     * (src/test/resources/eventgrid, learn.microsoft.com/azure/event-grid/event-schema-resources) with only the resource
+     * replaced. {@code resourceInfo} is the body's id, name, type, location, tags ({@code {}} when it has none, as in the
+     * example) and properties.
+     */
+    public static ObjectNode createdOrUpdated(com.fasterxml.jackson.databind.JsonNode resource, String eventId, java.time.Instant time) {
+        ObjectNode e = resourceExample("docs.resources.created-or-updated.eventgrid.json");
+        String id = resource.path("id").asText();
+        String sub = id.split("/")[2];
+        e.put("id", eventId);
+        e.put("topic", "/subscriptions/" + sub);
+        e.put("subject", id);
+        e.put("eventTime", time.toString());
+        ObjectNode data = (ObjectNode) e.get("data");
+        ObjectNode info = data.putObject("resourceInfo");
+        info.set("tags", resource.hasNonNull("tags") ? resource.get("tags").deepCopy() : M.createObjectNode());
+        info.put("id", id);
+        info.put("name", resource.path("name").asText());
+        info.put("type", resource.path("type").asText());
+        info.put("location", resource.path("location").asText());
+        info.set("properties", resource.path("properties").deepCopy());
+        ((ObjectNode) data.get("operationalInfo")).put("resourceEventTime", time.toString());
+        String apiVersion = BODY_API_VERSIONS.get(resource.path("type").asText().toLowerCase(java.util.Locale.ROOT));
+        if (apiVersion != null) {
+            data.put("apiVersion", apiVersion);
+        }
+        return e;
+    }
+
+    /** The api-version of the reference body the emulator serves for each type ("API version of the resource properties"). */
+    private static final java.util.Map<String, String> BODY_API_VERSIONS = java.util.Map.of(
+            "microsoft.web/sites", "2025-03-01",
+            "microsoft.web/sites/slots", "2025-03-01",
+            "microsoft.containerservice/managedclusters", "2026-02-01",
+            "microsoft.network/publicipaddresses", "2024-05-01",
+            "microsoft.network/loadbalancers", "2024-07-01");
+
+    /** One of the resources topic's examples kept beside the tests (src/test/resources/eventgrid), verbatim. */
+    public static ObjectNode resourceExample(String file) {
+        try (java.io.InputStream in = ReferenceEvents.class.getResourceAsStream("/eventgrid/" + file)) {
+            if (in == null) {
+                throw new IllegalStateException("test resource /eventgrid/" + file + " is missing");
+            }
+            return (ObjectNode) M.readTree(in);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     /** The same notification in the CloudEvents 1.0 schema, as Event Grid delivers it to CloudEvents subscriptions. */
     public static ObjectNode asCloudEvent(ObjectNode eventGridEvent) {
         ObjectNode ce = M.createObjectNode();
