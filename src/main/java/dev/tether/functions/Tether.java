@@ -84,8 +84,10 @@ public final class Tether {
      *                 sends them on to its loopback ARM
      */
     public static Tether fromEnvironment(java.util.function.UnaryOperator<HttpClient> armRoute) {
-        HttpClient transport = AzureTransport.create();
-        TokenCredential credential = AzureCredentials.create(System.getenv(), transport);
+        // Both on first use: an event that carries its tags is handled without calling Azure (dev.tether.azure.OnFirstUse).
+        HttpClient transport = dev.tether.azure.OnFirstUse.httpClient(AzureTransport::create);
+        java.util.Map<String, String> env = System.getenv();
+        TokenCredential credential = dev.tether.azure.OnFirstUse.credential(() -> AzureCredentials.create(env, transport));
         return new Tether(TetherConfig.fromEnvironment(System.getenv()), credential, armRoute.apply(transport), Clock.systemUTC());
     }
 

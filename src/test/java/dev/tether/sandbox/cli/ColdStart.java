@@ -58,13 +58,22 @@ final class ColdStart {
      * The four sides, and the calls Tether's first probe made (the path its figure is of). {@code armFloor} is the Durable
      * hello world that reads the site's tags from ARM first ({@link DurableArmHelloFunction}).
      */
-    record Figures(Side hello, Side durableHello, Side armFloor, Side tether, List<String> tetherCalls) {
+    record Figures(Side hello, Side durableHello, Side armFloor, Side tether, Side notified, List<String> tetherCalls, List<String> notifiedCalls) {
         double ratio(Side base) {
             return (double) tether.median() / Math.max(1, base.median());
         }
 
         double cpuRatio(Side base) {
             return (double) tether.cpuMedian() / Math.max(1, base.cpuMedian());
+        }
+
+        /** Tether on the resources topic's event (tags in the event) against {@code base}: wall, then CPU. */
+        double notifiedRatio(Side base) {
+            return (double) notified.median() / Math.max(1, base.median());
+        }
+
+        double notifiedCpuRatio(Side base) {
+            return (double) notified.cpuMedian() / Math.max(1, base.cpuMedian());
         }
     }
 
@@ -79,6 +88,16 @@ final class ColdStart {
             Path dir = Files.createDirectories(Path.of("target/coldstart"));
             Path event = dir.resolve("event.json");
             Files.writeString(event, ReferenceEvents.writeSuccess(DemoWorld.SITE_ID, "Microsoft.Web/sites/write", EVENT_ID).toString());
+            // The same write as Azure Resource Notifications' resources topic raises it: the app's body, tags included.
+            Path notifiedEvent = dir.resolve("event-notified.json");
+            com.fasterxml.jackson.databind.JsonNode site = null;
+            for (com.fasterxml.jackson.databind.JsonNode r : DemoWorld.build().withArray("resources")) {
+                if (r.path("id").asText().equals(DemoWorld.SITE_ID)) {
+                    site = r;
+                }
+            }
+            Files.writeString(notifiedEvent, ReferenceEvents.createdOrUpdated(java.util.Objects.requireNonNull(site, "the demo world's app"), EVENT_ID,
+                    java.time.Instant.parse("2026-01-01T00:00:00Z")).toString());
             // The Java worker provides the function library (core types and annotations); the package does not ship it.
             String workerLibrary = String.join(File.pathSeparator, new LinkedHashSet<>(List.of(jarOf(ExecutionContext.class),
                     jarOf(com.microsoft.azure.functions.annotation.FunctionName.class))));
@@ -95,30 +114,40 @@ final class ColdStart {
             Probe armFloor = shipping(new Probe(DurableArmHelloFunction.class.getName(), "DurableArmHello", tetherCp, Action.READ_TAGS_AND_START),
                     world, event, dir.resolve("classes-durable-arm-hello-scout.txt"), packageCp, tail);
             Probe tether = new Probe("dev.tether.functions.EventGridFunction", "OnResourceEvent", tetherCp, Action.READ_AND_START);
+            Probe notified = new Probe("dev.tether.functions.EventGridFunction", "OnResourceEvent", tetherCp, Action.NOTIFIED_AND_START);
             List<String> tetherCalls = null;
-            List<List<Long>> times = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-            List<List<Long>> cpu = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-            List<Probe> probes = List.of(hello, durable, armFloor, tether);
+            List<String> notifiedCalls = null;
+            List<Probe> probes = List.of(hello, durable, armFloor, tether, notified);
+            List<List<Long>> times = new ArrayList<>();
+            List<List<Long>> cpu = new ArrayList<>();
+            probes.forEach(p -> {
+                times.add(new ArrayList<>());
+                cpu.add(new ArrayList<>());
+            });
             for (int i = 0; i < runs; i++) {
                 for (int p = 0; p < probes.size(); p++) {
-                    long[] ms = probes.get(p).run(world, event, null);
+                    Probe next = probes.get(p);
+                    long[] ms = next.run(world, next == notified ? notifiedEvent : event, null);
                     times.get(p).add(ms[0]);
                     cpu.get(p).add(ms[1]);
-                    if (probes.get(p) == tether && tetherCalls == null) {
+                    if (next == tether && tetherCalls == null) {
                         tetherCalls = world.calls();
+                    }
+                    if (next == notified && notifiedCalls == null) {
+                        notifiedCalls = world.calls();
                     }
                 }
             }
             // One more run of each, not timed, with class loading logged: where the differences come from.
             List<Side> sides = new ArrayList<>();
-            String[] names = {"hello world", "Durable hello world", "Durable hello world reading ARM", "Tether"};
+            String[] names = {"hello world", "Durable hello world", "Durable hello world reading ARM", "Tether", "Tether, resources topic"};
             for (int p = 0; p < probes.size(); p++) {
-                Path log = dir.resolve("classes-" + probes.get(p).function + ".txt");
-                probes.get(p).run(world, event, log);
+                Path log = dir.resolve("classes-" + probes.get(p).function + (probes.get(p) == notified ? "-notified" : "") + ".txt");
+                probes.get(p).run(world, probes.get(p) == notified ? notifiedEvent : event, log);
                 List<String> loaded = classesLoaded(log);
                 sides.add(new Side(names[p], times.get(p), cpu.get(p), loaded.size(), byJar(loaded)));
             }
-            return new Figures(sides.get(0), sides.get(1), sides.get(2), sides.get(3), tetherCalls);
+            return new Figures(sides.get(0), sides.get(1), sides.get(2), sides.get(3), sides.get(4), tetherCalls, notifiedCalls);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (java.net.URISyntaxException | InterruptedException e) {
@@ -140,7 +169,7 @@ final class ColdStart {
      * What a function does with the event: nothing but a log line, start an orchestration, read the site's tags from ARM
      * and start one (the ARM-reading peer), or Tether's intake (read ARM through Tether and start one).
      */
-    enum Action { LOG, START, READ_TAGS_AND_START, READ_AND_START }
+    enum Action { LOG, START, READ_TAGS_AND_START, READ_AND_START, NOTIFIED_AND_START }
 
     /** One function in a fresh JVM; Tether's ({@code READ_AND_START}) sends its ARM requests to the loopback world. */
     private record Probe(String type, String function, String classpath, Action path) {
@@ -155,11 +184,13 @@ final class ColdStart {
             List<String> calls = world.calls();
             String instance = dev.tether.durable.LinkStarter.linkInstanceId(dev.tether.plan.ResourceId.parse(DemoWorld.SITE_ID));
             boolean arm = arm();
+            boolean tethers = path == Action.READ_AND_START || path == Action.NOTIFIED_AND_START;
             boolean started = path == Action.LOG ? calls.equals(List.of("0 managed-identity token(s)"))
-                    : calls.stream().anyMatch(c -> c.startsWith(path == Action.READ_AND_START ? "startInstance LinkSite " + instance + " " : "startInstance Cities "));
+                    : calls.stream().anyMatch(c -> c.startsWith(tethers ? "startInstance LinkSite " + instance + " " : "startInstance Cities "));
             List<String> armCalls = calls.stream().filter(c -> c.startsWith("arm ")).toList();
-            boolean armAsExpected = !arm || (armCalls.size() == 1 && armCalls.get(0).startsWith("arm GET " + DemoWorld.SITE_ID + "?api-version=")
-                    && armCalls.get(0).endsWith(" 200") && calls.get(0).equals("1 managed-identity token(s)"));
+            boolean armAsExpected = arm ? armCalls.size() == 1 && armCalls.get(0).startsWith("arm GET " + DemoWorld.SITE_ID + "?api-version=")
+                    && armCalls.get(0).endsWith(" 200") && calls.get(0).equals("1 managed-identity token(s)")
+                    : armCalls.isEmpty() && calls.get(0).equals("0 managed-identity token(s)");
             if (!started || !armAsExpected) {
                 throw new IllegalStateException("the cold-start probe of " + function + " did not take the measured path (" + path
                         + "); its calls: " + calls);
@@ -227,7 +258,7 @@ final class ColdStart {
         env.put("IDENTITY_ENDPOINT", world.base() + "/msi/token");
         env.put("IDENTITY_HEADER", ColdStartWorld.IDENTITY_HEADER);
         env.put("COLDSTART_SIDECAR", world.sidecar.rpcBaseUrl());
-        if (target.path() == Action.READ_AND_START) {
+        if (target.path() == Action.READ_AND_START || target.path() == Action.NOTIFIED_AND_START) {
             env.put("COLDSTART_ARM", world.base());
         } else if (target.path() == Action.READ_TAGS_AND_START) {
             env.put("COLDSTART_ARM_ENDPOINT", world.base());

@@ -17,7 +17,7 @@ final class ColdStartReport {
     static String markdown(ColdStart.Figures f, int runs) {
         StringBuilder md = new StringBuilder();
         md.append("JVM start to the return of the first handled event, in fresh JVMs with the same flags, alternating, ").append(runs)
-                .append(" runs each. All four are given the same real ResourceWriteSuccess for the demo world's app, which is tagged ")
+                .append(" runs each. The first four are given the same real ResourceWriteSuccess for the demo world's app, which is tagged ")
                 .append("`private-link`. Hello world: an Event Grid function that logs a line (`HelloFunction`). Durable hello world: ")
                 .append("the Durable Functions for Java quickstart behind an Event Grid trigger, starting one orchestration with the event ")
                 .append("as input through the durabletask-azure-functions client Tether uses (`DurableHelloFunction`, on the package's jars it loads ")
@@ -29,9 +29,13 @@ final class ColdStartReport {
                 .append("path runs up to the orchestration start: parse, route, scope, the instance look-up on the sidecar, the managed-identity ")
                 .append("token, the ARM read of the site through the Azure SDK pipeline, the start. The sidecar (gRPC), the App Service ")
                 .append("managed-identity endpoint and ARM (the emulator) answer on loopback ports from the process that runs the probes; each ")
-                .append("run's calls are checked. The Functions host and worker start-up, the same for all four, is in no figure.\n\n");
+                .append("run's calls are checked. Tether, resources topic: the same package and function given the same write as Azure Resource ")
+                .append("Notifications' resources topic raises it (`Microsoft.ResourceNotifications.Resources.CreatedOrUpdated`, Microsoft's example ")
+                .append("with the app's body; main.bicep `eventSource=resourceNotifications`, preview): the tags are in the event, so the path ")
+                .append("is parse, route, scope, the instance look-up, the start, with no token and no ARM call (checked). ")
+                .append("The Functions host and worker start-up, the same for all five, is in no figure.\n\n");
         md.append("| | runs (ms) | median (ms) | process CPU, median (ms) | classes loaded |\n|---|---|---|---|---|\n");
-        for (ColdStart.Side s : List.of(f.hello(), f.durableHello(), f.armFloor(), f.tether())) {
+        for (ColdStart.Side s : List.of(f.hello(), f.durableHello(), f.armFloor(), f.tether(), f.notified())) {
             md.append("| ").append(s.name()).append(" | ").append(s.runs()).append(" | ").append(s.median()).append(" | ").append(s.cpuMedian())
                     .append(" | ").append(s.classes()).append(" |\n");
         }
@@ -43,12 +47,16 @@ final class ColdStartReport {
                 (double) f.armFloor().median() / Math.max(1, f.durableHello().median()),
                 (double) f.armFloor().cpuMedian() / Math.max(1, f.durableHello().cpuMedian()),
                 f.ratio(f.armFloor()), f.tether().median() - f.armFloor().median(), f.cpuRatio(f.armFloor())));
-        md.append("Tether's first event made these calls: ").append(String.join("; ", f.tetherCalls())).append(".\n\n");
+        md.append(String.format(Locale.ROOT, "Tether on the resources topic's event, against the Durable hello world: **%.2f×** wall time (target 1.5×; "
+                        + "%d ms more), %.2f× process CPU time.%n%n",
+                f.notifiedRatio(f.durableHello()), f.notified().median() - f.durableHello().median(), f.notifiedCpuRatio(f.durableHello())));
+        md.append("Tether's first event made these calls: ").append(String.join("; ", f.tetherCalls())).append(". On the resources topic's event: ")
+                .append(String.join("; ", f.notifiedCalls())).append(".\n\n");
         md.append("Classes loaded before the first event returned, by source, counted in one more run of each with `-Xlog:class+load`:\n\n");
-        md.append("| source | hello world | Durable hello world | Durable hello world reading ARM | Tether |\n|---|---|---|---|---|\n");
-        List<ColdStart.Side> sides = List.of(f.hello(), f.durableHello(), f.armFloor(), f.tether());
+        md.append("| source | hello world | Durable hello world | Durable hello world reading ARM | Tether | Tether, resources topic |\n|---|---|---|---|---|---|\n");
+        List<ColdStart.Side> sides = List.of(f.hello(), f.durableHello(), f.armFloor(), f.tether(), f.notified());
         Set<String> sources = new LinkedHashSet<>();
-        for (ColdStart.Side s : List.of(f.tether(), f.armFloor(), f.durableHello(), f.hello())) {
+        for (ColdStart.Side s : List.of(f.tether(), f.notified(), f.armFloor(), f.durableHello(), f.hello())) {
             s.byJar().forEach(e -> sources.add(e.getKey()));
         }
         List<String> all = new ArrayList<>(sources);

@@ -85,13 +85,14 @@ final class Report {
                     out -> StormBench.run(out, 10_000, 1_000, 10, false, console), t0);
         }
 
-        console.println("[4/6] cold start: " + coldRuns + " fresh JVMs each for hello world, the Durable hello world, the same reading ARM, and Tether, then one more"
+        console.println("[4/6] cold start: " + coldRuns + " fresh JVMs each for hello world, the Durable hello world, the same reading ARM, Tether, and Tether on the resources topic's event, then one more"
                 + " of each with class loading logged (" + (System.nanoTime() - t0) / 1_000_000_000 + " s so far)");
         ColdStart.Figures cold = ColdStart.measure(coldRuns);
         md.append("## 4. Cold start\n\n").append(ColdStartReport.markdown(cold, coldRuns));
-        console.println(String.format(Locale.ROOT, "cold start: hello %s, Durable hello %s, Durable hello reading ARM %s, tether %s: %.2fx the Durable"
-                        + " hello world, %.2fx the one reading ARM", cold.hello().runs(), cold.durableHello().runs(), cold.armFloor().runs(),
-                cold.tether().runs(), cold.ratio(cold.durableHello()), cold.ratio(cold.armFloor())));
+        console.println(String.format(Locale.ROOT, "cold start: hello %s, Durable hello %s, Durable hello reading ARM %s, tether %s, tether on the"
+                        + " resources topic %s: %.2fx the Durable hello world, %.2fx the one reading ARM; on the resources topic %.2fx the Durable hello world",
+                cold.hello().runs(), cold.durableHello().runs(), cold.armFloor().runs(), cold.tether().runs(), cold.notified().runs(),
+                cold.ratio(cold.durableHello()), cold.ratio(cold.armFloor()), cold.notifiedRatio(cold.durableHello())));
 
         long bytes = ColdStart.packageBytes();
         List<String[]> jars = ColdStart.packageJars();
