@@ -67,5 +67,38 @@ final class BadInputEventCases {
                     ((ObjectNode) e.get("data")).putArray("resourceUri");
                     return event(s, e.toString());
                 }));
+        // The resources topic (Azure Resource Notifications' CreatedOrUpdated, main.bicep eventSource=resourceNotifications).
+        c.add(new Case("E25", "event", "a resources-topic CreatedOrUpdated without data.resourceInfo", "has no data.resourceInfo object", none(), s -> {
+            ObjectNode e = notified(s, site);
+            ((ObjectNode) e.get("data")).remove("resourceInfo");
+            return event(s, e.toString());
+        }));
+        c.add(new Case("E26", "event", "a resources-topic data.resourceInfo.id of the wrong kind (a number)", "data.resourceInfo.id must be a string, not a number",
+                none(), s -> {
+                    ObjectNode e = notified(s, site);
+                    ((ObjectNode) e.get("data").get("resourceInfo")).put("id", 42);
+                    return event(s, e.toString());
+                }));
+        c.add(new Case("E27", "event", "a resources-topic data.resourceInfo.id with ../ path segments", "has an invalid segment '..'", none(), s -> {
+            ObjectNode e = notified(s, site);
+            ((ObjectNode) e.get("data").get("resourceInfo")).put("id", site + "/../../sites/other");
+            return event(s, e.toString());
+        }));
+        c.add(new Case("E28", "event", "a resources-topic event whose tags carry private-link 'Shop Link!' (the app's own tag is valid)",
+                "is not a valid link name", none(), s -> {
+                    ObjectNode e = notified(s, site);
+                    ((ObjectNode) e.get("data").get("resourceInfo").get("tags")).put("private-link", "Shop Link!");
+                    return event(s, e.toString());
+                }));
+        c.add(new Case("E29", "event", "a resources-topic event for a site in a subscription outside TETHER_SUBSCRIPTIONS", "outside Tether's scope", none(), s -> {
+            ObjectNode e = notified(s, site);
+            ((ObjectNode) e.get("data").get("resourceInfo")).put("id", foreign);
+            return event(s, e.toString());
+        }));
+    }
+
+    /** The resources topic's CreatedOrUpdated for the site as the emulator holds it now. */
+    private static ObjectNode notified(dev.tether.sandbox.Sandbox s, String site) {
+        return ReferenceEvents.createdOrUpdated(s.arm().resource(site).orElseThrow(), "n-" + s.clock().now().toEpochMilli(), s.clock().now());
     }
 }
