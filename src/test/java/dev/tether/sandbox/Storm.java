@@ -27,7 +27,16 @@ import java.util.TreeMap;
  * driver runs everything due in between; a delivery whose function throws is redelivered on Event Grid's schedule.
  */
 public final class Storm {
-    public record Spec(int apps, int clusters, int deliveries, long seed) {
+    /**
+     * @param resourcesTopic the writes of apps and clusters arrive as Azure Resource Notifications' CreatedOrUpdated (the
+     *                       resource's body, tags included, as the world holds it), as main.bicep's
+     *                       {@code eventSource=resourceNotifications} delivers them; tag writes stay ResourceWriteSuccess
+     *                       from the subscription topic, as there
+     */
+    public record Spec(int apps, int clusters, int deliveries, long seed, boolean resourcesTopic) {
+        public Spec(int apps, int clusters, int deliveries, long seed) {
+            this(apps, clusters, deliveries, seed, false);
+        }
     }
 
     record Delivery(Instant at, String resourceId, String json, int attempt) {
@@ -48,8 +57,8 @@ public final class Storm {
     private Storm() {
     }
 
-    /** The deliveries, in time order. */
-    static List<Delivery> plan(Spec spec, Instant start) {
+    /** The deliveries, in time order; {@code bodies} gives a resource's ARM body (the resources topic's payload). */
+    static List<Delivery> plan(Spec spec, Instant start, java.util.function.Function<String, JsonNode> bodies) {
         Random r = new Random(spec.seed());
         record Write(String resourceId, String uri, String op, String id, Instant time) {
         }
@@ -77,7 +86,14 @@ public final class Storm {
             Write w = n < writes.size() ? writes.get(n) : writes.get(r.nextInt(writes.size()));
             Instant at = n < writes.size() ? w.time().plusMillis(200 + r.nextInt(2_800)) : w.time().plusMillis(3_000 + r.nextInt(117_000));
             String uri = r.nextInt(10) == 0 ? otherCase(w.uri()) : w.uri();
-            ObjectNode e = ReferenceEvents.writeSuccess(uri, w.op(), w.id(), w.time());
+            ObjectNode e;
+            if (spec.resourcesTopic() && !w.op().equals("Microsoft.Resources/tags/write")) {
+                e = ReferenceEvents.createdOrUpdated(bodies.apply(w.resourceId()), w.id(), w.time());
+                e.put("subject", uri);
+                ((ObjectNode) e.get("data").get("resourceInfo")).put("id", uri);
+            } else {
+                e = ReferenceEvents.writeSuccess(uri, w.op(), w.id(), w.time());
+            }
             out.add(new Delivery(at, w.resourceId(), e.toString(), 1));
         }
         out.sort(Comparator.comparing(Delivery::at));
@@ -110,7 +126,7 @@ public final class Storm {
         Instant start = s.clock().now();
         int mark = s.calls().size();
         PriorityQueue<Delivery> queue = new PriorityQueue<>(Comparator.comparing(Delivery::at));
-        queue.addAll(plan(spec, start));
+        queue.addAll(plan(spec, start, id -> s.arm().resource(id).orElseThrow(() -> new IllegalStateException("the storm's world has no " + id))));
         Map<String, Integer> actions = new TreeMap<>();
         List<String> violations = new ArrayList<>();
         int redeliveries = 0;

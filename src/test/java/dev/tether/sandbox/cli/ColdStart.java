@@ -18,22 +18,24 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Cold start, JVM start to the return of the first handled event, of four Event Grid functions in fresh JVMs with the
+ * Cold start, JVM start to the return of the first handled event, of five Event Grid functions in fresh JVMs with the
  * same flags, alternating, {@code runs} times each: a hello world ({@link HelloFunction}), a Durable Functions hello
  * world that starts an orchestration ({@link DurableHelloFunction}, on the durabletask-azure-functions jars of the
  * deployable package), the same that first reads the site's tags from ARM with the Azure SDK
  * ({@link DurableArmHelloFunction}, the floor of any function that must read ARM before it starts), and Tether's
- * deployable package. All four get the same real ResourceWriteSuccess, for the demo
+ * deployable package. The first four get the same real ResourceWriteSuccess, for the demo
  * world's app, which is tagged {@code private-link}: Tether's whole intake path runs up to the orchestration start (parse,
  * route, the composition root, the instance look-up on the sidecar, the managed-identity token, the ARM read of the
  * site through the Azure SDK, the start), against {@link ColdStartWorld}'s loopback sidecar, identity endpoint and ARM.
+ * The fifth is Tether's package again, given the same write as the resources topic raises it (CreatedOrUpdated, tags
+ * in the event): parse, route, the composition root, the instance look-up, the start, with no token and no ARM call.
  * Each run's calls are checked, so a figure is always of that path.
  */
 final class ColdStart {
     static final Path PACKAGE = Path.of("target/azure-functions/tether");
     static final String EVENT_ID = "c01d57a7-0000-4000-8000-000000000001";
 
-    /** One of the three functions: its timed runs, and the classes it loaded by source (jar, or JDK), most first. */
+    /** One of the functions: its timed runs, and the classes it loaded by source (jar, or JDK), most first. */
     record Side(String name, List<Long> runs, List<Long> cpu, int classes, List<Map.Entry<String, Integer>> byJar) {
         long median() {
             return median(runs);
@@ -55,7 +57,7 @@ final class ColdStart {
     }
 
     /**
-     * The four sides, and the calls Tether's first probe made (the path its figure is of). {@code armFloor} is the Durable
+     * The five sides, and the calls Tether's two probes made (the path its figure is of). {@code armFloor} is the Durable
      * hello world that reads the site's tags from ARM first ({@link DurableArmHelloFunction}).
      */
     record Figures(Side hello, Side durableHello, Side armFloor, Side tether, Side notified, List<String> tetherCalls, List<String> notifiedCalls) {

@@ -60,7 +60,7 @@ public final class SandboxMain {
                        [--timer] [--http 'METHOD /api/path [JSON body]']... [--function-key KEY] [--lb-delay SECONDS]
               bench [ROUNDS]                         calls per link against the minimum
               bench-drift [SIZES]                    one drift scan per world size, e.g. 100,1000,10000
-              bench-storm [DELIVERIES [APPS [CLUSTERS]]]   an Event Grid storm
+              bench-storm [DELIVERIES [APPS [CLUSTERS [resources]]]]   an Event Grid storm; "resources": from the resources topic
               bench-exposure [DELIVERY_SECONDS [LB_DELAY]]  the public-exposure window with and without the guard
               bench-cold [RUNS]                      cold start against hello world and the Durable hello world (needs the package, as report)
               report [--quick]                       every benchmark (run as mvn -q -B -DskipTests package exec:java ...); the full run rewrites docs/BENCHMARKS.md
@@ -82,7 +82,7 @@ public final class SandboxMain {
                     ? java.util.Arrays.stream(args[1].split(",")).mapToInt(v -> number(v, "bench-drift SIZES")).toArray() : new int[]{100, 1000, 10000});
             case "bench-storm" -> StormBench.run(out, args.length > 1 ? number(args[1], "bench-storm DELIVERIES") : 1_000,
                     args.length > 2 ? number(args[2], "bench-storm APPS") : 100,
-                    args.length > 3 ? number(args[3], "bench-storm CLUSTERS") : 10, Boolean.getBoolean("storm.verbose"), System.err);
+                    args.length > 3 ? number(args[3], "bench-storm CLUSTERS") : 10, resourcesTopic(args), Boolean.getBoolean("storm.verbose"), System.err);
             case "bench-exposure" -> ExposureBench.run(out, args.length > 1
                     ? java.util.Arrays.stream(args[1].split(",")).map(v -> number(v, "bench-exposure DELIVERY_SECONDS")).toList() : ExposureBench.DELIVERY_SECONDS,
                     args.length > 2 ? number(args[2], "bench-exposure LB_DELAY") : 30);
@@ -102,6 +102,17 @@ public final class SandboxMain {
             }
             default -> throw new UsageException("unknown command '" + args[0] + "'; use simulate, demo, bench, bench-drift, bench-storm, bench-exposure, bench-cold or report (help lists their options)");
         };
+    }
+
+    /** bench-storm's fifth word: "resources" for the resources topic's events (anything else is refused). */
+    private static boolean resourcesTopic(String[] args) {
+        if (args.length <= 4) {
+            return false;
+        }
+        if (!args[4].equals("resources")) {
+            throw new UsageException("bench-storm's fifth word is 'resources' (the resources topic's events) or nothing, not '" + args[4] + "'");
+        }
+        return true;
     }
 
     private static int number(String v, String what) {

@@ -19,11 +19,16 @@ final class StormBench {
 
     /** @param progress where a line goes every 10 s while the storm runs (stderr from the command line) */
     static int run(PrintStream out, int deliveries, int apps, int clusters, boolean verbose, PrintStream progress) {
+        return run(out, deliveries, apps, clusters, false, verbose, progress);
+    }
+
+    /** @param resourcesTopic apps' and clusters' writes arrive as the resources topic's CreatedOrUpdated ({@link Storm.Spec}) */
+    static int run(PrintStream out, int deliveries, int apps, int clusters, boolean resourcesTopic, boolean verbose, PrintStream progress) {
         WorldFile world = WorldFile.parse(FleetWorld.unlinked(apps, clusters), "storm");
         try (Sandbox s = new Sandbox(world)) {
             long t0 = System.nanoTime();
             long[] next = {t0 + 10_000_000_000L};
-            Storm.Report r = Storm.run(s, new Storm.Spec(apps, clusters, deliveries, 42), done -> {
+            Storm.Report r = Storm.run(s, new Storm.Spec(apps, clusters, deliveries, 42, resourcesTopic), done -> {
                 long now = System.nanoTime();
                 if (now >= next[0]) {
                     progress.println("  storm: " + done + " deliveries handled (" + (now - t0) / 1_000_000_000 + " s)");
@@ -46,7 +51,7 @@ final class StormBench {
     static void print(PrintStream out, Storm.Report r) {
         Storm.Spec spec = r.spec();
         out.println("Tether event-storm bench: " + spec.deliveries() + " deliveries for " + spec.apps() + " apps (one plan each) and " + spec.clusters()
-                + " clusters, seed " + spec.seed());
+                + " clusters, seed " + spec.seed() + (spec.resourcesTopic() ? "; apps' and clusters' writes from the resources topic (tags in the event)" : ""));
         Table t = new Table("DELIVERIES", "ACTIONS", "REDELIVERED", "ARM R/W", "429s", "K8S R/W", "FAILED WRITES", "VIRTUAL SPAN", "WALL", "EVENTS/S");
         t.row(String.valueOf(spec.deliveries()), r.actions().toString(), String.valueOf(r.redeliveries()), r.armReads() + "/" + r.armWrites(),
                 String.valueOf(r.throttled()), r.kubeReads() + "/" + r.kubeWrites(), String.valueOf(r.armFailedWrites() + r.kubeFailedWrites()),
