@@ -112,7 +112,7 @@ public final class EventIntake {
         Optional<Map<String, String>> tags;
         if (event.carriesTags()) {
             // The resources topic's event says what the tags were at this write: no read, no token. A stale one is
-            // harmless: every pass and every unlink observes the resource again before it writes (docs/EVENTS.md).
+            // harmless: every pass and every unlink observes the resource again before it writes (docs/HOW-IT-WORKS.md, "Where events come from").
             tags = Optional.of(event.tags());
         } else {
             try {

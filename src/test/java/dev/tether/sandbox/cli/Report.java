@@ -36,8 +36,8 @@ final class Report {
                     + "mvn -q -B -DskipTests package exec:java -Dexec.args=\"report" + (quick ? " --quick" : "") + "\"");
         }
         Path target = quick ? QUICK_OUT : OUT;
-        console.println("report" + (quick ? " --quick" : "") + ": five sections, written to " + target
-                + (quick ? " (a quick run never replaces " + OUT + ")" : " (about half an hour on 2 cores, most of it the 10,000-event storm)"));
+        console.println("report" + (quick ? " --quick" : "") + ": six sections, written to " + target
+                + (quick ? " (a quick run never replaces " + OUT + ")" : " (about 5 minutes on 2 cores, a third of it the 10,000-event storm)"));
         long t0 = System.nanoTime();
         int[] sizes = quick ? new int[]{100, 1000} : new int[]{100, 1000, 10000};
         int coldRuns = quick ? 3 : 7;
