@@ -90,6 +90,13 @@ param natGateway bool = false
 @description('Subscriptions that already have an Event Grid system topic for Microsoft.Resources.Subscriptions (only one is allowed per subscription): subscription id -> topic resource id. Tether attaches its event subscription to that topic instead of creating one; the topic needs a system-assigned identity for dead-lettering. Find it with: az eventgrid system-topic list --query "[?topicType==\'Microsoft.Resources.Subscriptions\' && source==\'/subscriptions/<sub>\'].id" -o tsv')
 param existingSystemTopicIds object = {}
 
+@description('Where the trigger takes resource events from. subscription (the default, GA): the Microsoft.Resources.Subscriptions topic\'s ResourceWriteSuccess, which carries no tags, so the trigger reads the resource from ARM. resourceNotifications (preview): Azure Resource Notifications\' resources topic (Microsoft.ResourceNotifications.Resources), whose CreatedOrUpdated event carries the resource with its tags, for the types in the contract\'s notifiedTypes; the subscription topic then delivers only tag writes (tagOperations). The deployer needs Microsoft.ResourceNotifications/systemTopics/subscribeToResources/action. See docs/DEPLOY.md.')
+@allowed(['subscription', 'resourceNotifications'])
+param eventSource string = 'subscription'
+
+@description('With eventSource resourceNotifications: subscriptions that already have a Microsoft.ResourceNotifications.Resources system topic (only one is allowed per source): subscription id -> topic resource id. Tether attaches its event subscription to that topic instead of creating one; the topic needs a system-assigned identity for dead-lettering. Ignored with eventSource subscription. List a subscription\'s system topics with: az eventgrid system-topic list --query "[?source==\'/subscriptions/<sub>\'].[topicType, id]" -o tsv')
+param existingResourceNotificationsTopicIds object = {}
+
 @description('Backend of Tether\'s durable task hub: azureStorage (the default: the task hub in Tether\'s storage account) or scheduler (the managed Durable Task Scheduler; docs/DEPLOY-SCALE.md says when).')
 @allowed(['azureStorage', 'scheduler'])
 param durableBackend string = 'azureStorage'
@@ -217,6 +224,8 @@ module scoped 'modules/scopedSubscription.bicep' = [for s in scopeSubscriptionId
     roleGuid: role.outputs.roleGuid
     principalId: app.outputs.identityPrincipalId
     existingTopicId: contains(existingSystemTopicIds, s) ? existingSystemTopicIds[s] : ''
+    resourceNotifications: eventSource == 'resourceNotifications'
+    existingResourceNotificationsTopicId: contains(existingResourceNotificationsTopicIds, s) ? existingResourceNotificationsTopicIds[s] : ''
   }
 }]
 
@@ -226,6 +235,7 @@ module deadLetterAccess 'modules/deadLetterAccess.bicep' = {
   params: {
     storageAccountName: app.outputs.storageAccountName
     principalIds: [for (s, i) in scopeSubscriptionIds: scoped[i].outputs.topicPrincipalId]
+    resourcesTopicPrincipalIds: [for (s, i) in scopeSubscriptionIds: scoped[i].outputs.resourcesTopicPrincipalIds]
   }
 }
 
@@ -238,7 +248,25 @@ module events 'modules/eventSubscription.bicep' = [for (s, i) in scopeSubscripti
     systemTopicName: scoped[i].outputs.topicName
     functionResourceId: '${app.outputs.functionAppId}/functions/${contract.eventFunctionName}'
     eventType: contract.eventType
-    operations: contract.handledOperations
+    filterKey: 'data.operationName'
+    // With the resources topic, it carries the writes of the resources themselves: this one keeps the tag writes
+    // through the Tags API, which carry no payload and have no resources-topic event Microsoft documents.
+    filterValues: eventSource == 'resourceNotifications' ? contract.tagOperations : contract.handledOperations
+    deadLetterContainerId: app.outputs.deadLetterContainerId
+  }
+}]
+
+module resourceEvents 'modules/eventSubscription.bicep' = [for (s, i) in scopeSubscriptionIds: if (deployEventSubscriptions && eventSource == 'resourceNotifications') {
+  // Next to the resources topic: Tether's own, or the subscription's existing one.
+  scope: resourceGroup(s, contains(existingResourceNotificationsTopicIds, s) ? split(existingResourceNotificationsTopicIds[s], '/')[4] : eventsResourceGroupName)
+  name: 'tether-resource-events-${uniqueString(s)}'
+  dependsOn: [deadLetterAccess]
+  params: {
+    systemTopicName: scoped[i].outputs.resourcesTopicName
+    functionResourceId: '${app.outputs.functionAppId}/functions/${contract.eventFunctionName}'
+    eventType: contract.resourceNotificationsEventType
+    filterKey: 'data.resourceInfo.type'
+    filterValues: contract.notifiedTypes
     deadLetterContainerId: app.outputs.deadLetterContainerId
   }
 }]

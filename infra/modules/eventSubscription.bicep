@@ -1,17 +1,22 @@
 // Delivers exactly the notifications Tether handles to its Event Grid-triggered function, one event per invocation,
-// with retries and dead-lettering.
+// with retries and dead-lettering. One per topic: the subscription topic's (filtered on data.operationName) and, with
+// the resources event source, the resources topic's (filtered on data.resourceInfo.type).
 
-@description('The system topic on the scoped subscription.')
+@description('The system topic on the scoped subscription: Microsoft.Resources.Subscriptions or Microsoft.ResourceNotifications.Resources.')
 param systemTopicName string
 
 @description('Resource id of the OnResourceEvent function.')
 param functionResourceId string
 
-@description('The event type Tether handles (Microsoft.Resources.ResourceWriteSuccess).')
+@description('The event type Tether takes from this topic, from infra/generated/tether-contract.json: Microsoft.Resources.ResourceWriteSuccess (eventType) or Microsoft.ResourceNotifications.Resources.CreatedOrUpdated (resourceNotificationsEventType).')
 param eventType string
 
-@description('The ARM operations Tether handles, from infra/generated/tether-contract.json (EventRouter.HANDLED_OPERATIONS).')
-param operations array
+@description('The event field the StringIn filter reads: data.operationName (subscription topic) or data.resourceInfo.type (resources topic).')
+@allowed(['data.operationName', 'data.resourceInfo.type'])
+param filterKey string
+
+@description('The values it lets through, from infra/generated/tether-contract.json: the operations (handledOperations or tagOperations) or the resource types (notifiedTypes). Event Grid compares strings case-insensitively.')
+param filterValues array
 
 @description('Resource id of the dead-letter blob container.')
 param deadLetterContainerId string
@@ -39,8 +44,8 @@ resource subscriptionToTether 'Microsoft.EventGrid/systemTopics/eventSubscriptio
       advancedFilters: [
         {
           operatorType: 'StringIn'
-          key: 'data.operationName'
-          values: operations
+          key: filterKey
+          values: filterValues
         }
       ]
     }

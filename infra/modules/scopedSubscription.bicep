@@ -1,4 +1,5 @@
-// Per scoped subscription: Tether's role assignment and the Event Grid system topic on the subscription.
+// Per scoped subscription: Tether's role assignment and the Event Grid system topic on the subscription; with the
+// resources event source, also Azure Resource Notifications' resources topic (preview).
 targetScope = 'subscription'
 
 @description('Region for the events resource group (system topics on subscriptions are global).')
@@ -19,6 +20,12 @@ param principalId string
 @description('Id of an Event Grid system topic this subscription already has for Microsoft.Resources.Subscriptions (only one is allowed per source); empty: Tether creates its own. It needs a system-assigned identity: dead letters are written with it.')
 param existingTopicId string = ''
 
+@description('Also the Azure Resource Notifications resources topic (Microsoft.ResourceNotifications.Resources, preview): main.bicep eventSource resourceNotifications.')
+param resourceNotifications bool = false
+
+@description('Id of a Microsoft.ResourceNotifications.Resources system topic this subscription already has (only one is allowed per source); empty: Tether creates its own. It needs a system-assigned identity: dead letters are written with it.')
+param existingResourceNotificationsTopicId string = ''
+
 resource eventsRg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: resourceGroupName
   location: location
@@ -38,7 +45,9 @@ module topic 'systemTopic.bicep' = if (empty(existingTopicId)) {
   scope: eventsRg
   name: 'tether-system-topic'
   params: {
+    name: 'tether-${subscription().subscriptionId}'
     subscriptionId: subscription().subscriptionId
+    topicType: 'Microsoft.Resources.Subscriptions'
     tags: tags
   }
 }
@@ -48,5 +57,24 @@ resource existingTopic 'Microsoft.EventGrid/systemTopics@2022-06-15' existing = 
   name: empty(existingTopicId) ? 'none' : last(split(existingTopicId, '/'))
 }
 
+module resourcesTopic 'systemTopic.bicep' = if (resourceNotifications && empty(existingResourceNotificationsTopicId)) {
+  scope: eventsRg
+  name: 'tether-resources-topic'
+  params: {
+    name: 'tether-resources-${subscription().subscriptionId}'
+    subscriptionId: subscription().subscriptionId
+    topicType: 'Microsoft.ResourceNotifications.Resources'
+    tags: tags
+  }
+}
+
+resource existingResourcesTopic 'Microsoft.EventGrid/systemTopics@2022-06-15' existing = if (resourceNotifications && !empty(existingResourceNotificationsTopicId)) {
+  scope: resourceGroup(empty(existingResourceNotificationsTopicId) ? resourceGroupName : split(existingResourceNotificationsTopicId, '/')[4])
+  name: empty(existingResourceNotificationsTopicId) ? 'none' : last(split(existingResourceNotificationsTopicId, '/'))
+}
+
 output topicName string = empty(existingTopicId) ? topic.outputs.name : existingTopic.name
 output topicPrincipalId string = empty(existingTopicId) ? topic.outputs.principalId : existingTopic.identity.principalId
+// Without the resources event source: no name, no identity.
+output resourcesTopicName string = !resourceNotifications ? '' : (empty(existingResourceNotificationsTopicId) ? resourcesTopic.outputs.name : existingResourcesTopic.name)
+output resourcesTopicPrincipalIds array = !resourceNotifications ? [] : [empty(existingResourceNotificationsTopicId) ? resourcesTopic.outputs.principalId : existingResourcesTopic.identity.principalId]

@@ -17,8 +17,9 @@ import java.util.TreeSet;
 
 /**
  * Writes infra/generated/tether-contract.json from the code's single sources of truth: the operations the Event Grid
- * trigger handles, the ARM actions the gateways call, and every setting with its default. The Bicep loads it with
- * loadJsonContent, so the event filter, the custom role and the app settings cannot drift from the code.
+ * trigger handles (and, for the resources event source, its event type, resource types and the tag operations left to
+ * the subscription topic), the ARM actions the gateways call, and every setting with its default. The Bicep loads it
+ * with loadJsonContent, so the event filters, the custom role and the app settings cannot drift from the code.
  * Regenerate: {@code mvn -q -B test-compile exec:java -Dexec.mainClass=dev.tether.infra.ContractGenerator}
  */
 public final class ContractGenerator {
@@ -36,6 +37,13 @@ public final class ContractGenerator {
         root.put("eventType", EventRouter.WRITE_SUCCESS);
         ArrayNode ops = root.putArray("handledOperations");
         EventRouter.HANDLED_OPERATIONS.forEach(ops::add);
+        // eventSource resourceNotifications (preview): the resources topic's event and the types it is filtered on; the
+        // subscription topic's filter then narrows to the tag writes.
+        root.put("resourceNotificationsEventType", EventRouter.RESOURCE_CREATED_OR_UPDATED);
+        ArrayNode types = root.putArray("notifiedTypes");
+        EventRouter.NOTIFIED_TYPES.forEach(types::add);
+        ArrayNode tagOps = root.putArray("tagOperations");
+        EventRouter.TAG_OPERATIONS.forEach(tagOps::add);
         ArrayNode actions = root.putArray("roleActions");
         new TreeSet<>(Arrays.stream(ArmOperation.values()).map(ArmOperation::action).toList()).forEach(actions::add);
         ArrayNode settings = root.putArray("settings");

@@ -71,9 +71,11 @@ class InfraContractTest {
         assertEquals(EventRouter.HANDLED_OPERATIONS, ops);
         String main = read("infra/main.bicep");
         String sub = read("infra/modules/eventSubscription.bicep");
-        assertTrue(main.contains("operations: contract.handledOperations"), "main.bicep feeds the filter from the contract");
-        assertTrue(main.contains("eventType: contract.eventType"));
-        assertTrue(sub.contains("key: 'data.operationName'") && sub.contains("values: operations") && sub.contains("operatorType: 'StringIn'"));
+        // The default event source keeps the whole list; EventSourceInfraTest covers the resources event source's narrowing.
+        assertTrue(main.contains("filterValues: eventSource == 'resourceNotifications' ? contract.tagOperations : contract.handledOperations"),
+                "main.bicep feeds the filter from the contract");
+        assertTrue(main.contains("eventType: contract.eventType") && main.contains("filterKey: 'data.operationName'"));
+        assertTrue(sub.contains("key: filterKey") && sub.contains("values: filterValues") && sub.contains("operatorType: 'StringIn'"));
         assertTrue(sub.contains("includedEventTypes: [eventType]"));
         assertTrue(sub.contains("deadLetterWithResourceIdentity") && sub.contains("retryPolicy"));
         Method run = Arrays.stream(EventGridFunction.class.getMethods()).filter(m -> m.isAnnotationPresent(FunctionName.class)).findFirst().orElseThrow();
