@@ -131,6 +131,37 @@ class ResourceNotificationsTest {
         }
     }
 
+    /**
+     * One world, from the resources topic: AKS gives an opted-in Service a public frontend, writes its public IP and the
+     * load balancer kubernetes, and the resources topic delivers both writes with their bodies. The trigger reads the
+     * cluster list for each (whose node resource group is it?) and never the public IP: its k8s-azure-service tag is in
+     * the event. The Service is made internal as from the subscription topic (OneWorldTest).
+     */
+    @Test
+    void aServiceAksMadePublicReachesTetherFromTheResourcesTopicWithoutReadingItsIp() throws Exception {
+        try (Sandbox s = ExposureGuardTest.linked(Map.of())) {
+            s.setResourcesTopic(true);
+            assertEquals(201, ExposureGuardTest.create(s, ExposureGuardTest.service("shop", "web", "LoadBalancer", Map.of("tether.dev/private", "true")))
+                    .getStatusCode());
+            int mark = s.calls().size();
+            s.clock().advance(java.time.Duration.ofSeconds(30)); // the controller's delay: the public IP and its load balancer are written
+            s.clock().advance(java.time.Duration.ofSeconds(2)); // Event Grid's delivery
+            s.runUntilIdle();
+            String list = "arm GET /subscriptions/" + DemoWorld.SUB + "/providers/Microsoft.ContainerService/managedClusters";
+            List<String> arm = calls(s, mark).stream().filter(c -> c.startsWith("arm ")).toList();
+            assertEquals(2, arm.stream().filter(list::equals).count(), "one cluster list per event (the IP's, the load balancer's): " + arm);
+            assertEquals(List.of(), arm.stream().filter(c -> c.contains("publicIPAddresses")).toList(), "the IP's tags came in the event");
+            DurableDriver.InstanceView reconcile = s.durable().instance(dev.tether.durable.InstanceIds.forServices(
+                    dev.tether.plan.ResourceId.parse(DemoWorld.CLUSTER_ID), "shop/web")).orElseThrow(() -> new AssertionError("the event did not reach Tether"));
+            assertEquals("Completed", reconcile.status(), reconcile.failure());
+            assertEquals(List.of("kubernetes PATCH /api/v1/namespaces/shop/services/web"), s.calls().since(mark).stream().filter(CallLog.Call::isWrite)
+                    .map(c -> c.target() + " " + c.method() + " " + c.path()).toList());
+            s.clock().advance(java.time.Duration.ofSeconds(31)); // the controller moves the frontend to the internal load balancer
+            s.runUntilIdle();
+            ServicesTest.assertInternalInNodeSubnet(s.kubernetes().get(DemoWorld.CLUSTER_ID, "Service", "shop", "web").orElseThrow());
+        }
+    }
+
     static JsonNode output(DurableDriver.InstanceView v) {
         try {
             return M.readTree(v.output());

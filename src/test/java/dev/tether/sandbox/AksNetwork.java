@@ -33,7 +33,11 @@ import java.util.function.Supplier;
  * last, then the public IPs no frontend uses any more. ARM raises {@code ResourceWriteSuccess} or
  * {@code ResourceDeleteSuccess} for each ({@link #raised}); Event Grid delivers to Tether's trigger, {@link #eventGridLatency}
  * later, exactly those its subscription lets through (infra/modules/eventSubscription.bicep: event type
- * {@link EventRouter#WRITE_SUCCESS}, {@code data.operationName} in {@link EventRouter#HANDLED_OPERATIONS}).
+ * {@link EventRouter#WRITE_SUCCESS}, {@code data.operationName} in {@link EventRouter#HANDLED_OPERATIONS}). With the
+ * resources topic ({@link #setResourcesTopic}, main.bicep {@code eventSource=resourceNotifications}) the subscription
+ * topic lets through only {@link EventRouter#TAG_OPERATIONS}, and ARM raises a
+ * {@link EventRouter#RESOURCE_CREATED_OR_UPDATED} with the written resource's body on the resources topic, delivered when
+ * its type is one of {@link EventRouter#NOTIFIED_TYPES} (the subscription's filter on {@code data.resourceInfo.type}).
  * <ul>
  * <li>Public IP name {@code kubernetes-<a + Service UID without dashes, cut to 32>}: cloud-provider-azure
  * {@code getPublicIPName} ({@code clusterName-GetLoadBalancerName(service)}; AKS's cluster name for the cloud provider
@@ -77,6 +81,7 @@ final class AksNetwork implements AzureSide {
     /** Per lower-cased cluster id: the frontends last written. */
     private final Map<String, List<Frontend>> written = new HashMap<>();
     private Duration eventGridLatency = DEFAULT_EVENT_GRID_LATENCY;
+    private boolean resourcesTopic;
     private int events;
 
     AksNetwork(ArmEmulator arm, Supplier<Instant> now, Consumer<String> deliver) {
@@ -269,15 +274,30 @@ final class AksNetwork implements AzureSide {
         return null;
     }
 
+    /** Tether's events come from the resources topic (true) or the subscription topic alone (false, the default). */
+    synchronized void setResourcesTopic(boolean on) {
+        this.resourcesTopic = on;
+    }
+
     /** ARM raises the notification; Event Grid delivers it later when Tether's subscription lets it through. */
     private void raise(String eventType, String operation, String resourceId) {
         raised.add(new Raised(eventType, operation, resourceId));
-        if (!eventType.equals(EventRouter.WRITE_SUCCESS) || EventRouter.HANDLED_OPERATIONS.stream().noneMatch(operation::equalsIgnoreCase)) {
+        Instant at = now.get();
+        String eventId = "aks-" + (++events) + "-" + resourceId.substring(resourceId.lastIndexOf('/') + 1);
+        if (resourcesTopic) {
+            // The resources topic raises CreatedOrUpdated with the body just written; Deleted is not subscribed to.
+            String type = operation.substring(0, operation.lastIndexOf('/'));
+            if (eventType.equals(EventRouter.WRITE_SUCCESS) && EventRouter.NOTIFIED_TYPES.stream().anyMatch(type::equalsIgnoreCase)) {
+                arm.resource(resourceId).ifPresent(body -> pending.add(new Pending(at.plus(eventGridLatency),
+                        ReferenceEvents.createdOrUpdated(body, eventId, at))));
+            }
+            if (EventRouter.TAG_OPERATIONS.stream().noneMatch(operation::equalsIgnoreCase)) {
+                return; // the subscription topic's subscription now lets through tag writes only
+            }
+        } else if (!eventType.equals(EventRouter.WRITE_SUCCESS) || EventRouter.HANDLED_OPERATIONS.stream().noneMatch(operation::equalsIgnoreCase)) {
             return; // filtered out by the subscription (includedEventTypes, advanced filter on data.operationName)
         }
-        Instant at = now.get();
-        ObjectNode event = ReferenceEvents.writeSuccess(resourceId, operation, "aks-" + (++events) + "-" + resourceId.substring(resourceId.lastIndexOf('/') + 1), at);
-        pending.add(new Pending(at.plus(eventGridLatency), event));
+        pending.add(new Pending(at.plus(eventGridLatency), ReferenceEvents.writeSuccess(resourceId, operation, eventId, at)));
     }
 
     /** Delivers every event due by {@code t}, in the order ARM raised them. */

@@ -273,6 +273,11 @@ public final class Sandbox implements AutoCloseable {
         aksNetwork.setEventGridLatency(latency);
     }
 
+    /** Tether's events come from the resources topic as well (main.bicep eventSource=resourceNotifications; AksNetwork). */
+    public void setResourcesTopic(boolean on) {
+        aksNetwork.setResourcesTopic(on);
+    }
+
     /** When the next Event Grid delivery of such an event is due, if one waits. */
     public java.util.Optional<Instant> nextEventDelivery() {
         return aksNetwork.nextDue();

@@ -145,8 +145,15 @@ public final class PlatformRules {
                 + " `Microsoft.Resources.ResourceDeleteSuccess` (operation `.../delete`) on the subscription's system topic; Event Grid delivers it after its"
                 + " latency (2 s by default: Microsoft publishes no figure)",
                 "https://learn.microsoft.com/azure/event-grid/event-schema-subscriptions"),
+        RESOURCES_TOPIC_EVENTS("each write of those resources, with the resources topic (main.bicep `eventSource=resourceNotifications`)",
+                "ARM also raises `Microsoft.ResourceNotifications.Resources.CreatedOrUpdated` on the resources topic, `data.resourceInfo` the resource"
+                + " just written (id, name, type, location, tags, properties: Microsoft's example, src/test/resources/eventgrid); deletes raise"
+                + " `...Resources.Deleted`, which Tether does not subscribe to",
+                "https://learn.microsoft.com/azure/event-grid/event-schema-resources"),
         EVENT_GRID_FILTER("an event Tether's subscription does not ask for", "not delivered: the subscription's `includedEventTypes` (ResourceWriteSuccess only)"
-                + " and its advanced filter `StringIn` on `data.operationName` (infra/modules/eventSubscription.bicep; string comparisons are case-insensitive)",
+                + " and its advanced filter `StringIn` on `data.operationName` (infra/modules/eventSubscription.bicep; string comparisons are case-insensitive);"
+                + " with the resources topic, the subscription topic's filter lets through tag writes only, and the resources topic's"
+                + " `CreatedOrUpdated` when `data.resourceInfo.type` is one Tether links",
                 "https://learn.microsoft.com/azure/event-grid/event-filtering"),
         OPERATION_IN_PROGRESS("a long-running operation's status poll, until its virtual duration has passed (by default one Retry-After: the first poll)",
                 "200 `{\"status\":\"InProgress\",\"name\":\"{id}\"}` with `Retry-After` in whole seconds (the network provider asks for 10; the emulator for 1 by default, since the Azure SDK's synchronous poller sleeps it in real time); the client's wait passes on the world's clock",

@@ -35,7 +35,7 @@ class PlatformRulesTest {
 
     @Test
     void everyModelledBehaviourNamesItsSource() {
-        assertEquals(List.of("AKS_PUBLIC_IP", "AKS_LOAD_BALANCERS", "ARM_RESOURCE_EVENTS", "EVENT_GRID_FILTER", "OPERATION_IN_PROGRESS",
+        assertEquals(List.of("AKS_PUBLIC_IP", "AKS_LOAD_BALANCERS", "ARM_RESOURCE_EVENTS", "RESOURCES_TOPIC_EVENTS", "EVENT_GRID_FILTER", "OPERATION_IN_PROGRESS",
                         "OPERATION_ENDED", "NETWORK_SUBNET_PUT", "NETWORK_SUBNET_DELETE", "WEB_LONG_RUNNING_WRITE"),
                 Arrays.stream(PlatformRules.Behaviour.values()).map(Enum::name).toList());
         Set<String> bad = new HashSet<>();
