@@ -2,7 +2,6 @@ package dev.tether.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.azure.resourcemanager.resources.fluentcore.utils.ResourceManagerUtils;
 import dev.tether.config.TetherConfig;
@@ -363,59 +362,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** RESULT.json: the world after the run, every orchestration, and every call that reached the emulators. */
     public ObjectNode result() {
-        ObjectNode out = M.createObjectNode();
-        ObjectNode world = out.putObject("world");
-        ArrayNode res = world.putArray("resources");
-        arm.resources().forEach(res::add);
-        ObjectNode settings = world.putObject("appSettings");
-        arm.appSettings().forEach((id, s) -> {
-            ObjectNode o = settings.putObject(id);
-            s.forEach(o::put);
-        });
-        if (!tetherPosition.vnetIds().isEmpty() || !tetherPosition.outboundIps().isEmpty()) {
-            ObjectNode t = world.putObject("tether");
-            tetherPosition.vnetIds().forEach(t.putArray("vnetIds")::add);
-            tetherPosition.outboundIps().forEach(t.putArray("outboundIps")::add);
-        }
-        ObjectNode kube = world.putObject("kubernetes");
-        kubernetes.dump().forEach((id, objects) -> {
-            ArrayNode a = kube.putArray(id);
-            objects.forEach(a::add);
-        });
-        ArrayNode orchestrations = out.putArray("orchestrations");
-        for (DurableDriver.InstanceView v : durable.instances()) {
-            ObjectNode o = orchestrations.addObject();
-            o.put("instanceId", v.instanceId());
-            o.put("name", v.name());
-            o.put("status", v.status());
-            o.set("output", parseOrText(v.output()));
-            o.put("failure", v.failure());
-            o.put("executions", v.executions());
-        }
-        ArrayNode http = out.putArray("http");
-        for (HttpExchange e : exchanges) {
-            ObjectNode o = http.addObject();
-            o.put("request", e.request()).put("status", e.status());
-            ObjectNode h = o.putObject("headers");
-            e.headers().forEach(h::put);
-            o.set("body", parseOrText(e.body()));
-        }
-        ArrayNode callArray = out.putArray("calls");
-        for (CallLog.Call c : calls.calls()) {
-            callArray.addObject().put("target", c.target()).put("method", c.method()).put("path", c.path()).put("status", c.status());
-        }
-        return out;
-    }
-
-    private static JsonNode parseOrText(String json) {
-        if (json == null || json.isEmpty()) {
-            return M.nullNode();
-        }
-        try {
-            return M.readTree(json);
-        } catch (java.io.IOException e) {
-            return M.getNodeFactory().textNode(json);
-        }
+        return ResultFile.of(arm, tetherPosition, kubernetes, durable, exchanges, calls);
     }
 
     @Override
