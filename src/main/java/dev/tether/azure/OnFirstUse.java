@@ -12,7 +12,8 @@ import reactor.core.publisher.Mono;
 import java.util.function.Supplier;
 
 /**
- * The process's HTTP client and credential, each built when it is first used, not when the worker starts. An event
+ * The process's HTTP client and credential (and the composition root's parts, {@link #of}), each built when it is
+ * first used, not when the worker starts. An event
  * that carries its resource's tags (the resources topic) is handled without any ARM call, and then needs neither: the
  * JDK HTTP client's TLS set-up, Reactor, azure-core's pipeline and MSAL (about 600 classes) load only in the first step
  * that calls Azure. Every method delegates, the sync ones included, so the built client and credential behave exactly
@@ -20,6 +21,11 @@ import java.util.function.Supplier;
  */
 public final class OnFirstUse {
     private OnFirstUse() {
+    }
+
+    /** Any part built on its first {@code get()}, once (the composition root's components: {@code Tether}). */
+    public static <T> Supplier<T> of(Supplier<T> build) {
+        return new Once<>(build);
     }
 
     public static HttpClient httpClient(Supplier<HttpClient> build) {
@@ -58,7 +64,7 @@ public final class OnFirstUse {
     }
 
     /** Built once, by the first caller; later callers get the same instance. */
-    private static final class Once<T> {
+    private static final class Once<T> implements Supplier<T> {
         private final Supplier<T> build;
         private volatile T value;
 
@@ -66,7 +72,8 @@ public final class OnFirstUse {
             this.build = build;
         }
 
-        T get() {
+        @Override
+        public T get() {
             T v = value;
             if (v == null) {
                 synchronized (this) {

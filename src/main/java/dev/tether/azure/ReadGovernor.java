@@ -31,7 +31,10 @@ import java.util.regex.Pattern;
 public final class ReadGovernor {
     public static final int ARM_READ_BURST = 250;
     public static final double ARM_READ_REFILL = 25;
-    private static final HttpHeaderName REMAINING = HttpHeaderName.fromString("x-ms-ratelimit-remaining-subscription-reads");
+    /** ARM's header, in a holder: azure-core's header type (and its logging) loads with the first response, not with the governor. */
+    private static final class Header {
+        static final HttpHeaderName REMAINING = HttpHeaderName.fromString("x-ms-ratelimit-remaining-subscription-reads");
+    }
     private static final Pattern SUBSCRIPTION = Pattern.compile("/subscriptions/([0-9A-Fa-f-]{36})");
 
     private static final class Budget {
@@ -127,7 +130,7 @@ public final class ReadGovernor {
     /** The pipeline policy that shows the governor every ARM response's remaining reads. */
     public HttpPipelinePolicy policy() {
         return (context, next) -> next.process().doOnNext(response -> {
-            String remaining = response.getHeaders().getValue(REMAINING);
+            String remaining = response.getHeaders().getValue(Header.REMAINING);
             Matcher sub = SUBSCRIPTION.matcher(response.getRequest().getUrl().getPath());
             if (remaining != null && sub.find()) {
                 try {

@@ -45,8 +45,11 @@ public final class LinkStarter {
      */
     public static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
 
-    /** What an event found when it looked at the resource's instance (one metadata read, no Azure read). */
-    public record Prior(Kind kind, String passStartedAt) {
+    /**
+     * What an event found when it looked at the resource's instance (one metadata read, no Azure read); {@code seen} is
+     * that metadata (null: no instance), for a start that follows at once ({@link #startLink(ResourceId, LinkOptions, String, Prior)}).
+     */
+    public record Prior(Kind kind, String passStartedAt, OrchestrationMetadata seen) {
         public enum Kind {
             /** The instance is running and was told to re-check. */
             SIGNALED,
@@ -71,23 +74,23 @@ public final class LinkStarter {
     public Prior signalIfRunningOrCovered(String instanceId, Instant eventTime, String reason) {
         OrchestrationMetadata current = Instances.find(client, instanceId, eventTime != null);
         if (current == null) {
-            return new Prior(Prior.Kind.NONE, null);
+            return new Prior(Prior.Kind.NONE, null, null);
         }
         if (ACTIVE.contains(current.getRuntimeStatus())) {
             String passStart = eventTime == null || !current.isCustomStatusFetched() ? null : passStart(() -> current.readCustomStatusAs(Map.class));
             if (passStart != null && covered(eventTime, passStart)) {
-                return new Prior(Prior.Kind.COVERED, passStart);
+                return new Prior(Prior.Kind.COVERED, passStart, current);
             }
             client.raiseEvent(instanceId, RECHECK_EVENT, reason);
-            return new Prior(Prior.Kind.SIGNALED, null);
+            return new Prior(Prior.Kind.SIGNALED, null, current);
         }
         if (eventTime != null && current.getRuntimeStatus() == OrchestrationRuntimeStatus.COMPLETED) {
             String passStart = passStart(() -> current.readOutputAs(Map.class));
             if (passStart != null && covered(eventTime, passStart)) {
-                return new Prior(Prior.Kind.COVERED, passStart);
+                return new Prior(Prior.Kind.COVERED, passStart, current);
             }
         }
-        return new Prior(Prior.Kind.NONE, null);
+        return new Prior(Prior.Kind.NONE, null, current);
     }
 
     /**
@@ -136,6 +139,18 @@ public final class LinkStarter {
     /** Starts or signals the link orchestration of a site, slot (LinkSite) or cluster (LinkCluster). */
     public Started startLink(ResourceId id, LinkOptions options, String reason) {
         return startLink(id, options, reason, Instances.find(client, linkInstanceId(id), false));
+    }
+
+    /**
+     * Starts the link right after {@link #signalIfRunningOrCovered} found nothing to settle ({@code NONE}), on what that
+     * look-up saw, without a second one: for an event that needed no read in between (its tags were in it). A start
+     * that races another still ends in a signal (startOrSignal).
+     */
+    public Started startLink(ResourceId id, LinkOptions options, String reason, Prior none) {
+        if (none.kind() != Prior.Kind.NONE) {
+            throw new IllegalArgumentException("the look-up settled the event already: " + none.kind());
+        }
+        return startLink(id, options, reason, none.seen());
     }
 
     private Started startLink(ResourceId id, LinkOptions options, String reason, OrchestrationMetadata current) {

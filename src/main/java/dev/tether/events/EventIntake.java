@@ -44,13 +44,18 @@ public final class EventIntake {
         }
     }
 
-    private final ArmGateway arm;
+    private final java.util.function.Supplier<ArmGateway> arm;
     private final TetherConfig config;
-    private final dev.tether.kubernetes.ClusterConnector clusters;
+    private final java.util.function.Supplier<dev.tether.kubernetes.ClusterConnector> clusters;
     private final dev.tether.azure.ReadGovernor governor;
 
-    /** @param governor told of each ARM read the intake makes (it cannot wait for one: {@link dev.tether.azure.ReadGovernor#spend}) */
-    public EventIntake(ArmGateway arm, TetherConfig config, dev.tether.kubernetes.ClusterConnector clusters, dev.tether.azure.ReadGovernor governor) {
+    /**
+     * @param arm      built on the first read the intake makes: an event that carries its tags makes none
+     * @param clusters likewise, on the first cluster the intake looks into
+     * @param governor told of each ARM read the intake makes (it cannot wait for one: {@link dev.tether.azure.ReadGovernor#spend})
+     */
+    public EventIntake(java.util.function.Supplier<ArmGateway> arm, TetherConfig config, java.util.function.Supplier<dev.tether.kubernetes.ClusterConnector> clusters,
+                       dev.tether.azure.ReadGovernor governor) {
         this.arm = arm;
         this.config = config;
         this.clusters = clusters;
@@ -117,7 +122,7 @@ public final class EventIntake {
         } else {
             try {
                 governor.spend(target.subscriptionId(), 1);
-                tags = route.kind() == Route.Kind.SITE ? arm.siteTags(target) : arm.cluster(target).map(c -> c.tags());
+                tags = route.kind() == Route.Kind.SITE ? arm.get().siteTags(target) : arm.get().cluster(target).map(c -> c.tags());
             } catch (RejectedException e) {
                 return new Result("refused", event.id(), id, null, e.getMessage());
             }
@@ -159,7 +164,10 @@ public final class EventIntake {
         } catch (InvalidInputException e) {
             return new Result("refused", event.id(), id, null, e.getMessage());
         }
-        LinkStarter.Started how = starter.startLink(target, LinkOptions.from(config), "event " + event.id() + ": " + route.reason());
+        String reason = "event " + event.id() + ": " + route.reason();
+        // Tags from the event: nothing was read since the look-up above, so the start goes on what it saw.
+        LinkStarter.Started how = event.carriesTags() ? starter.startLink(target, LinkOptions.from(config), reason, prior)
+                : starter.startLink(target, LinkOptions.from(config), reason);
         return new Result(how.name().toLowerCase(Locale.ROOT), event.id(), id, instanceId, route.reason());
     }
 
@@ -171,7 +179,7 @@ public final class EventIntake {
     private Optional<String> notTethers(ResourceId cluster) {
         Optional<dev.tether.plan.ConfigMapState> cm;
         try {
-            cm = clusters.gateway(cluster.toString()).configMap(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM);
+            cm = clusters.get().gateway(cluster.toString()).configMap(Conventions.KUBE_SYSTEM, Conventions.COREDNS_CUSTOM);
         } catch (RejectedException e) {
             return Optional.of("its kube-system/" + Conventions.COREDNS_CUSTOM + " could not be read (" + e.getMessage() + "), so nothing is unlinked");
         }
@@ -192,7 +200,7 @@ public final class EventIntake {
         Optional<ClusterState> cluster;
         try {
             governor.spend(target.subscriptionId(), 1);
-            cluster = arm.clusters(target.subscriptionId()).stream()
+            cluster = arm.get().clusters(target.subscriptionId()).stream()
                     .filter(c -> c.nodeResourceGroup() != null && c.nodeResourceGroup().equalsIgnoreCase(target.resourceGroup()))
                     .findFirst();
         } catch (RejectedException e) {
@@ -215,7 +223,7 @@ public final class EventIntake {
                 ipTags = Optional.of(event.tags());
             } else {
                 governor.spend(target.subscriptionId(), 1);
-                ipTags = arm.publicIpTags(target);
+                ipTags = arm.get().publicIpTags(target);
             }
             if (ipTags.isEmpty()) {
                 return new Result("ignored", event.id(), id, null, id + " no longer exists; nothing to do");

@@ -10,6 +10,7 @@ import dev.tether.azure.ArmGateway;
 import dev.tether.azure.AzureClients;
 import dev.tether.azure.AzureCredentials;
 import dev.tether.azure.AzureTransport;
+import dev.tether.azure.OnFirstUse;
 import dev.tether.azure.ReadGovernor;
 import dev.tether.config.TetherConfig;
 import dev.tether.events.EventIntake;
@@ -17,6 +18,7 @@ import dev.tether.kubernetes.ClusterConnector;
 import dev.tether.operator.OperatorApi;
 
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /**
  * The composition root: built once per worker process from the environment (the Functions host loads function
@@ -27,39 +29,43 @@ public final class Tether {
 
     private final TetherConfig config;
     private final ReadGovernor readGovernor;
-    private final ArmGateway arm;
-    private final ClusterConnector clusters;
-    private final LinkActivities activities;
-    private final dev.tether.activities.SiteLinkActivities siteLinkActivities;
-    private final dev.tether.activities.ClusterDnsActivities clusterDnsActivities;
-    private final ServiceActivities serviceActivities;
-    private final DriftActivities driftActivities;
-    private final dev.tether.activities.DnsReadinessActivities dnsReadiness;
-    private final dev.tether.activities.SlotSettingsStep slotSettings;
-    private final OperatorApi operatorApi;
-    private final dev.tether.activities.UnlinkActivities unlinkActivities;
-    private final dev.tether.operator.UnlinkApi unlinkApi;
-    private final dev.tether.activities.ClusterUnlinkActivities clusterUnlinkActivities;
-    private final EventIntake intake;
+    // Each part is built on its first use (OnFirstUse.of): an Event Grid event that carries its tags needs only the
+    // intake, and a worker's first invocation should not load the activities, the operator API or the Azure SDK's
+    // pipeline for it (docs/PERFORMANCE.md, cold start).
+    private final Supplier<ArmGateway> arm;
+    private final Supplier<ClusterConnector> clusters;
+    private final Supplier<LinkActivities> activities;
+    private final Supplier<dev.tether.activities.SiteLinkActivities> siteLinkActivities;
+    private final Supplier<dev.tether.activities.ClusterDnsActivities> clusterDnsActivities;
+    private final Supplier<ServiceActivities> serviceActivities;
+    private final Supplier<DriftActivities> driftActivities;
+    private final Supplier<dev.tether.activities.DnsReadinessActivities> dnsReadiness;
+    private final Supplier<dev.tether.activities.SlotSettingsStep> slotSettings;
+    private final Supplier<OperatorApi> operatorApi;
+    private final Supplier<dev.tether.activities.UnlinkActivities> unlinkActivities;
+    private final Supplier<dev.tether.operator.UnlinkApi> unlinkApi;
+    private final Supplier<dev.tether.activities.ClusterUnlinkActivities> clusterUnlinkActivities;
+    private final Supplier<EventIntake> intake;
 
     public Tether(TetherConfig config, TokenCredential credential, HttpClient armHttpClient, Clock clock) {
         this.config = config;
         String tenant = config.tenantId().isBlank() ? null : config.tenantId();
         this.readGovernor = new ReadGovernor(config.driftReadShare(), clock);
-        this.arm = new ArmGateway(new AzureClients(credential, tenant, armHttpClient, AzureEnvironment.AZURE, readGovernor), config.armLroTimeout());
-        this.clusters = new ClusterConnector(arm, credential, config.clusterClientTtl(), clock);
-        this.activities = new LinkActivities(arm, clusters, config);
-        this.siteLinkActivities = new dev.tether.activities.SiteLinkActivities(arm, config);
-        this.clusterDnsActivities = new dev.tether.activities.ClusterDnsActivities(clusters);
-        this.serviceActivities = new ServiceActivities(arm, clusters);
-        this.driftActivities = new DriftActivities(arm, clusters, config);
-        this.dnsReadiness = new dev.tether.activities.DnsReadinessActivities(clusters);
-        this.slotSettings = new dev.tether.activities.SlotSettingsStep(arm, config);
-        this.unlinkActivities = new dev.tether.activities.UnlinkActivities(arm);
-        this.clusterUnlinkActivities = new dev.tether.activities.ClusterUnlinkActivities(arm, clusters, config);
-        this.unlinkApi = new dev.tether.operator.UnlinkApi(arm, config, clusterUnlinkActivities, clusters);
-        this.operatorApi = new OperatorApi(arm, activities, serviceActivities, config, clusters);
-        this.intake = new EventIntake(arm, config, clusters, readGovernor);
+        this.arm = OnFirstUse.of(() -> new ArmGateway(new AzureClients(credential, tenant, armHttpClient, AzureEnvironment.AZURE, readGovernor),
+                config.armLroTimeout()));
+        this.clusters = OnFirstUse.of(() -> new ClusterConnector(arm.get(), credential, config.clusterClientTtl(), clock));
+        this.activities = OnFirstUse.of(() -> new LinkActivities(arm.get(), clusters.get(), config));
+        this.siteLinkActivities = OnFirstUse.of(() -> new dev.tether.activities.SiteLinkActivities(arm.get(), config));
+        this.clusterDnsActivities = OnFirstUse.of(() -> new dev.tether.activities.ClusterDnsActivities(clusters.get()));
+        this.serviceActivities = OnFirstUse.of(() -> new ServiceActivities(arm.get(), clusters.get()));
+        this.driftActivities = OnFirstUse.of(() -> new DriftActivities(arm.get(), clusters.get(), config));
+        this.dnsReadiness = OnFirstUse.of(() -> new dev.tether.activities.DnsReadinessActivities(clusters.get()));
+        this.slotSettings = OnFirstUse.of(() -> new dev.tether.activities.SlotSettingsStep(arm.get(), config));
+        this.unlinkActivities = OnFirstUse.of(() -> new dev.tether.activities.UnlinkActivities(arm.get()));
+        this.clusterUnlinkActivities = OnFirstUse.of(() -> new dev.tether.activities.ClusterUnlinkActivities(arm.get(), clusters.get(), config));
+        this.unlinkApi = OnFirstUse.of(() -> new dev.tether.operator.UnlinkApi(arm.get(), config, clusterUnlinkActivities.get(), clusters.get()));
+        this.operatorApi = OnFirstUse.of(() -> new OperatorApi(arm.get(), activities.get(), serviceActivities.get(), config, clusters.get()));
+        this.intake = OnFirstUse.of(() -> new EventIntake(arm, config, clusters, readGovernor));
     }
 
     public static Tether get() {
@@ -85,9 +91,9 @@ public final class Tether {
      */
     public static Tether fromEnvironment(java.util.function.UnaryOperator<HttpClient> armRoute) {
         // Both on first use: an event that carries its tags is handled without calling Azure (dev.tether.azure.OnFirstUse).
-        HttpClient transport = dev.tether.azure.OnFirstUse.httpClient(AzureTransport::create);
+        HttpClient transport = OnFirstUse.httpClient(AzureTransport::create);
         java.util.Map<String, String> env = System.getenv();
-        TokenCredential credential = dev.tether.azure.OnFirstUse.credential(() -> AzureCredentials.create(env, transport));
+        TokenCredential credential = OnFirstUse.credential(() -> AzureCredentials.create(env, transport));
         return new Tether(TetherConfig.fromEnvironment(System.getenv()), credential, armRoute.apply(transport), Clock.systemUTC());
     }
 
@@ -106,57 +112,57 @@ public final class Tether {
     }
 
     public ArmGateway arm() {
-        return arm;
+        return arm.get();
     }
 
     /** A link's observe-and-plan steps and its fan-out to a cluster's apps. */
     public LinkActivities activities() {
-        return activities;
+        return activities.get();
     }
 
     /** A link's App Service steps: the subnet, the integration, the DNS setting. */
     public dev.tether.activities.SiteLinkActivities siteLinkActivities() {
-        return siteLinkActivities;
+        return siteLinkActivities.get();
     }
 
     /** A link's cluster steps: the DNS Service, the CoreDNS override and its restart. */
     public dev.tether.activities.ClusterDnsActivities clusterDnsActivities() {
-        return clusterDnsActivities;
+        return clusterDnsActivities.get();
     }
 
     public ServiceActivities serviceActivities() {
-        return serviceActivities;
+        return serviceActivities.get();
     }
 
     public dev.tether.activities.DnsReadinessActivities dnsReadiness() {
-        return dnsReadiness;
+        return dnsReadiness.get();
     }
 
     public dev.tether.activities.SlotSettingsStep slotSettings() {
-        return slotSettings;
+        return slotSettings.get();
     }
 
     public DriftActivities driftActivities() {
-        return driftActivities;
+        return driftActivities.get();
     }
 
     public dev.tether.activities.ClusterUnlinkActivities clusterUnlinkActivities() {
-        return clusterUnlinkActivities;
+        return clusterUnlinkActivities.get();
     }
 
     public dev.tether.activities.UnlinkActivities unlinkActivities() {
-        return unlinkActivities;
+        return unlinkActivities.get();
     }
 
     public dev.tether.operator.UnlinkApi unlinkApi() {
-        return unlinkApi;
+        return unlinkApi.get();
     }
 
     public OperatorApi operatorApi() {
-        return operatorApi;
+        return operatorApi.get();
     }
 
     public EventIntake intake() {
-        return intake;
+        return intake.get();
     }
 }
