@@ -89,6 +89,31 @@ class DurableGrpcTest {
         assertEquals(List.of(CLIENT, CLIENT, CLIENT, CLIENT), sidecar.userAgents, "each call came over the OkHttp channel");
     }
 
+    /**
+     * An event whose tags were in it: the intake's one look-up, then the start on what it saw (no second look-up); a
+     * start another invocation won in between still ends in a signal. A look-up that settled the event is refused.
+     */
+    @Test
+    void aStartOnTheIntakesOwnLookUpMakesNoSecondOneAndStillSignalsARaceWinner() throws Exception {
+        dev.tether.plan.ResourceId site = dev.tether.plan.ResourceId.parse(dev.tether.sandbox.DemoWorld.SITE_ID);
+        String id = LinkStarter.linkInstanceId(site);
+        dev.tether.orchestration.LinkOptions options = dev.tether.orchestration.LinkOptions.from(
+                dev.tether.config.TetherConfig.fromEnvironment(Map.of("TETHER_SUBSCRIPTIONS", dev.tether.sandbox.DemoWorld.SUB)));
+        try (DurableTaskClient client = client()) {
+            LinkStarter starter = new LinkStarter(client);
+            LinkStarter.Prior none = starter.signalIfRunningOrCovered(id, java.time.Instant.parse("2026-01-01T00:00:00Z"), "event e1");
+            assertEquals(LinkStarter.Prior.Kind.NONE, none.kind());
+            assertEquals(LinkStarter.Started.STARTED, starter.startLink(site, options, "event e1", none));
+            sidecar.startedElsewhere.add(id);
+            assertEquals(LinkStarter.Started.SIGNALED, starter.startLink(site, options, "event e2", none), "the start lost to the one above: a signal");
+            LinkStarter.Prior signaled = starter.signalIfRunningOrCovered(id, java.time.Instant.parse("2026-01-01T00:00:00Z"), "event e3");
+            assertThrows(IllegalArgumentException.class, () -> starter.startLink(site, options, "event e3", signaled));
+        }
+        assertEquals(List.of("getInstance " + id, "startInstance LinkSite " + id, "startInstance LinkSite " + id, "getInstance " + id,
+                        "raiseEvent " + id + " recheck \"event e2\"", "getInstance " + id, "raiseEvent " + id + " recheck \"event e3\""),
+                sidecar.calls.stream().map(c -> c.startsWith("startInstance ") ? c.substring(0, c.indexOf(" {")) : c).toList());
+    }
+
     private DurableTaskClient client() throws ReflectiveOperationException {
         DurableClientContext context = new DurableClientContext();
         set(context, "taskHubName", "TetherHub");
