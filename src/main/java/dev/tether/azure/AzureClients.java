@@ -47,11 +47,11 @@ public final class AzureClients {
             this.pipeline = pipeline;
             this.endpoint = endpoint;
             this.subscriptionId = profile.getSubscriptionId();
-            this.appService = memoize(() -> new WebSiteManagementClientBuilder().pipeline(pipeline.get()).endpoint(endpoint)
+            this.appService = OnFirstUse.of(() -> new WebSiteManagementClientBuilder().pipeline(pipeline.get()).endpoint(endpoint)
                     .subscriptionId(profile.getSubscriptionId()).buildClient());
-            this.network = memoize(() -> NetworkManager.authenticate(pipeline.get(), profile));
-            this.containers = memoize(() -> ContainerServiceManager.authenticate(pipeline.get(), profile));
-            this.resources = memoize(() -> ResourceManager.authenticate(pipeline.get(), profile).withSubscription(profile.getSubscriptionId()));
+            this.network = OnFirstUse.of(() -> NetworkManager.authenticate(pipeline.get(), profile));
+            this.containers = OnFirstUse.of(() -> ContainerServiceManager.authenticate(pipeline.get(), profile));
+            this.resources = OnFirstUse.of(() -> ResourceManager.authenticate(pipeline.get(), profile).withSubscription(profile.getSubscriptionId()));
         }
 
         /** The subscription's pipeline (what every client here sends through), for requests Tether writes itself. */
@@ -96,7 +96,7 @@ public final class AzureClients {
                         com.azure.core.management.AzureEnvironment environment, ReadGovernor governor) {
         this.factory = subscriptionId -> {
             AzureProfile profile = new AzureProfile(tenantId, subscriptionId, environment);
-            Supplier<HttpPipeline> pipeline = memoize(() -> HttpPipelineProvider.buildHttpPipeline(credential, profile, null,
+            Supplier<HttpPipeline> pipeline = OnFirstUse.of(() -> HttpPipelineProvider.buildHttpPipeline(credential, profile, null,
                     new HttpLogOptions().setLogLevel(HttpLogDetailLevel.NONE), null, null, List.of(governor.policy()), httpClient));
             return new Managers(pipeline, profile, environment.getResourceManagerEndpoint());
         };
@@ -104,19 +104,5 @@ public final class AzureClients {
 
     public Managers forSubscription(String subscriptionId) {
         return bySubscription.computeIfAbsent(subscriptionId.toLowerCase(java.util.Locale.ROOT), factory);
-    }
-
-    private static <T> Supplier<T> memoize(Supplier<T> make) {
-        return new Supplier<>() {
-            private T value;
-
-            @Override
-            public synchronized T get() {
-                if (value == null) {
-                    value = make.get();
-                }
-                return value;
-            }
-        };
     }
 }

@@ -23,7 +23,7 @@ public final class OnFirstUse {
     private OnFirstUse() {
     }
 
-    /** Any part built on its first {@code get()}, once (the composition root's components: {@code Tether}). */
+    /** Any part built on its first {@code get()}, once: the composition root's components ({@code Tether}), the SDK clients ({@link AzureClients}). */
     public static <T> Supplier<T> of(Supplier<T> build) {
         return new Once<>(build);
     }

@@ -1,7 +1,5 @@
 package dev.tether.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.sandbox.CallLog;
 import dev.tether.sandbox.DemoWorld;
@@ -23,7 +21,6 @@ import static org.junit.jupiter.api.Assertions.*;
  * delivered after the world moved on, and every pass observes the world again before it writes.
  */
 class ResourceNotificationsTest {
-    private static final ObjectMapper M = new ObjectMapper();
 
     /** ARM's notification of the resource as the emulator holds it now. */
     static ObjectNode notification(Sandbox s, String id) {
@@ -48,7 +45,7 @@ class ResourceNotificationsTest {
                 s.runUntilIdle();
                 DurableDriver.InstanceView v = s.durable().instances().get(0);
                 assertEquals("Completed", v.status(), v.failure());
-                assertEquals("LINKED", output(v).path("status").asText(), v.output());
+                assertEquals("LINKED", ServicesTest.output(v).path("status").asText(), v.output());
                 assertEquals(8, s.calls().writes().size(), "the same minimum writes as from the subscription topic: " + s.calls().writes());
                 assertEquals(16, armReads(s), "a fresh link's 17 ARM reads (LinkEndToEndTest) less the trigger's site read");
             }
@@ -76,7 +73,7 @@ class ResourceNotificationsTest {
             assertEquals("started", s.deliver(tagged.toString()));
             s.runUntilIdle();
             DurableDriver.InstanceView v = s.durable().instances().get(0);
-            assertEquals("NOT_TAGGED", output(v).path("status").asText(), v.output());
+            assertEquals("NOT_TAGGED", ServicesTest.output(v).path("status").asText(), v.output());
             assertEquals(List.of(), s.calls().writes());
         }
     }
@@ -97,7 +94,7 @@ class ResourceNotificationsTest {
             s.runUntilIdle();
             DurableDriver.InstanceView v = s.durable().instances().get(0);
             assertEquals("Completed", v.status(), v.failure());
-            assertEquals("LINKED", output(v).path("status").asText(), v.output());
+            assertEquals("LINKED", ServicesTest.output(v).path("status").asText(), v.output());
             assertEquals(List.of(), s.calls().since(mark).stream().filter(CallLog.Call::isWrite).toList(), "nothing undone");
         }
     }
@@ -159,14 +156,6 @@ class ResourceNotificationsTest {
             s.clock().advance(java.time.Duration.ofSeconds(31)); // the controller moves the frontend to the internal load balancer
             s.runUntilIdle();
             ServicesTest.assertInternalInNodeSubnet(s.kubernetes().get(DemoWorld.CLUSTER_ID, "Service", "shop", "web").orElseThrow());
-        }
-    }
-
-    static JsonNode output(DurableDriver.InstanceView v) {
-        try {
-            return M.readTree(v.output());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
