@@ -51,6 +51,16 @@ final class ColdStart {
             return s.get(s.size() / 2);
         }
 
+        /** This side's median wall time over {@code base}'s. */
+        double ratio(Side base) {
+            return (double) median() / Math.max(1, base.median());
+        }
+
+        /** This side's median process CPU time over {@code base}'s. */
+        double cpuRatio(Side base) {
+            return (double) cpuMedian() / Math.max(1, base.cpuMedian());
+        }
+
         int classesFrom(String source) {
             return byJar.stream().filter(e -> e.getKey().equals(source)).mapToInt(Map.Entry::getValue).findFirst().orElse(0);
         }
@@ -61,22 +71,6 @@ final class ColdStart {
      * hello world that reads the site's tags from ARM first ({@link DurableArmHelloFunction}).
      */
     record Figures(Side hello, Side durableHello, Side armFloor, Side tether, Side notified, List<String> tetherCalls, List<String> notifiedCalls) {
-        double ratio(Side base) {
-            return (double) tether.median() / Math.max(1, base.median());
-        }
-
-        double cpuRatio(Side base) {
-            return (double) tether.cpuMedian() / Math.max(1, base.cpuMedian());
-        }
-
-        /** Tether on the resources topic's event (tags in the event) against {@code base}: wall, then CPU. */
-        double notifiedRatio(Side base) {
-            return (double) notified.median() / Math.max(1, base.median());
-        }
-
-        double notifiedCpuRatio(Side base) {
-            return (double) notified.cpuMedian() / Math.max(1, base.cpuMedian());
-        }
     }
 
     private ColdStart() {

@@ -41,15 +41,14 @@ final class ColdStartReport {
         }
         md.append(String.format(Locale.ROOT, "%nTether against the Durable hello world: **%.2f×** wall time (target 1.5×; %d ms more), %.2f× process CPU "
                         + "time (all threads; it varies less than wall time on a shared machine); against the hello world: %.1f× wall time.%n%n",
-                f.ratio(f.durableHello()), f.tether().median() - f.durableHello().median(), f.cpuRatio(f.durableHello()), f.ratio(f.hello())));
+                f.tether().ratio(f.durableHello()), f.tether().median() - f.durableHello().median(), f.tether().cpuRatio(f.durableHello()), f.tether().ratio(f.hello())));
         md.append(String.format(Locale.ROOT, "The floor, the Durable hello world reading ARM, against the Durable hello world: %.2f× wall time, %.2f× "
                         + "process CPU time. Tether against that floor: **%.2f×** wall time (%d ms more), %.2f× process CPU time.%n%n",
-                (double) f.armFloor().median() / Math.max(1, f.durableHello().median()),
-                (double) f.armFloor().cpuMedian() / Math.max(1, f.durableHello().cpuMedian()),
-                f.ratio(f.armFloor()), f.tether().median() - f.armFloor().median(), f.cpuRatio(f.armFloor())));
+                f.armFloor().ratio(f.durableHello()), f.armFloor().cpuRatio(f.durableHello()),
+                f.tether().ratio(f.armFloor()), f.tether().median() - f.armFloor().median(), f.tether().cpuRatio(f.armFloor())));
         md.append(String.format(Locale.ROOT, "Tether on the resources topic's event, against the Durable hello world: **%.2f×** wall time (target 1.5×; "
                         + "%d ms more), %.2f× process CPU time.%n%n",
-                f.notifiedRatio(f.durableHello()), f.notified().median() - f.durableHello().median(), f.notifiedCpuRatio(f.durableHello())));
+                f.notified().ratio(f.durableHello()), f.notified().median() - f.durableHello().median(), f.notified().cpuRatio(f.durableHello())));
         md.append("Tether's first event made these calls: ").append(String.join("; ", f.tetherCalls())).append(". On the resources topic's event: ")
                 .append(String.join("; ", f.notifiedCalls())).append(".\n\n");
         md.append("Classes loaded before the first event returned, by source, counted in one more run of each with `-Xlog:class+load`:\n\n");

@@ -98,7 +98,7 @@ final class Report {
         console.println(String.format(Locale.ROOT, "cold start: hello %s, Durable hello %s, Durable hello reading ARM %s, tether %s, tether on the"
                         + " resources topic %s: %.2fx the Durable hello world, %.2fx the one reading ARM; on the resources topic %.2fx the Durable hello world",
                 cold.hello().runs(), cold.durableHello().runs(), cold.armFloor().runs(), cold.tether().runs(), cold.notified().runs(),
-                cold.ratio(cold.durableHello()), cold.ratio(cold.armFloor()), cold.notifiedRatio(cold.durableHello())));
+                cold.tether().ratio(cold.durableHello()), cold.tether().ratio(cold.armFloor()), cold.notified().ratio(cold.durableHello())));
 
         long bytes = ColdStart.packageBytes();
         List<String[]> jars = ColdStart.packageJars();
