@@ -161,7 +161,8 @@ public final class EventParser {
         if (resource == null || resource.isBlank()) {
             throw new InvalidInputException("event " + id + " (" + type + ") has no data.resourceInfo.id");
         }
-        String subscription = resource.split("/").length > 2 ? resource.split("/")[2] : null;
+        String[] segments = resource.split("/");
+        String subscription = segments.length > 2 ? segments[2] : null;
         return new ResourceEvent(id, type, resource, null, null, subscription, at, tagsOf(info.get("tags")));
     }
 

@@ -108,7 +108,8 @@ public final class ClusterConnector {
      * A local account's client certificate (what AKS's listClusterUserCredential hands out), presented with key managers
      * built by the JDK alone ({@link ClientCertificate}): ClientBuilder.kubeconfig would hand the key to client-java's
      * SSLUtils, which needs Bouncy Castle, and the package does not ship it. The rest is what ClientBuilder.kubeconfig
-     * sets: the server (https:// when it names no scheme), the CA, insecure-skip-tls-verify and tls-server-name.
+     * sets: the server (with no scheme, https:// when it names port 443 and http:// otherwise), the CA,
+     * insecure-skip-tls-verify and tls-server-name.
      */
     private static ApiClient clientCertificateClient(ResourceId clusterId, KubeConfig kc) {
         String cert = kc.getClientCertificateData();
