@@ -114,6 +114,7 @@ final class ColdStart {
             List<String> tetherCalls = null;
             List<String> notifiedCalls = null;
             List<Probe> probes = List.of(hello, durable, armFloor, tether, notified);
+            List<Path> events = probes.stream().map(p -> p == notified ? notifiedEvent : event).toList();
             List<List<Long>> times = new ArrayList<>();
             List<List<Long>> cpu = new ArrayList<>();
             probes.forEach(p -> {
@@ -123,7 +124,7 @@ final class ColdStart {
             for (int i = 0; i < runs; i++) {
                 for (int p = 0; p < probes.size(); p++) {
                     Probe next = probes.get(p);
-                    long[] ms = next.run(world, next == notified ? notifiedEvent : event, null);
+                    long[] ms = next.run(world, events.get(p), null);
                     times.get(p).add(ms[0]);
                     cpu.get(p).add(ms[1]);
                     if (next == tether && tetherCalls == null) {
@@ -139,7 +140,7 @@ final class ColdStart {
             String[] names = {"hello world", "Durable hello world", "Durable hello world reading ARM", "Tether", "Tether, resources topic"};
             for (int p = 0; p < probes.size(); p++) {
                 Path log = dir.resolve("classes-" + probes.get(p).function + (probes.get(p) == notified ? "-notified" : "") + ".txt");
-                probes.get(p).run(world, probes.get(p) == notified ? notifiedEvent : event, log);
+                probes.get(p).run(world, events.get(p), log);
                 List<String> loaded = classesLoaded(log);
                 sides.add(new Side(names[p], times.get(p), cpu.get(p), loaded.size(), byJar(loaded)));
             }
