@@ -284,18 +284,18 @@ final class AksNetwork implements AzureSide {
         raised.add(new Raised(eventType, operation, resourceId));
         Instant at = now.get();
         String eventId = "aks-" + (++events) + "-" + resourceId.substring(resourceId.lastIndexOf('/') + 1);
-        if (resourcesTopic) {
+        boolean write = eventType.equals(EventRouter.WRITE_SUCCESS);
+        String type = operation.substring(0, operation.lastIndexOf('/'));
+        if (resourcesTopic && write && EventRouter.NOTIFIED_TYPES.stream().anyMatch(type::equalsIgnoreCase)) {
             // The resources topic raises CreatedOrUpdated with the body just written; Deleted is not subscribed to.
-            String type = operation.substring(0, operation.lastIndexOf('/'));
-            if (eventType.equals(EventRouter.WRITE_SUCCESS) && EventRouter.NOTIFIED_TYPES.stream().anyMatch(type::equalsIgnoreCase)) {
-                arm.resource(resourceId).ifPresent(body -> pending.add(new Pending(at.plus(eventGridLatency),
-                        ReferenceEvents.createdOrUpdated(body, eventId, at))));
-            }
-            if (EventRouter.TAG_OPERATIONS.stream().noneMatch(operation::equalsIgnoreCase)) {
-                return; // the subscription topic's subscription now lets through tag writes only
-            }
-        } else if (!eventType.equals(EventRouter.WRITE_SUCCESS) || EventRouter.HANDLED_OPERATIONS.stream().noneMatch(operation::equalsIgnoreCase)) {
-            return; // filtered out by the subscription (includedEventTypes, advanced filter on data.operationName)
+            arm.resource(resourceId).ifPresent(body -> pending.add(new Pending(at.plus(eventGridLatency),
+                    ReferenceEvents.createdOrUpdated(body, eventId, at))));
+        }
+        // The subscription topic's subscription: includedEventTypes and the advanced filter on data.operationName, which
+        // lets through tag writes only when the resources topic carries the rest.
+        List<String> operations = resourcesTopic ? EventRouter.TAG_OPERATIONS : EventRouter.HANDLED_OPERATIONS;
+        if (!write || operations.stream().noneMatch(operation::equalsIgnoreCase)) {
+            return;
         }
         pending.add(new Pending(at.plus(eventGridLatency), ReferenceEvents.writeSuccess(resourceId, operation, eventId, at)));
     }
